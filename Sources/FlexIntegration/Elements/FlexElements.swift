@@ -1,0 +1,66 @@
+import FlowDSL
+
+/// The Twilio Flex integration's element types, as Meya names them (spec §10): the integration
+/// element, the `start_chat` / `end_chat` components and the TaskRouter events flows react to.
+///
+/// Registering them lets `botcli check` validate apps that hand conversations to Flex.
+public enum FlexElements {
+    public static let integrationType = "meya.twilio.flex.integration"
+    public static let startChatType = "meya.twilio.flex.component.start_chat"
+    public static let endChatType = "meya.twilio.flex.component.end_chat"
+
+    /// Event types the integration emits into flows.
+    public enum Event {
+        public static let reservationAccepted = "meya.twilio.flex.event.reservation_accepted"
+        public static let reservationCompleted = "meya.twilio.flex.event.reservation_completed"
+        public static let taskQueueEntered = "meya.twilio.flex.event.task_queue_entered"
+        public static let taskCanceled = "meya.twilio.flex.event.task_canceled"
+    }
+
+    /// Adds the Flex element and event types to `registry`.
+    public static func register(in registry: inout ElementRegistry) {
+        registry.register(integration)
+        registry.register(ElementSpec(startChatType, kind: .component, parent: "meya.component.element", fields: [
+            FieldSpec("chat_friendly_name", .string, required: true, "what the agent sees before accepting, e.g. name and topic"),
+            FieldSpec("task_attributes", .map(.any), "TaskRouter task attributes, for routing"),
+            FieldSpec("send_transcript", .bool, "post the conversation so far when the agent accepts (default true)"),
+            FieldSpec("integration", .integrationReference, "the Flex integration (default: the app's only one)"),
+        ], summary: "Hand the thread to a human agent in Twilio Flex."))
+        registry.register(ElementSpec(endChatType, kind: .component, parent: "meya.component.element", fields: [
+            FieldSpec("text", .string, "a last message to the agent before the channel closes"),
+            FieldSpec("integration", .integrationReference),
+        ], summary: "Close the Flex chat and give the thread back to the bot."))
+
+        let attributes = FieldSpec("task_attributes", .map(.any))
+        let worker = FieldSpec("worker_attributes", .map(.any))
+        registry.register(event: EventTypeSpec(Event.reservationAccepted, dataFields: [FieldSpec("agent_name", .string), attributes, worker],
+                                               summary: "an agent accepted the task"))
+        registry.register(event: EventTypeSpec(Event.reservationCompleted, dataFields: [attributes, worker],
+                                               summary: "the agent completed the task"))
+        registry.register(event: EventTypeSpec(Event.taskQueueEntered, dataFields: [
+            FieldSpec("task_priority", .string), FieldSpec("task_assignment_status", .string), attributes,
+        ], summary: "the task entered a queue"))
+        registry.register(event: EventTypeSpec(Event.taskCanceled, dataFields: [attributes], summary: "the task was canceled"))
+    }
+
+    private static var integration: ElementSpec {
+        ElementSpec(integrationType, kind: .integration, fields: [
+            FieldSpec("account_sid", .string, required: true),
+            FieldSpec("api_key_sid", .string), FieldSpec("api_key_secret", .string),
+            FieldSpec("auth_token", .string, "also used to verify webhook signatures"),
+            FieldSpec("flex_flow_sid", .string, required: true),
+            FieldSpec("flex_chat_service_sid", .string, required: true),
+            FieldSpec("phone_number", .string), FieldSpec("rehost_media", .bool),
+            FieldSpec("agent_command_prefix", .string, "agent messages starting with it are commands (default `/`)"),
+            FieldSpec("transcript", .object([
+                FieldSpec("count", .integer), FieldSpec("user_prefix", .string), FieldSpec("bot_prefix", .string),
+                FieldSpec("agent_prefix", .string), FieldSpec("note_prefix", .string),
+            ])),
+            FieldSpec("agent", .object([FieldSpec("name", .string), FieldSpec("avatar", .any)])),
+            FieldSpec("avatar", .any), FieldSpec("filter", .any), FieldSpec("enabled", .bool),
+            FieldSpec("verify_token", .string), FieldSpec("max_attachment_size", .integer),
+            FieldSpec("markdown", .any), FieldSpec("typing", .bool),
+            FieldSpec("api_base_url", .string, "Twilio's API by default; the local Flex emulator's URL in development"),
+        ], summary: "Twilio Flex: hand conversations to human agents.")
+    }
+}

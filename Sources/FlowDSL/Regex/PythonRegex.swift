@@ -1,0 +1,145 @@
+import Foundation
+
+/// A regular expression written in Python's `re` syntax, matched with Python's `re.search`
+/// semantics, as Meya's `regex:` triggers and `ask` + `regex:` steps are.
+///
+/// The pattern is translated to ICU syntax (`(?P<name>…)` → `(?<name>…)`, `(?P=name)` →
+/// `\k<name>`, `\Z` → `\z`, `{,n}` → `{0,n}`) and, in VERBOSE mode (Meya's default), whitespace
+/// and `#` comments outside character classes are removed exactly as Python does.
+public struct PythonRegex: @unchecked Sendable {
+    /// The pattern as written.
+    public let pattern: String
+    /// Named groups in order of appearance.
+    public let groupNames: [String]
+    /// Number of capture groups.
+    public var groupCount: Int { expression.numberOfCaptureGroups }
+    // NSRegularExpression is immutable and documented thread-safe.
+    private let expression: NSRegularExpression
+
+    public init(_ pattern: String, ignoreCase: Bool = true, verbose: Bool = true) throws(PythonRegexError) {
+        self.pattern = pattern
+        let translated = try Self.translate(pattern, verbose: verbose)
+        groupNames = translated.names
+        do {
+            expression = try NSRegularExpression(pattern: translated.pattern, options: ignoreCase ? [.caseInsensitive] : [])
+        } catch {
+            throw PythonRegexError(message: "invalid regular expression `\(pattern)`")
+        }
+    }
+
+    /// The first match anywhere in `text` (`re.search`).
+    public func firstMatch(in text: String) -> PythonRegexMatch? {
+        let range = NSRange(text.startIndex..., in: text)
+        guard let match = expression.firstMatch(in: text, options: [], range: range) else { return nil }
+        func substring(_ range: NSRange) -> String? {
+            guard range.location != NSNotFound, let swiftRange = Range(range, in: text) else { return nil }
+            return String(text[swiftRange])
+        }
+        let groups = (0..<match.numberOfRanges).dropFirst().map { substring(match.range(at: $0)) }
+        var named: [String: String?] = [:]
+        for name in groupNames { named[name] = substring(match.range(withName: name)) }
+        return PythonRegexMatch(text: substring(match.range) ?? "", groups: groups, namedGroups: named)
+    }
+
+    // MARK: Translation
+
+    private static func translate(_ pattern: String, verbose: Bool) throws(PythonRegexError) -> (pattern: String, names: [String]) {
+        let characters = Array(pattern)
+        var output = ""
+        var names: [String] = []
+        var index = 0
+        var inClass = false
+        func peek(_ offset: Int) -> Character? { index + offset < characters.count ? characters[index + offset] : nil }
+
+        while index < characters.count {
+            let character = characters[index]
+            if character == "\\" {
+                guard let next = peek(1) else { throw PythonRegexError(message: "bad escape (end of pattern) in `\(pattern)`") }
+                output += (!inClass && next == "Z") ? "\\z" : "\\\(next)"
+                index += 2
+                continue
+            }
+            if inClass {
+                if character == "]" { inClass = false }
+                output.append(character)
+                index += 1
+                continue
+            }
+            if verbose, character.isWhitespace {
+                index += 1
+                continue
+            }
+            if verbose, character == "#" {
+                while index < characters.count, characters[index] != "\n" { index += 1 }
+                continue
+            }
+            switch character {
+            case "[":
+                inClass = true
+                output.append(character)
+                index += 1
+                // A `]` or `^]` right after `[` is literal.
+                if peek(0) == "^" { output.append("^"); index += 1 }
+                if peek(0) == "]" { output += "\\]"; index += 1 }
+            case "(" where peek(1) == "?" && peek(2) == "P" && peek(3) == "<":
+                let name = try readName(characters, from: index + 4, terminator: ">", pattern: pattern)
+                names.append(name.name)
+                output += "(?<\(name.name)>"
+                index = name.end + 1
+            case "(" where peek(1) == "?" && peek(2) == "P" && peek(3) == "=":
+                let name = try readName(characters, from: index + 4, terminator: ")", pattern: pattern)
+                output += "\\k<\(name.name)>"
+                index = name.end + 1
+            case "(" where peek(1) == "?" && peek(2) == "<" && peek(3) != "=" && peek(3) != "!":
+                let name = try readName(characters, from: index + 3, terminator: ">", pattern: pattern)
+                names.append(name.name)
+                output += "(?<\(name.name)>"
+                index = name.end + 1
+            case "{" where peek(1) == ",":
+                output += "{0"
+                index += 1
+            default:
+                output.append(character)
+                index += 1
+            }
+        }
+        if inClass { throw PythonRegexError(message: "unterminated character set in `\(pattern)`") }
+        return (output, names)
+    }
+
+    private static func readName(_ characters: [Character], from start: Int, terminator: Character, pattern: String)
+        throws(PythonRegexError) -> (name: String, end: Int) {
+        var end = start
+        while end < characters.count, characters[end] != terminator { end += 1 }
+        let name = String(characters[start..<min(end, characters.count)])
+        guard end < characters.count, let first = name.first, first.isLetter || first == "_",
+              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw PythonRegexError(message: "bad group name `\(name)` in `\(pattern)`")
+        }
+        return (name, end)
+    }
+}
+
+/// The outcome of a `PythonRegex` search: the matched text and the capture groups.
+public struct PythonRegexMatch: Sendable, Equatable {
+    /// The whole match (`match.group(0)`).
+    public let text: String
+    /// Groups 1…n; nil where a group did not take part.
+    public let groups: [String?]
+    /// Named groups.
+    public let namedGroups: [String: String?]
+
+    /// Meya's `groups` scope value: `{0: g1, 1: g2, …, name: value}`.
+    public var scopeValue: TemplateValue {
+        var map = TemplateMap()
+        for (index, group) in groups.enumerated() { map[String(index)] = group.map(TemplateValue.string) ?? TemplateValue.none }
+        for name in namedGroups.keys.sorted() { map[name] = namedGroups[name]!.map(TemplateValue.string) ?? TemplateValue.none }
+        return .map(map)
+    }
+}
+
+/// A pattern that is not a valid Python regular expression.
+public struct PythonRegexError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Runs the built `botcli` binary as a user would, capturing its output.
+struct BotCLIRunner {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `botcli` built next to this test bundle.
+    static let executable: URL = {
+        if let path = ProcessInfo.processInfo.environment["BOTCLI"] { return URL(fileURLWithPath: path) }
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        // On Linux the test runner is `<products>/ParleyPackageTests.xctest`.
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("botcli").path), directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("botcli")
+    }()
+
+    /// The repository's `Tests/Fixtures/apps/<name>` folder.
+    static func fixtureApp(_ name: String) -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/apps/\(name)")
+    }
+
+    /// A fresh temporary copy of a fixture app, removed by the caller.
+    static func copyOfFixtureApp(_ name: String) throws -> URL {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("parley-test-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: fixtureApp(name), to: copy)
+        return copy
+    }
+
+    static func run(_ arguments: [String], in directory: URL? = nil, input: String? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        // Output goes to files, so a large output can never block the child on a full pipe.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("botcli-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inPipe.fileHandleForWriting.close()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Output(status: process.terminationStatus,
+                      stdout: try String(contentsOf: outURL, encoding: .utf8),
+                      stderr: try String(contentsOf: errURL, encoding: .utf8))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@Suite("botcli check")
+struct CheckCommandTests {
+    @Test("an app written like Meya's Flex guide is valid")
+    func flexGuideIsValid() throws {
+        let output = try BotCLIRunner.run(["check", "--app", BotCLIRunner.fixtureApp("flex-guide").path])
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        #expect(output.stdout.contains("valid — 7 flows, 7 triggers, 18 steps, 1 integration"))
+        #expect(output.stderr.isEmpty)
+    }
+
+    @Test("ten planted mistakes give ten located errors in one run")
+    func tenMistakes() throws {
+        let output = try BotCLIRunner.run(["check", "--app", BotCLIRunner.fixtureApp("ten-mistakes").path])
+        #expect(output.status == 1)
+        let errors = output.stderr.split(separator: "\n").map(String.init).filter { $0.contains(": error: ") }
+        let expected = [
+            "flow/events.yaml:5:1: error: YAML syntax error",
+            "flow/greet.yaml:3:12: error: invalid regular expression `^order (?P<id>\\d+`",
+            "flow/greet.yaml:5:5: error: unknown step `sya:`; did you mean `say`?",
+            "flow/greet.yaml:7:14: error: expected a whole number, found the text `many`",
+            "flow/greet.yaml:8:11: error: unknown label `finish` in flow `flow.greet`",
+            "flow/greet.yaml:9:5: error: `if` step is missing `then:`",
+            "flow/greet.yaml:10:13: error: template error:",
+            "flow/greet.yaml:13:18: error: unknown integration `integration.flexx`; did you mean `integration.flex`?",
+            "flow/help.yaml:1:1: error: duplicate id `flow.greet`; first defined at flow/greet.yaml:1:1",
+            "flow/multi.yaml:5:1: error: document 2 of 2 has no `id:`",
+        ]
+        #expect(errors.count == expected.count, "\(output.stderr)")
+        for (line, prefix) in zip(errors, expected) {
+            #expect(line.hasPrefix(prefix), "expected `\(prefix)…`, got `\(line)`")
+        }
+        #expect(output.stderr.hasSuffix("10 errors in \(BotCLIRunner.fixtureApp("ten-mistakes").path)\n"))
+    }
+
+    @Test("a missing app folder is an error naming it")
+    func missingFolder() throws {
+        let output = try BotCLIRunner.run(["check", "--app", "/nonexistent/parley-app"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("/nonexistent/parley-app: no such app folder"))
+    }
+
+    @Test("--help teaches the command")
+    func help() throws {
+        let output = try BotCLIRunner.run(["check", "--help"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("--app <dir>"))
+        #expect(output.stdout.contains("file:line:col"))
+    }
+}

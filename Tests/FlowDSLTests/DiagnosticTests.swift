@@ -1,0 +1,137 @@
+import FlowDSL
+import Testing
+
+@Suite("Validation errors, each with its file:line:col")
+struct DiagnosticTests {
+    @Test("misspelled field, with a hint")
+    func misspelledField() {
+        #expect(problems(["flow/a.yaml": "steps:\n  - ask: Name?\n    retires: 2\n"]) == [
+            "flow/a.yaml:3:5: error: unknown field `retires` in `ask` step; did you mean `retries`?",
+        ])
+    }
+
+    @Test("unknown step word and unknown step key")
+    func unknownSteps() {
+        #expect(problems(["flow/a.yaml": "steps:\n  - ned\n  - sya: hi\n"]) == [
+            "flow/a.yaml:2:5: error: unknown step `ned`; did you mean `end`?",
+            "flow/a.yaml:3:5: error: unknown step `sya:`; did you mean `say`?",
+        ])
+    }
+
+    @Test("missing required field")
+    func missingRequired() {
+        #expect(problems(["flow/a.yaml": "steps:\n  - if: true\n    else: next\n"]) == [
+            "flow/a.yaml:2:5: error: `if` step is missing `then:`",
+        ])
+    }
+
+    @Test("wrong value types")
+    func wrongTypes() {
+        #expect(problems(["flow/a.yaml": """
+            triggers:
+              - keyword: hi
+                ignorecase: maybe
+            steps:
+              - say: [a, b]
+              - delay: soon
+              - ask: Pick
+                buttons: Yes
+            """]) == [
+            "flow/a.yaml:3:17: error: expected true or false, found the text `maybe`",
+            "flow/a.yaml:5:10: error: expected text, found a list",
+            "flow/a.yaml:6:12: error: expected a number, found the text `soon`",
+            "flow/a.yaml:8:14: error: expected a list, found the boolean `Yes`",
+        ])
+    }
+
+    @Test("unknown labels, in this flow and in a called flow; templated labels are not checked")
+    func labels() {
+        #expect(problems([
+            "flow/a.yaml": "steps:\n  - jump: nowhere\n  - jump: (@ flow.target )\n  - flow: flow.b\n    jump: middel\n  - (here)\n  - (here)\n",
+            "flow/b.yaml": "steps:\n  - (middle)\n  - end\n",
+        ]) == [
+            "flow/a.yaml:2:11: error: unknown label `nowhere` in flow `flow.a`",
+            "flow/a.yaml:5:11: error: unknown label `middel` in flow `flow.b`; did you mean `middle`?",
+            "flow/a.yaml:7:5: error: duplicate label `here`; first defined at flow/a.yaml:6:5",
+        ])
+    }
+
+    @Test("unknown flow and integration references")
+    func references() {
+        #expect(problems([
+            "flow/a.yaml": "steps:\n  - flow: flow.bb\n  - flow: (@ flow.dynamic )\n",
+            "flow/b.yaml": "steps:\n  - end\n",
+        ]) == ["flow/a.yaml:2:11: error: unknown flow `flow.bb`; did you mean `flow.b`?"])
+    }
+
+    @Test("unknown event type")
+    func eventType() {
+        #expect(problems(["flow/a.yaml": "triggers:\n  - event_type: meya.button.event.clik\nsteps:\n  - end\n"]) == [
+            "flow/a.yaml:2:17: error: unknown event type `meya.button.event.clik`; did you mean `meya.button.event.click`?",
+        ])
+    }
+
+    @Test("invalid regexes in triggers, asks and match keys")
+    func regexes() {
+        #expect(problems(["flow/a.yaml": """
+            triggers:
+              - regex: (unclosed
+            steps:
+              - ask: Code?
+                regex: "[a-"
+              - value: x
+                match:
+                  "(?P<1bad>x)": next
+            """]) == [
+            "flow/a.yaml:2:12: error: invalid regular expression `(unclosed`",
+            "flow/a.yaml:5:12: error: unterminated character set in `[a-`",
+            "flow/a.yaml:8:7: error: bad group name `1bad` in `(?P<1bad>x)`",
+        ])
+    }
+
+    @Test("duplicate ids and multi-document files without ids")
+    func ids() {
+        #expect(problems([
+            "flow/a.yaml": "steps:\n  - end\n",
+            "flow/b.yaml": "id: flow.a\nsteps:\n  - end\n",
+            "flow/c.yaml": "id: flow.c1\nsteps:\n  - end\n---\nsteps:\n  - end\n",
+        ]) == [
+            "flow/b.yaml:1:1: error: duplicate id `flow.a`; first defined at flow/a.yaml:1:1",
+            "flow/c.yaml:5:1: error: document 2 of 2 has no `id:`; every document of a multi-document file needs one",
+        ])
+    }
+
+    @Test("YAML syntax errors and duplicate keys")
+    func yamlErrors() {
+        let result = problems([
+            "flow/a.yaml": "steps:\n  - say: \"unterminated\n",
+            "flow/b.yaml": "steps:\n  - say: a\nsteps:\n  - say: b\n",
+        ])
+        #expect(result.count == 2)
+        #expect(result[0].hasPrefix("flow/a.yaml:3:1: error: YAML syntax error: found unexpected end of stream"))
+        #expect(result[1].hasPrefix("flow/b.yaml:1:1: error: duplicate key `steps` in mapping"))
+    }
+
+    @Test("delay is at most 20 seconds")
+    func delayLimit() {
+        #expect(problems(["flow/a.yaml": "steps:\n  - delay: 21\n"]) == ["flow/a.yaml:2:12: error: `delay:` is at most 20 seconds, got 21"])
+    }
+
+    @Test("a document that is not an element")
+    func notAnElement() {
+        #expect(problems(["flow/a.yaml": "stpes:\n  - end\n", "flow/b.yaml": "- end\n"]) == [
+            "flow/a.yaml:1:1: error: not an element: a flow needs `steps:`, any other element a `type:`; did you mean `steps`?",
+            "flow/b.yaml:1:1: error: expected an element (a mapping with `steps:` or `type:`), found a list",
+        ])
+    }
+
+    @Test("every mistake in one run, in file order")
+    func allAtOnce() {
+        let found = problems([
+            "flow/a.yaml": "steps:\n  - sya: x\n  - jump: nowhere\n",
+            "flow/b.yaml": "triggers:\n  - regex: (\nsteps:\n  - delay: 99\n",
+        ])
+        #expect(found.count == 4)
+        #expect(found.map { $0.split(separator: ":").prefix(2).joined(separator: ":") } == ["flow/a.yaml:2", "flow/a.yaml:3", "flow/b.yaml:2", "flow/b.yaml:4"])
+    }
+}
