@@ -10,12 +10,14 @@ let package = Package(
         .library(name: "Vault", targets: ["Vault"]),
         .library(name: "BotRuntime", targets: ["BotRuntime"]),
         .library(name: "FlexIntegration", targets: ["FlexIntegration"]),
+        .library(name: "BotTesting", targets: ["BotTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -24,10 +26,31 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
-            exclude: ["Template", "Format"] // TEMP
+            exclude: ["Template"] // TEMP
         ),
-        .target(name: "Vault"),
-        .target(name: "BotRuntime", dependencies: ["FlowDSL", "Vault", .product(name: "Logging", package: "swift-log")]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .target(
+            name: "Vault",
+            dependencies: [
+                "CSodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "BotRuntime",
+            dependencies: [
+                "FlowDSL",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "BotTesting",
+            dependencies: ["BotRuntime", "FlowDSL", .product(name: "OrderedCollections", package: "swift-collections")]
+        ),
         .target(name: "FlexIntegration", dependencies: ["BotRuntime"]),
         .executableTarget(
             name: "botcli",
@@ -37,9 +60,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "FlowDSLTests", dependencies: ["FlowDSL"], exclude: ["Template", "Format"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FlowDSLTests", dependencies: ["FlowDSL", .product(name: "Yams", package: "Yams")], exclude: ["Template"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL"]),
         .testTarget(name: "FlexIntegrationTests", dependencies: ["FlexIntegration", "FlowDSL"]),
-        .testTarget(name: "BotCLITests", dependencies: ["botcli"]),
+        .testTarget(name: "BotCLITests", dependencies: ["botcli", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -27,5 +27,3 @@ public struct Template: Sendable {
     public func render(_ context: TemplateContext) throws(TemplateRenderError) -> TemplateValue { .string(source) }
     public func renderString(_ context: TemplateContext) throws(TemplateRenderError) -> String { source }
 }
-public struct YAMLFormatter: Sendable { public init(indent: Int = 2) {}; public func format(_ source: String) -> YAMLFormatResult { .unchanged } }
-public enum YAMLFormatResult: Sendable, Equatable { case unchanged, formatted(String), refused(reason: String, line: Int?) }

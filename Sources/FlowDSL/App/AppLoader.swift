@@ -57,7 +57,7 @@ public struct AppLoader: Sendable {
         let diagnostics = state.diagnostics.sortedByPosition()
         guard !diagnostics.hasErrors else { return AppLoadResult(app: nil, diagnostics: diagnostics) }
         let app = BotApp(root: root, flows: state.flows, integrations: state.integrations, bot: state.bot,
-                         config: state.config, vaultKeys: state.vaultKeys, registry: registry,
+                         config: state.config, vaultKeys: state.vaultKeys, vaultReferences: state.vaultReferences, registry: registry,
                          files: sources.map(\.path).filter { !AppFiles.isSpecialFile($0) }.sorted())
         return AppLoadResult(app: app, diagnostics: diagnostics)
     }
@@ -91,6 +91,7 @@ private struct LoadState {
     var diagnostics: [Diagnostic] = []
     var references: [AppReference] = []
     var idPositions: [String: SourcePosition] = [:]
+    var vaultReferences: [VaultReference] = []
 
     init(registry: ElementRegistry) {
         self.registry = registry
@@ -245,6 +246,12 @@ private struct LoadState {
                 guard let flow = flows[flowID], flow.index(ofLabel: label) == nil else { continue }
                 diagnostics.append(.error(at: reference.position, "unknown label `\(label)` in flow `\(flowID)`",
                                           hint: Spelling.hint(for: label, among: Array(flow.labels.keys))))
+            case .vaultKey(let key):
+                vaultReferences.append(VaultReference(key: key, position: reference.position))
+                let named = vaultKeys[key] != nil || vaultKeys.keys.contains { $0.hasPrefix(key + ".") }
+                guard !named else { continue }
+                diagnostics.append(.error(at: reference.position, "vault key `\(key)` is not named in vault.yaml",
+                                          hint: Spelling.hint(for: key, among: vaultKeys.keys) ?? "add `\(key): xxx` to vault.yaml"))
             default: continue
             }
         }

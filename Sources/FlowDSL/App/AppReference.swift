@@ -5,6 +5,8 @@ struct AppReference: Sendable {
         case flow(String)
         case integration(String)
         case label(String, inFlow: String)
+        /// A vault key, named by `vault.yaml` when it is a key or a prefix of keys there.
+        case vaultKey(String)
     }
 
     var target: Target

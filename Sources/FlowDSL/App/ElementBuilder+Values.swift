@@ -124,22 +124,29 @@ extension ElementBuilder {
     /// Parses a string as a template, reporting syntax errors where they are in the file.
     mutating func template(_ scalar: YAMLScalar, at position: SourcePosition) -> FieldValue? {
         do {
-            return .template(try Template(scalar.text))
+            let template = try Template(scalar.text)
+            for reference in template.references where reference.path.first == "vault" && reference.path.count > 1 {
+                let at = Self.position(line: reference.line, column: reference.column, in: scalar, at: position)
+                references.append(AppReference(target: .vaultKey(reference.path.dropFirst().joined(separator: ".")), position: at))
+            }
+            return .template(template)
         } catch {
-            report(Self.position(of: error, in: scalar, at: position), "template error: \(error.message)")
+            report(Self.position(line: error.line, column: error.column, in: scalar, at: position), "template error: \(error.message)")
             return nil
         }
     }
 
     /// Where a template error sits in the YAML file: exact for one-line plain and quoted scalars.
-    static func position(of error: TemplateSyntaxError, in scalar: YAMLScalar, at position: SourcePosition) -> SourcePosition {
+    /// Where a line and column of a template (1-based, within its text) sit in the YAML file:
+    /// exact for one-line plain and quoted scalars, the right line for block scalars.
+    static func position(line: Int, column: Int, in scalar: YAMLScalar, at position: SourcePosition) -> SourcePosition {
         switch scalar.style {
         case .plain, .singleQuoted, .doubleQuoted:
-            guard error.line == 1 else { return position.advanced(lines: error.line - 1, columns: error.column - 1) }
+            guard line == 1 else { return position.advanced(lines: line - 1, columns: column - 1) }
             let quote = scalar.style == .plain ? 0 : 1
-            return position.advanced(columns: error.column - 1 + quote)
+            return position.advanced(columns: column - 1 + quote)
         case .literal, .folded:
-            return SourcePosition(file: position.file, line: position.line + error.line, column: error.column)
+            return SourcePosition(file: position.file, line: position.line + line, column: column)
         }
     }
 

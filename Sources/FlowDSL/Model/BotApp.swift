@@ -13,6 +13,8 @@ public struct BotApp: Sendable {
     public var config: TemplateValue
     /// Key names declared in `vault.yaml`, with where each was written.
     public var vaultKeys: OrderedDictionary<String, SourcePosition>
+    /// Every `(@ vault.… )` reference in the app's templates.
+    public var vaultReferences: [VaultReference]
     /// The element types the app was checked against; the runtime dispatches with it.
     public var registry: ElementRegistry
     /// Files read as elements, relative to `root`.
@@ -20,13 +22,14 @@ public struct BotApp: Sendable {
 
     public init(root: String, flows: OrderedDictionary<String, Flow>, integrations: OrderedDictionary<String, Element>,
                 bot: Element?, config: TemplateValue, vaultKeys: OrderedDictionary<String, SourcePosition>,
-                registry: ElementRegistry, files: [String]) {
+                vaultReferences: [VaultReference] = [], registry: ElementRegistry, files: [String]) {
         self.root = root
         self.flows = flows
         self.integrations = integrations
         self.bot = bot
         self.config = config
         self.vaultKeys = vaultKeys
+        self.vaultReferences = vaultReferences
         self.registry = registry
         self.files = files
     }

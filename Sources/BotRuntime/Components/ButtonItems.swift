@@ -1,0 +1,75 @@
+import FlowDSL
+import OrderedCollections
+
+/// Buttons and quick replies of an element, rendered: what the user is shown and what a click
+/// does (spec §4.4).
+struct ButtonItem: Sendable {
+    var index: Int
+    var text: String
+    /// Set for buttons a click can act on (generated from the element id unless written).
+    var buttonID: String?
+    var url: String?
+    var action: Element?
+    var result: TemplateValue?
+    var data: TemplateMap?
+
+    /// A click does something in this flow (`action:`, `result:` or `data:`).
+    var isActionable: Bool { action != nil || result != nil || data != nil }
+
+    /// The button as channels receive it.
+    var eventValue: TemplateValue {
+        var map: TemplateMap = ["text": .string(text)]
+        if let buttonID { map["button_id"] = .string(buttonID) }
+        if let url { map["url"] = .string(url) }
+        return .map(map)
+    }
+
+    /// The items of `field` (`buttons` or `quick_replies`) of `element`.
+    static func items(of element: Element, field: String, in context: ComponentContext) throws -> [ButtonItem] {
+        guard let value = element[field] else { return [] }
+        var items: [ButtonItem] = []
+        switch value {
+        case .list(let entries):
+            for (index, entry) in entries.enumerated() {
+                guard case .map(let fields) = entry else { continue }
+                var item = ButtonItem(index: index, text: try context.renderText(fields["text"]))
+                item.url = fields["url"].map { try? context.renderText($0) } ?? nil
+                item.action = fields["action"]?.element
+                if let result = fields["result"] { item.result = try context.render(result) }
+                if case .map(let data)? = try fields["data"].map({ try context.render($0) }) { item.data = data }
+                if let explicit = fields["button_id"] {
+                    item.buttonID = try context.renderText(explicit)
+                } else if item.isActionable {
+                    item.buttonID = "\(element.id).\(field).\(index)"
+                }
+                items.append(item)
+            }
+        default:
+            // A template that renders to a list of button mappings or texts.
+            guard case .list(let rendered) = try context.render(value) else { return [] }
+            for (index, entry) in rendered.enumerated() {
+                switch entry {
+                case .map(let fields):
+                    var item = ButtonItem(index: index, text: fields["text"]?.pythonString ?? "")
+                    item.result = fields["result"]
+                    if case .map(let data)? = fields["data"] { item.data = data }
+                    if case .string(let id)? = fields["button_id"] { item.buttonID = id } else if item.isActionable {
+                        item.buttonID = "\(element.id).\(field).\(index)"
+                    }
+                    if case .string(let url)? = fields["url"] { item.url = url }
+                    items.append(item)
+                default:
+                    items.append(ButtonItem(index: index, text: entry.pythonString))
+                }
+            }
+        }
+        return items
+    }
+
+    /// What choosing this button does.
+    func outcome() -> ComponentOutcome {
+        if let action { return .action(action, data: ["result": result ?? .string(text)]) }
+        if let data { return .next(data.merging(["result": result ?? .string(text)]) { old, _ in old }) }
+        return .next(["result": result ?? .string(text)])
+    }
+}

@@ -1,0 +1,154 @@
+import FlowDSL
+import Foundation
+import OrderedCollections
+
+/// Runs the steps that send something and ask for something: say, ask (text, regex, email,
+/// image, file, form), buttons, quick replies, status, note, typing, delay, mode.
+struct TextComponentHandler: ComponentHandler {
+    static let askTypes: Set<String> = [
+        "meya.text.component.ask", "meya.text.component.ask_regex", "meya.email.component.address.ask",
+        "meya.image.component.ask", "meya.file.component.ask", "meya.text.component.ask.form",
+        "meya.email.component.address.ask.form",
+    ]
+
+    var types: [String] {
+        Array(Self.askTypes) + [
+            "meya.text.component.say", "meya.button.component.ask", "meya.button.component.quick_replies",
+            "meya.text.component.status", "meya.csp.component.note", "meya.presence.component.typing",
+            "meya.time.component.delay", "meya.thread.component.config.mode", "meya.event.component.config.user",
+        ]
+    }
+
+    func run(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
+        switch element.type {
+        case "meya.text.component.say":
+            let text = try context.renderShown(element["say"])
+            let replies = try ButtonItem.items(of: element, field: "quick_replies", in: context)
+            emitText(EventTypes.say, text: text, buttons: replies, key: "quick_replies", context: &context)
+            return replies.contains(where: \.isActionable) ? .wait : .next()
+        case "meya.button.component.ask", "meya.button.component.quick_replies":
+            let text = try context.renderShown(element["ask"])
+            let field = element.type == "meya.button.component.ask" ? "buttons" : "quick_replies"
+            let buttons = try ButtonItem.items(of: element, field: field, in: context)
+            emitText(EventTypes.buttons, text: text, buttons: buttons, key: "buttons", context: &context)
+            return .wait
+        case _ where Self.askTypes.contains(element.type):
+            let text = try context.renderShown(element["ask"] ?? element["ask_form"])
+            let replies = try ButtonItem.items(of: element, field: "quick_replies", in: context)
+            emitText(EventTypes.ask, text: text, buttons: replies, key: "quick_replies", context: &context)
+            return .wait
+        case "meya.text.component.status":
+            let text = try context.renderShown(element["status"])
+            emitText(EventTypes.status, text: text, buttons: [], key: "", context: &context)
+            return .next()
+        case "meya.csp.component.note":
+            let text = try context.renderShown(element["note"])
+            emitText(EventTypes.note, text: text, buttons: [], key: "", context: &context)
+            return .next()
+        case "meya.presence.component.typing":
+            let value = try context.render(element["typing"])
+            let on = value == .bool(true) || value == .string("on")
+            context.emit(on ? EventTypes.typingOn : EventTypes.typingOff, data: [:])
+            return .next()
+        case "meya.time.component.delay":
+            let value = try context.render(element["delay"])
+            let seconds: Double = switch value {
+            case .int(let number): Double(number)
+            case .double(let number): number
+            default: 0
+            }
+            if context.options.realDelays, seconds > 0 { try await Task.sleep(for: .seconds(min(seconds, 20))) }
+            return .next()
+        case "meya.thread.component.config.mode":
+            let mode = try context.renderText(element["mode"])
+            context.setThread("mode", .string(mode))
+            context.emit(EventTypes.mode, data: ["mode": .string(mode)])
+            return .next()
+        case "meya.event.component.config.user":
+            let id = try context.render(element["event_user_id"])
+            if case .value(.string("thread"))? = element["scope"] {
+                context.setThread("_event_user_id", id)
+            } else {
+                context.mergeFlowScope(["_event_user_id": id])
+            }
+            return .next()
+        default:
+            throw RuntimeError.noHandler(element.type)
+        }
+    }
+
+    func resume(_ element: Element, answer: Answer, in context: inout ComponentContext) async throws -> ComponentOutcome {
+        let field = element.type == "meya.button.component.ask" ? "buttons" : "quick_replies"
+        if let index = answer.buttonIndex {
+            let buttons = try ButtonItem.items(of: element, field: field, in: context)
+            if index < buttons.count { return buttons[index].outcome() }
+        }
+        let text = answer.event.text ?? answer.event.data["value"]?.pythonString ?? ""
+        switch element.type {
+        case "meya.text.component.ask_regex":
+            guard let regex = context.runtime.patterns[element.id] else {
+                return .next(["result": .string(text), "ok": .bool(false)])
+            }
+            if let found = regex.firstMatch(in: text) {
+                return .next(["result": .string(found.text), "groups": found.scopeValue, "ok": .bool(true)])
+            }
+            return try retry(element, text: text, context: &context)
+        case "meya.email.component.address.ask", "meya.email.component.address.ask.form":
+            let address = text.trimmingCharacters(in: .whitespaces)
+            if address.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil {
+                return .next(["result": .string(address), "ok": .bool(true)])
+            }
+            return try retry(element, text: text, context: &context)
+        case "meya.image.component.ask", "meya.file.component.ask":
+            return .next(["result": answer.event.data["url"] ?? .string(text), "ok": .bool(true)])
+        default:
+            return .next(["result": .string(text)])
+        }
+    }
+
+    /// An invalid answer: say why and ask again, until `retries` runs out.
+    private func retry(_ element: Element, text: String, context: inout ComponentContext) throws -> ComponentOutcome {
+        if case .value(.int(let retries))? = element["retries"], context.attempts >= retries {
+            return .next(["result": .string(text), "ok": .bool(false)])
+        }
+        let message = element["error_message"] != nil
+            ? try context.renderShown(element["error_message"])
+            : (TemplateValue.string("Sorry, that doesn't look right. Please try again."), TemplateValue.string("Sorry, that doesn't look right. Please try again."))
+        emitText(EventTypes.say, text: message, buttons: [], key: "", context: &context)
+        return .wait
+    }
+
+    private func emitText(_ type: String, text: (kept: TemplateValue, shown: TemplateValue), buttons: [ButtonItem], key: String,
+                          context: inout ComponentContext) {
+        var kept = TemplateMap(), shown = TemplateMap()
+        if text.kept != .none {
+            kept["text"] = .string(text.kept.pythonString)
+            shown["text"] = .string(text.shown.pythonString)
+        }
+        if !buttons.isEmpty {
+            kept[key] = .list(buttons.map(\.eventValue))
+            shown[key] = kept[key]
+        }
+        context.emit(type, data: kept, shown: kept == shown ? nil : shown)
+    }
+}
+
+/// Problems that stop a flow; the thread gets an error event and stays usable.
+public enum RuntimeError: Error, CustomStringConvertible, Sendable {
+    case noHandler(String)
+    case unknownFlow(String)
+    case unknownLabel(String, flow: String)
+    case unsetResult(String)
+    case budgetExceeded(flow: String, step: Int, budget: Int)
+
+    public var description: String {
+        switch self {
+        case .noHandler(let type): "no component handles `\(type)` (is its integration enabled?)"
+        case .unknownFlow(let id): "unknown flow `\(id)`"
+        case .unknownLabel(let label, let flow): "unknown label `\(label)` in flow `\(flow)`"
+        case .unsetResult(let name): "`\(name)` copies `flow.result`, which is not set"
+        case .budgetExceeded(let flow, let step, let budget):
+            "flow `\(flow)` ran \(budget) steps in one turn without waiting (stopped at step \(step)); is there a loop?"
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import FlowDSL
+import Foundation
+import Logging
+import OrderedCollections
+
+/// Parley's engine: events in, events out.
+///
+/// Each event is queued on its thread (threads run in parallel, one thread's events strictly
+/// in arrival order), matched against the waiting step's and the flows' triggers, and the
+/// chosen flow runs until it waits or ends. The turn's state change and every event it
+/// appended are committed together; an event whose idempotency key was seen is answered from
+/// the ledger without a second effect. No transport, no vendor: channels and integrations
+/// call `handle(_:)`.
+public final class BotEngine: Sendable {
+    public let app: BotApp
+    public let store: any BotStore
+    public let options: EngineOptions
+    let runtime: RuntimeApp
+    let handlers: [String: any ComponentHandler]
+    let vault: VaultScope
+    let logger: Logger
+    private let mailboxes = ThreadMailboxes()
+
+    /// - Parameters:
+    ///   - components: handlers for element types beyond the built-in steps (integrations').
+    ///   - vault: the `vault` scope; its values reach only text shown to users and integrations.
+    public init(app: BotApp, store: any BotStore, vault: VaultScope = .empty, components: [any ComponentHandler] = [],
+                options: EngineOptions = EngineOptions(), logger: Logger = Logger(label: "parley.runtime")) {
+        self.app = app
+        self.store = store
+        self.vault = vault
+        self.options = options
+        self.logger = logger
+        runtime = RuntimeApp(app)
+        var handlers: [String: any ComponentHandler] = [:]
+        for handler in [TextComponentHandler(), FlowComponentHandler()] as [any ComponentHandler] + components {
+            for type in handler.types { handlers[type] = handler }
+        }
+        self.handlers = handlers
+    }
+
+    /// Component types the app uses that no handler runs (an integration not enabled).
+    public var unhandledTypes: Set<String> {
+        Set(runtime.elements.values.map(\.type).filter { !$0.contains(".trigger") && handlers[$0] == nil })
+    }
+
+    /// Handles one event and returns what it produced.
+    public func handle(_ event: Event) async throws -> TurnResult {
+        try await enqueue(event).result
+    }
+
+    /// Queues an event behind its thread's earlier events and returns at once.
+    @discardableResult
+    public func enqueue(_ event: Event) -> TurnTicket {
+        let ticket = TurnTicket()
+        mailboxes.submit(thread: event.threadID) { [self] in
+            do {
+                ticket.fulfil(.success(try await runTurn(event)))
+            } catch {
+                logger.error("turn failed", metadata: ["thread": "\(event.threadID)", "error": "\(error)"])
+                ticket.fulfil(.failure(error))
+            }
+        }
+        return ticket
+    }
+
+    /// The thread's stored state, if it exists.
+    public func thread(_ id: String) async throws -> ThreadRecord? { try await store.thread(id) }
+
+    /// A user's stored scope.
+    public func userScope(_ id: String) async throws -> TemplateMap { try await store.userScope(id) }
+
+    /// Ledger events of a thread after `sequence`.
+    public func events(thread: String, after sequence: Int = 0, limit: Int = 1_000) async throws -> [Event] {
+        try await store.events(thread: thread, after: sequence, limit: limit)
+    }
+
+    // MARK: One turn
+
+    private func runTurn(_ incoming: Event) async throws -> TurnResult {
+        if let key = incoming.idempotencyKey, let receipt = try await store.turn(forIdempotencyKey: key) {
+            let events = try await store.events(thread: receipt.threadID, after: receipt.turnSequence - 1,
+                                                limit: receipt.lastSequence - receipt.turnSequence + 1)
+            guard let inbound = events.first else { throw RuntimeError.unknownFlow("turn \(receipt.turnSequence)") }
+            return TurnResult(inbound: inbound, outputs: Array(events.dropFirst()), isDuplicate: true)
+        }
+        let stored = try await store.thread(incoming.threadID)
+        var thread = stored ?? ThreadRecord(id: incoming.threadID, userID: incoming.userID, scope: ["mode": .string("bot")])
+        let userScope = try await store.userScope(thread.userID)
+        var inbound = incoming
+        inbound.sequence = thread.lastSequence + 1
+        inbound.isSensitive = inbound.isSensitive || (thread.mode != "bot" && inbound.sender != .agent)
+
+        let context = ComponentContext(event: inbound, thread: thread, userScope: userScope, runtime: runtime, vault: vault, options: options)
+        var runner = FlowRunner(runtime: runtime, handlers: handlers, context: context)
+        let previousWaiting = thread.waiting
+        var waiting = previousWaiting
+        var selection: TriggerMatcher.Selection?
+        do {
+            let waitingElement = previousWaiting.flatMap { runtime.elements[$0.elementID] }
+            selection = try TriggerMatcher(runtime: runtime, event: inbound, context: context).select(waiting: waitingElement)
+            switch selection {
+            case .answer(let answer)?:
+                waiting = try await runner.resume(previousWaiting!, answer: answer).waitingFlow
+            case .stepTrigger(let trigger, let data)?:
+                waiting = try await runner.resume(previousWaiting!, trigger: trigger, data: data).waitingFlow
+            case .flow(let trigger, let data)?:
+                let scope = data.merging(["event": inbound.scopeValue, "confidence": .double(1.0)]) { old, _ in old }
+                let finish: FlowRunner.Finish
+                if let action = trigger.element["action"]?.element {
+                    finish = try await runner.startAction(action, flow: trigger.flowID!, scope: scope)
+                } else {
+                    finish = try await runner.start(flow: trigger.flowID!, scope: scope)
+                }
+                // A new flow that waits replaces the waiting one; one that just runs leaves it open.
+                if let newWaiting = finish.waitingFlow { waiting = newWaiting }
+            case nil:
+                break
+            }
+        } catch {
+            let (flow, step) = runner.position
+            let message = flow.isEmpty ? "\(error)" : "flow `\(flow)` step \(step): \(error)"
+            logger.warning("flow stopped", metadata: ["thread": "\(inbound.threadID)", "flow": "\(flow)", "step": "\(step)", "error": "\(error)"])
+            runner.context.emit(EventTypes.error, data: ["text": .string(message)])
+            // A resumed flow that failed is dropped; a new one that failed leaves the old question open.
+            if case .flow? = selection {} else { waiting = selection == nil ? previousWaiting : nil }
+        }
+
+        let context2 = runner.context
+        thread = context2.thread
+        thread.waiting = waiting
+        var kept = [inbound], shown: [Event] = []
+        var sequence = inbound.sequence
+        for (keptEvent, shownEvent) in context2.emitted {
+            sequence += 1
+            var keptCopy = keptEvent, shownCopy = shownEvent
+            keptCopy.sequence = sequence
+            shownCopy.sequence = sequence
+            kept.append(keptCopy)
+            shown.append(shownCopy)
+        }
+        thread.lastSequence = sequence
+        try await store.commit(TurnCommit(thread: thread, userChanges: context2.userChanges, events: kept, turnSequence: inbound.sequence))
+        return TurnResult(inbound: inbound, outputs: shown, isDuplicate: false)
+    }
+}
+
+extension FlowRunner.Finish {
+    var waitingFlow: WaitingFlow? {
+        if case .waiting(let waiting) = self { return waiting }
+        return nil
+    }
+}

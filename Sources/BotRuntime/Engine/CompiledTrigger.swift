@@ -1,0 +1,132 @@
+import FlowDSL
+import OrderedCollections
+
+/// A trigger ready to test events against: its kind decoded, its regex compiled, its default
+/// `when` rule known.
+struct CompiledTrigger: Sendable {
+    enum Kind: Sendable {
+        case keyword(String, ignoreCase: Bool)
+        case regex(PythonRegex)
+        case catchall
+        case eventType(String)
+        case agentCommand(PythonRegex)
+        case buttonID(String)
+        case lifecycle(String)
+        /// Any event of one of these types from the user (page_open, chat_open, media …).
+        case lifecycleEvent(Set<String>)
+    }
+
+    /// Who may fire a trigger when it has no `when:` (spec §3.1, §3.2).
+    enum DefaultRule: Sendable {
+        /// User sender, not sensitive, thread in bot mode.
+        case standard
+        /// User sender and bot mode, sensitive or not.
+        case userInBotMode
+        /// An agent sent it, in any mode.
+        case agent
+        /// Always.
+        case always
+    }
+
+    var kind: Kind
+    var element: Element
+    /// The flow that owns the trigger (nil for a step's dynamic trigger).
+    var flowID: String?
+    var defaultRule: DefaultRule
+    var baseConfidence: Double
+    /// Catch-alls lose ties to anything more specific at the same confidence.
+    var isCatchAll: Bool
+    /// Position among all static triggers (app order), for ties.
+    var order: Int
+
+    init?(_ element: Element, flowID: String?, order: Int) {
+        self.element = element
+        self.flowID = flowID
+        self.order = order
+        isCatchAll = false
+        baseConfidence = 1.0
+        let ignoreCase = element["ignorecase"].flatMap { if case .value(.bool(let flag)) = $0 { flag } else { nil } } ?? true
+        func pattern(_ field: String) -> PythonRegex? {
+            guard case .value(.string(let text))? = element[field] else { return nil }
+            return try? PythonRegex(text, ignoreCase: ignoreCase)
+        }
+        switch element.type {
+        case "meya.text.trigger.keyword":
+            guard let keyword = element["keyword"]?.constantText else { return nil }
+            kind = .keyword(ignoreCase ? keyword.lowercased() : keyword, ignoreCase: ignoreCase)
+            defaultRule = .standard
+        case "meya.text.trigger.regex":
+            guard let regex = pattern("regex") else { return nil }
+            kind = .regex(regex)
+            defaultRule = .standard
+        case "meya.text.trigger.catchall":
+            kind = .catchall
+            defaultRule = .standard
+            baseConfidence = 0.001
+            isCatchAll = true
+        case "meya.event.trigger.type":
+            guard case .value(.string(let type))? = element["event_type"] else { return nil }
+            kind = .eventType(type)
+            defaultRule = .always
+        case "meya.csp.trigger.agent.command":
+            guard let regex = pattern("agent_command") else { return nil }
+            kind = .agentCommand(regex)
+            defaultRule = .agent
+        case "meya.button.trigger":
+            guard let id = element["button_id"]?.constantText else { return nil }
+            kind = .buttonID(id)
+            defaultRule = .always
+        case "meya.lifecycle.trigger":
+            guard let id = element["lifecycle_id"]?.constantText else { return nil }
+            kind = .lifecycle(id)
+            defaultRule = .always
+        case "meya.session.trigger.page.open":
+            kind = .lifecycleEvent([EventTypes.pageOpen])
+            defaultRule = .userInBotMode
+        case "meya.session.trigger.chat.open":
+            kind = .lifecycleEvent([EventTypes.chatOpen])
+            defaultRule = .userInBotMode
+        case "meya.session.trigger.chat.close":
+            kind = .lifecycleEvent([EventTypes.chatClose])
+            defaultRule = .userInBotMode
+        case "meya.media.trigger", "meya.image.trigger", "meya.file.trigger":
+            kind = .lifecycleEvent([EventTypes.media])
+            defaultRule = .userInBotMode
+        default:
+            return nil
+        }
+    }
+
+    /// What the trigger adds to the new flow scope when `event` matches it, or nil.
+    func match(_ event: Event) -> TemplateMap? {
+        switch kind {
+        case .keyword(let keyword, let ignoreCase):
+            guard event.type == EventTypes.say, let text = event.text else { return nil }
+            let candidate = text.trimmingCharacters(in: .whitespaces)
+            guard (ignoreCase ? candidate.lowercased() : candidate) == keyword else { return nil }
+            return ["result": .string(text)]
+        case .regex(let regex):
+            guard event.type == EventTypes.say, let text = event.text, let found = regex.firstMatch(in: text) else { return nil }
+            return ["result": .string(found.text), "groups": found.scopeValue]
+        case .catchall:
+            guard event.type == EventTypes.say, let text = event.text, !text.isEmpty else { return nil }
+            return ["result": .string(text)]
+        case .eventType(let type):
+            return event.type == type ? [:] : nil
+        case .agentCommand(let regex):
+            guard event.type == EventTypes.agentCommand, let text = event.text, let found = regex.firstMatch(in: text) else { return nil }
+            return ["result": .string(found.text), "groups": found.scopeValue]
+        case .buttonID(let id):
+            guard event.type == EventTypes.click, case .string(id)? = event.data["button_id"] else { return nil }
+            return ["context": event.data["context"] ?? .map([:])]
+        case .lifecycle(let id):
+            guard case .string(id)? = event.data["lifecycle_id"] else { return nil }
+            return ["context": event.data["context"] ?? .map([:])]
+        case .lifecycleEvent(let types):
+            guard types.contains(event.type) else { return nil }
+            return ["result": event.data["url"] ?? .none, "context": event.data["context"] ?? .map([:])]
+        }
+    }
+}
+
+import Foundation

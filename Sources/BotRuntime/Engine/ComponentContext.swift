@@ -1,0 +1,143 @@
+import FlowDSL
+import Foundation
+import OrderedCollections
+
+/// The turn in progress as a component sees it: the scopes it may read and write, the
+/// triggering event, and the events emitted so far. Templates render against it.
+public struct ComponentContext: Sendable {
+    /// The event that started this turn.
+    public let event: Event
+    public internal(set) var thread: ThreadRecord
+    public internal(set) var userScope: TemplateMap
+    /// Scope of the running flow.
+    public internal(set) var flowScope: TemplateMap {
+        didSet { syncFlowScope() }
+    }
+    /// The running flow's id.
+    public internal(set) var flowID: String
+    /// Events emitted this turn, as the ledger keeps them and as the user is shown them.
+    public internal(set) var emitted: [(kept: Event, shown: Event)] = []
+    /// The app being run.
+    public var app: BotApp { runtime.app }
+    /// Engine settings (delays, budget …).
+    public let options: EngineOptions
+    /// Invalid answers given so far to the step being resumed.
+    public internal(set) var attempts = 0
+
+    let runtime: RuntimeApp
+    let vault: VaultScope
+    private(set) var userChanges: [String: TemplateValue?] = [:]
+    private var context: TemplateContext
+    private var shownContext: TemplateContext
+
+    init(event: Event, thread: ThreadRecord, userScope: TemplateMap, runtime: RuntimeApp, vault: VaultScope, options: EngineOptions) {
+        self.event = event
+        self.thread = thread
+        self.userScope = userScope
+        self.runtime = runtime
+        self.vault = vault
+        self.options = options
+        flowScope = [:]
+        flowID = ""
+        let eventUser: TemplateValue = .map(["type": .string(event.sender.rawValue), "id": .string(event.userID)])
+        let bot: TemplateValue = runtime.app.bot.map { bot in .map(["name": (try? bot["name"]?.render(TemplateContext())) ?? .none]) } ?? .map([:])
+        var base = TemplateContext([
+            "flow": .map([:]), "thread": .map(thread.scope), "user": .map(userScope), "config": runtime.app.config,
+            "event": event.scopeValue, "event_user": eventUser, "bot": bot,
+        ])
+        base["vault"] = vault.redacted
+        context = base
+        base["vault"] = vault.values
+        shownContext = base
+    }
+
+    // MARK: Rendering
+
+    /// Renders a field for the ledger and the scopes: vault values appear as `[vault.KEY]`.
+    public func render(_ field: FieldValue?) throws(TemplateRenderError) -> TemplateValue {
+        guard let field else { return .none }
+        return try field.render(context)
+    }
+
+    /// Renders text the user is shown: the user sees vault values, the ledger keeps placeholders.
+    public func renderShown(_ field: FieldValue?) throws(TemplateRenderError) -> (kept: TemplateValue, shown: TemplateValue) {
+        guard let field else { return (.none, .none) }
+        let kept = try field.render(context)
+        guard vault.hasValues, field.readsVault else { return (kept, kept) }
+        return (kept, try field.render(shownContext))
+    }
+
+    /// Renders an integration's fields with real vault values, for talking to its service.
+    /// Never store or emit the result.
+    public func renderSecret(_ field: FieldValue?) throws(TemplateRenderError) -> TemplateValue {
+        guard let field else { return .none }
+        return try field.render(shownContext)
+    }
+
+    /// Renders a template text given as a string (a `when:` or a templated label).
+    public func renderText(_ field: FieldValue?) throws(TemplateRenderError) -> String {
+        let value = try render(field)
+        if case .string(let text) = value { return text }
+        return value.pythonString
+    }
+
+    // MARK: Writing
+
+    /// Appends an event from the bot to this turn. `shown` is the user's copy when it differs.
+    public mutating func emit(_ type: String, data: TemplateMap, shown: TemplateMap? = nil) {
+        let userID: String
+        if case .string(let id)? = flowScope["_event_user_id"] ?? thread.scope["_event_user_id"] { userID = id } else { userID = "bot" }
+        let kept = Event(type: type, threadID: thread.id, sender: .bot, userID: userID, data: data, time: options.clock())
+        var shownEvent = kept
+        if let shown { shownEvent.data = shown }
+        emitted.append((kept, shownEvent))
+    }
+
+    public mutating func setThread(_ key: String, _ value: TemplateValue?) {
+        thread.scope[key] = value
+        context["thread"] = .map(thread.scope)
+        shownContext["thread"] = .map(thread.scope)
+    }
+
+    public mutating func setUser(_ key: String, _ value: TemplateValue?) {
+        userScope[key] = value
+        userChanges[key] = .some(value)
+        context["user"] = .map(userScope)
+        shownContext["user"] = .map(userScope)
+    }
+
+    public mutating func mergeFlowScope(_ data: TemplateMap) {
+        guard !data.isEmpty else { return }
+        var scope = flowScope
+        for (key, value) in data { scope[key] = value }
+        flowScope = scope
+    }
+
+    mutating func enter(flow: String, scope: TemplateMap) {
+        flowID = flow
+        flowScope = scope
+    }
+
+    private mutating func syncFlowScope() {
+        context["flow"] = .map(flowScope)
+        shownContext["flow"] = .map(flowScope)
+    }
+
+    /// The integration element with this id (or the only one of `type` when id is nil).
+    public func integration(_ id: String?, type: String) -> Element? {
+        if let id { return runtime.app.integrations[id] }
+        return runtime.app.integrations.values.first { $0.type == type }
+    }
+}
+
+extension FieldValue {
+    /// Whether any template inside reads the vault scope.
+    var readsVault: Bool {
+        switch self {
+        case .template(let template): return template.references.contains { $0.path.first == "vault" }
+        case .list(let items): return items.contains { $0.readsVault }
+        case .map(let entries): return entries.values.contains { $0.readsVault }
+        case .value, .element: return false
+        }
+    }
+}

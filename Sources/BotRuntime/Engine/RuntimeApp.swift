@@ -1,0 +1,50 @@
+import FlowDSL
+import OrderedCollections
+
+/// A loaded app prepared for running: every element indexed by id (so a waiting step can be
+/// found again after a restart), every flow trigger compiled, every constant regex compiled.
+struct RuntimeApp: Sendable {
+    let app: BotApp
+    let elements: [String: Element]
+    let staticTriggers: [CompiledTrigger]
+    /// Compiled patterns of `ask` + `regex:` steps and `match:` keys, by element id and key.
+    let patterns: [String: PythonRegex]
+
+    init(_ app: BotApp) {
+        self.app = app
+        var elements: [String: Element] = [:]
+        var triggers: [CompiledTrigger] = []
+        var patterns: [String: PythonRegex] = [:]
+        func index(_ element: Element) {
+            elements[element.id] = element
+            if element.type == "meya.text.component.ask_regex", case .value(.string(let text))? = element["regex"] {
+                let ignoreCase = element["ignorecase"].flatMap { if case .value(.bool(let flag)) = $0 { flag } else { nil } } ?? true
+                patterns[element.id] = try? PythonRegex(text, ignoreCase: ignoreCase)
+            }
+            if element.type == "meya.flow.component.match", let map = element["match"]?.map {
+                for key in map.keys { patterns["\(element.id)#\(key)"] = try? PythonRegex(key) }
+            }
+            for value in element.fields.values { walk(value) }
+        }
+        func walk(_ value: FieldValue) {
+            switch value {
+            case .element(let element): index(element)
+            case .list(let items): items.forEach(walk)
+            case .map(let entries): entries.values.forEach(walk)
+            case .value, .template: break
+            }
+        }
+        for flow in app.flows.values {
+            for trigger in flow.triggers {
+                index(trigger)
+                if let compiled = CompiledTrigger(trigger, flowID: flow.id, order: triggers.count) { triggers.append(compiled) }
+            }
+            for case .component(let element) in flow.steps { index(element) }
+        }
+        self.elements = elements
+        self.staticTriggers = triggers
+        self.patterns = patterns
+    }
+
+    func flow(_ id: String) -> Flow? { app.flows[id] }
+}

@@ -1,0 +1,47 @@
+import DequeModule
+import Synchronization
+
+/// Per-thread serial execution: jobs of one thread run one at a time in the order they were
+/// submitted; different threads run in parallel. A thread with no pending work has no entry.
+final class ThreadMailboxes: Sendable {
+    typealias Job = @Sendable () async -> Void
+
+    /// Thread id → jobs not yet started. An entry exists while a worker runs for the thread.
+    private let queues = Mutex<[String: Deque<Job>]>([:])
+
+    /// Queues `job` behind the thread's earlier jobs; returns at once.
+    func submit(thread: String, _ job: @escaping Job) {
+        let startWorker = queues.withLock { queues -> Bool in
+            if queues[thread] != nil {
+                queues[thread]!.append(job)
+                return false
+            }
+            queues[thread] = [job]
+            return true
+        }
+        if startWorker {
+            Task { await self.drain(thread) }
+        }
+    }
+
+    /// Number of threads with work queued or running.
+    var activeThreads: Int { queues.withLock { $0.count } }
+
+    private func drain(_ thread: String) async {
+        while let job = next(thread) {
+            await job()
+        }
+    }
+
+    private func next(_ thread: String) -> Job? {
+        queues.withLock { queues -> Job? in
+            guard var queue = queues[thread], let job = queue.popFirst() else {
+                queues[thread] = nil
+                return nil
+            }
+            // Keep the (possibly empty) entry: it marks the worker as running until it finds no job.
+            queues[thread] = queue
+            return job
+        }
+    }
+}

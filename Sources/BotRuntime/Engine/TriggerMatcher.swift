@@ -1,0 +1,126 @@
+import FlowDSL
+import OrderedCollections
+
+/// Decides what an event starts or continues (spec §3).
+///
+/// Candidates are the waiting step's dynamic triggers (its answer, its buttons, its own
+/// `triggers:`) and every flow trigger. The best has the highest confidence; at equal
+/// confidence a specific trigger beats a catch-all (so a keyword beats an `ask` waiting for
+/// any text, but a button of the waiting step beats a keyword), then a dynamic trigger beats a
+/// flow trigger, then the earlier flow trigger in app order (files by path, triggers as written)
+/// wins.
+struct TriggerMatcher {
+    /// What the event does.
+    enum Selection {
+        /// Answers the waiting step.
+        case answer(Answer)
+        /// Fires one of the waiting step's own `triggers:`.
+        case stepTrigger(Element, data: TemplateMap)
+        /// Starts a flow.
+        case flow(CompiledTrigger, data: TemplateMap)
+    }
+
+    private struct Candidate {
+        var selection: Selection
+        var confidence: Double
+        var isCatchAll: Bool
+        var isDynamic: Bool
+        var order: Int
+
+        func beats(_ other: Candidate) -> Bool {
+            if confidence != other.confidence { return confidence > other.confidence }
+            if isCatchAll != other.isCatchAll { return !isCatchAll }
+            if isDynamic != other.isDynamic { return isDynamic }
+            return order < other.order
+        }
+    }
+
+    let runtime: RuntimeApp
+    let event: Event
+    let context: ComponentContext
+
+    func select(waiting: Element?) throws -> Selection? {
+        var best: Candidate?
+        func consider(_ candidate: Candidate) {
+            if best == nil || candidate.beats(best!) { best = candidate }
+        }
+        if let waiting { try dynamicCandidates(of: waiting).forEach(consider) }
+        for trigger in runtime.staticTriggers {
+            guard allowed(trigger.element, default: trigger.defaultRule), let data = trigger.match(event) else { continue }
+            let confidence = try confidence(of: trigger.element) ?? trigger.baseConfidence
+            consider(Candidate(selection: .flow(trigger, data: data), confidence: confidence,
+                               isCatchAll: trigger.isCatchAll, isDynamic: false, order: trigger.order))
+        }
+        return best?.selection
+    }
+
+    private func dynamicCandidates(of element: Element) throws -> [Candidate] {
+        var candidates: [Candidate] = []
+        let field = element.type == "meya.button.component.ask" ? "buttons" : "quick_replies"
+        let buttons = element[field] == nil ? [] : try ButtonItem.items(of: element, field: field, in: context)
+        let standard = isStandard
+        if event.type == EventTypes.click, case .string(let id)? = event.data["button_id"],
+           let button = buttons.first(where: { $0.buttonID == id && $0.isActionable }) {
+            candidates.append(answer(buttonIndex: button.index, catchAll: false))
+        }
+        if event.type == EventTypes.say, let text = event.text {
+            let typed = text.trimmingCharacters(in: .whitespaces).lowercased()
+            if let button = buttons.first(where: { $0.text.lowercased() == typed }), standard || button.isActionable && event.sender == .user {
+                candidates.append(answer(buttonIndex: button.index, catchAll: false))
+            } else if standard, Self.waitsForText(element) {
+                candidates.append(answer(buttonIndex: nil, catchAll: true))
+            }
+        }
+        if event.type == EventTypes.formSubmit, event.sender == .user, element.type.hasSuffix(".form") {
+            candidates.append(answer(buttonIndex: nil, catchAll: false))
+        }
+        if event.type == EventTypes.media, event.sender == .user,
+           ["meya.image.component.ask", "meya.file.component.ask"].contains(element.type) {
+            candidates.append(answer(buttonIndex: nil, catchAll: false))
+        }
+        for case .element(let trigger) in element["triggers"]?.list ?? [] {
+            guard let compiled = CompiledTrigger(trigger, flowID: nil, order: 0),
+                  allowed(trigger, default: compiled.defaultRule), let data = compiled.match(event) else { continue }
+            candidates.append(Candidate(selection: .stepTrigger(trigger, data: data), confidence: try confidence(of: trigger) ?? compiled.baseConfidence,
+                                        isCatchAll: compiled.isCatchAll, isDynamic: true, order: 0))
+        }
+        return candidates
+    }
+
+    private func answer(buttonIndex: Int?, catchAll: Bool) -> Candidate {
+        Candidate(selection: .answer(Answer(event: event, buttonIndex: buttonIndex)), confidence: 1.0,
+                  isCatchAll: catchAll, isDynamic: true, order: 0)
+    }
+
+    /// Steps that take any text as their answer.
+    static func waitsForText(_ element: Element) -> Bool {
+        TextComponentHandler.askTypes.contains(element.type) && !["meya.image.component.ask", "meya.file.component.ask"].contains(element.type)
+            || element.type == "meya.button.component.ask"
+    }
+
+    /// The standard rule: a user's event, not sensitive, thread in bot mode.
+    private var isStandard: Bool {
+        !event.isSensitive && event.sender == .user && context.thread.mode == "bot"
+    }
+
+    private func allowed(_ trigger: Element, default rule: CompiledTrigger.DefaultRule) -> Bool {
+        if let when = trigger["when"] {
+            return (try? context.render(when).isTruthy) ?? false
+        }
+        switch rule {
+        case .standard: return isStandard
+        case .userInBotMode: return event.sender == .user && context.thread.mode == "bot"
+        case .agent: return event.sender == .agent
+        case .always: return true
+        }
+    }
+
+    private func confidence(of trigger: Element) throws -> Double? {
+        guard let field = trigger["confidence"] else { return nil }
+        switch try context.render(field) {
+        case .int(let number): return Double(number)
+        case .double(let number): return number
+        default: return nil
+        }
+    }
+}

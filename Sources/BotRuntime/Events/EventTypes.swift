@@ -1,0 +1,19 @@
+/// The core event type names the runtime reads and writes.
+public enum EventTypes {
+    public static let say = "meya.text.event.say"
+    public static let ask = "meya.text.event.ask"
+    public static let status = "meya.text.event.status"
+    public static let buttons = "meya.button.event.ask"
+    public static let click = "meya.button.event.click"
+    public static let formSubmit = "meya.form.event.submit"
+    public static let pageOpen = "meya.session.event.page.open"
+    public static let chatOpen = "meya.session.event.chat.open"
+    public static let chatClose = "meya.session.event.chat.close"
+    public static let typingOn = "meya.presence.event.typing.on"
+    public static let typingOff = "meya.presence.event.typing.off"
+    public static let note = "meya.csp.event.note"
+    public static let agentCommand = "meya.csp.event.agent.command"
+    public static let mode = "meya.thread.event.mode"
+    public static let error = "meya.error.event"
+    public static let media = "meya.media.event"
+}

@@ -1,0 +1,45 @@
+import FlowDSL
+import OrderedCollections
+
+/// Where the runtime keeps threads, users, the ledger and idempotency keys.
+///
+/// Two implementations: `MemoryStore` (tests, benchmarks) and `SQLiteStore` (the default,
+/// durable). A turn's state change and the events it appended are committed together by
+/// `commit(_:)`: after a crash either the whole turn is there or none of it.
+public protocol BotStore: Sendable {
+    func thread(_ id: String) async throws -> ThreadRecord?
+    func userScope(_ id: String) async throws -> TemplateMap
+    /// The outcome of the turn that handled an event with this idempotency key, if any.
+    func turn(forIdempotencyKey key: String) async throws -> TurnReceipt?
+    func commit(_ turn: TurnCommit) async throws
+    /// Ledger events of a thread with sequence numbers above `sequence`, oldest first.
+    func events(thread: String, after sequence: Int, limit: Int) async throws -> [Event]
+}
+
+/// One turn's writes: the thread as it is now, the user scope keys it changed, and the events
+/// it appended (the inbound event first).
+public struct TurnCommit: Sendable {
+    public var thread: ThreadRecord
+    /// Changed user-scope keys (nil removes the key); merged, so parallel threads of one user
+    /// do not overwrite each other's keys.
+    public var userChanges: [String: TemplateValue?]
+    public var events: [Event]
+    /// The inbound event's sequence number: every event of this turn is filed under it.
+    public var turnSequence: Int
+
+    public init(thread: ThreadRecord, userChanges: [String: TemplateValue?], events: [Event], turnSequence: Int) {
+        self.thread = thread
+        self.userChanges = userChanges
+        self.events = events
+        self.turnSequence = turnSequence
+    }
+}
+
+/// Where an earlier turn was filed, so a duplicate delivery gets the same answer.
+public struct TurnReceipt: Sendable, Equatable {
+    public var threadID: String
+    /// The inbound event's sequence number.
+    public var turnSequence: Int
+    /// The last event the turn appended.
+    public var lastSequence: Int
+}

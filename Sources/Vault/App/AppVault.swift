@@ -1,0 +1,111 @@
+import CSodium
+import Foundation
+
+/// One bot app's vault: its keys (`VaultKeyring`) and its sealed values (`VaultStore`, by
+/// default `.parley/state.sqlite`), with the operations `botcli vault` and the runtime need.
+///
+/// It exists so that the rules live in one place the CLI and the server share: uploads are
+/// checked, sealed and stored as one transaction; reads need the secret key; nothing here
+/// ever returns a value except `values()` and `value(for:)`, which callers must not print.
+public struct AppVault: Sendable {
+    public let keyring: VaultKeyring
+    /// `<app>/.parley/state.sqlite`, or the given store's path.
+    public let databasePath: String
+    private let givenStore: (any VaultStore)?
+
+    /// The vault of the app in `app`; keys from `environment` or `.parley/`.
+    public init(app: URL, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        keyring = VaultKeyring(app: app, environment: environment)
+        databasePath = keyring.directory.appendingPathComponent("state.sqlite").path
+        givenStore = nil
+    }
+
+    /// A vault on a store the caller opened (the server's, a test's); `path` names it in messages.
+    public init(keyring: VaultKeyring, store: any VaultStore, path: String) {
+        self.keyring = keyring
+        databasePath = path
+        givenStore = store
+    }
+
+    /// The store, opened (and created with its folder when `creating`); nil when the file does
+    /// not exist and `creating` is false, which reads as an empty vault without leaving a file.
+    public func store(creating: Bool) throws(VaultError) -> (any VaultStore)? {
+        if let givenStore { return givenStore }
+        guard creating || FileManager.default.fileExists(atPath: databasePath) else { return nil }
+        try KeyFile.createDirectory(keyring.directory.path)
+        return try SQLiteVaultStore(path: databasePath)
+    }
+
+    /// Every stored entry (key, version, update time, ciphertext), sorted by key. Needs no key.
+    public func entries() throws(VaultError) -> [VaultEntry] {
+        try store(creating: false)?.entries() ?? []
+    }
+
+    /// Seals and stores every key of `file` in one transaction.
+    public func upload(_ file: VaultSecretFile, at date: Date = Date()) throws(VaultError) -> VaultUploadReport {
+        try upload(file.entries.map { ($0.key, $0.value) }, at: date)
+    }
+
+    /// Seals and stores `values` in one transaction: all keys or none.
+    ///
+    /// With the secret key at hand each stored value is opened and compared, so unchanged keys
+    /// are left alone (and a value that cannot be opened stops the upload, naming its key).
+    /// With only the public key, every key already stored counts as changed.
+    public func upload(_ values: [(key: String, value: VaultValue)], at date: Date = Date()) throws(VaultError) -> VaultUploadReport {
+        let (publicKey, secretKey) = try keyring.sealingKeys()
+        var ciphertexts: [String: Data] = [:]
+        for (key, value) in values { ciphertexts[key] = try publicKey.seal(value, key: key) }
+        guard let store = try store(creating: true) else { return VaultUploadReport(compared: secretKey != nil) }
+        let stored = Dictionary(try store.entries().map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var report = VaultUploadReport(compared: secretKey != nil)
+        var writes: [VaultWrite] = []
+        for (key, value) in values {
+            guard let entry = stored[key] else {
+                report.added.append(key)
+                writes.append(VaultWrite(key: key, ciphertext: ciphertexts[key]!, expectedVersion: nil))
+                continue
+            }
+            if let secretKey, try Self.holds(entry, value, secretKey: secretKey) {
+                report.unchanged.append(key)
+                continue
+            }
+            report.changed.append(key)
+            writes.append(VaultWrite(key: key, ciphertext: ciphertexts[key]!, expectedVersion: entry.version))
+        }
+        let uploaded = Set(values.map(\.key))
+        report.kept = stored.keys.filter { !uploaded.contains($0) }.sorted()
+        if !writes.isEmpty { try store.write(writes, at: date) }
+        return report
+    }
+
+    /// Removes one stored key; `keyNotFound` when it is not there. Needs no key.
+    public func remove(_ key: String) throws(VaultError) {
+        guard let store = try store(creating: false) else { throw .keyNotFound(key: key) }
+        try store.remove(key)
+    }
+
+    /// Every stored value, opened with the secret key. Do not print them.
+    public func values() throws(VaultError) -> [String: VaultValue] {
+        let secretKey = try keyring.secretKey()
+        var values: [String: VaultValue] = [:]
+        for entry in try entries() { values[entry.key] = try secretKey.open(entry.ciphertext, key: entry.key) }
+        return values
+    }
+
+    /// One stored value, opened with the secret key; `keyNotFound` when absent. Do not print it.
+    public func value(for key: String) throws(VaultError) -> VaultValue {
+        let secretKey = try keyring.secretKey()
+        guard let entry = try store(creating: false)?.entry(for: key) else { throw .keyNotFound(key: key) }
+        return try secretKey.open(entry.ciphertext, key: key)
+    }
+
+    /// Whether the stored entry holds exactly `value` (same sealed JSON), compared in constant time.
+    private static func holds(_ entry: VaultEntry, _ value: VaultValue, secretKey: VaultSecretKey) throws(VaultError) -> Bool {
+        var old = try secretKey.openBytes(entry.ciphertext, key: entry.key)
+        defer { old.wipe() }
+        var new = try value.sealedJSON(key: entry.key)
+        defer { new.wipe() }
+        guard old.count == new.count else { return false }
+        return old.withUnsafeBytes { a in new.withUnsafeBytes { b in sodium_memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
+    }
+}

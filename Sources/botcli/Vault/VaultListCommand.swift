@@ -1,0 +1,32 @@
+import ArgumentParser
+import Vault
+
+/// `botcli vault list`: the stored keys, never their values.
+struct VaultListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the stored vault keys with their version and update time; values stay masked.",
+        discussion: """
+            Needs no key: the listing reads only key names and bookkeeping. Every value shows as \
+            `\(VaultValue.mask)`, whatever its length. The version starts at 1 and goes up each \
+            time an upload changes the value; update times are UTC.
+            """
+    )
+
+    @OptionGroup var options: AppOptions
+
+    func run() throws {
+        let entries = try VaultCommand.perform { () throws(VaultError) in try AppVault(app: options.url).entries() }
+        guard !entries.isEmpty else {
+            print("no keys stored in the vault of \(options.app)")
+            return
+        }
+        let rows = [["KEY", "VERSION", "UPDATED", "VALUE"]]
+            + entries.map { [$0.key, String($0.version), $0.updatedText, VaultValue.mask] }
+        let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            let padded = (0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+            print((padded + [row[3]]).joined(separator: "  "))
+        }
+    }
+}

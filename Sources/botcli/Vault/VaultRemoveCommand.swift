@@ -1,0 +1,24 @@
+import ArgumentParser
+import Vault
+
+/// `botcli vault rm`: remove one stored key.
+struct VaultRemoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rm",
+        abstract: "Remove one key and its value from the vault.",
+        discussion: """
+            Needs no key. Removing a key the app still uses makes `botcli vault check` report it \
+            as missing. A key that is not stored is an error and nothing changes.
+            """
+    )
+
+    @OptionGroup var options: AppOptions
+
+    @Argument(help: ArgumentHelp("The dotted vault key to remove, e.g. twilio.account_sid.", valueName: "key"))
+    var key: String
+
+    func run() throws {
+        try VaultCommand.perform { () throws(VaultError) in try AppVault(app: options.url).remove(key) }
+        print("removed \(key)")
+    }
+}
