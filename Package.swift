@@ -25,9 +25,9 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-            ],
-            exclude: ["Template"] // TEMP
+            ]
         ),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .target(
             name: "Vault",
@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "BotRuntime",
             dependencies: [
-                "FlowDSL",
+                "FlowDSL", "Vault",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -52,15 +52,22 @@ let package = Package(
             dependencies: ["BotRuntime", "FlowDSL", .product(name: "OrderedCollections", package: "swift-collections")]
         ),
         .target(name: "FlexIntegration", dependencies: ["BotRuntime"]),
+        .executableTarget(name: "EmbedFilesTool"),
+        .plugin(name: "EmbedAppTemplate", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         .executableTarget(
             name: "botcli",
             dependencies: [
-                "FlowDSL", "Vault", "BotRuntime", "FlexIntegration",
+                "FlowDSL", "Vault", "BotRuntime", "BotTesting", "FlexIntegration", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            plugins: ["EmbedAppTemplate"]
         ),
-        .testTarget(name: "FlowDSLTests", dependencies: ["FlowDSL", .product(name: "Yams", package: "Yams")], exclude: ["Template"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "FlowDSLTests",
+            dependencies: ["FlowDSL", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL"]),
         .testTarget(name: "FlexIntegrationTests", dependencies: ["FlexIntegration", "FlowDSL"]),

@@ -39,7 +39,7 @@ struct EngineGuaranteeTests {
 
     static let counterApp = ["flow/count.yaml": """
         triggers:
-          - regex: ^inc (?P<n>\\d+)$
+          - regex: ^inc \\s (?P<n>\\d+)$
         steps:
           - thread_set:
               count: (@ (thread.count or 0) + 1 )

@@ -15,6 +15,8 @@ public struct ComponentContext: Sendable {
     }
     /// The running flow's id.
     public internal(set) var flowID: String
+    /// The index of the step being run.
+    public internal(set) var stepIndex = 0
     /// Events emitted this turn, as the ledger keeps them and as the user is shown them.
     public internal(set) var emitted: [(kept: Event, shown: Event)] = []
     /// The app being run.
@@ -87,7 +89,8 @@ public struct ComponentContext: Sendable {
     public mutating func emit(_ type: String, data: TemplateMap, shown: TemplateMap? = nil) {
         let userID: String
         if case .string(let id)? = flowScope["_event_user_id"] ?? thread.scope["_event_user_id"] { userID = id } else { userID = "bot" }
-        let kept = Event(type: type, threadID: thread.id, sender: .bot, userID: userID, data: data, time: options.clock())
+        var kept = Event(type: type, threadID: thread.id, sender: .bot, userID: userID, data: data, time: options.clock())
+        kept.origin = flowID.isEmpty ? nil : "\(flowID) step \(stepIndex)"
         var shownEvent = kept
         if let shown { shownEvent.data = shown }
         emitted.append((kept, shownEvent))

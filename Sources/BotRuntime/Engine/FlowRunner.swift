@@ -113,6 +113,7 @@ struct FlowRunner {
             throw RuntimeError.budgetExceeded(flow: frame.flowID, step: frame.index, budget: context.options.stepBudget)
         }
         guard let handler = handlers[element.type] else { throw RuntimeError.noHandler(element.type) }
+        context.stepIndex = frame.index
         return try await handler.run(element, in: &context)
     }
 

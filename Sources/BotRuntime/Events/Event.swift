@@ -22,6 +22,9 @@ public struct Event: Sendable, Equatable {
     public var time: Date
     /// Position in the thread's ledger, assigned when the event is appended (0 before).
     public var sequence: Int
+    /// For events the bot emitted: the flow and step that did (`flow.pre_chat step 3`). Not
+    /// stored in the ledger; for test reports and logs.
+    public var origin: String?
 
     public init(type: String, threadID: String, sender: Sender = .user, userID: String, data: TemplateMap = [:],
                 idempotencyKey: String? = nil, isSensitive: Bool = false, time: Date = Date(), sequence: Int = 0) {

@@ -1,0 +1,37 @@
+import FlowDSL
+import Foundation
+import OrderedCollections
+import Vault
+
+extension VaultScope {
+    /// The scope of decrypted vault values (flat dotted keys).
+    public init(secrets: [String: VaultValue]) {
+        self.init(flat: secrets.mapValues(TemplateValue.init(vaultValue:)))
+    }
+
+    /// The app's stored vault, opened with its secret key; empty when the app has no vault yet
+    /// (no key and nothing stored). A vault that exists but cannot be opened is an error.
+    public static func load(app root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> VaultScope {
+        let vault = AppVault(app: root, environment: environment)
+        guard try vault.store(creating: false) != nil, !(try vault.entries().isEmpty) else { return .empty }
+        return VaultScope(secrets: try vault.values())
+    }
+}
+
+extension TemplateValue {
+    /// The template value of a vault value.
+    public init(vaultValue: VaultValue) {
+        switch vaultValue {
+        case .string(let text): self = .string(text)
+        case .int(let number): self = .int(number)
+        case .double(let number): self = .double(number)
+        case .bool(let flag): self = .bool(flag)
+        case .null: self = .none
+        case .list(let items): self = .list(items.map(TemplateValue.init(vaultValue:)))
+        case .map(let map):
+            var result = TemplateMap()
+            for key in map.keys.sorted() { result[key] = TemplateValue(vaultValue: map[key]!) }
+            self = .map(result)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// The scopes a template sees (`flow`, `user`, `thread`, `config`, `vault`, …).
+///
+/// Scopes listed in `lenientScopes` follow Meya's rule that an unset first-level key reads as `None`
+/// (`user.nickname` before it was ever set), while every other scope is strict: reading a missing key
+/// gives an undefined value that fails when printed, compared or iterated.
+public struct TemplateContext: Sendable {
+    struct Entry: Sendable {
+        var value: TemplateValue
+        var lenient: Bool
+    }
+
+    var entries: [String: Entry]
+    /// Scopes whose missing first-level keys read as `None`.
+    public private(set) var lenientScopes: Set<String>
+
+    public init(_ scopes: [String: TemplateValue] = [:], lenientScopes: Set<String> = ["user", "thread"]) {
+        self.lenientScopes = lenientScopes
+        var entries: [String: Entry] = [:]
+        entries.reserveCapacity(scopes.count)
+        for (name, value) in scopes {
+            entries[name] = Entry(value: value, lenient: lenientScopes.contains(name))
+        }
+        self.entries = entries
+    }
+
+    public subscript(name: String) -> TemplateValue? {
+        get { entries[name]?.value }
+        set {
+            if let newValue {
+                entries[name] = Entry(value: newValue, lenient: lenientScopes.contains(name))
+            } else {
+                entries[name] = nil
+            }
+        }
+    }
+
+    /// All scope names currently set.
+    public var names: [String] { Array(entries.keys) }
+}

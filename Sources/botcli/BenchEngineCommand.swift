@@ -1,0 +1,105 @@
+import ArgumentParser
+import BotRuntime
+import FlowDSL
+import Foundation
+
+/// `botcli bench engine`: turns per second of the template's pre-chat conversation.
+struct BenchEngineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Measure engine turns per second on the template app's pre-chat conversation.",
+        discussion: """
+            Each conversation is the template's pre-chat: the user says `start`, gives a name, \
+            clicks a button (3 user turns). --threads conversations run on distinct threads, \
+            --concurrency of them at a time. Prints turns/s and p50 / p99 turn latency. The \
+            peer is shared/peers/botframework/prechat_bench.py (Bot Framework, same \
+            conversation); see BENCHMARKS.md. Build with `-c release`.
+            """
+    )
+
+    enum StoreKind: String, ExpressibleByArgument, CaseIterable {
+        case memory, sqlite
+    }
+
+    @Option(help: "Number of conversations, each on its own thread.")
+    var threads = 20_000
+
+    @Option(help: "Conversations in flight at once.")
+    var concurrency = 64
+
+    @Option(help: "Where state goes: memory, or sqlite (a temporary file, WAL).")
+    var store: StoreKind = .memory
+
+    func run() async throws {
+        #if DEBUG
+        print("note: this is a debug build; build with `swift build -c release` for real figures")
+        #endif
+        let sources = AppTemplateFiles.files.filter { $0.path.hasSuffix(".yaml") }.map {
+            AppSource(path: $0.path, text: String(decoding: $0.contents, as: UTF8.self))
+        }
+        let loaded = AppLoader(registry: ParleyModules.registry).load(sources: sources.filter { !$0.path.hasPrefix("tests/") })
+        guard let app = loaded.app else { throw ValidationError("the template app does not load: \(loaded.diagnostics.first?.description ?? "")") }
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let botStore: any BotStore = switch store {
+        case .memory: MemoryStore()
+        case .sqlite: try SQLiteStore(path: directory.appendingPathComponent("state.sqlite").path)
+        }
+        let engine = BotEngine(app: app, store: botStore, options: EngineOptions(realDelays: false))
+
+        // Warm up, and check the conversation does what it should.
+        let check = try await Self.conversation(engine, number: -1)
+        guard check.lines.contains(where: { $0.hasPrefix("button: ") }), check.turns == 3 else {
+            throw ValidationError("the pre-chat conversation did not run as expected: \(check.lines)")
+        }
+
+        let start = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
+            var next = 0, all: [Duration] = []
+            all.reserveCapacity(threads * 3)
+            while next < min(concurrency, threads) {
+                let number = next
+                group.addTask { try await Self.conversation(engine, number: number).latencies }
+                next += 1
+            }
+            while let finished = try await group.next() {
+                all += finished
+                if next < threads {
+                    let number = next
+                    group.addTask { try await Self.conversation(engine, number: number).latencies }
+                    next += 1
+                }
+            }
+            return all
+        }
+        let elapsed = (ContinuousClock.now - start).seconds
+        let sorted = latencies.map(\.seconds).sorted()
+        func percentile(_ p: Double) -> String { String(format: "%.2f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000) }
+        print("engine, \(store.rawValue) store: \(threads) conversations, \(latencies.count) turns in \(String(format: "%.2f", elapsed)) s")
+        print("\(Int(Double(latencies.count) / elapsed)) turns/s")
+        print("turn latency: p50 \(percentile(0.50)), p99 \(percentile(0.99))")
+    }
+
+    /// One pre-chat conversation: start → name → click the first issue button.
+    static func conversation(_ engine: BotEngine, number: Int) async throws -> (turns: Int, latencies: [Duration], lines: [String]) {
+        let thread = "bench-\(number)", user = "bench-user-\(number)"
+        var latencies: [Duration] = [], lines: [String] = []
+        func turn(_ type: String, _ data: TemplateMap) async throws -> TurnResult {
+            let start = ContinuousClock.now
+            let result = try await engine.handle(Event(type: type, threadID: thread, userID: user, data: data))
+            latencies.append(ContinuousClock.now - start)
+            lines += result.plainLines
+            return result
+        }
+        _ = try await turn(EventTypes.say, ["text": .string("start")])
+        let named = try await turn(EventTypes.say, ["text": .string("Ana")])
+        guard let button = named.outputs.flatMap({ $0.choices }).first else { return (2, latencies, lines) }
+        if let id = button.buttonID {
+            _ = try await turn(EventTypes.click, ["button_id": .string(id), "text": .string(button.text)])
+        } else {
+            _ = try await turn(EventTypes.say, ["text": .string(button.text)])
+        }
+        return (latencies.count, latencies, lines)
+    }
+}
