@@ -10,6 +10,6 @@ struct Botcli: AsyncParsableCommand {
             A bot app is a folder of YAML flows. Start with `botcli check --app DIR` to validate it \
             and `botcli format --app DIR` to tidy its YAML.
             """,
-        subcommands: [CheckCommand.self, FormatCommand.self, BenchCommand.self, VaultCommand.self]
+        subcommands: [InitCommand.self, CheckCommand.self, SimulateCommand.self, TestCommand.self, FormatCommand.self, BenchCommand.self, VaultCommand.self]
     )
 }

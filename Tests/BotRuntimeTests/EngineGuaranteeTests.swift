@@ -33,7 +33,7 @@ struct EngineGuaranteeTests {
             "flow/ok.yaml": "triggers:\n  - keyword: ok\nsteps:\n  - say: still here\n",
         ], options: EngineOptions(stepBudget: 50, realDelays: false))
         let lines = try await client.say("loop")
-        #expect(lines == ["error: flow `flow.loop` step 1: flow `flow.loop` ran 50 steps in one turn without waiting (stopped at step 1); is there a loop?"])
+        #expect(lines == ["error: flow `flow.loop` step 1 (flow/loop.yaml:5:5): stopped after 50 steps in one turn without waiting for the user; is there a loop?"])
         #expect(try await client.say("ok") == ["bot: still here"])
     }
 

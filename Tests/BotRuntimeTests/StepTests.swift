@@ -44,6 +44,25 @@ struct StepTests {
         #expect(try await client.say("other") == ["bot: Something else then."])
     }
 
+    @Test("a button ask takes typed text as its answer unless `required: true`")
+    func requiredButtons() async throws {
+        let client = try bot(steps: """
+              - ask: Free?
+                buttons: [A]
+              - say: got (@ flow.result )
+              - ask: Strict?
+                buttons:
+                  - text: B
+                    result: b
+                required: true
+              - say: strict (@ flow.result )
+            """)
+        try await client.say("go")
+        #expect(try await client.say("anything") == ["bot: got anything", "bot: Strict?", "button: B"])
+        #expect(try await client.say("anything") == [], "typed text does not answer a required button ask")
+        #expect(try await client.click("B") == ["bot: strict b"])
+    }
+
     @Test("flow_set, thread_set and templates over flow, thread and config scopes")
     func scopes() async throws {
         let client = try bot(steps: """
@@ -178,7 +197,7 @@ struct StepTests {
         let client = try bot(steps: "  - say: (@ flow.missing )\n", extra: ["flow/ok.yaml": "triggers:\n  - keyword: ok\nsteps:\n  - say: fine\n"])
         let lines = try await client.say("go")
         #expect(lines.count == 1)
-        #expect(lines[0].hasPrefix("error: flow `flow.main` step 0:"))
+        #expect(lines == ["error: flow `flow.main` step 0 (flow/main.yaml:4:5): template render error: 'flow.missing' is undefined"])
         #expect(try await client.say("ok") == ["bot: fine"])
     }
 }

@@ -112,6 +112,15 @@ struct DiagnosticTests {
         #expect(result[1].hasPrefix("flow/b.yaml:1:1: error: duplicate key `steps` in mapping"))
     }
 
+    @Test("a literal space in a VERBOSE regex is a warning; the app still loads")
+    func verboseSpaceWarning() {
+        let result = load(["flow/a.yaml": "triggers:\n  - regex: ^i am (?P<name>\\w+)$\n  - regex: ^i \\s am$\nsteps:\n  - end\n"])
+        #expect(result.app != nil)
+        #expect(result.diagnostics.map(\.description) == [
+            "flow/a.yaml:2:14: warning: this space is ignored: regular expressions here are VERBOSE, so `^i am (?P<name>\\w+)$` does not match a space; write `\\s` or `\\ ` to match one",
+        ])
+    }
+
     @Test("delay is at most 20 seconds")
     func delayLimit() {
         #expect(problems(["flow/a.yaml": "steps:\n  - delay: 21\n"]) == ["flow/a.yaml:2:12: error: `delay:` is at most 20 seconds, got 21"])

@@ -85,7 +85,10 @@ public final class BotEngine: Sendable {
             return TurnResult(inbound: inbound, outputs: Array(events.dropFirst()), isDuplicate: true)
         }
         let stored = try await store.thread(incoming.threadID)
-        var thread = stored ?? ThreadRecord(id: incoming.threadID, userID: incoming.userID, scope: ["mode": .string("bot")])
+        // A thread belongs to its first user sender; an agent's or the system's event may come first.
+        var thread = stored ?? ThreadRecord(id: incoming.threadID, userID: incoming.sender == .user ? incoming.userID : "",
+                                            scope: ["mode": .string("bot")])
+        if thread.userID.isEmpty, incoming.sender == .user { thread.userID = incoming.userID }
         let userScope = try await store.userScope(thread.userID)
         var inbound = incoming
         inbound.sequence = thread.lastSequence + 1
@@ -119,7 +122,8 @@ public final class BotEngine: Sendable {
             }
         } catch {
             let (flow, step) = runner.position
-            let message = flow.isEmpty ? "\(error)" : "flow `\(flow)` step \(step): \(error)"
+            let place = runtime.flow(flow).flatMap { step < $0.steps.count ? " (\($0.steps[step].position))" : nil } ?? ""
+            let message = flow.isEmpty ? "\(error)" : "flow `\(flow)` step \(step)\(place): \(error)"
             logger.warning("flow stopped", metadata: ["thread": "\(inbound.threadID)", "flow": "\(flow)", "step": "\(step)", "error": "\(error)"])
             runner.context.emit(EventTypes.error, data: ["text": .string(message)])
             // A resumed flow that failed is dropped; a new one that failed leaves the old question open.

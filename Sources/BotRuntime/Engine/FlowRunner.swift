@@ -110,7 +110,7 @@ struct FlowRunner {
     private mutating func run(_ element: Element) async throws -> ComponentOutcome {
         steps += 1
         guard steps <= context.options.stepBudget else {
-            throw RuntimeError.budgetExceeded(flow: frame.flowID, step: frame.index, budget: context.options.stepBudget)
+            throw RuntimeError.budgetExceeded(budget: context.options.stepBudget)
         }
         guard let handler = handlers[element.type] else { throw RuntimeError.noHandler(element.type) }
         context.stepIndex = frame.index

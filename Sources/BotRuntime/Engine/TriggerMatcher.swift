@@ -67,7 +67,7 @@ struct TriggerMatcher {
             let typed = text.trimmingCharacters(in: .whitespaces).lowercased()
             if let button = buttons.first(where: { $0.text.lowercased() == typed }), standard || button.isActionable && event.sender == .user {
                 candidates.append(answer(buttonIndex: button.index, catchAll: false))
-            } else if standard, Self.waitsForText(element) {
+            } else if standard, Self.waitsForText(element), !Self.requiresButton(element) {
                 candidates.append(answer(buttonIndex: nil, catchAll: true))
             }
         }
@@ -96,6 +96,12 @@ struct TriggerMatcher {
     static func waitsForText(_ element: Element) -> Bool {
         TextComponentHandler.askTypes.contains(element.type) && !["meya.image.component.ask", "meya.file.component.ask"].contains(element.type)
             || element.type == "meya.button.component.ask"
+    }
+
+    /// A button ask with `required: true` takes only its buttons, not typed text.
+    static func requiresButton(_ element: Element) -> Bool {
+        if case .value(.bool(true))? = element["required"] { return true }
+        return false
     }
 
     /// The standard rule: a user's event, not sensitive, thread in bot mode.

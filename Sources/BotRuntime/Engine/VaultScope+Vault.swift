@@ -9,12 +9,18 @@ extension VaultScope {
         self.init(flat: secrets.mapValues(TemplateValue.init(vaultValue:)))
     }
 
-    /// The app's stored vault, opened with its secret key; empty when the app has no vault yet
-    /// (no key and nothing stored). A vault that exists but cannot be opened is an error.
-    public static func load(app root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> VaultScope {
+    /// The app's stored vault, opened with its secret key. Keys in `placeholders` (those
+    /// `vault.yaml` names) that are not stored yet read as `[vault.KEY]`, so a new app runs
+    /// before its secrets are uploaded. A vault that exists but cannot be opened is an error.
+    public static func load(app root: URL, placeholders: some Sequence<String> = [String](),
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> VaultScope {
         let vault = AppVault(app: root, environment: environment)
-        guard try vault.store(creating: false) != nil, !(try vault.entries().isEmpty) else { return .empty }
-        return VaultScope(secrets: try vault.values())
+        var flat: [String: TemplateValue] = [:]
+        for key in placeholders { flat[key] = .string("[vault.\(key)]") }
+        if try vault.store(creating: false) != nil, !(try vault.entries().isEmpty) {
+            for (key, value) in try vault.values() { flat[key] = TemplateValue(vaultValue: value) }
+        }
+        return VaultScope(flat: flat)
     }
 }
 

@@ -101,6 +101,12 @@ extension ElementBuilder {
         case .regex:
             guard let scalar = node.scalar, scalar.isString || scalar.value != .none else { return mismatch(node, type) }
             checkRegex(scalar.text, at: node.position, verbose: true)
+            if let column = PythonRegex.ignoredSpaceOffset(in: scalar.text) {
+                let quote = scalar.style == .plain ? 0 : 1
+                diagnostics.append(.warning(at: node.position.advanced(columns: column + quote),
+                                            "this space is ignored: regular expressions here are VERBOSE, so `\(scalar.text)` does not match a space",
+                                            hint: "write `\\s` or `\\ ` to match one"))
+            }
             return .value(.string(scalar.text))
         case .oneOf(let types):
             guard let chosen = types.first(where: { $0.fits(node) }) else { return mismatch(node, type) }

@@ -41,6 +41,30 @@ public struct PythonRegex: @unchecked Sendable {
         return PythonRegexMatch(text: substring(match.range) ?? "", groups: groups, namedGroups: named)
     }
 
+    /// The character offset of the first space VERBOSE mode ignores between two word
+    /// characters (outside a class, before any comment), or nil. Such a space is almost always a
+    /// mistake: `^i am` only matches `iam`. Spaces used for layout (`^i \s am$`) are fine.
+    public static func ignoredSpaceOffset(in pattern: String) -> Int? {
+        let characters = Array(pattern)
+        var index = 0, inClass = false
+        while index < characters.count {
+            let character = characters[index]
+            if character == "\\" { index += 2; continue }
+            if inClass { if character == "]" { inClass = false }; index += 1; continue }
+            if character == "[" { inClass = true }
+            if character == "#" { return nil }
+            // Between two word characters (`i am`, `order 42`) a space is surely meant literally.
+            if character == " ", index > 0, index + 1 < characters.count,
+               characters[index - 1].isLetter || characters[index - 1].isNumber,
+               characters[index + 1].isLetter || characters[index + 1].isNumber,
+               index < 2 || characters[index - 2] != "\\" {
+                return index
+            }
+            index += 1
+        }
+        return nil
+    }
+
     // MARK: Translation
 
     private static func translate(_ pattern: String, verbose: Bool) throws(PythonRegexError) -> (pattern: String, names: [String]) {

@@ -1,0 +1,19 @@
+/// Problems that stop a flow; the thread gets an error event and stays usable.
+public enum RuntimeError: Error, CustomStringConvertible, Sendable {
+    case noHandler(String)
+    case unknownFlow(String)
+    case unknownLabel(String, flow: String)
+    case unsetResult(String)
+    case budgetExceeded(budget: Int)
+
+    public var description: String {
+        switch self {
+        case .noHandler(let type): "no component handles `\(type)` (is its integration enabled?)"
+        case .unknownFlow(let id): "unknown flow `\(id)`"
+        case .unknownLabel(let label, let flow): "unknown label `\(label)` in flow `\(flow)`"
+        case .unsetResult(let name): "`\(name)` copies `flow.result`, which is not set"
+        case .budgetExceeded(let budget):
+            "stopped after \(budget) steps in one turn without waiting for the user; is there a loop?"
+        }
+    }
+}

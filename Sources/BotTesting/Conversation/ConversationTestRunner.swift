@@ -1,0 +1,48 @@
+import BotRuntime
+import FlowDSL
+import Foundation
+
+/// Runs conversation tests against a bot app.
+///
+/// Each case gets its own engine on a fresh `MemoryStore` (delays do not sleep), so cases
+/// share nothing and run in parallel. The app's vault is not opened: tests never need secrets,
+/// and `(@ vault.KEY )` renders as `[vault.KEY]`.
+public struct ConversationTestRunner: Sendable {
+    public let app: BotApp
+    /// Handlers for integration components, as the engine takes them.
+    public var components: [any ComponentHandler]
+    public var options: EngineOptions
+    /// The vault scope the bot sees: placeholders `[vault.KEY]` for every key the app names.
+    public var vault: VaultScope
+
+    public init(app: BotApp, components: [any ComponentHandler] = [], options: EngineOptions = EngineOptions(realDelays: false)) {
+        self.app = app
+        self.components = components
+        self.options = options
+        let keys = Set(app.vaultKeys.keys).union(app.vaultReferences.map(\.key))
+        vault = VaultScope(flat: Dictionary(uniqueKeysWithValues: keys.map { ($0, TemplateValue.string("[vault.\($0)]")) }))
+    }
+
+    /// Runs every case of the files without format errors, in parallel; results come in file
+    /// and case order.
+    public func run(_ files: [ConversationTestFile]) async -> ConversationTestReport {
+        let cases = files.filter(\.diagnostics.isEmpty).flatMap(\.cases)
+        let results = await withTaskGroup(of: (Int, ConversationTestResult).self) { group in
+            for (index, testCase) in cases.enumerated() {
+                group.addTask { (index, await run(testCase)) }
+            }
+            var results = [ConversationTestResult?](repeating: nil, count: cases.count)
+            for await (index, result) in group { results[index] = result }
+            return results.compactMap { $0 }
+        }
+        return ConversationTestReport(results: results, diagnostics: files.flatMap(\.diagnostics))
+    }
+
+    /// Runs one case on a fresh engine.
+    public func run(_ testCase: ConversationTestCase) async -> ConversationTestResult {
+        let engine = BotEngine(app: app, store: MemoryStore(), vault: vault, components: components, options: options)
+        var session = ConversationSession(client: BotTestClient(engine: engine), steps: testCase.steps)
+        let failure = await session.run(endPosition: testCase.steps.last?.position ?? testCase.position)
+        return ConversationTestResult(name: testCase.name, position: testCase.position, failure: failure)
+    }
+}

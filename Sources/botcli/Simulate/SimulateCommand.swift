@@ -1,0 +1,126 @@
+import ArgumentParser
+import BotRuntime
+import FlowDSL
+import Foundation
+import Logging
+import Vault
+
+/// `botcli simulate`: talk to the bot in the terminal.
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Talk to the bot in the terminal, as a visitor of its chat page would.",
+        discussion: """
+            Loads the app (exiting 1 with `botcli check`'s diagnostics when it has errors) and \
+            its vault, and runs the real engine on the app's store, .parley/state.sqlite. Each \
+            run is a new visitor on a new thread, and the chat page opens first: page_open \
+            triggers fire as on a website (with url simulator://<app folder>). To come back to \
+            a conversation, pass the ids printed at the start: `--thread ID` (its user is \
+            taken from the store) or also `--user ID`; a stored thread continues where it \
+            stopped, without page_open. `--user ID` alone is a returning visitor on a new \
+            thread: their user scope is remembered.
+
+            Type a message and press Enter. A button's number (1 is the first shown) or its \
+            text clicks it. Commands: :help, :reset (new thread), :state (ids, mode, scopes, \
+            the waiting step; vault values appear as [vault.KEY]), :event TYPE [JSON] (e.g. \
+            `:event chat_open` or `:event meya.session.event.chat.open {"x": 1}`), :agent TEXT \
+            (a human agent writes; `:agent(Ana) Hi`, `:agent /command`), :quit or Ctrl-D. \
+            `delay:` steps really wait (20 s at most).
+
+            On a terminal: a `you> ` prompt with line editing and history \
+            (.parley/simulator_history), numbered buttons, colour unless NO_COLOR is set. \
+            With input from a pipe or file, standard output holds the conversation only, one \
+            line per thing shown: `bot: TEXT`, `button: TEXT`, `status: TEXT`, `agent: TEXT` \
+            or `agent(NAME): TEXT`, `error: TEXT`; everything else goes to standard error. So \
+            `printf 'hi\\n1\\n' | botcli simulate --app DIR` gives a transcript to compare.
+            """
+    )
+
+    @OptionGroup var options: AppOptions
+
+    @Option(help: ArgumentHelp("Speak as this user id (default: a new visitor, user-XXXXXXXX).", valueName: "id"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("Use this thread id: continue it if stored, else start it (default: a new thread-XXXXXXXX).",
+                               valueName: "id"))
+    var thread: String?
+
+    func run() async throws {
+        let result = AppLoader(registry: ParleyModules.registry).load(options.url)
+        guard let app = result.app else {
+            for diagnostic in result.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
+            let errors = result.diagnostics.filter { $0.severity == .error }.count
+            Terminal.error("\(errors) error\(errors == 1 ? "" : "s") in \(options.app); fix them (see `botcli check`) to simulate the bot")
+            throw ExitCode(1)
+        }
+        let printer = TranscriptPrinter.forCurrentProcess()
+        for diagnostic in result.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
+
+        let vault: VaultScope
+        do {
+            vault = try VaultScope.load(app: options.url, placeholders: app.vaultKeys.keys)
+        } catch {
+            Terminal.error("error: cannot open the vault of \(options.app): \(error)")
+            Terminal.error("hint: `botcli vault check --app \(options.app)` compares the vault with the app")
+            throw ExitCode(1)
+        }
+        let uses = app.vaultKeys.map { VaultKeyUse(key: $0.key, location: $0.value.description) }
+            + app.vaultReferences.map { VaultKeyUse(key: $0.key, location: $0.position.description) }
+        if let stored = try? AppVault(app: options.url).entries().map(\.key) {
+            let missing = VaultCoverage(uses: uses, storedKeys: stored).missing.map(\.key)
+                .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            if !missing.isEmpty {
+                printer.warning("the vault lacks \(missing.map { "`\($0)`" }.joined(separator: ", ")); they read as "
+                                + "[vault.KEY] until uploaded (see `botcli vault upload`)")
+            }
+        }
+        let storePath = SQLiteStore.defaultPath(forApp: options.app)
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(path: storePath)
+        } catch {
+            Terminal.error("error: cannot open the store \(storePath): \(error)")
+            throw ExitCode(1)
+        }
+        let engine = BotEngine(app: app, store: store, vault: vault, options: EngineOptions(realDelays: true),
+                               logger: .init(label: "parley.simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let unhandled = engine.unhandledTypes.sorted()
+        if !unhandled.isEmpty {
+            printer.warning("no handler runs \(unhandled.map { "`\($0)`" }.joined(separator: ", ")) here; "
+                            + "steps of \(unhandled.count == 1 ? "that type" : "those types") will show an error")
+        }
+
+        let threadID = thread ?? SimulatorSession.freshID("thread")
+        var userID = user ?? SimulatorSession.freshID("user")
+        let stored = try? await engine.thread(threadID)
+        if let stored, stored.userID != userID {
+            if user != nil {
+                printer.warning("thread \(threadID) belongs to user \(stored.userID); continuing as \(stored.userID), not \(userID)")
+            }
+            userID = stored.userID
+        }
+
+        let appName = URL(fileURLWithPath: app.root).standardizedFileURL.lastPathComponent
+        var session = SimulatorSession(engine: engine, printer: printer, pageURL: "simulator://\(appName)",
+                                       threadID: threadID, userID: userID)
+        let continuing = stored == nil ? "" : " (continued)"
+        if printer.interactive {
+            printer.note("""
+                Parley simulator — \(appName): \(app.summary)
+                thread \(threadID)\(continuing), user \(userID); come back with --thread \(threadID)
+                Type a message, a button's number, or :help. Ctrl-D quits.
+                """)
+        } else {
+            printer.note("simulating \(appName) on thread \(threadID)\(continuing) as user \(userID)")
+        }
+        await session.open()
+        if printer.interactive {
+            var reader = EditLineReader(prompt: "you> ", historyPath: URL(fileURLWithPath: options.app)
+                .appendingPathComponent(".parley/simulator_history").path)
+            await session.run(reading: &reader)
+        } else {
+            var reader = PlainLineReader()
+            await session.run(reading: &reader)
+        }
+    }
+}

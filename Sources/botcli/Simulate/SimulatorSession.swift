@@ -1,0 +1,131 @@
+import BotRuntime
+import FlowDSL
+import Foundation
+
+/// One `botcli simulate` conversation: reads lines, sends events to the engine, prints what
+/// the user would see.
+struct SimulatorSession {
+    let engine: BotEngine
+    let printer: TranscriptPrinter
+    /// `simulator://<app folder name>`, the page the simulated visitor opens.
+    let pageURL: String
+    private(set) var threadID: String
+    let userID: String
+    private var offered = OfferedButtons()
+
+    init(engine: BotEngine, printer: TranscriptPrinter, pageURL: String, threadID: String, userID: String) {
+        self.engine = engine
+        self.printer = printer
+        self.pageURL = pageURL
+        self.threadID = threadID
+        self.userID = userID
+    }
+
+    /// A fresh id such as `thread-3f9a1c2e`.
+    static func freshID(_ prefix: String) -> String {
+        "\(prefix)-" + UUID().uuidString.lowercased().prefix(8)
+    }
+
+    /// Opens the page on a thread with nothing stored yet, as a web chat would; a thread that
+    /// exists is continued where it stopped.
+    mutating func open() async {
+        do {
+            guard let stored = try await engine.thread(threadID) else {
+                await send(EventTypes.pageOpen, data: ["url": .string(pageURL)])
+                return
+            }
+            // What the bot showed after the user's last event, so its buttons can be clicked
+            // again (and, on a terminal, so the person sees where the conversation stopped).
+            let recent = try await engine.events(thread: threadID, after: max(0, stored.lastSequence - 200), limit: 200)
+            let shown = recent.reversed().prefix { $0.sender != .user }.reversed().filter { !$0.plainLines.isEmpty }
+            offered.update(shown: shown)
+            if printer.interactive, !shown.isEmpty {
+                printer.note("the bot last showed:")
+                printer.show(shown.flatMap(\.plainLines))
+            }
+        } catch {
+            printer.show(["error: \(error)"])
+        }
+    }
+
+    /// Reads and handles lines until `:quit` or the end of input.
+    mutating func run(reading reader: inout some LineReader) async {
+        while let line = reader.next() {
+            guard await handle(SimulatorInput(line: line)) else { return }
+        }
+    }
+
+    /// Handles one input; false when the session should end.
+    mutating func handle(_ input: SimulatorInput) async -> Bool {
+        switch input {
+        case .empty:
+            break
+        case .message(let text):
+            switch offered.reply(to: text) {
+            case .click(let id, let label):
+                await send(EventTypes.click, data: ["button_id": .string(id), "text": .string(label)])
+            case .say(let said):
+                await send(EventTypes.say, data: ["text": .string(said)])
+            }
+        case .help:
+            printer.note(Self.help)
+        case .reset:
+            threadID = Self.freshID("thread")
+            offered.clear()
+            printer.note("new thread \(threadID) (user \(userID))")
+            await open()
+        case .state:
+            do {
+                let report = StateReport(threadID: threadID, userID: userID, thread: try await engine.thread(threadID),
+                                         userScope: try await engine.userScope(userID), app: engine.app)
+                printer.note(report.lines.joined(separator: "\n"))
+            } catch {
+                printer.problem("cannot read the state: \(error)")
+            }
+        case .event(let type, var data):
+            if type == EventTypes.pageOpen, data.isEmpty { data["url"] = .string(pageURL) }
+            await send(type, data: data)
+        case .agent(let text, let name):
+            var data: TemplateMap = ["text": .string(text)]
+            if let name { data["agent_name"] = .string(name) }
+            await send(EventTypes.say, data: data, sender: .agent)
+        case .agentCommand(let text):
+            await send(EventTypes.agentCommand, data: ["text": .string(text)], sender: .agent)
+        case .unknownCommand(let name):
+            printer.problem("unknown command `\(name)`; the commands are "
+                            + SimulatorInput.commandNames.joined(separator: ", ") + " (`:help` explains them)")
+        case .invalid(let problem):
+            printer.problem(problem)
+        case .quit:
+            return false
+        }
+        return true
+    }
+
+    /// Sends one event and prints what the user sees; an engine error is printed as
+    /// `error: …` and the session goes on.
+    private mutating func send(_ type: String, data: TemplateMap, sender: Sender = .user) async {
+        let event = Event(type: type, threadID: threadID, sender: sender,
+                          userID: sender == .user ? userID : "\(sender.rawValue)-simulator", data: data)
+        do {
+            let result = try await engine.handle(event)
+            offered.update(with: result)
+            printer.show(result.plainLines)
+        } catch {
+            printer.show(["error: \(error)"])
+        }
+    }
+
+    static let help = """
+        Type a message for the bot. A button's number (1 is the first shown) or its text clicks it.
+          :help                this list
+          :reset               start a new thread as the same user; the page opens again
+          :state               thread and user ids, mode, thread and user scopes, the waiting step
+          :event TYPE [JSON]   send an event; TYPE is a Meya type (meya.session.event.chat.open)
+                               or page_open, chat_open, chat_close; a JSON object is its data
+          :agent TEXT          a human agent writes TEXT; :agent(NAME) TEXT names the agent;
+                               :agent /command sends an agent command
+          :quit                leave (Ctrl-D and Ctrl-C too)
+        Start a line with :: to send text that begins with a colon.
+        """
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import BotTesting
+import FlowDSL
+import Foundation
+import Logging
+
+/// `botcli test`: run the app's conversation tests.
+struct TestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run the app's conversation tests (YAML files under tests/).",
+        discussion: """
+            A test file is a YAML list of cases, each a `name:` and `steps:`. Steps are inputs \
+            (`user: TEXT`, `click: BUTTON TEXT`, `event: page_open` or `{type: TYPE, data: {…}}`, \
+            `agent: TEXT`), the lines the user must be shown next, in order (`bot: TEXT` or \
+            `bot: {regex: PATTERN}`, `buttons: [A, B]`, `status: TEXT`, `error: TEXT`), and \
+            scope checks (`thread: {mode: agent}`, `user: {name: Ana}`). Every line shown must \
+            be expected: an extra or missing line fails the case. See docs/testing.md.
+
+            Each case runs on a fresh in-memory bot, in parallel with the others; `delay:` \
+            steps do not wait and the vault is not opened: `(@ vault.KEY )` shows as \
+            `[vault.KEY]`. The report has one line per case (✔ or ✘ with its file:line); a \
+            failure shows the expected and the actual transcript with the first difference \
+            marked `>` and the flow step that showed it. The last line is `N passed, N failed`. \
+            Exits 1 when a case fails, a test file has a format error (`file:line:col: error: \
+            …`) or the app does not load.
+
+            With PATHs, only those test files, or the files in those folders, are run.
+            """
+    )
+
+    @OptionGroup var options: AppOptions
+
+    @Argument(help: ArgumentHelp("Test files or folders to run (default: the app's tests/ folder).", valueName: "path"))
+    var paths: [String] = []
+
+    func run() async throws {
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        let loaded = AppLoader(registry: ParleyModules.registry).load(options.url)
+        guard let app = loaded.app else {
+            for diagnostic in loaded.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
+            let errors = loaded.diagnostics.filter { $0.severity == .error }.count
+            Terminal.error("\(errors) error\(errors == 1 ? "" : "s") in \(options.app); fix them (see `botcli check`) to run its tests")
+            throw ExitCode(1)
+        }
+
+        let testsFolder = options.url.appendingPathComponent("tests")
+        if paths.isEmpty, !FileManager.default.fileExists(atPath: testsFolder.path) {
+            Terminal.error("note: \(options.app) has no tests/ folder; add conversation tests there (see docs/testing.md)")
+            print("0 passed, 0 failed")
+            return
+        }
+        let suite: ConversationTestSuite
+        do {
+            suite = try ConversationTestSuite(reading: paths.isEmpty ? [testsFolder] : paths.map(resolve), appRoot: options.url)
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        for diagnostic in suite.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
+        if suite.files.isEmpty { Terminal.error("note: no test files (*.yaml) found") }
+
+        let report = await ConversationTestRunner(app: app).run(suite.files)
+        let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        print(report.render(colour: colour))
+        if !report.succeeded { throw ExitCode(1) }
+    }
+
+    /// A PATH as given, or inside the app folder when it only exists there.
+    private func resolve(_ path: String) -> URL {
+        let given = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: given.path) { return given }
+        let inApp = options.url.appendingPathComponent(path)
+        return FileManager.default.fileExists(atPath: inApp.path) ? inApp : given
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+@Suite("botcli test")
+struct TestCommandTests {
+    /// The repository's `app-template/`.
+    static let appTemplate = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("app-template")
+
+    static func copy(_ source: URL) throws -> URL {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("parley-test-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: source, to: copy)
+        return copy
+    }
+
+    static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n").map(String.init)
+    }
+
+    @Test("the app template's own conversation tests pass")
+    func appTemplatePasses() throws {
+        let app = try Self.copy(Self.appTemplate)
+        defer { try? FileManager.default.removeItem(at: app) }
+        let output = try BotCLIRunner.run(["test", "--app", app.path])
+        #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")
+        let lines = Self.lines(output.stdout)
+        let last = try #require(lines.last)
+        #expect(last.wholeMatch(of: /[1-9]\d* passed, 0 failed/) != nil, "last line: \(last)")
+        #expect(lines.dropLast().allSatisfy { $0.hasPrefix("✔ ") }, "\(output.stdout)")
+        #expect(lines.count - 1 == Int(last.prefix { $0.isNumber }))
+        #expect(output.stderr.isEmpty, "\(output.stderr)")
+    }
+
+    @Test("a failing case: exit 1, the diff with the producing step, the summary last")
+    func failingCase() throws {
+        let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
+        defer { try? FileManager.default.removeItem(at: app) }
+        let output = try BotCLIRunner.run(["test", "--app", app.path])
+        #expect(output.status == 1)
+        let lines = Self.lines(output.stdout)
+        #expect(lines.last == "1 passed, 1 failed")
+        #expect(lines.first == "✔ a good day")
+        #expect(lines.contains("✘ a bad day is answered kindly (tests/more/bad_day.yaml:1)"))
+        #expect(lines.contains("    tests/more/bad_day.yaml:8:7: expected `bot: Sorry to hear it.`, got `bot: Sorry to hear that.` (from flow.greet step 2)"))
+        #expect(lines.contains("      > bot: Sorry to hear it."))
+        #expect(lines.contains("      > bot: Sorry to hear that.   ← flow.greet step 2"))
+        #expect(lines.contains("    expected:") && lines.contains("    actual:"))
+        #expect(lines.contains(String(repeating: " ", count: 27) + "^"))
+        #expect(!output.stdout.contains("\u{1B}["), "NO_COLOR is set by the runner")
+    }
+
+    @Test("PATHs select test files or folders, relative to the current folder or the app")
+    func pathSelection() throws {
+        let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
+        defer { try? FileManager.default.removeItem(at: app) }
+        let file = try BotCLIRunner.run(["test", "--app", app.path, "tests/greet.yaml"])
+        #expect(file.status == 0, "\(file.stdout)\(file.stderr)")
+        #expect(Self.lines(file.stdout) == ["✔ a good day", "1 passed, 0 failed"])
+
+        let folder = try BotCLIRunner.run(["test", "tests/more"], in: app)
+        #expect(folder.status == 1)
+        #expect(Self.lines(folder.stdout).last == "0 passed, 1 failed")
+
+        let absolute = try BotCLIRunner.run(["test", "--app", app.path, app.appendingPathComponent("tests/greet.yaml").path])
+        #expect(Self.lines(absolute.stdout).last == "1 passed, 0 failed")
+
+        let missing = try BotCLIRunner.run(["test", "--app", app.path, "tests/nope.yaml"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("tests/nope.yaml: no such test file or folder"))
+    }
+
+    @Test("a format error is reported as file:line:col and fails the run")
+    func formatError() throws {
+        let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
+        defer { try? FileManager.default.removeItem(at: app) }
+        try "- name: typo\n  steps:\n    - usr: hi\n".write(to: app.appendingPathComponent("tests/typo.yaml"), atomically: true, encoding: .utf8)
+        let output = try BotCLIRunner.run(["test", "--app", app.path, "tests/greet.yaml", "tests/typo.yaml"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("tests/typo.yaml:3:7: error: unknown step `usr:`; did you mean `user`?"))
+        #expect(Self.lines(output.stdout).last == "1 passed, 0 failed")
+    }
+
+    @Test("an app that does not load gets check's diagnostics and exit 1")
+    func invalidApp() throws {
+        let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
+        defer { try? FileManager.default.removeItem(at: app) }
+        try "steps:\n  - sya: hi\n".write(to: app.appendingPathComponent("flow/broken.yaml"), atomically: true, encoding: .utf8)
+        let output = try BotCLIRunner.run(["test", "--app", app.path])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("flow/broken.yaml:2:5: error: unknown step `sya:`; did you mean `say`?"))
+        #expect(output.stdout.isEmpty)
+    }
+
+    @Test("--help teaches the format")
+    func help() throws {
+        let output = try BotCLIRunner.run(["test", "--help"])
+        #expect(output.status == 0)
+        // Help text is wrapped to the terminal width: compare with runs of spaces folded.
+        let text = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for phrase in ["--app <dir>", "<path>", "user: TEXT", "click:", "buttons:", "{regex: PATTERN}", "N passed, N failed"] {
+            #expect(text.contains(phrase), "help lacks \(phrase)")
+        }
+    }
+}
