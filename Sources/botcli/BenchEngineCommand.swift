@@ -49,7 +49,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
         let engine = BotEngine(app: app, store: botStore, options: EngineOptions(realDelays: false))
 
         // Warm up, and check the conversation does what it should.
-        let check = try await Self.conversation(engine, number: -1)
+        let check = try await Self.conversation(engine, number: -1, transcript: true)
         guard check.lines.contains(where: { $0.hasPrefix("button: ") }), check.turns == 3 else {
             throw ValidationError("the pre-chat conversation did not run as expected: \(check.lines)")
         }
@@ -82,14 +82,15 @@ struct BenchEngineCommand: AsyncParsableCommand {
     }
 
     /// One pre-chat conversation: start → name → click the first issue button.
-    static func conversation(_ engine: BotEngine, number: Int) async throws -> (turns: Int, latencies: [Duration], lines: [String]) {
+    static func conversation(_ engine: BotEngine, number: Int, transcript: Bool = false) async throws
+        -> (turns: Int, latencies: [Duration], lines: [String]) {
         let thread = "bench-\(number)", user = "bench-user-\(number)"
         var latencies: [Duration] = [], lines: [String] = []
         func turn(_ type: String, _ data: TemplateMap) async throws -> TurnResult {
             let start = ContinuousClock.now
             let result = try await engine.handle(Event(type: type, threadID: thread, userID: user, data: data))
             latencies.append(ContinuousClock.now - start)
-            lines += result.plainLines
+            if transcript { lines += result.plainLines }
             return result
         }
         _ = try await turn(EventTypes.say, ["text": .string("start")])

@@ -1,4 +1,5 @@
 import FlowDSL
+import Foundation
 import Testing
 
 @Suite("Python regular expressions with re.search semantics")
@@ -34,6 +35,30 @@ struct PythonRegexTests {
         #expect(try PythonRegex(#"end$"#).firstMatch(in: "the end\n") != nil)
         #expect(try PythonRegex(#"^a{,2}$"#).firstMatch(in: "aa") != nil)
         #expect(try PythonRegex(#"^a{,2}$"#).firstMatch(in: "aaa") == nil)
+    }
+
+    @Test("the literal prefilter never changes a result", arguments: [
+        (##"^(where\ is\ )?(my\ )?order\ \#?(?P<order>\d+)"##, ["where is my order #42", "ORDER 5", "my 42", "order", "orders 7"]),
+        (#"\b(phone|call|human|person)\b"#, ["Can I CALL you", "hello", "telephone", "a person!", "ph one"]),
+        (#"colou?r"#, ["color", "COLOUR", "colr", "colo"]),
+        (#"a{2,3}b"#, ["aab", "2,3", "ab", "xaaab"]),
+        (#"(ab){2}cd"#, ["ababcd", "abcd", "cd"]),
+        (#"(?!foo)bar\d"#, ["bar1", "foobar1", "bar"]),
+        (#"\x41bcd"#, ["Abcd", "abcd", "x41bcd"]),
+        (#"(?P<w>\w+)\ \k<w>end"#, ["bye byeend", "x yend"]),
+        (#"\p{Lu}\p{Ll}+day"#, ["Monday", "day"]),
+        (#"[a-z]+ing"#, ["sing", "SINGING", "ing", "in g"]),
+        (#"x|yz"#, ["x", "yz", "none"]),
+    ] as [(String, [String])])
+    func prefilter(pattern: String, texts: [String]) throws {
+        let regex = try PythonRegex(pattern)
+        // ICU itself, without the prefilter, is the reference.
+        let expression = try NSRegularExpression(pattern: pattern.replacingOccurrences(of: "(?P<", with: "(?<"),
+                                                 options: [.caseInsensitive, .allowCommentsAndWhitespace])
+        for text in texts {
+            let expected = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            #expect((regex.firstMatch(in: text) != nil) == expected, "\(pattern) on \(text)")
+        }
     }
 
     @Test("invalid patterns throw with the pattern named")

@@ -26,19 +26,37 @@ struct ButtonItem: Sendable {
 
     /// The items of `field` (`buttons` or `quick_replies`) of `element`.
     static func items(of element: Element, field: String, in context: ComponentContext) throws -> [ButtonItem] {
+        let cache = field == "buttons" ? context.runtime.constantButtons : context.runtime.constantQuickReplies
+        if let cached = cache[ObjectIdentifier(element)] { return cached }
+        return try render(element, field: field) { try context.render($0) }
+    }
+
+    /// The items of `field` when nothing in them is a template, rendered once for every turn.
+    static func constantItems(of element: Element, field: String) -> [ButtonItem]? {
+        guard case .list(let entries)? = element[field], entries.allSatisfy(\.isConstant) else { return nil }
+        return try? render(element, field: field) { try $0?.render(TemplateContext()) ?? .none }
+    }
+
+    private static func render(_ element: Element, field: String,
+                               with render: (FieldValue?) throws -> TemplateValue) throws -> [ButtonItem] {
+        func text(_ field: FieldValue?) throws -> String {
+            let value = try render(field)
+            if case .string(let text) = value { return text }
+            return value.pythonString
+        }
         guard let value = element[field] else { return [] }
         var items: [ButtonItem] = []
         switch value {
         case .list(let entries):
             for (index, entry) in entries.enumerated() {
                 guard case .map(let fields) = entry else { continue }
-                var item = ButtonItem(index: index, text: try context.renderText(fields["text"]))
-                item.url = fields["url"].map { try? context.renderText($0) } ?? nil
+                var item = ButtonItem(index: index, text: try text(fields["text"]))
+                item.url = fields["url"].map { try? text($0) } ?? nil
                 item.action = fields["action"]?.element
-                if let result = fields["result"] { item.result = try context.render(result) }
-                if case .map(let data)? = try fields["data"].map({ try context.render($0) }) { item.data = data }
+                if let result = fields["result"] { item.result = try render(result) }
+                if case .map(let data)? = try fields["data"].map({ try render($0) }) { item.data = data }
                 if let explicit = fields["button_id"] {
-                    item.buttonID = try context.renderText(explicit)
+                    item.buttonID = try text(explicit)
                 } else if item.isActionable {
                     item.buttonID = "\(element.id).\(field).\(index)"
                 }
@@ -46,7 +64,7 @@ struct ButtonItem: Sendable {
             }
         default:
             // A template that renders to a list of button mappings or texts.
-            guard case .list(let rendered) = try context.render(value) else { return [] }
+            guard case .list(let rendered) = try render(value) else { return [] }
             for (index, entry) in rendered.enumerated() {
                 switch entry {
                 case .map(let fields):

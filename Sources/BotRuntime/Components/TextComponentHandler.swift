@@ -94,7 +94,7 @@ struct TextComponentHandler: ComponentHandler {
             }
             return try retry(element, text: text, context: &context)
         case "meya.email.component.address.ask", "meya.email.component.address.ask.form":
-            let address = text.trimmingCharacters(in: .whitespaces)
+            let address = text.trimmingSpaces
             if address.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil {
                 return .next(["result": .string(address), "ok": .bool(true)])
             }

@@ -18,6 +18,8 @@ public final class BotEngine: Sendable {
     let runtime: RuntimeApp
     let handlers: [String: any ComponentHandler]
     let vault: VaultScope
+    /// Template scopes that are the same for every turn.
+    let baseContext: TemplateContext
     let logger: Logger
     private let mailboxes = ThreadMailboxes()
 
@@ -32,6 +34,7 @@ public final class BotEngine: Sendable {
         self.options = options
         self.logger = logger
         runtime = RuntimeApp(app)
+        baseContext = runtime.baseContext(vault: vault)
         var handlers: [String: any ComponentHandler] = [:]
         for handler in [TextComponentHandler(), FlowComponentHandler()] as [any ComponentHandler] + components {
             for type in handler.types { handlers[type] = handler }
@@ -44,9 +47,14 @@ public final class BotEngine: Sendable {
         Set(runtime.elements.values.map(\.type).filter { !$0.contains(".trigger") && handlers[$0] == nil })
     }
 
-    /// Handles one event and returns what it produced.
+    /// Handles one event and returns what it produced. When the thread is idle the turn runs
+    /// at once in the caller's task; otherwise it waits behind the thread's earlier events.
     public func handle(_ event: Event) async throws -> TurnResult {
-        try await enqueue(event).result
+        if mailboxes.claimIfIdle(event.threadID) {
+            defer { mailboxes.release(event.threadID) }
+            return try await runLoggedTurn(event)
+        }
+        return try await enqueue(event).result
     }
 
     /// Queues an event behind its thread's earlier events and returns at once.
@@ -55,13 +63,21 @@ public final class BotEngine: Sendable {
         let ticket = TurnTicket()
         mailboxes.submit(thread: event.threadID) { [self] in
             do {
-                ticket.fulfil(.success(try await runTurn(event)))
+                ticket.fulfil(.success(try await runLoggedTurn(event)))
             } catch {
-                logger.error("turn failed", metadata: ["thread": "\(event.threadID)", "error": "\(error)"])
                 ticket.fulfil(.failure(error))
             }
         }
         return ticket
+    }
+
+    private func runLoggedTurn(_ event: Event) async throws -> TurnResult {
+        do {
+            return try await runTurn(event)
+        } catch {
+            logger.error("turn failed", metadata: ["thread": "\(event.threadID)", "error": "\(error)"])
+            throw error
+        }
     }
 
     /// The thread's stored state, if it exists.
@@ -94,14 +110,15 @@ public final class BotEngine: Sendable {
         inbound.sequence = thread.lastSequence + 1
         inbound.isSensitive = inbound.isSensitive || (thread.mode != "bot" && inbound.sender != .agent)
 
-        let context = ComponentContext(event: inbound, thread: thread, userScope: userScope, runtime: runtime, vault: vault, options: options)
-        var runner = FlowRunner(runtime: runtime, handlers: handlers, context: context)
+        var runner = FlowRunner(runtime: runtime, handlers: handlers,
+                                context: ComponentContext(event: inbound, thread: thread, userScope: userScope,
+                                                          runtime: runtime, vault: vault, base: baseContext, options: options))
         let previousWaiting = thread.waiting
         var waiting = previousWaiting
         var selection: TriggerMatcher.Selection?
         do {
             let waitingElement = previousWaiting.flatMap { runtime.elements[$0.elementID] }
-            selection = try TriggerMatcher(runtime: runtime, event: inbound, context: context).select(waiting: waitingElement)
+            selection = try TriggerMatcher(runtime: runtime, event: inbound).select(waiting: waitingElement, context: runner.context)
             switch selection {
             case .answer(let answer)?:
                 waiting = try await runner.resume(previousWaiting!, answer: answer).waitingFlow
@@ -130,12 +147,13 @@ public final class BotEngine: Sendable {
             if case .flow? = selection {} else { waiting = selection == nil ? previousWaiting : nil }
         }
 
-        let context2 = runner.context
-        thread = context2.thread
+        thread = runner.context.thread
         thread.waiting = waiting
         var kept = [inbound], shown: [Event] = []
+        kept.reserveCapacity(runner.context.emitted.count + 1)
+        shown.reserveCapacity(runner.context.emitted.count)
         var sequence = inbound.sequence
-        for (keptEvent, shownEvent) in context2.emitted {
+        for (keptEvent, shownEvent) in runner.context.emitted {
             sequence += 1
             var keptCopy = keptEvent, shownCopy = shownEvent
             keptCopy.sequence = sequence
@@ -144,7 +162,7 @@ public final class BotEngine: Sendable {
             shown.append(shownCopy)
         }
         thread.lastSequence = sequence
-        try await store.commit(TurnCommit(thread: thread, userChanges: context2.userChanges, events: kept, turnSequence: inbound.sequence))
+        try await store.commit(TurnCommit(thread: thread, userChanges: runner.context.userChanges, events: kept, turnSequence: inbound.sequence))
         return TurnResult(inbound: inbound, outputs: shown, isDuplicate: false)
     }
 }

@@ -3,7 +3,7 @@ import OrderedCollections
 
 /// A trigger ready to test events against: its kind decoded, its regex compiled, its default
 /// `when` rule known.
-struct CompiledTrigger: Sendable {
+final class CompiledTrigger: Sendable {
     enum Kind: Sendable {
         case keyword(String, ignoreCase: Bool)
         case regex(PythonRegex)
@@ -28,23 +28,22 @@ struct CompiledTrigger: Sendable {
         case always
     }
 
-    var kind: Kind
-    var element: Element
+    let kind: Kind
+    let element: Element
     /// The flow that owns the trigger (nil for a step's dynamic trigger).
-    var flowID: String?
-    var defaultRule: DefaultRule
-    var baseConfidence: Double
+    let flowID: String?
+    let defaultRule: DefaultRule
+    let baseConfidence: Double
     /// Catch-alls lose ties to anything more specific at the same confidence.
-    var isCatchAll: Bool
+    let isCatchAll: Bool
     /// Position among all static triggers (app order), for ties.
-    var order: Int
+    let order: Int
 
     init?(_ element: Element, flowID: String?, order: Int) {
         self.element = element
         self.flowID = flowID
         self.order = order
-        isCatchAll = false
-        baseConfidence = 1.0
+        var isCatchAll = false, baseConfidence = 1.0
         let ignoreCase = element["ignorecase"].flatMap { if case .value(.bool(let flag)) = $0 { flag } else { nil } } ?? true
         func pattern(_ field: String) -> PythonRegex? {
             guard case .value(.string(let text))? = element[field] else { return nil }
@@ -62,8 +61,7 @@ struct CompiledTrigger: Sendable {
         case "meya.text.trigger.catchall":
             kind = .catchall
             defaultRule = .standard
-            baseConfidence = 0.001
-            isCatchAll = true
+            (baseConfidence, isCatchAll) = (0.001, true)
         case "meya.event.trigger.type":
             guard case .value(.string(let type))? = element["event_type"] else { return nil }
             kind = .eventType(type)
@@ -95,18 +93,21 @@ struct CompiledTrigger: Sendable {
         default:
             return nil
         }
+        self.isCatchAll = isCatchAll
+        self.baseConfidence = baseConfidence
     }
 
-    /// What the trigger adds to the new flow scope when `event` matches it, or nil.
-    func match(_ event: Event) -> TemplateMap? {
+    /// What the trigger adds to the new flow scope when `event` matches it, or nil. `text` is
+    /// the event's text prepared once for all triggers.
+    func match(_ event: Event, text prepared: EventText?) -> TemplateMap? {
         switch kind {
         case .keyword(let keyword, let ignoreCase):
-            guard event.type == EventTypes.say, let text = event.text else { return nil }
-            let candidate = text.trimmingCharacters(in: .whitespaces)
-            guard (ignoreCase ? candidate.lowercased() : candidate) == keyword else { return nil }
-            return ["result": .string(text)]
+            guard event.type == EventTypes.say, let prepared else { return nil }
+            guard (ignoreCase ? prepared.folded : prepared.trimmed) == keyword else { return nil }
+            return ["result": .string(prepared.raw)]
         case .regex(let regex):
-            guard event.type == EventTypes.say, let text = event.text, let found = regex.firstMatch(in: text) else { return nil }
+            guard event.type == EventTypes.say, let prepared,
+                  let found = regex.firstMatch(in: prepared.raw, lowercased: prepared.lowercased) else { return nil }
             return ["result": .string(found.text), "groups": found.scopeValue]
         case .catchall:
             guard event.type == EventTypes.say, let text = event.text, !text.isEmpty else { return nil }
@@ -114,7 +115,8 @@ struct CompiledTrigger: Sendable {
         case .eventType(let type):
             return event.type == type ? [:] : nil
         case .agentCommand(let regex):
-            guard event.type == EventTypes.agentCommand, let text = event.text, let found = regex.firstMatch(in: text) else { return nil }
+            guard event.type == EventTypes.agentCommand, let prepared,
+                  let found = regex.firstMatch(in: prepared.raw, lowercased: prepared.lowercased) else { return nil }
             return ["result": .string(found.text), "groups": found.scopeValue]
         case .buttonID(let id):
             guard event.type == EventTypes.click, case .string(id)? = event.data["button_id"] else { return nil }
@@ -130,3 +132,20 @@ struct CompiledTrigger: Sendable {
 }
 
 import Foundation
+
+/// An event's text in the forms triggers compare with, computed once per event.
+struct EventText {
+    let raw: String
+    let lowercased: String
+    let trimmed: String
+    /// Trimmed and lowercased, for case-insensitive keywords.
+    let folded: String
+
+    init?(_ event: Event) {
+        guard let text = event.text else { return nil }
+        raw = text
+        lowercased = text.lowercased()
+        trimmed = text.trimmingSpaces
+        folded = trimmed.lowercased()
+    }
+}

@@ -30,9 +30,9 @@ public struct ComponentContext: Sendable {
     let vault: VaultScope
     private(set) var userChanges: [String: TemplateValue?] = [:]
     private var context: TemplateContext
-    private var shownContext: TemplateContext
 
-    init(event: Event, thread: ThreadRecord, userScope: TemplateMap, runtime: RuntimeApp, vault: VaultScope, options: EngineOptions) {
+    init(event: Event, thread: ThreadRecord, userScope: TemplateMap, runtime: RuntimeApp, vault: VaultScope,
+         base: TemplateContext, options: EngineOptions) {
         self.event = event
         self.thread = thread
         self.userScope = userScope
@@ -41,16 +41,21 @@ public struct ComponentContext: Sendable {
         self.options = options
         flowScope = [:]
         flowID = ""
-        let eventUser: TemplateValue = .map(["type": .string(event.sender.rawValue), "id": .string(event.userID)])
-        let bot: TemplateValue = runtime.app.bot.map { bot in .map(["name": (try? bot["name"]?.render(TemplateContext())) ?? .none]) } ?? .map([:])
-        var base = TemplateContext([
-            "flow": .map([:]), "thread": .map(thread.scope), "user": .map(userScope), "config": runtime.app.config,
-            "event": event.scopeValue, "event_user": eventUser, "bot": bot,
-        ])
-        base["vault"] = vault.redacted
         context = base
-        base["vault"] = vault.values
-        shownContext = base
+        context["thread"] = .map(thread.scope)
+        context["user"] = .map(userScope)
+        if runtime.readsEventScope {
+            let eventUser: TemplateValue = .map(["type": .string(event.sender.rawValue), "id": .string(event.userID)])
+            context["event"] = event.scopeValue
+            context["event_user"] = eventUser
+        }
+    }
+
+    /// The context with the real vault values, for what users are shown and integrations send.
+    private var secretContext: TemplateContext {
+        var secret = context
+        secret["vault"] = vault.values
+        return secret
     }
 
     // MARK: Rendering
@@ -66,14 +71,14 @@ public struct ComponentContext: Sendable {
         guard let field else { return (.none, .none) }
         let kept = try field.render(context)
         guard vault.hasValues, field.readsVault else { return (kept, kept) }
-        return (kept, try field.render(shownContext))
+        return (kept, try field.render(secretContext))
     }
 
     /// Renders an integration's fields with real vault values, for talking to its service.
     /// Never store or emit the result.
     public func renderSecret(_ field: FieldValue?) throws(TemplateRenderError) -> TemplateValue {
         guard let field else { return .none }
-        return try field.render(shownContext)
+        return try field.render(secretContext)
     }
 
     /// Renders a template text given as a string (a `when:` or a templated label).
@@ -99,14 +104,12 @@ public struct ComponentContext: Sendable {
     public mutating func setThread(_ key: String, _ value: TemplateValue?) {
         thread.scope[key] = value
         context["thread"] = .map(thread.scope)
-        shownContext["thread"] = .map(thread.scope)
     }
 
     public mutating func setUser(_ key: String, _ value: TemplateValue?) {
         userScope[key] = value
         userChanges[key] = .some(value)
         context["user"] = .map(userScope)
-        shownContext["user"] = .map(userScope)
     }
 
     public mutating func mergeFlowScope(_ data: TemplateMap) {
@@ -123,7 +126,6 @@ public struct ComponentContext: Sendable {
 
     private mutating func syncFlowScope() {
         context["flow"] = .map(flowScope)
-        shownContext["flow"] = .map(flowScope)
     }
 
     /// The integration element with this id (or the only one of `type` when id is nil).
@@ -135,12 +137,16 @@ public struct ComponentContext: Sendable {
 
 extension FieldValue {
     /// Whether any template inside reads the vault scope.
-    var readsVault: Bool {
+    var readsVault: Bool { reads(scopes: ["vault"]) }
+
+    /// Whether any template inside (nested elements included) reads one of these scopes.
+    func reads(scopes: Set<String>) -> Bool {
         switch self {
-        case .template(let template): return template.references.contains { $0.path.first == "vault" }
-        case .list(let items): return items.contains { $0.readsVault }
-        case .map(let entries): return entries.values.contains { $0.readsVault }
-        case .value, .element: return false
+        case .template(let template): return template.references.contains { $0.path.first.map(scopes.contains) ?? false }
+        case .list(let items): return items.contains { $0.reads(scopes: scopes) }
+        case .map(let entries): return entries.values.contains { $0.reads(scopes: scopes) }
+        case .element(let element): return element.fields.values.contains { $0.reads(scopes: scopes) }
+        case .value: return false
         }
     }
 }

@@ -13,7 +13,11 @@ struct FlowRunner {
     let runtime: RuntimeApp
     let handlers: [String: any ComponentHandler]
     var context: ComponentContext
-    private var frame = FlowFrame(flowID: "", index: 0, scope: [:])
+    private var frame = FlowFrame(flowID: "", index: 0, scope: [:]) {
+        didSet { if frame.flowID != oldValue.flowID { flow = runtime.flow(frame.flowID) } }
+    }
+    /// The flow of `frame`, looked up once per change of flow.
+    private var flow: Flow?
     private var callers: [FlowFrame] = []
     private var steps = 0
 
@@ -92,7 +96,7 @@ struct FlowRunner {
 
     private mutating func loop() async throws -> Finish {
         while true {
-            guard let flow = runtime.flow(frame.flowID) else { throw RuntimeError.unknownFlow(frame.flowID) }
+            guard let flow else { throw RuntimeError.unknownFlow(frame.flowID) }
             guard frame.index < flow.steps.count else {
                 // Running past the last step ends the flow and returns nothing.
                 if let finish = try returnToCaller(data: [:]) { return finish }
@@ -136,7 +140,7 @@ struct FlowRunner {
             return .waiting(WaitingFlow(frame: frame, elementID: element.id, callers: callers))
         case .jump(let label, let data):
             context.mergeFlowScope(data)
-            guard let index = runtime.flow(frame.flowID)?.index(ofLabel: label) else {
+            guard let index = flow?.index(ofLabel: label) else {
                 throw RuntimeError.unknownLabel(label, flow: frame.flowID)
             }
             frame.index = index

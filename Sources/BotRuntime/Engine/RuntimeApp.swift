@@ -3,20 +3,38 @@ import OrderedCollections
 
 /// A loaded app prepared for running: every element indexed by id (so a waiting step can be
 /// found again after a restart), every flow trigger compiled, every constant regex compiled.
-struct RuntimeApp: Sendable {
+final class RuntimeApp: Sendable {
     let app: BotApp
     let elements: [String: Element]
     let staticTriggers: [CompiledTrigger]
     /// Compiled patterns of `ask` + `regex:` steps and `match:` keys, by element id and key.
     let patterns: [String: PythonRegex]
+    /// The `bot` template scope (`bot.name`).
+    let botScope: TemplateValue
+    /// The scopes every turn starts from (config, bot, vault placeholders), by vault scope.
+    func baseContext(vault: VaultScope) -> TemplateContext {
+        TemplateContext(["config": app.config, "bot": botScope, "vault": vault.redacted,
+                         "flow": .map([:]), "thread": .map([:]), "user": .map([:])])
+    }
+
+    /// Buttons and quick replies with no template in them, rendered once, by element.
+    let constantButtons: [ObjectIdentifier: [ButtonItem]]
+    let constantQuickReplies: [ObjectIdentifier: [ButtonItem]]
+    /// Whether any template of the app reads `event`/`event_user` (else turns skip building them).
+    let readsEventScope: Bool
 
     init(_ app: BotApp) {
         self.app = app
         var elements: [String: Element] = [:]
         var triggers: [CompiledTrigger] = []
         var patterns: [String: PythonRegex] = [:]
+        var buttons: [ObjectIdentifier: [ButtonItem]] = [:], quickReplies: [ObjectIdentifier: [ButtonItem]] = [:]
+        var readsEvent = false
         func index(_ element: Element) {
             elements[element.id] = element
+            if let items = ButtonItem.constantItems(of: element, field: "buttons") { buttons[ObjectIdentifier(element)] = items }
+            if let items = ButtonItem.constantItems(of: element, field: "quick_replies") { quickReplies[ObjectIdentifier(element)] = items }
+            if !readsEvent, element.fields.values.contains(where: { $0.reads(scopes: ["event", "event_user"]) }) { readsEvent = true }
             if element.type == "meya.text.component.ask_regex", case .value(.string(let text))? = element["regex"] {
                 let ignoreCase = element["ignorecase"].flatMap { if case .value(.bool(let flag)) = $0 { flag } else { nil } } ?? true
                 patterns[element.id] = try? PythonRegex(text, ignoreCase: ignoreCase)
@@ -44,6 +62,10 @@ struct RuntimeApp: Sendable {
         self.elements = elements
         self.staticTriggers = triggers
         self.patterns = patterns
+        constantButtons = buttons
+        constantQuickReplies = quickReplies
+        readsEventScope = readsEvent
+        botScope = app.bot.map { bot in .map(["name": (try? bot["name"]?.render(TemplateContext())) ?? .none]) } ?? .map([:])
     }
 
     func flow(_ id: String) -> Flow? { app.flows[id] }

@@ -7,11 +7,11 @@ final class ThreadMailboxes: Sendable {
     typealias Job = @Sendable () async -> Void
 
     /// Thread id → jobs not yet started. An entry exists while a worker runs for the thread.
-    private let queues = Mutex<[String: Deque<Job>]>([:])
+    private let queues = StripedMutex<[String: Deque<Job>]> { [:] }
 
     /// Queues `job` behind the thread's earlier jobs; returns at once.
     func submit(thread: String, _ job: @escaping Job) {
-        let startWorker = queues.withLock { queues -> Bool in
+        let startWorker = queues.withLock(for: thread) { queues -> Bool in
             if queues[thread] != nil {
                 queues[thread]!.append(job)
                 return false
@@ -24,8 +24,27 @@ final class ThreadMailboxes: Sendable {
         }
     }
 
-    /// Number of threads with work queued or running.
-    var activeThreads: Int { queues.withLock { $0.count } }
+    /// Marks an idle thread busy so the caller can run its job inline; false when the thread
+    /// has work queued or running. A caller that got true must call `release(_:)`.
+    func claimIfIdle(_ thread: String) -> Bool {
+        queues.withLock(for: thread) { queues in
+            guard queues[thread] == nil else { return false }
+            queues[thread] = []
+            return true
+        }
+    }
+
+    /// Ends an inline job: jobs queued meanwhile are drained by a new worker.
+    func release(_ thread: String) {
+        let more = queues.withLock(for: thread) { queues -> Bool in
+            if queues[thread]?.isEmpty ?? true {
+                queues[thread] = nil
+                return false
+            }
+            return true
+        }
+        if more { Task { await self.drain(thread) } }
+    }
 
     private func drain(_ thread: String) async {
         while let job = next(thread) {
@@ -34,7 +53,7 @@ final class ThreadMailboxes: Sendable {
     }
 
     private func next(_ thread: String) -> Job? {
-        queues.withLock { queues -> Job? in
+        queues.withLock(for: thread) { queues -> Job? in
             guard var queue = queues[thread], let job = queue.popFirst() else {
                 queues[thread] = nil
                 return nil

@@ -37,34 +37,35 @@ struct TriggerMatcher {
 
     let runtime: RuntimeApp
     let event: Event
-    let context: ComponentContext
 
-    func select(waiting: Element?) throws -> Selection? {
+    /// The best candidate for the event; `context` is the turn's (borrowed, not copied).
+    func select(waiting: Element?, context: ComponentContext) throws -> Selection? {
         var best: Candidate?
         func consider(_ candidate: Candidate) {
             if best == nil || candidate.beats(best!) { best = candidate }
         }
-        if let waiting { try dynamicCandidates(of: waiting).forEach(consider) }
+        if let waiting { try dynamicCandidates(of: waiting, context: context).forEach(consider) }
+        let text = EventText(event)
         for trigger in runtime.staticTriggers {
-            guard allowed(trigger.element, default: trigger.defaultRule), let data = trigger.match(event) else { continue }
-            let confidence = try confidence(of: trigger.element) ?? trigger.baseConfidence
+            guard let data = trigger.match(event, text: text), allowed(trigger.element, default: trigger.defaultRule, context: context) else { continue }
+            let confidence = try confidence(of: trigger.element, context: context) ?? trigger.baseConfidence
             consider(Candidate(selection: .flow(trigger, data: data), confidence: confidence,
                                isCatchAll: trigger.isCatchAll, isDynamic: false, order: trigger.order))
         }
         return best?.selection
     }
 
-    private func dynamicCandidates(of element: Element) throws -> [Candidate] {
+    private func dynamicCandidates(of element: Element, context: ComponentContext) throws -> [Candidate] {
         var candidates: [Candidate] = []
         let field = element.type == "meya.button.component.ask" ? "buttons" : "quick_replies"
         let buttons = element[field] == nil ? [] : try ButtonItem.items(of: element, field: field, in: context)
-        let standard = isStandard
+        let standard = isStandard(context)
         if event.type == EventTypes.click, case .string(let id)? = event.data["button_id"],
            let button = buttons.first(where: { $0.buttonID == id && $0.isActionable }) {
             candidates.append(answer(buttonIndex: button.index, catchAll: false))
         }
         if event.type == EventTypes.say, let text = event.text {
-            let typed = text.trimmingCharacters(in: .whitespaces).lowercased()
+            let typed = text.trimmingSpaces.lowercased()
             if let button = buttons.first(where: { $0.text.lowercased() == typed }), standard || button.isActionable && event.sender == .user {
                 candidates.append(answer(buttonIndex: button.index, catchAll: false))
             } else if standard, Self.waitsForText(element), !Self.requiresButton(element) {
@@ -80,8 +81,8 @@ struct TriggerMatcher {
         }
         for case .element(let trigger) in element["triggers"]?.list ?? [] {
             guard let compiled = CompiledTrigger(trigger, flowID: nil, order: 0),
-                  allowed(trigger, default: compiled.defaultRule), let data = compiled.match(event) else { continue }
-            candidates.append(Candidate(selection: .stepTrigger(trigger, data: data), confidence: try confidence(of: trigger) ?? compiled.baseConfidence,
+                  allowed(trigger, default: compiled.defaultRule, context: context), let data = compiled.match(event, text: EventText(event)) else { continue }
+            candidates.append(Candidate(selection: .stepTrigger(trigger, data: data), confidence: try confidence(of: trigger, context: context) ?? compiled.baseConfidence,
                                         isCatchAll: compiled.isCatchAll, isDynamic: true, order: 0))
         }
         return candidates
@@ -105,23 +106,23 @@ struct TriggerMatcher {
     }
 
     /// The standard rule: a user's event, not sensitive, thread in bot mode.
-    private var isStandard: Bool {
+    private func isStandard(_ context: ComponentContext) -> Bool {
         !event.isSensitive && event.sender == .user && context.thread.mode == "bot"
     }
 
-    private func allowed(_ trigger: Element, default rule: CompiledTrigger.DefaultRule) -> Bool {
+    private func allowed(_ trigger: Element, default rule: CompiledTrigger.DefaultRule, context: ComponentContext) -> Bool {
         if let when = trigger["when"] {
             return (try? context.render(when).isTruthy) ?? false
         }
         switch rule {
-        case .standard: return isStandard
+        case .standard: return isStandard(context)
         case .userInBotMode: return event.sender == .user && context.thread.mode == "bot"
         case .agent: return event.sender == .agent
         case .always: return true
         }
     }
 
-    private func confidence(of trigger: Element) throws -> Double? {
+    private func confidence(of trigger: Element, context: ComponentContext) throws -> Double? {
         guard let field = trigger["confidence"] else { return nil }
         switch try context.render(field) {
         case .int(let number): return Double(number)

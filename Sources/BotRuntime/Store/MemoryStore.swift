@@ -1,51 +1,58 @@
 import FlowDSL
 import OrderedCollections
-import Synchronization
 
 /// A `BotStore` in process memory: for tests and benchmarks. Nothing survives the process.
+/// Threads, users and idempotency keys live in separately locked stripes.
 public final class MemoryStore: BotStore {
-    private struct Contents {
-        var threads: [String: ThreadRecord] = [:]
-        var users: [String: TemplateMap] = [:]
-        var ledger: [String: [Event]] = [:]
-        var turns: [String: TurnReceipt] = [:]
+    private struct ThreadData {
+        var record: ThreadRecord
+        var ledger: [Event]
     }
 
-    private let contents = Mutex(Contents())
+    private let threads = StripedMutex<[String: ThreadData]> { [:] }
+    private let users = StripedMutex<[String: TemplateMap]> { [:] }
+    private let turns = StripedMutex<[String: TurnReceipt]> { [:] }
 
     public init() {}
 
     public func thread(_ id: String) async throws -> ThreadRecord? {
-        contents.withLock { $0.threads[id] }
+        threads.withLock(for: id) { $0[id]?.record }
     }
 
     public func userScope(_ id: String) async throws -> TemplateMap {
-        contents.withLock { $0.users[id] ?? [:] }
+        users.withLock(for: id) { $0[id] ?? [:] }
     }
 
     public func turn(forIdempotencyKey key: String) async throws -> TurnReceipt? {
-        contents.withLock { $0.turns[key] }
+        turns.withLock(for: key) { $0[key] }
     }
 
     public func commit(_ turn: TurnCommit) async throws {
-        contents.withLock { contents in
-            contents.threads[turn.thread.id] = turn.thread
-            if !turn.userChanges.isEmpty {
-                var scope = contents.users[turn.thread.userID] ?? [:]
+        let thread = turn.thread
+        if !turn.userChanges.isEmpty {
+            users.withLock(for: thread.userID) { users in
+                var scope = users[thread.userID] ?? [:]
                 for (key, value) in turn.userChanges { scope[key] = value }
-                contents.users[turn.thread.userID] = scope
+                users[thread.userID] = scope
             }
-            contents.ledger[turn.thread.id, default: []].append(contentsOf: turn.events)
-            if let key = turn.events.first?.idempotencyKey {
-                contents.turns[key] = TurnReceipt(threadID: turn.thread.id, turnSequence: turn.turnSequence,
-                                                  lastSequence: turn.thread.lastSequence)
+        }
+        threads.withLock(for: thread.id) { threads in
+            if threads[thread.id] == nil {
+                threads[thread.id] = ThreadData(record: thread, ledger: turn.events)
+            } else {
+                threads[thread.id]!.record = thread
+                threads[thread.id]!.ledger.append(contentsOf: turn.events)
             }
+        }
+        if let key = turn.events.first?.idempotencyKey {
+            let receipt = TurnReceipt(threadID: thread.id, turnSequence: turn.turnSequence, lastSequence: thread.lastSequence)
+            turns.withLock(for: key) { $0[key] = receipt }
         }
     }
 
     public func events(thread: String, after sequence: Int, limit: Int) async throws -> [Event] {
-        contents.withLock { contents in
-            let events = contents.ledger[thread] ?? []
+        threads.withLock(for: thread) { threads in
+            let events = threads[thread]?.ledger ?? []
             // Sequence numbers are dense and start at 1.
             let start = max(0, min(events.count, sequence))
             return Array(events[start..<min(events.count, start + limit)])

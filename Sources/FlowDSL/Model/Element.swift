@@ -4,15 +4,16 @@ import OrderedCollections
 /// registered type, with typed fields.
 ///
 /// The runtime dispatches on `type` (the canonical Meya name, e.g. `meya.text.component.say`).
-public struct Element: Sendable {
+/// Elements are immutable and shared (a class), so passing one around costs one reference.
+public final class Element: Sendable {
     /// Canonical type name.
-    public var type: String
+    public let type: String
     /// Fields in the order written; absent fields are not stored.
-    public var fields: OrderedDictionary<String, FieldValue>
+    public let fields: OrderedDictionary<String, FieldValue>
     /// Where the element starts.
-    public var position: SourcePosition
+    public let position: SourcePosition
     /// Meya-style id: `flow.pre_chat.steps.3`, `flow.pre_chat.triggers.0.action`, `integration.twilio.flex`.
-    public var id: String
+    public let id: String
 
     public init(type: String, fields: OrderedDictionary<String, FieldValue>, position: SourcePosition, id: String) {
         self.type = type

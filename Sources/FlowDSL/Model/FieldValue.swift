@@ -34,6 +34,16 @@ public indirect enum FieldValue: Sendable {
         return template.source
     }
 
+    /// Whether rendering gives the same value every time: no template anywhere inside.
+    public var isConstant: Bool {
+        switch self {
+        case .value, .element: true
+        case .template(let template): template.isConstant
+        case .list(let items): items.allSatisfy(\.isConstant)
+        case .map(let entries): entries.values.allSatisfy(\.isConstant)
+        }
+    }
+
     public var element: Element? {
         if case .element(let element) = self { return element }
         return nil

@@ -1,5 +1,5 @@
-/// One flow: its triggers and its steps, with labels indexed.
-public struct Flow: Sendable, Identifiable {
+/// One flow: its triggers and its steps, with labels indexed. Immutable and shared.
+public final class Flow: Sendable, Identifiable {
     /// A flow step: a label (`- (name)`) or a component.
     public enum Step: Sendable {
         case label(String, SourcePosition)
@@ -13,13 +13,13 @@ public struct Flow: Sendable, Identifiable {
         }
     }
 
-    public var id: String
+    public let id: String
     /// Where the flow's document starts.
-    public var position: SourcePosition
-    public var triggers: [Element]
-    public var steps: [Step]
+    public let position: SourcePosition
+    public let triggers: [Element]
+    public let steps: [Step]
     /// Label name → index of its label step.
-    public var labels: [String: Int]
+    public let labels: [String: Int]
 
     public init(id: String, position: SourcePosition, triggers: [Element], steps: [Step]) {
         self.id = id

@@ -15,11 +15,14 @@ public struct PythonRegex: @unchecked Sendable {
     public var groupCount: Int { expression.numberOfCaptureGroups }
     // NSRegularExpression is immutable and documented thread-safe.
     private let expression: NSRegularExpression
+    /// Literal text any match must contain, checked before running the regex engine.
+    private let prefilter: RegexPrefilter?
 
     public init(_ pattern: String, ignoreCase: Bool = true, verbose: Bool = true) throws(PythonRegexError) {
         self.pattern = pattern
         let translated = try Self.translate(pattern, verbose: verbose)
         groupNames = translated.names
+        prefilter = RegexPrefilter(pattern: translated.pattern)
         do {
             expression = try NSRegularExpression(pattern: translated.pattern, options: ignoreCase ? [.caseInsensitive] : [])
         } catch {
@@ -27,8 +30,10 @@ public struct PythonRegex: @unchecked Sendable {
         }
     }
 
-    /// The first match anywhere in `text` (`re.search`).
-    public func firstMatch(in text: String) -> PythonRegexMatch? {
+    /// The first match anywhere in `text` (`re.search`). `lowercased`, when the caller has it
+    /// already, is `text.lowercased()` (it lets most non-matching texts be ruled out cheaply).
+    public func firstMatch(in text: String, lowercased: String? = nil) -> PythonRegexMatch? {
+        if let prefilter, !prefilter.mayMatch(lowercased ?? text.lowercased()) { return nil }
         let range = NSRange(text.startIndex..., in: text)
         guard let match = expression.firstMatch(in: text, options: [], range: range) else { return nil }
         func substring(_ range: NSRange) -> String? {

@@ -1,0 +1,10 @@
+extension String {
+    /// The text without leading and trailing spaces and tabs, without a trip through NSString.
+    var trimmingSpaces: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace || $0 == "\n" }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace || $0 == "\n" })!
+        if first == scalars.startIndex, last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first...last])
+    }
+}
