@@ -100,12 +100,11 @@ public final class BotEngine: Sendable {
             guard let inbound = events.first else { throw RuntimeError.unknownFlow("turn \(receipt.turnSequence)") }
             return TurnResult(inbound: inbound, outputs: Array(events.dropFirst()), isDuplicate: true)
         }
-        let stored = try await store.thread(incoming.threadID)
+        let (stored, userScope) = try await store.turnState(thread: incoming.threadID, user: incoming.sender == .user ? incoming.userID : "")
         // A thread belongs to its first user sender; an agent's or the system's event may come first.
         var thread = stored ?? ThreadRecord(id: incoming.threadID, userID: incoming.sender == .user ? incoming.userID : "",
                                             scope: ["mode": .string("bot")])
         if thread.userID.isEmpty, incoming.sender == .user { thread.userID = incoming.userID }
-        let userScope = try await store.userScope(thread.userID)
         var inbound = incoming
         inbound.sequence = thread.lastSequence + 1
         inbound.isSensitive = inbound.isSensitive || (thread.mode != "bot" && inbound.sender != .agent)

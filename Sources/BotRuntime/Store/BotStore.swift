@@ -9,11 +9,22 @@ import OrderedCollections
 public protocol BotStore: Sendable {
     func thread(_ id: String) async throws -> ThreadRecord?
     func userScope(_ id: String) async throws -> TemplateMap
+    /// What a turn starts from: the thread (if it exists) and the scope of its user (or of
+    /// `user` for a new thread), read together.
+    func turnState(thread: String, user: String) async throws -> (thread: ThreadRecord?, userScope: TemplateMap)
     /// The outcome of the turn that handled an event with this idempotency key, if any.
     func turn(forIdempotencyKey key: String) async throws -> TurnReceipt?
     func commit(_ turn: TurnCommit) async throws
     /// Ledger events of a thread with sequence numbers above `sequence`, oldest first.
     func events(thread: String, after sequence: Int, limit: Int) async throws -> [Event]
+}
+
+extension BotStore {
+    public func turnState(thread id: String, user: String) async throws -> (thread: ThreadRecord?, userScope: TemplateMap) {
+        let thread = try await thread(id)
+        let owner = thread.map(\.userID).flatMap { $0.isEmpty ? nil : $0 } ?? user
+        return (thread, try await userScope(owner))
+    }
 }
 
 /// One turn's writes: the thread as it is now, the user scope keys it changed, and the events

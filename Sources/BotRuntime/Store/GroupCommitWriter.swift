@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import Synchronization
 
@@ -6,18 +7,20 @@ import Synchronization
 /// learns the error that stopped it).
 final class GroupCommitWriter: Sendable {
     private struct Pending {
-        var turns: [(TurnCommit, CheckedContinuation<Void, Error>)] = []
+        var turns: [(EncodedTurn, CheckedContinuation<Void, Error>)] = []
         var isWriting = false
     }
 
     private let pool: DatabasePool
     private let pending = Mutex(Pending())
+    /// Transactions run here, off Swift's cooperative threads, which keep running turns.
+    private let queue = DispatchQueue(label: "parley.store.group-commit")
 
     init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    func write(_ turn: TurnCommit) async throws {
+    func write(_ turn: EncodedTurn) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             let startWriter = pending.withLock { state -> Bool in
                 state.turns.append((turn, continuation))
@@ -26,14 +29,14 @@ final class GroupCommitWriter: Sendable {
                 return true
             }
             if startWriter {
-                Task.detached { await self.drain() }
+                queue.async { self.drain() }
             }
         }
     }
 
-    private func drain() async {
+    private func drain() {
         while true {
-            let batch = pending.withLock { state -> [(TurnCommit, CheckedContinuation<Void, Error>)] in
+            let batch = pending.withLock { state -> [(EncodedTurn, CheckedContinuation<Void, Error>)] in
                 let batch = state.turns
                 state.turns = []
                 if batch.isEmpty { state.isWriting = false }
@@ -41,15 +44,15 @@ final class GroupCommitWriter: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                try await pool.write { db in
-                    for (turn, _) in batch { try SQLiteStore.write(turn, in: db) }
-                }
-                for (_, continuation) in batch { continuation.resume() }
+                try pool.write { db in try SQLiteStore.write(batch.map(\.0), in: db) }
+                // Waking the waiting turns is the cooperative pool's work, not the writer's.
+                let continuations = batch.map(\.1)
+                Task { for continuation in continuations { continuation.resume() } }
             } catch {
                 // One bad turn must not fail the others: retry them one transaction each.
                 for (turn, continuation) in batch {
                     do {
-                        try await pool.write { db in try SQLiteStore.write(turn, in: db) }
+                        try pool.write { db in try SQLiteStore.write([turn], in: db) }
                         continuation.resume()
                     } catch {
                         continuation.resume(throwing: error)

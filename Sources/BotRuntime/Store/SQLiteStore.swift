@@ -20,6 +20,8 @@ public final class SQLiteStore: BotStore {
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync survives a killed process; see docs for power-loss trade-offs.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Reads from memory-mapped pages instead of a pread per page.
+            try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
@@ -41,7 +43,7 @@ public final class SQLiteStore: BotStore {
                     user_id TEXT NOT NULL,
                     last_sequence INTEGER NOT NULL,
                     state TEXT NOT NULL,
-                    updated TEXT NOT NULL
+                    updated REAL NOT NULL
                 );
                 CREATE TABLE user (
                     id TEXT PRIMARY KEY NOT NULL,
@@ -72,33 +74,53 @@ public final class SQLiteStore: BotStore {
     }
 
     public func thread(_ id: String) async throws -> ThreadRecord? {
-        try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT user_id, last_sequence, state FROM thread WHERE id = ?", arguments: [id]) else {
-                return nil
-            }
-            return try ThreadRecord(id: id, userID: row["user_id"], lastSequence: row["last_sequence"], stateJSON: row["state"])
-        }
+        try readNow { db in try Self.thread(id, in: db) }
     }
 
     public func userScope(_ id: String) async throws -> TemplateMap {
-        try await pool.read { db in
-            guard let json = try String.fetchOne(db, sql: "SELECT scope FROM user WHERE id = ?", arguments: [id]),
-                  case .map(let scope) = try TemplateValue(jsonText: json) else { return [:] }
-            return scope
+        try readNow { db in try Self.userScope(id, in: db) }
+    }
+
+    public func turnState(thread id: String, user: String) async throws -> (thread: ThreadRecord?, userScope: TemplateMap) {
+        try readNow { db in
+            let thread = try Self.thread(id, in: db)
+            let owner = thread.map(\.userID).flatMap { $0.isEmpty ? nil : $0 } ?? user
+            return (thread, try Self.userScope(owner, in: db))
         }
     }
 
+    /// Reads on the calling thread: a turn's reads take microseconds, less than a hop to
+    /// another thread and back would. No snapshot transaction is needed: a thread's turns run
+    /// one at a time, so nothing writes its rows while its turn reads them.
+    private func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.unsafeRead(body)
+    }
+
+    private static func thread(_ id: String, in db: Database) throws -> ThreadRecord? {
+        let statement = try db.cachedStatement(sql: "SELECT user_id, last_sequence, state FROM thread WHERE id = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
+        return try ThreadRecord(id: id, userID: row[0], lastSequence: row[1], stateJSON: row[2])
+    }
+
+    private static func userScope(_ id: String, in db: Database) throws -> TemplateMap {
+        let statement = try db.cachedStatement(sql: "SELECT scope FROM user WHERE id = ?")
+        guard let json = try String.fetchOne(statement, arguments: [id]), case .map(let scope) = try TemplateValue(jsonText: json) else {
+            return [:]
+        }
+        return scope
+    }
+
     public func turn(forIdempotencyKey key: String) async throws -> TurnReceipt? {
-        try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT thread_id, turn, last_sequence FROM idempotency WHERE key = ?", arguments: [key]) else {
-                return nil
-            }
-            return TurnReceipt(threadID: row["thread_id"], turnSequence: row["turn"], lastSequence: row["last_sequence"])
+        try readNow { db in
+            let statement = try db.cachedStatement(sql: "SELECT thread_id, turn, last_sequence FROM idempotency WHERE key = ?")
+            guard let row = try Row.fetchOne(statement, arguments: [key]) else { return nil }
+            return TurnReceipt(threadID: row[0], turnSequence: row[1], lastSequence: row[2])
         }
     }
 
     public func commit(_ turn: TurnCommit) async throws {
-        try await writer.write(turn)
+        // Encode here, on the turn's own task: the single writer only binds and steps.
+        try await writer.write(EncodedTurn(turn))
     }
 
     public func events(thread: String, after sequence: Int, limit: Int) async throws -> [Event] {
@@ -116,45 +138,78 @@ public final class SQLiteStore: BotStore {
         }
     }
 
-    /// Writes one turn inside an open transaction.
-    static func write(_ turn: TurnCommit, in db: Database) throws {
-        let thread = turn.thread
-        try db.execute(sql: """
+    /// Writes a batch of turns inside an open transaction: thread rows, user scopes, ledger events.
+    static func write(_ batch: [EncodedTurn], in db: Database) throws {
+        let upsertThread = try db.cachedStatement(sql: """
             INSERT INTO thread (id, user_id, last_sequence, state, updated) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET user_id = excluded.user_id, last_sequence = excluded.last_sequence,
             state = excluded.state, updated = excluded.updated
-            """, arguments: [thread.id, thread.userID, thread.lastSequence, thread.stateValue.jsonText, ISO8601DateFormatter.parley.string(from: Date())])
-        if !turn.userChanges.isEmpty {
-            var scope = TemplateMap()
-            if let json = try String.fetchOne(db, sql: "SELECT scope FROM user WHERE id = ?", arguments: [thread.userID]),
-               case .map(let stored) = try TemplateValue(jsonText: json) {
-                scope = stored
+            """)
+        var rows: [EncodedTurn.Row] = []
+        for turn in batch {
+            try upsertThread.execute(arguments: [turn.threadID, turn.userID, turn.lastSequence, turn.stateJSON, turn.updated])
+            if !turn.userChanges.isEmpty {
+                var scope = try userScope(turn.userID, in: db)
+                for (key, value) in turn.userChanges { scope[key] = value }
+                try db.cachedStatement(sql: "INSERT INTO user (id, scope) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET scope = excluded.scope")
+                    .execute(arguments: [turn.userID, TemplateValue.map(scope).jsonText])
             }
-            for (key, value) in turn.userChanges.sorted(by: { $0.key < $1.key }) { scope[key] = value }
-            try db.execute(sql: "INSERT INTO user (id, scope) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET scope = excluded.scope",
-                           arguments: [thread.userID, TemplateValue.map(scope).jsonText])
+            if let key = turn.idempotencyKey {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO idempotency (key, thread_id, turn, last_sequence) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [key, turn.threadID, turn.turnSequence, turn.lastSequence])
+            }
+            rows += turn.rows
         }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO ledger (thread_id, sequence, turn, type, sender, user_id, data, sensitive, time, idempotency_key)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for event in turn.events {
-            try insert.execute(arguments: [thread.id, event.sequence, turn.turnSequence, event.type, event.sender.rawValue, event.userID,
-                                           TemplateValue.map(event.data).jsonText, event.isSensitive, event.time.timeIntervalSince1970,
-                                           event.idempotencyKey])
-        }
-        if let key = turn.events.first?.idempotencyKey {
-            try db.execute(sql: "INSERT OR IGNORE INTO idempotency (key, thread_id, turn, last_sequence) VALUES (?, ?, ?, ?)",
-                           arguments: [key, thread.id, turn.turnSequence, thread.lastSequence])
+        for row in rows {
+            try insert.execute(arguments: [row.threadID, row.sequence, row.turn, row.type, row.sender, row.userID, row.dataJSON,
+                                           row.sensitive, row.time, row.idempotencyKey])
         }
     }
 }
 
-extension ISO8601DateFormatter {
-    /// ISO 8601 in UTC with fractional seconds.
-    nonisolated(unsafe) static let parley: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
+/// A turn ready for the database: every value already encoded.
+struct EncodedTurn: Sendable {
+    struct Row: Sendable {
+        var threadID: String
+        var sequence: Int
+        var turn: Int
+        var type: String
+        var sender: String
+        var userID: String
+        var dataJSON: String
+        var sensitive: Bool
+        var time: Double
+        var idempotencyKey: String?
+    }
+
+    var threadID: String
+    var userID: String
+    var lastSequence: Int
+    var stateJSON: String
+    var updated: Double
+    var userChanges: [(key: String, value: TemplateValue?)]
+    var idempotencyKey: String?
+    var turnSequence: Int
+    var rows: [Row]
+
+    init(_ turn: TurnCommit) {
+        let thread = turn.thread
+        threadID = thread.id
+        userID = thread.userID
+        lastSequence = thread.lastSequence
+        stateJSON = thread.stateValue.jsonText
+        updated = Date().timeIntervalSince1970
+        userChanges = turn.userChanges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        idempotencyKey = turn.events.first?.idempotencyKey
+        turnSequence = turn.turnSequence
+        rows = turn.events.map { event in
+            Row(threadID: thread.id, sequence: event.sequence, turn: turn.turnSequence, type: event.type, sender: event.sender.rawValue,
+                userID: event.userID, dataJSON: TemplateValue.map(event.data).jsonText, sensitive: event.isSensitive,
+                time: event.time.timeIntervalSince1970, idempotencyKey: event.idempotencyKey)
+        }
+    }
 }
