@@ -2,7 +2,6 @@ import ArgumentParser
 import BotTesting
 import FlowDSL
 import Foundation
-import Logging
 
 /// `botcli test`: run the app's conversation tests.
 struct TestCommand: AsyncParsableCommand {
@@ -35,7 +34,7 @@ struct TestCommand: AsyncParsableCommand {
     var paths: [String] = []
 
     func run() async throws {
-        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        _ = ParleyLogging.level
         let loaded = AppLoader(registry: ParleyModules.registry).load(options.url)
         guard let app = loaded.app else {
             for diagnostic in loaded.diagnostics { Terminal.error(Terminal.format(diagnostic)) }

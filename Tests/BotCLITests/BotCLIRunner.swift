@@ -33,13 +33,15 @@ struct BotCLIRunner {
         return copy
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil, input: String? = nil) throws -> Output {
+    static func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:],
+                    input: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         // Output goes to files, so a large output can never block the child on a full pipe.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("botcli-run-\(UUID().uuidString)")

@@ -162,6 +162,9 @@ public final class BotEngine: Sendable {
         }
         thread.lastSequence = sequence
         try await store.commit(TurnCommit(thread: thread, userChanges: runner.context.userChanges, events: kept, turnSequence: inbound.sequence))
+        // Ids and counts only: event data may hold what users typed.
+        logger.trace("turn", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)",
+                                        "sequence": "\(inbound.sequence)", "outputs": "\(shown.count)"])
         return TurnResult(inbound: inbound, outputs: shown, isDuplicate: false)
     }
 }

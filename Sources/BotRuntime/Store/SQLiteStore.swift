@@ -2,6 +2,7 @@ import FlowDSL
 import OrderedCollections
 import Foundation
 import GRDB
+import Vault
 
 /// The durable `BotStore`: one SQLite file (WAL) in the app's `.parley/` folder.
 ///
@@ -14,17 +15,12 @@ public final class SQLiteStore: BotStore {
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            // WAL with NORMAL sync survives a killed process; see docs for power-loss trade-offs.
+        pool = try StateDatabase.openPool(path: path) { db in
+            // WAL with NORMAL sync survives a killed process; a power cut may lose the last turns.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Reads from memory-mapped pages instead of a pread per page.
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
-        configuration.busyMode = .timeout(10)
-        pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
         writer = GroupCommitWriter(pool: pool)
     }

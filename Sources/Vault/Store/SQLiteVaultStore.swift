@@ -12,11 +12,9 @@ public final class SQLiteVaultStore: VaultStore {
 
     /// Opens (creating if needed) the SQLite file at `path` in WAL mode and migrates it.
     public convenience init(path: String) throws(VaultError) {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)  // wait for another process's write instead of failing
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try StateDatabase.openPool(path: path)
         } catch {
             throw Self.storageError(error, path: path)
         }

@@ -83,7 +83,7 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let engine = BotEngine(app: app, store: store, vault: vault, options: EngineOptions(realDelays: true),
-                               logger: .init(label: "parley.simulate", factory: { _ in SwiftLogNoOpLogHandler() }))
+                               logger: ParleyLogging.logger("parley.simulate"))
         let unhandled = engine.unhandledTypes.sorted()
         if !unhandled.isEmpty {
             printer.warning("no handler runs \(unhandled.map { "`\($0)`" }.joined(separator: ", ")) here; "

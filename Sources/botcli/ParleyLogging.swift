@@ -1,0 +1,24 @@
+import Foundation
+import Logging
+
+/// Logging for botcli commands, set up once per process. `PARLEY_LOG_LEVEL` (trace, debug,
+/// info, notice, warning, error, critical) sends logs at that level and above to standard
+/// error; without it the interactive commands stay quiet, as their output is the product.
+enum ParleyLogging {
+    static let level: Logger.Level? = {
+        let level = ProcessInfo.processInfo.environment["PARLEY_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
+        LoggingSystem.bootstrap { label in
+            guard let level else { return SwiftLogNoOpLogHandler() }
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return level
+    }()
+
+    /// A logger for `label`, after making sure logging is set up.
+    static func logger(_ label: String) -> Logger {
+        _ = level
+        return Logger(label: label)
+    }
+}
