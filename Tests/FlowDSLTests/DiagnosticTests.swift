@@ -121,6 +121,13 @@ struct DiagnosticTests {
         ])
     }
 
+    @Test("a control character is reported at its line and column")
+    func controlCharacter() {
+        #expect(problems(["flow/a.yaml": "steps:\n  - say: é\u{1}b\n"]) == [
+            "flow/a.yaml:2:12: error: control character U+0001 is not allowed in YAML",
+        ])
+    }
+
     @Test("delay is at most 20 seconds")
     func delayLimit() {
         #expect(problems(["flow/a.yaml": "steps:\n  - delay: 21\n"]) == ["flow/a.yaml:2:12: error: `delay:` is at most 20 seconds, got 21"])

@@ -23,6 +23,12 @@ public struct ElementRegistry: Sendable {
     private var resolved: [String: ResolvedSpec] = [:]
     private var aliasIndex: [String: String] = [:]
     private var events: [String: EventTypeSpec] = [:]
+    /// Concrete specs by kind, sorted by name, and every signature key of a kind: kept up to
+    /// date by `register`, read for every shorthand step the loader resolves.
+    private var concreteSpecs: [ElementSpec.Kind: [ResolvedSpec]] = [:]
+    private var signatureKeysByKind: [ElementSpec.Kind: Set<String>] = [:]
+    /// Concrete specs by kind and by each of their signature keys.
+    private var specsBySignatureKey: [ElementSpec.Kind: [String: [ResolvedSpec]]] = [:]
 
     public init() {}
 
@@ -33,6 +39,18 @@ public struct ElementRegistry: Sendable {
         aliasIndex[spec.name] = spec.name
         for alias in spec.aliases { aliasIndex[alias] = spec.name }
         resolved[spec.name] = resolve(spec)
+        // A re-registered parent changes its children's inherited fields: re-resolve them all.
+        for name in resolved.keys where resolved[name]!.lineage.dropFirst().contains(spec.name) {
+            resolved[name] = resolve(specs[name]!)
+        }
+        for kind in [ElementSpec.Kind.component, .trigger, .integration, .bot] {
+            let concrete = resolved.values.filter { $0.kind == kind && !$0.spec.isAbstract }.sorted { $0.name < $1.name }
+            concreteSpecs[kind] = concrete
+            signatureKeysByKind[kind] = concrete.reduce(into: Set<String>()) { $0.formUnion($1.signatureKeys) }
+            var byKey: [String: [ResolvedSpec]] = [:]
+            for spec in concrete { for key in spec.signatureKeys { byKey[key, default: []].append(spec) } }
+            specsBySignatureKey[kind] = byKey
+        }
     }
 
     /// Adds an event type that `event_type:` triggers may name.
@@ -51,7 +69,7 @@ public struct ElementRegistry: Sendable {
 
     /// Concrete specs of one kind.
     public func specs(of kind: ElementSpec.Kind) -> [ResolvedSpec] {
-        resolved.values.filter { $0.kind == kind && !$0.spec.isAbstract }.sorted { $0.name < $1.name }
+        concreteSpecs[kind] ?? []
     }
 
     /// Names (canonical and aliases) usable for elements of `kind`, for spelling hints.
@@ -92,7 +110,11 @@ extension ElementRegistry {
     public func matchShorthand(kind: ElementSpec.Kind, keys: [String], choiceValue: (String) -> String?) -> ShorthandMatch {
         let keySet = Set(keys)
         var candidates: [(spec: ResolvedSpec, unknown: Int, signature: Int)] = []
-        for spec in specs(of: kind) where !spec.signatureKeys.isEmpty && spec.signatureKeys.isSubset(of: keySet) {
+        // Only specs with a signature key among the given keys can qualify.
+        var seen = Set<String>()
+        let index = specsBySignatureKey[kind] ?? [:]
+        let possible = keys.flatMap { index[$0] ?? [] }.filter { seen.insert($0.name).inserted }
+        for spec in possible where spec.signatureKeys.isSubset(of: keySet) {
             let choicesValid = spec.signatureKeys.allSatisfy { key in
                 guard case .choice(let words) = spec.fields[key]!.type else { return true }
                 return choiceValue(key).map(words.contains) ?? false
@@ -115,6 +137,6 @@ extension ElementRegistry {
 
     /// Every signature key of `kind`, for "did you mean" hints on unrecognised steps.
     public func signatureKeys(of kind: ElementSpec.Kind) -> Set<String> {
-        specs(of: kind).reduce(into: Set<String>()) { $0.formUnion($1.signatureKeys) }
+        signatureKeysByKind[kind] ?? []
     }
 }

@@ -9,7 +9,9 @@ public enum YAMLReader {
         var documents: [YAMLNode] = []
         if let diagnostic = unsupportedCharacter(in: text, file: file) { return ([], [diagnostic]) }
         do {
-            let parser = try Parser(yaml: text)
+            // The basic resolver leaves tags alone: scalars are resolved below, where most need
+            // no regular expression (Yams' default rules run several on every scalar and key).
+            let parser = try Parser(yaml: text, resolver: .basic)
             while let node = try parser.nextRoot() {
                 documents.append(convert(node, file: file))
             }
@@ -21,21 +23,15 @@ public enum YAMLReader {
 
     /// libyaml rejects some characters with a byte offset rather than a line; find them ourselves.
     private static func unsupportedCharacter(in text: String, file: String) -> Diagnostic? {
-        var line = 1, column = 1
-        for character in text {
-            if character == "\n" {
-                line += 1
-                column = 1
-                continue
-            }
-            if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
-               scalar.value < 0x20, scalar != "\t", scalar != "\r" {
-                return .error(at: SourcePosition(file: file, line: line, column: column),
-                              "control character U+\(String(format: "%04X", scalar.value)) is not allowed in YAML")
-            }
-            column += 1
-        }
-        return nil
+        // Bytes first (fast); lines and columns only for the rare file that has one.
+        guard let offset = text.utf8.firstIndex(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return nil }
+        let before = text.utf8[..<offset]
+        let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let lineStart = before.lastIndex(of: 0x0A).map { text.utf8.index(after: $0) } ?? text.utf8.startIndex
+        let column = text[lineStart..<offset].count + 1
+        let value = text.utf8[offset]
+        return .error(at: SourcePosition(file: file, line: line, column: column),
+                      "control character U+\(String(format: "%04X", value)) is not allowed in YAML")
     }
 
     static func convert(_ node: Node, file: String) -> YAMLNode {
@@ -61,15 +57,46 @@ public enum YAMLReader {
         case .folded: .folded
         default: .plain
         }
-        let value: TemplateValue
-        switch node.tag.description {
-        case Tag.Name.null.rawValue: value = .none
-        case Tag.Name.bool.rawValue: value = node.bool.map(TemplateValue.bool) ?? .string(scalar.string)
-        case Tag.Name.int.rawValue: value = node.int.map(TemplateValue.int) ?? .string(scalar.string)
-        case Tag.Name.float.rawValue: value = node.float.map(TemplateValue.double) ?? .string(scalar.string)
-        default: value = .string(scalar.string)
-        }
+        let value = style == .plain && scalar.tag.description == Tag.Name.implicit.rawValue
+            ? resolvePlain(scalar.string, node: node)
+            : explicitlyTagged(scalar, node: node)
         return YAMLScalar(text: scalar.string, style: style, value: value)
+    }
+
+    /// YAML 1.1 resolution of a plain scalar, as Meya's PyYAML does: null, booleans
+    /// (yes/no/on/off too), ints and floats; anything else is text.
+    static func resolvePlain(_ text: String, node: Node) -> TemplateValue {
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .none
+        case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .bool(true)
+        case "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .bool(false)
+        default: break
+        }
+        guard let first = text.utf8.first, (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+            || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".") else {
+            return .string(text)
+        }
+        // Numbers-looking text: Yams' own rules decide (hex, octal, sexagesimal, .inf …).
+        let typed = Node.scalar(Node.Scalar(text, Tag(.implicit, .default, .default)))
+        switch typed.tag.description {
+        case Tag.Name.int.rawValue: return typed.int.map(TemplateValue.int) ?? .string(text)
+        case Tag.Name.float.rawValue: return typed.float.map(TemplateValue.double) ?? .string(text)
+        case Tag.Name.null.rawValue: return .none
+        case Tag.Name.bool.rawValue: return typed.bool.map(TemplateValue.bool) ?? .string(text)
+        default: return .string(text)
+        }
+    }
+
+    /// A quoted or block scalar is text, unless an explicit tag (`!!int 3`) says otherwise.
+    private static func explicitlyTagged(_ scalar: Node.Scalar, node: Node) -> TemplateValue {
+        let typed = Node.scalar(Node.Scalar(scalar.string, Tag(Tag.Name(rawValue: scalar.tag.description), .default, .default)))
+        switch scalar.tag.description {
+        case Tag.Name.int.rawValue: return typed.int.map(TemplateValue.int) ?? .string(scalar.string)
+        case Tag.Name.float.rawValue: return typed.float.map(TemplateValue.double) ?? .string(scalar.string)
+        case Tag.Name.bool.rawValue: return typed.bool.map(TemplateValue.bool) ?? .string(scalar.string)
+        case Tag.Name.null.rawValue: return .none
+        default: return .string(scalar.string)
+        }
     }
 
     private static func diagnostic(for error: Error, file: String) -> Diagnostic {
