@@ -124,7 +124,7 @@ struct DiagnosticTests {
     @Test("a control character is reported at its line and column")
     func controlCharacter() {
         #expect(problems(["flow/a.yaml": "steps:\n  - say: é\u{1}b\n"]) == [
-            "flow/a.yaml:2:12: error: control character U+0001 is not allowed in YAML",
+            "flow/a.yaml:2:11: error: control character U+0001 is not allowed in YAML",
         ])
     }
 
