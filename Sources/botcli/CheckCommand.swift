@@ -17,13 +17,7 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: AppOptions
 
     func run() throws {
-        let result = AppLoader(registry: ParleyModules.registry).load(options.url)
-        for diagnostic in result.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
-        guard let app = result.app else {
-            let errors = result.diagnostics.filter { $0.severity == .error }.count
-            Terminal.error("\(errors) error\(errors == 1 ? "" : "s") in \(options.app)")
-            throw ExitCode(1)
-        }
+        let app = try options.loadApp()
         print("\(options.app): valid — \(app.summary)")
     }
 }

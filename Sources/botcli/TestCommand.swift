@@ -35,13 +35,7 @@ struct TestCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = ParleyLogging.level
-        let loaded = AppLoader(registry: ParleyModules.registry).load(options.url)
-        guard let app = loaded.app else {
-            for diagnostic in loaded.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
-            let errors = loaded.diagnostics.filter { $0.severity == .error }.count
-            Terminal.error("\(errors) error\(errors == 1 ? "" : "s") in \(options.app); fix them (see `botcli check`) to run its tests")
-            throw ExitCode(1)
-        }
+        let app = try options.loadApp(toDo: "run its tests")
 
         let testsFolder = options.url.appendingPathComponent("tests")
         if paths.isEmpty, !FileManager.default.fileExists(atPath: testsFolder.path) {

@@ -46,15 +46,8 @@ struct SimulateCommand: AsyncParsableCommand {
     var thread: String?
 
     func run() async throws {
-        let result = AppLoader(registry: ParleyModules.registry).load(options.url)
-        guard let app = result.app else {
-            for diagnostic in result.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
-            let errors = result.diagnostics.filter { $0.severity == .error }.count
-            Terminal.error("\(errors) error\(errors == 1 ? "" : "s") in \(options.app); fix them (see `botcli check`) to simulate the bot")
-            throw ExitCode(1)
-        }
+        let app = try options.loadApp(toDo: "simulate the bot")
         let printer = TranscriptPrinter.forCurrentProcess()
-        for diagnostic in result.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
 
         let vault: VaultScope
         do {

@@ -18,12 +18,7 @@ struct VaultCheckCommand: ParsableCommand {
     @OptionGroup var options: AppOptions
 
     func run() throws {
-        let result = AppLoader(registry: ParleyModules.registry).load(options.url)
-        guard let app = result.app else {
-            for diagnostic in result.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
-            Terminal.error("error: the app in \(options.app) has errors; fix them (see `botcli check`) to compare it with the vault")
-            throw ExitCode(1)
-        }
+        let app = try options.loadApp(toDo: "compare it with the vault")
         let uses = app.vaultKeys.map { VaultKeyUse(key: $0.key, location: $0.value.description) }
             + app.vaultReferences.sorted { $0.position < $1.position }
                 .map { VaultKeyUse(key: $0.key, location: $0.position.description) }

@@ -48,20 +48,6 @@ struct YAMLFormatterFuzzTests {
 
 // Nested so they cannot clash with other test files' helpers.
 extension YAMLFormatterFuzzTests {
-    /// SplitMix64: a tiny, seedable generator so every fuzz run sees the same
-    /// documents.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Writes random block YAML the way people do: random nesting of block
     /// mappings and sequences with random indentation widths (1–6) per level,
     /// indentless and compact sequences, scalars of every style, block scalars

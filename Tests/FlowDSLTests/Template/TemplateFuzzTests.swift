@@ -5,21 +5,6 @@ import Testing
 /// `TemplateSyntaxError`, and that every parsed one renders or throws `TemplateRenderError`
 /// (typed throws guarantee the error types; the test guarantees no crash and no hang).
 @Suite struct TemplateFuzzTests {
-    /// A tiny deterministic PRNG (SplitMix64) so fuzz runs are reproducible.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let fragments: [String] = [
         "(@", ")", "(%", "%)", "{#", "#}", "'", "\"", "[", "]", "{", "}", "(", "-", "+", "|", ".", ",", ":",
         " is ", " if ", " else ", " not ", " in ", " and ", "(% endif %)", "(% if 1 %)", "(% for x in y %)",
