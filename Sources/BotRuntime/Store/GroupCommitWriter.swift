@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 import Synchronization
 
@@ -34,8 +35,14 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// When fewer turns than this are waiting, the writer lingers a moment for more: every
+    /// transaction costs WAL page writes, file locks and wake-ups, whatever its size.
+    private static let smallBatch = 16
+    private static let linger: Double = 0.0004
+
     private func drain() {
         while true {
+            if pending.withLock({ $0.turns.count }) < Self.smallBatch { Thread.sleep(forTimeInterval: Self.linger) }
             let batch = pending.withLock { state -> [(EncodedTurn, CheckedContinuation<Void, Error>)] in
                 let batch = state.turns
                 state.turns = []

@@ -93,24 +93,28 @@ public final class SQLiteStore: BotStore {
     }
 
     private static func thread(_ id: String, in db: Database) throws -> ThreadRecord? {
-        let statement = try db.cachedStatement(sql: "SELECT user_id, last_sequence, state FROM thread WHERE id = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
-        return try ThreadRecord(id: id, userID: row[0], lastSequence: row[1], stateJSON: row[2])
+        var select = try RawStatement("SELECT user_id, last_sequence, state FROM thread WHERE id = ?", in: db)
+        defer { select.finish() }
+        select.bind(id)
+        guard try select.next() else { return nil }
+        return try ThreadRecord(id: id, userID: select.text(0), lastSequence: select.integer(1), stateJSON: select.text(2))
     }
 
-    private static func userScope(_ id: String, in db: Database) throws -> TemplateMap {
-        let statement = try db.cachedStatement(sql: "SELECT scope FROM user WHERE id = ?")
-        guard let json = try String.fetchOne(statement, arguments: [id]), case .map(let scope) = try TemplateValue(jsonText: json) else {
-            return [:]
-        }
+    static func userScope(_ id: String, in db: Database) throws -> TemplateMap {
+        var select = try RawStatement("SELECT scope FROM user WHERE id = ?", in: db)
+        defer { select.finish() }
+        select.bind(id)
+        guard try select.next(), case .map(let scope) = try TemplateValue(jsonText: select.text(0)) else { return [:] }
         return scope
     }
 
     public func turn(forIdempotencyKey key: String) async throws -> TurnReceipt? {
         try readNow { db in
-            let statement = try db.cachedStatement(sql: "SELECT thread_id, turn, last_sequence FROM idempotency WHERE key = ?")
-            guard let row = try Row.fetchOne(statement, arguments: [key]) else { return nil }
-            return TurnReceipt(threadID: row[0], turnSequence: row[1], lastSequence: row[2])
+            var select = try RawStatement("SELECT thread_id, turn, last_sequence FROM idempotency WHERE key = ?", in: db)
+            defer { select.finish() }
+            select.bind(key)
+            guard try select.next() else { return nil }
+            return TurnReceipt(threadID: select.text(0), turnSequence: select.integer(1), lastSequence: select.integer(2))
         }
     }
 
@@ -136,33 +140,51 @@ public final class SQLiteStore: BotStore {
 
     /// Writes a batch of turns inside an open transaction: thread rows, user scopes, ledger events.
     static func write(_ batch: [EncodedTurn], in db: Database) throws {
-        let upsertThread = try db.cachedStatement(sql: """
-            INSERT INTO thread (id, user_id, last_sequence, state, updated) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET user_id = excluded.user_id, last_sequence = excluded.last_sequence,
-            state = excluded.state, updated = excluded.updated
-            """)
-        var rows: [EncodedTurn.Row] = []
         for turn in batch {
-            try upsertThread.execute(arguments: [turn.threadID, turn.userID, turn.lastSequence, turn.stateJSON, turn.updated])
+            var upsert = try RawStatement("""
+                INSERT INTO thread (id, user_id, last_sequence, state, updated) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET user_id = excluded.user_id, last_sequence = excluded.last_sequence,
+                state = excluded.state, updated = excluded.updated
+                """, in: db)
+            upsert.bind(turn.threadID)
+            upsert.bind(turn.userID)
+            upsert.bind(turn.lastSequence)
+            upsert.bind(turn.stateJSON)
+            upsert.bind(turn.updated)
+            try upsert.run()
             if !turn.userChanges.isEmpty {
                 var scope = try userScope(turn.userID, in: db)
                 for (key, value) in turn.userChanges { scope[key] = value }
-                try db.cachedStatement(sql: "INSERT INTO user (id, scope) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET scope = excluded.scope")
-                    .execute(arguments: [turn.userID, TemplateValue.map(scope).jsonText])
+                var user = try RawStatement("INSERT INTO user (id, scope) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET scope = excluded.scope", in: db)
+                user.bind(turn.userID)
+                user.bind(TemplateValue.map(scope).jsonText)
+                try user.run()
             }
             if let key = turn.idempotencyKey {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO idempotency (key, thread_id, turn, last_sequence) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [key, turn.threadID, turn.turnSequence, turn.lastSequence])
+                var receipt = try RawStatement("INSERT OR IGNORE INTO idempotency (key, thread_id, turn, last_sequence) VALUES (?, ?, ?, ?)", in: db)
+                receipt.bind(key)
+                receipt.bind(turn.threadID)
+                receipt.bind(turn.turnSequence)
+                receipt.bind(turn.lastSequence)
+                try receipt.run()
             }
-            rows += turn.rows
-        }
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO ledger (thread_id, sequence, turn, type, sender, user_id, data, sensitive, time, idempotency_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for row in rows {
-            try insert.execute(arguments: [row.threadID, row.sequence, row.turn, row.type, row.sender, row.userID, row.dataJSON,
-                                           row.sensitive, row.time, row.idempotencyKey])
+            for row in turn.rows {
+                var insert = try RawStatement("""
+                    INSERT INTO ledger (thread_id, sequence, turn, type, sender, user_id, data, sensitive, time, idempotency_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, in: db)
+                insert.bind(row.threadID)
+                insert.bind(row.sequence)
+                insert.bind(row.turn)
+                insert.bind(row.type)
+                insert.bind(row.sender)
+                insert.bind(row.userID)
+                insert.bind(row.dataJSON)
+                insert.bind(row.sensitive)
+                insert.bind(row.time)
+                insert.bind(row.idempotencyKey)
+                try insert.run()
+            }
         }
     }
 }
