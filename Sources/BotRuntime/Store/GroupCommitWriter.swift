@@ -23,12 +23,14 @@ final class GroupCommitWriter: Sendable {
 
     func write(_ turn: EncodedTurn) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-            let startWriter = pending.withLock { state -> Bool in
+            let (startWriter, batchFilled) = pending.withLock { state -> (Bool, Bool) in
                 state.turns.append((turn, continuation))
-                guard !state.isWriting else { return false }
+                let batchFilled = state.turns.count == Self.smallBatch
+                guard !state.isWriting else { return (false, batchFilled) }
                 state.isWriting = true
-                return true
+                return (true, batchFilled)
             }
+            if batchFilled { filled.signal() }
             if startWriter {
                 queue.async { self.drain() }
             }
@@ -40,9 +42,12 @@ final class GroupCommitWriter: Sendable {
     private static let smallBatch = 16
     private static let linger: Double = 0.0004
 
+    /// Signalled when a small batch has filled up, to end the writer's linger early.
+    private let filled = DispatchSemaphore(value: 0)
+
     private func drain() {
         while true {
-            if pending.withLock({ $0.turns.count }) < Self.smallBatch { Thread.sleep(forTimeInterval: Self.linger) }
+            if pending.withLock({ $0.turns.count }) < Self.smallBatch { _ = filled.wait(timeout: .now() + Self.linger) }
             let batch = pending.withLock { state -> [(EncodedTurn, CheckedContinuation<Void, Error>)] in
                 let batch = state.turns
                 state.turns = []
