@@ -70,7 +70,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL"]),
+        .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL", "Vault"]),
         .testTarget(name: "FlexIntegrationTests", dependencies: ["FlexIntegration", "FlowDSL"]),
         .testTarget(name: "BotCLITests", dependencies: ["botcli", .product(name: "GRDB", package: "GRDB.swift")]),
     ],

@@ -128,6 +128,16 @@ struct DiagnosticTests {
         ])
     }
 
+    @Test("a vault reference that vault.yaml does not name, with a hint")
+    func unknownVaultKey() {
+        #expect(problems([
+            "vault.yaml": "twilio.account_sid: xxx\nsupport_phone: xxx\n",
+            "flow/a.yaml": "steps:\n  - say: (@ vault.twilio.acount_sid ) (@ vault.twilio ) (@ vault.support_phone )\n",
+        ]) == [
+            "flow/a.yaml:2:13: error: vault key `twilio.acount_sid` is not named in vault.yaml; did you mean `twilio.account_sid`?",
+        ])
+    }
+
     @Test("delay is at most 20 seconds")
     func delayLimit() {
         #expect(problems(["flow/a.yaml": "steps:\n  - delay: 21\n"]) == ["flow/a.yaml:2:12: error: `delay:` is at most 20 seconds, got 21"])

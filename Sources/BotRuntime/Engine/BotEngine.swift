@@ -80,6 +80,18 @@ public final class BotEngine: Sendable {
         }
     }
 
+    /// An integration's fields rendered with the real vault values and the config scope, for
+    /// the integration to talk to its service (Meya resolves integration configs at load).
+    /// Never store, log or emit the result.
+    public func integrationSettings(_ id: String) throws -> TemplateMap {
+        guard let element = app.integrations[id] else { throw RuntimeError.unknownIntegration(id) }
+        var context = baseContext
+        context["vault"] = vault.values
+        var settings = TemplateMap()
+        for (name, field) in element.fields { settings[name] = try field.render(context) }
+        return settings
+    }
+
     /// The thread's stored state, if it exists.
     public func thread(_ id: String) async throws -> ThreadRecord? { try await store.thread(id) }
 

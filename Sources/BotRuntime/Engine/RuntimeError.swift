@@ -2,6 +2,7 @@
 public enum RuntimeError: Error, CustomStringConvertible, Sendable {
     case noHandler(String)
     case unknownFlow(String)
+    case unknownIntegration(String)
     case unknownLabel(String, flow: String)
     case unsetResult(String)
     case budgetExceeded(budget: Int)
@@ -10,6 +11,7 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .noHandler(let type): "no component handles `\(type)` (is its integration enabled?)"
         case .unknownFlow(let id): "unknown flow `\(id)`"
+        case .unknownIntegration(let id): "unknown integration `\(id)`"
         case .unknownLabel(let label, let flow): "unknown label `\(label)` in flow `\(flow)`"
         case .unsetResult(let name): "`\(name)` copies `flow.result`, which is not set"
         case .budgetExceeded(let budget):

@@ -1,0 +1,47 @@
+import BotRuntime
+import FlowDSL
+import Foundation
+import Testing
+import Vault
+
+@Suite("Vault values in the engine")
+struct VaultResolutionTests {
+    @Test("keygen, upload, and an integration's fields get the values; kept copies get placeholders")
+    func roundTrip() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parley-vault-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let files = [
+            "vault.yaml": "twilio.account_sid: xxx\ntwilio.key_secret: xxx\nsupport_phone: xxx\n",
+            "integration/twilio/flex.yaml": """
+                type: meya.bot.element
+                name: (@ vault.twilio.account_sid )-(@ vault.twilio.key_secret | length )
+                """,
+            "flow/a.yaml": "triggers:\n  - keyword: call\nsteps:\n  - say: Call (@ vault.support_phone )\n  - thread_set:\n      phone: (@ vault.support_phone )\n",
+        ]
+        for (path, text) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let vault = AppVault(app: root, environment: [:])
+        _ = try vault.keyring.generate(force: false)
+        _ = try vault.upload([("twilio.account_sid", .string("AC-PLANTED-1")), ("twilio.key_secret", .string("s3cret")),
+                              ("support_phone", .string("+1-555-0100"))])
+
+        var result = AppLoader().load(root)
+        // A bot element stands in for an integration here: the runtime resolves any element's fields.
+        let app = try #require(result.app, "\(result.diagnostics)")
+        result.app = nil
+        var withIntegration = app
+        withIntegration.integrations["integration.twilio.flex"] = app.bot
+        let engine = BotEngine(app: withIntegration, store: MemoryStore(),
+                               vault: try VaultScope.load(app: root, placeholders: app.vaultKeys.keys, environment: [:]))
+        #expect(try engine.integrationSettings("integration.twilio.flex")["name"] == .string("AC-PLANTED-1-6"))
+
+        let turn = try await engine.handle(Event(type: EventTypes.say, threadID: "t", userID: "u", data: ["text": .string("call")]))
+        #expect(turn.plainLines == ["bot: Call +1-555-0100"], "the user is shown the value")
+        let ledger = try await engine.events(thread: "t")
+        #expect(ledger.compactMap(\.text) == ["call", "Call [vault.support_phone]"], "the ledger keeps the placeholder")
+        #expect(try await engine.thread("t")?.scope["phone"] == .string("[vault.support_phone]"), "scopes keep the placeholder")
+    }
+}
