@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "BotRuntime", targets: ["BotRuntime"]),
         .library(name: "FlexIntegration", targets: ["FlexIntegration"]),
         .library(name: "BotTesting", targets: ["BotTesting"]),
+        .library(name: "BotServer", targets: ["BotServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(
@@ -53,12 +55,20 @@ let package = Package(
             dependencies: ["BotRuntime", "FlowDSL", .product(name: "OrderedCollections", package: "swift-collections")]
         ),
         .target(name: "FlexIntegration", dependencies: ["BotRuntime"]),
+        .target(
+            name: "BotServer",
+            dependencies: [
+                "BotRuntime", "FlowDSL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(name: "EmbedFilesTool"),
         .plugin(name: "EmbedAppTemplate", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         .executableTarget(
             name: "botcli",
             dependencies: [
-                "FlowDSL", "Vault", "BotRuntime", "BotTesting", "FlexIntegration", "CEditLine",
+                "FlowDSL", "Vault", "BotRuntime", "BotTesting", "FlexIntegration", "BotServer", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,7 +82,21 @@ let package = Package(
         .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL", "Vault"]),
         .testTarget(name: "FlexIntegrationTests", dependencies: ["FlexIntegration", "FlowDSL"]),
-        .testTarget(name: "BotCLITests", dependencies: ["botcli", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "BotServerTests",
+            dependencies: [
+                "BotServer", "BotRuntime", "FlowDSL",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "BotCLITests",
+            dependencies: [
+                "botcli",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,12 +1,17 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Logging for botcli commands, set up once per process. `PARLEY_LOG_LEVEL` (trace, debug,
 /// info, notice, warning, error, critical) sends logs at that level and above to standard
-/// error; without it the interactive commands stay quiet, as their output is the product.
+/// error; without it the interactive commands stay quiet, as their output is the product,
+/// and a server logs at the level it asked for with `useDefaultLevel(_:)`.
 enum ParleyLogging {
+    private static let defaultLevel = Mutex<Logger.Level?>(nil)
+
     static let level: Logger.Level? = {
         let level = ProcessInfo.processInfo.environment["PARLEY_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
+            ?? defaultLevel.withLock { $0 }
         LoggingSystem.bootstrap { label in
             guard let level else { return SwiftLogNoOpLogHandler() }
             var handler = StreamLogHandler.standardError(label: label)
@@ -15,6 +20,11 @@ enum ParleyLogging {
         }
         return level
     }()
+
+    /// The level to log at when PARLEY_LOG_LEVEL is not set; call before the first logger.
+    static func useDefaultLevel(_ level: Logger.Level) {
+        defaultLevel.withLock { $0 = level }
+    }
 
     /// A logger for `label`, after making sure logging is set up.
     static func logger(_ label: String) -> Logger {

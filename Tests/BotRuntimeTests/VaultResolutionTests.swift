@@ -12,9 +12,9 @@ struct VaultResolutionTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let files = [
             "vault.yaml": "twilio.account_sid: xxx\ntwilio.key_secret: xxx\nsupport_phone: xxx\n",
-            "integration/twilio/flex.yaml": """
-                type: meya.bot.element
-                name: (@ vault.twilio.account_sid )-(@ vault.twilio.key_secret | length )
+            "integration/crm.yaml": """
+                type: test.crm.integration
+                account: (@ vault.twilio.account_sid )-(@ vault.twilio.key_secret | length )
                 """,
             "flow/a.yaml": "triggers:\n  - keyword: call\nsteps:\n  - say: Call (@ vault.support_phone )\n  - thread_set:\n      phone: (@ vault.support_phone )\n",
         ]
@@ -28,15 +28,13 @@ struct VaultResolutionTests {
         _ = try vault.upload([("twilio.account_sid", .string("AC-PLANTED-1")), ("twilio.key_secret", .string("s3cret")),
                               ("support_phone", .string("+1-555-0100"))])
 
-        var result = AppLoader().load(root)
-        // A bot element stands in for an integration here: the runtime resolves any element's fields.
+        var registry = ElementRegistry.standard
+        registry.register(ElementSpec("test.crm.integration", kind: .integration, fields: [FieldSpec("account", .string)]))
+        let result = AppLoader(registry: registry).load(root)
         let app = try #require(result.app, "\(result.diagnostics)")
-        result.app = nil
-        var withIntegration = app
-        withIntegration.integrations["integration.twilio.flex"] = app.bot
-        let engine = BotEngine(app: withIntegration, store: MemoryStore(),
+        let engine = BotEngine(app: app, store: MemoryStore(),
                                vault: try VaultScope.load(app: root, placeholders: app.vaultKeys.keys, environment: [:]))
-        #expect(try engine.integrationSettings("integration.twilio.flex")["name"] == .string("AC-PLANTED-1-6"))
+        #expect(try engine.integrationSettings("integration.crm")["account"] == .string("AC-PLANTED-1-6"))
 
         let turn = try await engine.handle(Event(type: EventTypes.say, threadID: "t", userID: "u", data: ["text": .string("call")]))
         #expect(turn.plainLines == ["bot: Call +1-555-0100"], "the user is shown the value")

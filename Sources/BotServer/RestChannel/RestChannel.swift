@@ -1,0 +1,57 @@
+import BotRuntime
+import FlowDSL
+import Hummingbird
+import Logging
+
+/// The web chat REST channel, compatible with Rasa's: `POST /webhooks/rest/webhook` takes one
+/// user message and answers with that turn's bot messages.
+///
+/// The sender is both the user id and the thread id (Rasa's model) unless the body names a
+/// `"thread"`. A `"message_id"` makes deliveries idempotent: a retry has no second effect and
+/// gets the first delivery's answer. Nothing fires `page_open` on its own: a web client sends
+/// `{"sender": ID, "event": "page_open", "url": PAGE}` when its page opens, as Meya's does.
+/// See `RestMessage` for the body and `RestReply` for the answer.
+struct RestChannel {
+    static let webhookPath = "/webhooks/rest/webhook"
+
+    let state: ServingState
+    let body: RequestBodyReader
+
+    func register(on router: Router<BasicRequestContext>) {
+        // Rasa clients probe the channel with this.
+        router.get("/webhooks/rest") { _, _ in JSONResponse.make(.map(["status": .string("ok")])) }
+        router.post(RouterPath(Self.webhookPath)) { request, context in
+            await handle(request, logger: context.logger)
+        }
+    }
+
+    func handle(_ request: Request, logger: Logger) async -> Response {
+        guard let engine = state.engine else {
+            return JSONResponse.error("the bot is not ready yet; retry shortly", status: .serviceUnavailable)
+        }
+        let message: RestMessage
+        switch await body.object(of: request) {
+        case .failure(let problem):
+            logger.debug("rest request refused", metadata: ["status": "\(problem.status.code)", "error": "\(problem.message)"])
+            return problem.response
+        case .success(let object):
+            do {
+                message = try RestMessage(json: object)
+            } catch {
+                logger.debug("rest request refused", metadata: ["status": "\(error.status.code)", "error": "\(error.message)"])
+                return error.response
+            }
+        }
+        do {
+            let result = try await engine.handle(message.event)
+            // Ids and counts only: what users type stays out of the logs.
+            logger.debug("rest turn", metadata: ["thread": "\(message.threadID)", "sequence": "\(result.inbound.sequence)",
+                                                 "outputs": "\(result.outputs.count)", "duplicate": "\(result.isDuplicate)"])
+            return JSONResponse.make(json: RestReply.json(of: result.outputs, recipient: message.sender))
+        } catch {
+            logger.error("rest turn failed", metadata: ["thread": "\(message.threadID)", "error": "\(error)"])
+            return JSONResponse.error("the bot could not handle this message; the server log has the details",
+                                      status: .internalServerError)
+        }
+    }
+}

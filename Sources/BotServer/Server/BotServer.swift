@@ -1,0 +1,78 @@
+import BotRuntime
+import Hummingbird
+import Logging
+
+/// Parley's HTTP server: the web chat REST channel and the operations probes, on Hummingbird.
+///
+/// `run(loadingEngine:)` listens at once (so `/healthz` answers), opens the engine beside it
+/// and is ready (`/readyz`) when that finishes; SIGINT or SIGTERM stop it gracefully —
+/// requests in flight finish, then the process returns. Tests build the application with
+/// `makeApplication` and run it themselves.
+public struct BotServer: Sendable {
+    public let configuration: BotServerConfiguration
+    public let state: ServingState
+    let logger: Logger
+
+    public init(configuration: BotServerConfiguration = BotServerConfiguration(), state: ServingState = ServingState(),
+                logger: Logger = Logger(label: "parley.server")) {
+        self.configuration = configuration
+        self.state = state
+        self.logger = logger
+    }
+
+    /// Every route the server answers.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        OperationsRoutes(state: state).register(on: router)
+        RestChannel(state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
+        return router
+    }
+
+    /// The Hummingbird application; `onListening` gets the bound port (useful with port 0).
+    public func makeApplication(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let logger = logger, configuration = configuration
+        return Application(
+            router: makeRouter(),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
+                                                    serverName: configuration.serverName),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                var metadata: Logger.Metadata = ["address": "http://\(configuration.host):\(port)"]
+                if let url = configuration.publicURL { metadata["public_url"] = "\(url)" }
+                logger.notice("listening", metadata: metadata)
+                await onListening(port)
+            },
+            logger: logger
+        )
+    }
+
+    /// Serves until SIGINT or SIGTERM. `loadingEngine` runs while the server already listens;
+    /// when it fails the server stops and its error is thrown.
+    public func run(loadingEngine: @escaping @Sendable () async throws -> BotEngine,
+                    onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let application = makeApplication(onListening: onListening)
+        let state = state, logger = logger
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await application.runService()
+                return true
+            }
+            group.addTask {
+                state.serve(try await loadingEngine())
+                logger.notice("ready")
+                return false
+            }
+            do {
+                // The loader finishing leaves the server running; the server finishing ends all.
+                while let serverEnded = try await group.next() {
+                    if serverEnded { break }
+                }
+                group.cancelAll()
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+        }
+        logger.notice("stopped")
+    }
+}

@@ -1,0 +1,24 @@
+/// Where and how a `BotServer` listens.
+public struct BotServerConfiguration: Sendable {
+    /// The address to bind (`127.0.0.1` keeps the server on this machine; `0.0.0.0` opens it).
+    public var host: String
+    /// The TCP port; 0 asks the system for a free one (tests).
+    public var port: Int
+    /// The address the outside world reaches this server at (behind a proxy or tunnel), such
+    /// as `https://bot.example.com`. Logged at start; integrations' webhooks will be
+    /// registered under it.
+    public var publicURL: String?
+    /// The largest request body accepted, in bytes; a larger one is answered 413.
+    public var maxBodySize: Int
+    /// The name the server gives in logs.
+    public var serverName: String
+
+    public init(host: String = "127.0.0.1", port: Int = 5005, publicURL: String? = nil, maxBodySize: Int = 64 * 1024,
+                serverName: String = "parley") {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.maxBodySize = maxBodySize
+        self.serverName = serverName
+    }
+}

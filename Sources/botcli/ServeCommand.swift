@@ -1,0 +1,127 @@
+import ArgumentParser
+import BotRuntime
+import BotServer
+import FlowDSL
+import Foundation
+import Logging
+
+/// `botcli serve`: run the bot as an HTTP server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the bot over HTTP: a web chat REST channel (Rasa-compatible) and health probes.",
+        discussion: """
+            Loads the app (exiting 1 with `botcli check`'s diagnostics when it has errors), \
+            starts listening, then opens its vault and its store, .parley/state.sqlite — the \
+            same conversations `botcli simulate` continues. Logs go to standard error, at info \
+            level unless PARLEY_LOG_LEVEL says otherwise; they carry thread ids, never what \
+            users typed. Ctrl-C or SIGTERM stops the server after the requests in flight.
+
+            Web chat: POST /webhooks/rest/webhook with {"sender": ID, "message": TEXT}; the \
+            answer is the JSON array of the bot's messages for that turn, in Rasa's shape: \
+            {"recipient_id": ID, "text": TEXT}, with "buttons": [{"title": …, "payload": …}] \
+            when it offers buttons, {"recipient_id", "status"} for status lines and \
+            {"recipient_id", "error"} for errors. Click a button with {"sender": ID, "button": \
+            PAYLOAD} or send its payload as the message when it is the button's text. Add \
+            "message_id" to make retries safe: a repeated id has no second effect and gets \
+            the first answer. The sender is the user and the thread unless "thread" names \
+            one. When the chat page opens, send {"sender": ID, "event": "page_open", "url": \
+            PAGE} to fire page_open triggers (also "chat_open", "chat_close").
+
+            Operations: GET /healthz is 200 while the server runs; GET /readyz is 200 once the \
+            app's store is open, 503 before. A body over --max-body-size is refused with 413, \
+            a malformed one with 400; both with {"error": …} and nothing stored.
+
+            Try it:
+              botcli serve --app my-bot &
+              curl localhost:5005/webhooks/rest/webhook \\
+                -d '{"sender": "ana", "message": "hi"}'
+            """
+    )
+
+    @OptionGroup var options: AppOptions
+
+    @Option(help: ArgumentHelp("The address to listen on; 0.0.0.0 accepts connections from other machines "
+                               + "(default: $PARLEY_HOST, else 127.0.0.1).", valueName: "address"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("The TCP port; 0 picks a free one (default: $PARLEY_PORT, else 5005).", valueName: "port"))
+    var port: Int?
+
+    @Option(name: .customLong("public-url"),
+            help: ArgumentHelp("The URL the outside world reaches this server at, e.g. https://bot.example.com "
+                               + "(default: $PARLEY_PUBLIC_URL); integrations' webhooks are registered under it.",
+                               valueName: "url"))
+    var publicURL: String?
+
+    @Option(name: .customLong("max-body-size"), help: ArgumentHelp("The largest request body accepted, in bytes.", valueName: "bytes"))
+    var maxBodySize: Int = 64 * 1024
+
+    func validate() throws {
+        let port = try resolvedPort()
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
+        guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
+        if let url = resolvedPublicURL(), URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            throw ValidationError("--public-url must be an http:// or https:// URL, not `\(url)`")
+        }
+    }
+
+    func run() async throws {
+        ParleyLogging.useDefaultLevel(.info)
+        let logger = ParleyLogging.logger("parley.server")
+        let app = try options.loadApp(toDo: "serve the bot")
+        let root = options.url, storePath = SQLiteStore.defaultPath(forApp: options.app)
+        let configuration = BotServerConfiguration(host: resolvedHost(), port: try resolvedPort(),
+                                                   publicURL: resolvedPublicURL(), maxBodySize: maxBodySize)
+        let server = BotServer(configuration: configuration, logger: logger)
+        do {
+            try await server.run(loadingEngine: {
+                let vault: VaultScope, store: SQLiteStore
+                do {
+                    vault = try VaultScope.load(app: root, placeholders: app.vaultKeys.keys)
+                } catch {
+                    throw ServeFailure(message: "cannot open the vault of \(root.path): \(error) "
+                                       + "(`botcli vault check` compares the vault with the app)")
+                }
+                do {
+                    store = try SQLiteStore(path: storePath)
+                } catch {
+                    throw ServeFailure(message: "cannot open the store \(storePath): \(error)")
+                }
+                let engine = BotEngine(app: app, store: store, vault: vault, logger: ParleyLogging.logger("parley.runtime"))
+                let unhandled = engine.unhandledTypes.sorted()
+                if !unhandled.isEmpty {
+                    logger.warning("no handler runs these step types; they will answer with an error",
+                                   metadata: ["types": "\(unhandled.joined(separator: ", "))"])
+                }
+                return engine
+            })
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Why the server could not start, said for the person who ran it.
+    private struct ServeFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    private func resolvedHost() -> String {
+        host ?? environment["PARLEY_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+    }
+
+    private func resolvedPort() throws -> Int {
+        if let port { return port }
+        guard let text = environment["PARLEY_PORT"], !text.isEmpty else { return 5005 }
+        guard let port = Int(text) else { throw ValidationError("PARLEY_PORT must be a port number, not `\(text)`") }
+        return port
+    }
+
+    private func resolvedPublicURL() -> String? {
+        publicURL ?? environment["PARLEY_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

@@ -1,0 +1,107 @@
+import BotRuntime
+import BotServer
+import FlowDSL
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import ServiceLifecycle
+
+/// A `BotServer` listening on 127.0.0.1 on a free port, in this process, over a real SQLite
+/// store in a temporary folder; requests go over real HTTP connections.
+struct LiveServer: Sendable {
+    let port: Int
+    let engine: BotEngine?
+    let state: ServingState
+
+    /// An engine for `files` on a fresh SQLite store.
+    static func engine(files: [String: String]) throws -> BotEngine {
+        let result = AppLoader(registry: .standard).load(sources: files.map { AppSource(path: $0.key, text: $0.value) })
+        guard let app = result.app else { throw LiveServerError.invalidApp(result.diagnostics.map(\.description)) }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path)
+        return BotEngine(app: app, store: store, options: EngineOptions(realDelays: false))
+    }
+
+    /// Runs `body` with a server for `files` (or, with `files: nil`, one not ready yet).
+    static func with<Value: Sendable>(files: [String: String]?, maxBodySize: Int = 64 * 1024,
+                                      _ body: @Sendable (LiveServer) async throws -> Value) async throws -> Value {
+        let engine = try files.map(engine(files:))
+        let state = ServingState(engine: engine)
+        var logger = Logger(label: "parley.server.test")
+        logger.logLevel = .warning
+        let server = BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize),
+                               state: state, logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let application = server.makeApplication { continuation.yield($0) }
+        let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw LiveServerError.notListening }
+            // Stopped as a signal would: requests finish, connections close, then `run` returns.
+            do {
+                let value = try await body(LiveServer(port: port, engine: engine, state: state))
+                await services.triggerGracefulShutdown()
+                try await group.waitForAll()
+                return value
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+
+    /// Sends one request on a new connection.
+    func request(_ method: HTTPRequest.Method, _ path: String, body: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
+        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            var headers = headers
+            if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
+            let response = try await client.execute(TestClient.Request(path, method: method, authority: "127.0.0.1",
+                                                                       headers: headers, body: body.map { ByteBuffer(string: $0) }))
+            return Reply(status: response.status.code, contentType: response.headers[.contentType],
+                         body: response.body.map { String(buffer: $0) } ?? "")
+        }
+    }
+
+    /// Posts a JSON body to the REST webhook.
+    func post(_ json: String) async throws -> Reply {
+        try await request(.post, "/webhooks/rest/webhook", body: json)
+    }
+
+    /// Posts a message from `sender`.
+    func say(_ text: String, sender: String = "ana", messageID: String? = nil) async throws -> Reply {
+        var body: TemplateMap = ["sender": .string(sender), "message": .string(text)]
+        if let messageID { body["message_id"] = .string(messageID) }
+        return try await post(TemplateValue.map(body).jsonText)
+    }
+
+    /// The ledger of a thread.
+    func ledger(_ thread: String) async throws -> [Event] {
+        try await engine!.events(thread: thread)
+    }
+}
+
+/// An HTTP response, read.
+struct Reply: Sendable {
+    var status: Int
+    var contentType: String?
+    var body: String
+
+    /// The body as JSON.
+    var json: TemplateValue {
+        get throws { try TemplateValue(jsonText: body) }
+    }
+
+    /// `error` of a `{"error": …}` body.
+    var error: String? {
+        guard case .map(let map)? = try? json, case .string(let message)? = map["error"] else { return nil }
+        return message
+    }
+}
+
+enum LiveServerError: Error {
+    case invalidApp([String])
+    case notListening
+}
