@@ -136,8 +136,10 @@ public struct ComponentContext: Sendable {
 }
 
 extension FieldValue {
+    private static let vaultScope: Set<String> = ["vault"]
+
     /// Whether any template inside reads the vault scope.
-    var readsVault: Bool { reads(scopes: ["vault"]) }
+    var readsVault: Bool { reads(scopes: Self.vaultScope) }
 
     /// Whether any template inside (nested elements included) reads one of these scopes.
     func reads(scopes: Set<String>) -> Bool {
