@@ -4,12 +4,13 @@ import BotServer
 import FlowDSL
 import Foundation
 import Logging
+import Vault
 
 /// `botcli serve`: run the bot as an HTTP server.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the bot over HTTP: a web chat REST channel (Rasa-compatible) and health probes.",
+        abstract: "Serve the bot over HTTP: a web chat REST channel (Rasa-compatible), health probes, metrics and an admin API.",
         discussion: """
             Loads the app (exiting 1 with `botcli check`'s diagnostics when it has errors), \
             starts listening, then opens its vault and its store, .parley/state.sqlite — the \
@@ -30,7 +31,22 @@ struct ServeCommand: AsyncParsableCommand {
 
             Operations: GET /healthz is 200 while the server runs; GET /readyz is 200 once the \
             app's store is open, 503 before. A body over --max-body-size is refused with 413, \
-            a malformed one with 400; both with {"error": …} and nothing stored.
+            a malformed one with 400; both with {"error": …} and nothing stored. GET /metrics \
+            answers Prometheus' text format: parley_turns_total{channel}, \
+            parley_turn_duration_seconds{channel} (a histogram) and \
+            parley_webhook_requests_total{status="2xx"|"4xx"|"5xx"}.
+
+            Admin API (off unless a token is set): start with --admin-token-file FILE or \
+            PARLEY_ADMIN_TOKEN (at least 16 characters; `openssl rand -hex 32` makes one) and \
+            send `Authorization: Bearer TOKEN`; a missing or wrong token gets 401, and without a \
+            token every /admin/ path is 404. GET /admin/threads/ID answers the thread's scope, \
+            mode, waiting step and ledger events (vault values appear as [vault.KEY]; \
+            ?after=N&limit=M pages). PUT /admin/vault with {"values": [{"key": NAME, \
+            "ciphertext": BASE64, "expected_version": N}]} stores values sealed with the app's \
+            vault public key, all in one transaction, and answers {"added": […], "changed": \
+            […]}; the server never sees a plaintext. The running bot reads the vault when it \
+            starts: restart it to use new values. Serve the admin API over HTTPS only (behind \
+            a TLS proxy): the token is a password.
 
             Try it:
               botcli serve --app my-bot &
@@ -57,6 +73,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-size"), help: ArgumentHelp("The largest request body accepted, in bytes.", valueName: "bytes"))
     var maxBodySize: Int = 64 * 1024
 
+    @Option(name: .customLong("admin-token-file"),
+            help: ArgumentHelp("A file holding the admin API's bearer token (default: $PARLEY_ADMIN_TOKEN); "
+                               + "without either the admin API is off.", valueName: "file"))
+    var adminTokenFile: String?
+
     func validate() throws {
         let port = try resolvedPort()
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
@@ -64,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let url = resolvedPublicURL(), URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
             throw ValidationError("--public-url must be an http:// or https:// URL, not `\(url)`")
         }
+        _ = try resolvedAdminToken()
     }
 
     func run() async throws {
@@ -71,8 +93,10 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = ParleyLogging.logger("parley.server")
         let app = try options.loadApp(toDo: "serve the bot")
         let root = options.url, storePath = SQLiteStore.defaultPath(forApp: options.app)
+        let admin = try resolvedAdminToken().map { AdminConfiguration(token: $0, vault: AppVault(app: root)) }
         let configuration = BotServerConfiguration(host: resolvedHost(), port: try resolvedPort(),
-                                                   publicURL: resolvedPublicURL(), maxBodySize: maxBodySize)
+                                                   publicURL: resolvedPublicURL(), maxBodySize: maxBodySize, admin: admin,
+                                                   metrics: .process)
         let server = BotServer(configuration: configuration, logger: logger)
         do {
             try await server.run(loadingEngine: {
@@ -119,6 +143,29 @@ struct ServeCommand: AsyncParsableCommand {
         guard let text = environment["PARLEY_PORT"], !text.isEmpty else { return 5005 }
         guard let port = Int(text) else { throw ValidationError("PARLEY_PORT must be a port number, not `\(text)`") }
         return port
+    }
+
+    /// The admin token from --admin-token-file, else $PARLEY_ADMIN_TOKEN; nil when neither is
+    /// given. Errors name the file or the variable, never the token.
+    private func resolvedAdminToken() throws -> AdminToken? {
+        let text: String, source: String
+        if let adminTokenFile {
+            do {
+                text = try String(contentsOfFile: adminTokenFile, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read --admin-token-file \(adminTokenFile): \((error as NSError).localizedDescription)")
+            }
+            source = adminTokenFile
+        } else if let value = environment["PARLEY_ADMIN_TOKEN"], !value.isEmpty {
+            (text, source) = (value, "PARLEY_ADMIN_TOKEN")
+        } else {
+            return nil
+        }
+        guard let token = AdminToken(text) else {
+            throw ValidationError("the admin token in \(source) is shorter than \(AdminToken.minimumLength) characters; "
+                                  + "make one with `openssl rand -hex 32`")
+        }
+        return token
     }
 
     private func resolvedPublicURL() -> String? {

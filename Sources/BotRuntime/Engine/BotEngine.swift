@@ -22,6 +22,7 @@ public final class BotEngine: Sendable {
     let baseContext: TemplateContext
     let logger: Logger
     private let mailboxes = ThreadMailboxes()
+    private let live = ThreadEvents()
 
     /// - Parameters:
     ///   - components: handlers for element types beyond the built-in steps (integrations').
@@ -103,6 +104,21 @@ public final class BotEngine: Sendable {
         try await store.events(thread: thread, after: sequence, limit: limit)
     }
 
+    /// The thread's events as they are committed, from now on: an agent's or the system's
+    /// inbound event and every event the turn emitted (as shown to users), in ledger order.
+    /// Users' own events and duplicate deliveries are not repeated. The subscription ends when
+    /// the stream is dropped or its task cancelled; a subscriber more than 1,024 events behind
+    /// sees its stream finish and reads the rest from `events(thread:after:)`. Subscribe
+    /// before reading the ledger, then skip live events at or below the last sequence read.
+    public func subscribe(thread: String) -> AsyncStream<Event> {
+        live.subscribe(thread: thread)
+    }
+
+    /// How many live subscriptions watch `thread`.
+    public func subscriberCount(thread: String) -> Int {
+        live.subscriberCount(thread: thread)
+    }
+
     // MARK: One turn
 
     private func runTurn(_ incoming: Event) async throws -> TurnResult {
@@ -174,6 +190,8 @@ public final class BotEngine: Sendable {
         }
         thread.lastSequence = sequence
         try await store.commit(TurnCommit(thread: thread, userChanges: runner.context.userChanges, events: kept, turnSequence: inbound.sequence))
+        // Still inside the thread's turn, so one thread's events reach subscribers in order.
+        live.publish(inbound.sender == .user ? nil : inbound, shown, thread: inbound.threadID)
         // Ids and counts only: event data may hold what users typed.
         logger.trace("turn", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)",
                                         "sequence": "\(inbound.sequence)", "outputs": "\(shown.count)"])

@@ -2,7 +2,8 @@ import BotRuntime
 import Hummingbird
 import Logging
 
-/// Parley's HTTP server: the web chat REST channel and the operations probes, on Hummingbird.
+/// Parley's HTTP server: the web chat REST and WebSocket channels and the operations probes,
+/// on Hummingbird.
 ///
 /// `run(loadingEngine:)` listens at once (so `/healthz` answers), opens the engine beside it
 /// and is ready (`/readyz`) when that finishes; SIGINT or SIGTERM stop it gracefully —
@@ -23,8 +24,13 @@ public struct BotServer: Sendable {
     /// Every route the server answers.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
         OperationsRoutes(state: state).register(on: router)
+        MetricsRoutes(metrics: configuration.metrics).register(on: router)
         RestChannel(state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
+        if let admin = configuration.admin {
+            AdminRoutes(configuration: admin, state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
+        }
         return router
     }
 
@@ -33,6 +39,8 @@ public struct BotServer: Sendable {
         let logger = logger, configuration = configuration
         return Application(
             router: makeRouter(),
+            // Upgrade requests go to the WebSocket channel's own router (`GET /ws`).
+            server: WebSocketChannel(state: state, maxMessageSize: configuration.maxBodySize).serverBuilder(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: configuration.serverName),
             onServerRunning: { channel in

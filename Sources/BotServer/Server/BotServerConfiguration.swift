@@ -12,13 +12,19 @@ public struct BotServerConfiguration: Sendable {
     public var maxBodySize: Int
     /// The name the server gives in logs.
     public var serverName: String
+    /// The admin API (`/admin/`, bearer token); nil turns it off: its paths answer 404.
+    public var admin: AdminConfiguration?
+    /// Where `/metrics` counts; each configuration has its own unless given `.process`.
+    public var metrics: ServerMetrics
 
     public init(host: String = "127.0.0.1", port: Int = 5005, publicURL: String? = nil, maxBodySize: Int = 64 * 1024,
-                serverName: String = "parley") {
+                serverName: String = "parley", admin: AdminConfiguration? = nil, metrics: ServerMetrics = ServerMetrics()) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
         self.maxBodySize = maxBodySize
         self.serverName = serverName
+        self.admin = admin
+        self.metrics = metrics
     }
 }

@@ -63,8 +63,8 @@ struct SimulateCommand: AsyncParsableCommand {
             let missing = VaultCoverage(uses: uses, storedKeys: stored).missing.map(\.key)
                 .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             if !missing.isEmpty {
-                printer.warning("the vault lacks \(missing.map { "`\($0)`" }.joined(separator: ", ")); they read as "
-                                + "[vault.KEY] until uploaded (see `botcli vault upload`)")
+                printer.warning("the vault lacks \(missing.map { "`\($0)`" }.joined(separator: ", ")); "
+                                + "\(missing.count == 1 ? "it reads" : "they read") as [vault.KEY] until uploaded (see `botcli vault upload`)")
             }
         }
         let storePath = SQLiteStore.defaultPath(forApp: options.app)

@@ -1,0 +1,38 @@
+import Hummingbird
+import Logging
+
+/// Lets an admin request through only with `Authorization: Bearer <token>`; answers 401 with
+/// `{"error": …}` and `WWW-Authenticate: Bearer` otherwise. Neither the expected nor the given
+/// token is ever logged or echoed.
+struct AdminAuthMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    let token: AdminToken
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            return refuse("the admin API needs the header `Authorization: Bearer <token>`", request, context)
+        }
+        let utf8 = Array(header.utf8)
+        let scheme = "bearer "
+        guard utf8.count > scheme.utf8.count,
+              String(decoding: utf8[..<scheme.utf8.count], as: UTF8.self).lowercased() == scheme else {
+            return refuse("the admin API takes a bearer token: `Authorization: Bearer <token>`", request, context)
+        }
+        var given = utf8[scheme.utf8.count...]
+        while given.first == UInt8(ascii: " ") { given = given.dropFirst() }
+        while given.last == UInt8(ascii: " ") { given = given.dropLast() }
+        guard token.matches(given) else {
+            return refuse("the admin token is not valid", request, context)
+        }
+        return try await next(request, context)
+    }
+
+    private func refuse(_ message: String, _ request: Request, _ context: Context) -> Response {
+        context.logger.notice("admin request refused", metadata: ["path": "\(request.uri.path)", "reason": "\(message)"])
+        var response = JSONResponse.error(message, status: .unauthorized)
+        response.headers[.wwwAuthenticate] = #"Bearer realm="parley-admin""#
+        return response
+    }
+}

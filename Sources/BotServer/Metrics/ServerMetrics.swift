@@ -1,0 +1,61 @@
+import Metrics
+import Prometheus
+
+/// The server's metrics, through swift-metrics with swift-prometheus as the backend, scraped
+/// at `GET /metrics`:
+///
+/// - `parley_turns_total{channel}`: turns handled, by channel (`rest`);
+/// - `parley_turn_duration_seconds{channel}`: a histogram of how long turns took;
+/// - `parley_webhook_requests_total{status}`: requests to `/webhooks/…` by status class
+///   (`2xx`, `4xx`, `5xx`).
+///
+/// Each instance records into its own registry, so servers in one process (tests) do not mix
+/// their counts; `process` is the one `botcli serve` uses, whose registry is also the global
+/// `MetricsSystem`'s, so metrics of libraries in the process appear in the same scrape.
+public final class ServerMetrics: Sendable {
+    static let turns = "parley_turns_total"
+    static let turnDuration = "parley_turn_duration_seconds"
+    static let webhookRequests = "parley_webhook_requests_total"
+
+    /// Where the metrics are kept; `/metrics` emits it.
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+
+    /// Metrics in `registry` (a new one by default), without touching the global `MetricsSystem`.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets[Self.turnDuration] = [
+            .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+        ]
+        self.factory = factory
+    }
+
+    /// The process's metrics. The first use bootstraps the global `MetricsSystem` with a
+    /// Prometheus factory over the same registry — once per process, as swift-metrics requires.
+    public static let process: ServerMetrics = {
+        let metrics = ServerMetrics(registry: PrometheusMetricsFactory.defaultRegistry)
+        MetricsSystem.bootstrap(metrics.factory)
+        return metrics
+    }()
+
+    /// One turn handled on `channel`, and how long it took.
+    public func recordTurn(channel: String, duration: Duration) {
+        Counter(label: Self.turns, dimensions: [("channel", channel)], factory: factory).increment()
+        let (seconds, attoseconds) = duration.components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        Timer(label: Self.turnDuration, dimensions: [("channel", channel)], factory: factory)
+            .recordNanoseconds(nanoseconds.overflow ? Int64.max : nanoseconds.partialValue + attoseconds / 1_000_000_000)
+    }
+
+    /// One request to a webhook answered with `status`.
+    public func recordWebhookRequest(status: Int) {
+        Counter(label: Self.webhookRequests, dimensions: [("status", "\(status / 100)xx")], factory: factory).increment()
+    }
+
+    /// Every metric in Prometheus' text format.
+    public func scrape() -> String {
+        registry.emitToString()
+    }
+}

@@ -1,0 +1,168 @@
+import BotRuntime
+import FlowDSL
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+
+/// The web chat WebSocket channel: `GET /ws?user=U&thread=T&after=SEQ` upgrades to a socket
+/// that carries the user's messages in and every event of the thread out, as it happens —
+/// whichever channel or integration caused it.
+///
+/// `thread` defaults to the user. With `after`, the thread's ledger events after that
+/// sequence are replayed first (the user's own messages included, with sender `"user"`), then
+/// live events follow with no gap and no duplicate: the connection subscribes before reading
+/// the ledger and drops live events it already replayed. A client reconnects with the `id`
+/// of the last event it saw.
+///
+/// A bad request (no `user`, a bad `after`) or a server that is not ready yet is refused
+/// before any socket opens (HTTP 400; the reason is logged). A frame that is not a valid message gets
+/// an `{"error": …}` frame and has no effect; the socket stays open. See `WebSocketInput`
+/// and `WebSocketOutput` for the frames.
+struct WebSocketChannel: Sendable {
+    static let path = "/ws"
+    /// Ledger page size while replaying.
+    static let replayPage = 500
+
+    let state: ServingState
+    let maxMessageSize: Int
+
+    /// The router the HTTP server consults for upgrade requests.
+    func makeRouter() -> Router<BasicWebSocketRequestContext> {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.ws(RouterPath(Self.path), shouldUpgrade: { request, context in
+            // Refused before any socket opens (NIO answers a refused upgrade with 400); the
+            // reason goes to the log.
+            do throws(WebSocketInputError) {
+                _ = try Parameters(query: Self.query(of: request))
+            } catch {
+                context.logger.debug("websocket refused", metadata: ["reason": "\(error.message)"])
+                throw HTTPError(.badRequest, message: error.message)
+            }
+            guard state.engine != nil else {
+                context.logger.debug("websocket refused", metadata: ["reason": "the bot is not ready yet"])
+                throw HTTPError(.serviceUnavailable, message: "the bot is not ready yet; retry shortly")
+            }
+            return .upgrade([:])
+        }, onUpgrade: { inbound, outbound, context in
+            try await serve(inbound: inbound, outbound: outbound, request: context.request, logger: context.logger)
+        })
+        return router
+    }
+
+    /// The server configuration: HTTP/1.1 with the upgrade to this channel.
+    func serverBuilder() -> HTTPServerBuilder {
+        .http1WebSocketUpgrade(webSocketRouter: makeRouter(),
+                               configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: maxMessageSize)))
+    }
+
+    /// Where and from what a connection starts.
+    struct Parameters: Equatable {
+        var user: String
+        var thread: String
+        var after: Int?
+
+        init(query: [String: String]) throws(WebSocketInputError) {
+            guard let user = query["user"], !user.isEmpty else { throw WebSocketInputError("missing query parameter `user`") }
+            self.user = user
+            thread = query["thread"].flatMap { $0.isEmpty ? nil : $0 } ?? user
+            if let text = query["after"] {
+                guard let after = Int(text), after >= 0 else {
+                    throw WebSocketInputError("`after` must be an event id (a whole number ≥ 0), not \"\(text)\"")
+                }
+                self.after = after
+            }
+        }
+    }
+
+    static func query(of request: Request) -> [String: String] {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        return query
+    }
+
+    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request, logger: Logger) async throws {
+        // `shouldUpgrade` already refused requests that fail these.
+        guard let parameters = try? Parameters(query: Self.query(of: request)), let engine = state.engine else { return }
+        let (user, thread) = (parameters.user, parameters.thread)
+        var logger = logger
+        logger[metadataKey: "thread"] = "\(thread)"
+
+        // Subscribe first: what is committed while the ledger is read waits in the stream.
+        let live = engine.subscribe(thread: thread)
+        var lastReplayed = 0
+        if let after = parameters.after {
+            lastReplayed = after
+            while true {
+                let page = try await engine.events(thread: thread, after: lastReplayed, limit: Self.replayPage)
+                for event in page {
+                    if let frame = WebSocketOutput.frame(of: event) { try await outbound.write(.text(frame)) }
+                    lastReplayed = event.sequence
+                }
+                if page.count < Self.replayPage { break }
+            }
+        }
+        logger.debug("websocket open", metadata: ["replayed_to": "\(lastReplayed)"])
+
+        // One writer: live events and error frames go out through one queue, in order.
+        let (outgoing, out) = AsyncStream.makeStream(of: Outgoing.self)
+        let skipThrough = lastReplayed, connectionLogger = logger
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in live where event.sequence > skipThrough {
+                    out.yield(.event(event))
+                }
+                // Not cancelled: the subscriber fell too far behind; the client resumes from the ledger.
+                if !Task.isCancelled { out.yield(.behind) }
+            }
+            group.addTask {
+                var last = skipThrough
+                for await item in outgoing {
+                    switch item {
+                    case .event(let event):
+                        last = max(last, event.sequence)
+                        if let frame = WebSocketOutput.frame(of: event) { try await outbound.write(.text(frame)) }
+                    case .error(let message):
+                        try await outbound.write(.text(WebSocketOutput.error(message)))
+                    case .behind:
+                        connectionLogger.warning("websocket subscriber fell behind; closing", metadata: ["last": "\(last)"])
+                        try await outbound.write(.text(WebSocketOutput.error("too many events at once; reconnect with after=\(last)")))
+                        try await outbound.close(.unknown(1013), reason: "reconnect with after=\(last)")
+                        return
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            for try await message in inbound.messages(maxSize: maxMessageSize) {
+                guard case .text(let text) = message else {
+                    out.yield(.error("send text frames holding JSON objects, not binary frames"))
+                    continue
+                }
+                let input: WebSocketInput
+                do throws(WebSocketInputError) {
+                    input = try WebSocketInput(frame: text)
+                } catch {
+                    logger.debug("websocket frame refused", metadata: ["error": "\(error.message)"])
+                    out.yield(.error(error.message))
+                    continue
+                }
+                do {
+                    // The turn's events come back through the subscription, like everyone else's.
+                    let result = try await engine.handle(input.event(user: user, thread: thread))
+                    logger.debug("websocket turn", metadata: ["sequence": "\(result.inbound.sequence)",
+                                                              "outputs": "\(result.outputs.count)", "duplicate": "\(result.isDuplicate)"])
+                } catch {
+                    logger.error("websocket turn failed", metadata: ["error": "\(error)"])
+                    out.yield(.error("the bot could not handle this message; the server log has the details"))
+                }
+            }
+        }
+        logger.debug("websocket closed")
+    }
+
+    private enum Outgoing: Sendable {
+        case event(Event)
+        case error(String)
+        case behind
+    }
+}

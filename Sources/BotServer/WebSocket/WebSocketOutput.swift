@@ -1,0 +1,59 @@
+import BotRuntime
+import FlowDSL
+
+/// Server → client frames of the WebSocket channel: one JSON object per text frame.
+///
+/// - an event of the thread: `{"id": SEQ, "type": TYPE, "sender": "bot" | "agent" | "user" |
+///   "system", "text"?: TEXT, "buttons"?: [{"text": TEXT, "button_id"?: ID, "url"?: URL}],
+///   "status"?: TEXT, "agent_name"?: NAME, "button_id"?: ID}` — `id` is the event's sequence
+///   in the thread's ledger (the `after=` of a reconnect), `type` Meya's event type
+///   (`meya.text.event.say`, `meya.button.event.ask`, `meya.text.event.status`,
+///   `meya.presence.event.typing.on` …). Status lines carry `status` instead of `text`;
+///   buttons and quick replies both come as `buttons`; a user's click carries `button_id`.
+/// - a refused frame or request: `{"error": MESSAGE}` (no `id`).
+///
+/// Agent notes and agent commands are never sent: they are for agents, not users.
+enum WebSocketOutput {
+    /// Event types kept from users.
+    static let hidden: Set<String> = [EventTypes.note, EventTypes.agentCommand]
+
+    /// Event types of a user's own history, replayed on reconnect.
+    static let userHistory: Set<String> = [EventTypes.say, EventTypes.click, EventTypes.formSubmit]
+
+    /// The frame for `event`, or nil when users do not see it.
+    static func frame(of event: Event) -> String? {
+        guard !hidden.contains(event.type) else { return nil }
+        if event.sender == .user, !userHistory.contains(event.type) { return nil }
+        var frame: TemplateMap = ["id": .int(event.sequence), "type": .string(event.type), "sender": .string(event.sender.rawValue)]
+        if let text = event.text {
+            frame[event.type == EventTypes.status ? "status" : "text"] = .string(text)
+        }
+        if event.sender == .agent, case .string(let name)? = event.data["agent_name"], !name.isEmpty {
+            frame["agent_name"] = .string(name)
+        }
+        if case .string(let id)? = event.data["button_id"] { frame["button_id"] = .string(id) }
+        let buttons = buttons(of: event)
+        if !buttons.isEmpty { frame["buttons"] = .list(buttons) }
+        return TemplateValue.map(frame).jsonText
+    }
+
+    /// `{"error": message}`.
+    static func error(_ message: String) -> String {
+        TemplateValue.map(["error": .string(message)]).jsonText
+    }
+
+    private static func buttons(of event: Event) -> [TemplateValue] {
+        var buttons: [TemplateValue] = []
+        for key in ["buttons", "quick_replies"] {
+            guard case .list(let items)? = event.data[key] else { continue }
+            for case .map(let item) in items {
+                guard case .string(let text)? = item["text"] else { continue }
+                var button: TemplateMap = ["text": .string(text)]
+                if case .string(let id)? = item["button_id"] { button["button_id"] = .string(id) }
+                if case .string(let url)? = item["url"] { button["url"] = .string(url) }
+                buttons.append(.map(button))
+            }
+        }
+        return buttons
+    }
+}

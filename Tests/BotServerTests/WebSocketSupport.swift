@@ -1,0 +1,87 @@
+import BotRuntime
+import FlowDSL
+import Foundation
+import HummingbirdWSClient
+import Logging
+import Synchronization
+
+/// One client WebSocket in a test: send JSON frames, read the server's frames as JSON.
+final class TestSocket {
+    private var messages: WebSocketInboundMessageStream.AsyncIterator
+    private let outbound: WebSocketOutboundWriter
+
+    init(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) {
+        messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+        self.outbound = outbound
+    }
+
+    func send(_ text: String) async throws {
+        try await outbound.write(.text(text))
+    }
+
+    /// The next frame, as JSON; throws when the socket closes first.
+    func next() async throws -> TemplateValue {
+        guard let message = try await messages.next() else { throw TestSocketError.closed }
+        guard case .text(let text) = message else { throw TestSocketError.notText }
+        return try TemplateValue(jsonText: text)
+    }
+
+    /// The next `count` frames.
+    func next(_ count: Int) async throws -> [TemplateValue] {
+        var frames: [TemplateValue] = []
+        for _ in 0..<count { frames.append(try await next()) }
+        return frames
+    }
+}
+
+enum TestSocketError: Error {
+    case closed, notText, timedOut
+}
+
+extension LiveServer {
+    /// Opens `/ws?QUERY` and runs `body` with it (at most 20 s); the socket closes after.
+    func socket(_ query: String, _ body: @escaping @Sendable (TestSocket) async throws -> Void) async throws {
+        let logger = {
+            var logger = Logger(label: "parley.ws.test")
+            logger.logLevel = .warning
+            return logger
+        }()
+        let url = "ws://127.0.0.1:\(port)/ws?\(query)"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
+                    try await body(TestSocket(inbound: inbound, outbound: outbound))
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(20))
+                throw TestSocketError.timedOut
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Waits until `count` live subscriptions watch `thread` (a socket has finished opening).
+    func waitForSubscribers(_ count: Int, thread: String) async throws {
+        for _ in 0..<400 {
+            if engine!.subscriberCount(thread: thread) == count { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestSocketError.timedOut
+    }
+}
+
+/// Frames as JSON, for comparing with expected text.
+func frames(_ json: String) throws -> [TemplateValue] {
+    guard case .list(let items) = try TemplateValue(jsonText: json) else { return [] }
+    return items
+}
+
+extension TemplateValue {
+    /// A field of a JSON object frame.
+    func field(_ key: String) -> TemplateValue? {
+        if case .map(let fields) = self { return fields[key] }
+        return nil
+    }
+}
