@@ -108,7 +108,8 @@ struct ElementBuilder {
         let noun = spec.kind == .component ? "step" : spec.kind.rawValue
         let shortName = spec.signatureKeys.sorted().first ?? spec.name
         for pair in pairs {
-            guard let key = pair.key.scalar?.text, pair.key.scalar?.isString == true || pair.key.scalar != nil else {
+            // Any scalar names a field (`yes:` is a boolean key in YAML 1.1 but still the word).
+            guard let key = pair.key.scalar?.text else {
                 report(pair.key.position, "field names must be text, not \(pair.key.kindDescription)")
                 continue
             }
