@@ -104,9 +104,9 @@ public enum BotTestError: Error, CustomStringConvertible {
 
 /// The latest buttons shown, shared by copies of a client.
 final class OfferedChoices: Sendable {
-    private let choices = Mutex<[(text: String, buttonID: String?)]>([])
-    func set(_ new: [(text: String, buttonID: String?)]) { choices.withLock { $0 = new } }
-    func get() -> [(text: String, buttonID: String?)] { choices.withLock { $0 } }
+    private let choices = Mutex<[Choice]>([])
+    func set(_ new: [Choice]) { choices.withLock { $0 = new } }
+    func get() -> [Choice] { choices.withLock { $0 } }
 }
 
 import Synchronization

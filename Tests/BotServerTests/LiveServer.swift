@@ -27,12 +27,19 @@ struct LiveServer: Sendable {
     /// Runs `body` with a server for `files` (or, with `files: nil`, one not ready yet).
     static func with<Value: Sendable>(files: [String: String]?, maxBodySize: Int = 64 * 1024,
                                       _ body: @Sendable (LiveServer) async throws -> Value) async throws -> Value {
-        let engine = try files.map(engine(files:))
+        try await with(engine: try files.map(engine(files:)), configure: { $0.maxBodySize = maxBodySize }, body)
+    }
+
+    /// Runs `body` with a server for `engine` (nil: not ready yet), its configuration adjusted by
+    /// `configure`, on a free port of 127.0.0.1.
+    static func with<Value: Sendable>(engine: BotEngine?, configure: (inout BotServerConfiguration) -> Void,
+                                      _ body: @Sendable (LiveServer) async throws -> Value) async throws -> Value {
         let state = ServingState(engine: engine)
         var logger = Logger(label: "parley.server.test")
         logger.logLevel = .warning
-        let server = BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, maxBodySize: maxBodySize),
-                               state: state, logger: logger)
+        var configuration = BotServerConfiguration(host: "127.0.0.1", port: 0)
+        configure(&configuration)
+        let server = BotServer(configuration: configuration, state: state, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = server.makeApplication { continuation.yield($0) }
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: logger))

@@ -25,23 +25,21 @@ extension Event {
         default:
             return []
         }
-        for key in ["buttons", "quick_replies"] {
-            guard case .list(let buttons)? = data[key] else { continue }
-            for case .map(let button) in buttons {
-                if case .string(let label)? = button["text"] { lines.append("button: \(label)") }
-            }
-        }
+        lines += choices.map { "button: \($0.text)" }
         return lines
     }
 
-    /// The buttons and quick replies offered by this event: text and button id.
-    public var choices: [(text: String, buttonID: String?)] {
-        var choices: [(String, String?)] = []
+    /// The buttons and quick replies this event offers, in order (every channel reads them here).
+    public var choices: [Choice] {
+        var choices: [Choice] = []
         for key in ["buttons", "quick_replies"] {
             guard case .list(let buttons)? = data[key] else { continue }
             for case .map(let button) in buttons {
-                guard case .string(let label)? = button["text"] else { continue }
-                if case .string(let id)? = button["button_id"] { choices.append((label, id)) } else { choices.append((label, nil)) }
+                guard case .string(let text)? = button["text"] else { continue }
+                var choice = Choice(text: text)
+                if case .string(let id)? = button["button_id"] { choice.buttonID = id }
+                if case .string(let url)? = button["url"] { choice.url = url }
+                choices.append(choice)
             }
         }
         return choices

@@ -43,17 +43,10 @@ enum RestReply {
     /// Rasa's buttons: the payload is what the client sends back — the button id when the
     /// button has one, else its text (which the bot takes as typed).
     private static func buttons(of event: Event) -> [TemplateValue] {
-        var buttons: [TemplateValue] = []
-        for key in ["buttons", "quick_replies"] {
-            guard case .list(let items)? = event.data[key] else { continue }
-            for case .map(let item) in items {
-                guard case .string(let title)? = item["text"] else { continue }
-                var button: TemplateMap = ["title": .string(title)]
-                if case .string(let id)? = item["button_id"] { button["payload"] = .string(id) } else { button["payload"] = .string(title) }
-                if case .string(let url)? = item["url"] { button["url"] = .string(url) }
-                buttons.append(.map(button))
-            }
+        event.choices.map { choice in
+            var button: TemplateMap = ["title": .string(choice.text), "payload": .string(choice.buttonID ?? choice.text)]
+            if let url = choice.url { button["url"] = .string(url) }
+            return .map(button)
         }
-        return buttons
     }
 }

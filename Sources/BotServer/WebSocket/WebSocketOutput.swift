@@ -43,17 +43,11 @@ enum WebSocketOutput {
     }
 
     private static func buttons(of event: Event) -> [TemplateValue] {
-        var buttons: [TemplateValue] = []
-        for key in ["buttons", "quick_replies"] {
-            guard case .list(let items)? = event.data[key] else { continue }
-            for case .map(let item) in items {
-                guard case .string(let text)? = item["text"] else { continue }
-                var button: TemplateMap = ["text": .string(text)]
-                if case .string(let id)? = item["button_id"] { button["button_id"] = .string(id) }
-                if case .string(let url)? = item["url"] { button["url"] = .string(url) }
-                buttons.append(.map(button))
-            }
+        event.choices.map { choice in
+            var button: TemplateMap = ["text": .string(choice.text)]
+            if let id = choice.buttonID { button["button_id"] = .string(id) }
+            if let url = choice.url { button["url"] = .string(url) }
+            return .map(button)
         }
-        return buttons
     }
 }

@@ -13,7 +13,7 @@ struct ConversationSession {
     let client: BotTestClient
     let steps: [ConversationStep]
     var pending: [Shown] = []
-    var offered: [(text: String, buttonID: String?)] = []
+    var offered: [Choice] = []
     var expected: [ConversationTranscriptLine] = []
     var actual: [ConversationTranscriptLine] = []
     /// Origin of the latest matched bot line (buttons belong to it).

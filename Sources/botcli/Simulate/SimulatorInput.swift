@@ -105,7 +105,7 @@ struct OfferedButtons {
         case say(String)
     }
 
-    private(set) var choices: [(text: String, buttonID: String?)] = []
+    private(set) var choices: [Choice] = []
 
     /// Takes the buttons of a turn: a turn where the bot spoke replaces the offer (with no
     /// buttons, it withdraws it); a turn where it did not (a status, an error, nothing) keeps it.
