@@ -17,6 +17,8 @@ public final class BotEngine: Sendable {
     public let options: EngineOptions
     let runtime: RuntimeApp
     let handlers: [String: any ComponentHandler]
+    /// Integrations by the element type they serve.
+    public let integrations: [String: any Integration]
     let vault: VaultScope
     /// Template scopes that are the same for every turn.
     let baseContext: TemplateContext
@@ -25,9 +27,11 @@ public final class BotEngine: Sendable {
     private let live = ThreadEvents()
 
     /// - Parameters:
-    ///   - components: handlers for element types beyond the built-in steps (integrations').
+    ///   - components: handlers for element types beyond the built-in steps.
+    ///   - integrations: vendor integrations (Flex …); their components are added too.
     ///   - vault: the `vault` scope; its values reach only text shown to users and integrations.
     public init(app: BotApp, store: any BotStore, vault: VaultScope = .empty, components: [any ComponentHandler] = [],
+                integrations: [any Integration] = [],
                 options: EngineOptions = EngineOptions(), logger: Logger = Logger(label: "parley.runtime")) {
         self.app = app
         self.store = store
@@ -37,10 +41,12 @@ public final class BotEngine: Sendable {
         runtime = RuntimeApp(app)
         baseContext = runtime.baseContext(vault: vault)
         var handlers: [String: any ComponentHandler] = [:]
-        for handler in [TextComponentHandler(), FlowComponentHandler()] as [any ComponentHandler] + components {
+        let builtIn: [any ComponentHandler] = [TextComponentHandler(), FlowComponentHandler()]
+        for handler in builtIn + components + integrations.flatMap(\.components) {
             for type in handler.types { handlers[type] = handler }
         }
         self.handlers = handlers
+        self.integrations = Dictionary(integrations.map { ($0.elementType, $0) }) { first, _ in first }
     }
 
     /// Component types the app uses that no handler runs (an integration not enabled).
@@ -72,9 +78,37 @@ public final class BotEngine: Sendable {
         return ticket
     }
 
-    private func runLoggedTurn(_ event: Event) async throws -> TurnResult {
+    /// Accepts an event for later: it is kept durably in the store's inbox before this
+    /// returns, then handled in its thread's order; after a crash `resumeInbox()` handles what
+    /// was accepted but not handled. For webhooks that must be answered at once.
+    public func accept(_ event: Event) async throws {
+        let id = try await store.enqueueInbound(event)
+        handleAccepted(InboxEntry(id: id, event: event))
+    }
+
+    /// Queues every event accepted before a restart and not yet handled; returns how many.
+    @discardableResult
+    public func resumeInbox() async throws -> Int {
+        let pending = try await store.pendingInbound()
+        for entry in pending { handleAccepted(entry) }
+        return pending.count
+    }
+
+    private func handleAccepted(_ entry: InboxEntry) {
+        mailboxes.submit(thread: entry.event.threadID) { [self] in
+            // A failed turn stays in the inbox and is tried again at the next start.
+            _ = try? await runLoggedTurn(entry.event, inboxID: entry.id)
+        }
+    }
+
+    /// The thread an integration linked to `key` (see `ComponentContext.link(_:)`).
+    public func thread(forLink key: String) async throws -> String? {
+        try await store.thread(forLink: key)
+    }
+
+    private func runLoggedTurn(_ event: Event, inboxID: Int64? = nil) async throws -> TurnResult {
         do {
-            return try await runTurn(event)
+            return try await runTurn(event, inboxID: inboxID)
         } catch {
             logger.error("turn failed", metadata: ["thread": "\(event.threadID)", "error": "\(error)"])
             throw error
@@ -121,8 +155,9 @@ public final class BotEngine: Sendable {
 
     // MARK: One turn
 
-    private func runTurn(_ incoming: Event) async throws -> TurnResult {
+    private func runTurn(_ incoming: Event, inboxID: Int64?) async throws -> TurnResult {
         if let key = incoming.idempotencyKey, let receipt = try await store.turn(forIdempotencyKey: key) {
+            if let inboxID { try await store.removeInbound(inboxID) }
             let events = try await store.events(thread: receipt.threadID, after: receipt.turnSequence - 1,
                                                 limit: receipt.lastSequence - receipt.turnSequence + 1)
             guard let inbound = events.first else { throw RuntimeError.unknownFlow("turn \(receipt.turnSequence)") }
@@ -144,6 +179,7 @@ public final class BotEngine: Sendable {
         var waiting = previousWaiting
         var selection: TriggerMatcher.Selection?
         do {
+            for integration in integrations.values { try integration.prepare(inbound, in: &runner.context) }
             let waitingElement = previousWaiting.flatMap { runtime.elements[$0.elementID] }
             selection = try TriggerMatcher(runtime: runtime, event: inbound).select(waiting: waitingElement, context: runner.context)
             switch selection {
@@ -189,9 +225,14 @@ public final class BotEngine: Sendable {
             shown.append(shownCopy)
         }
         thread.lastSequence = sequence
-        try await store.commit(TurnCommit(thread: thread, userChanges: runner.context.userChanges, events: kept, turnSequence: inbound.sequence))
+        try await store.commit(TurnCommit(thread: thread, userChanges: runner.context.userChanges, events: kept,
+                                          turnSequence: inbound.sequence, linkChanges: runner.context.linkChanges, inboxID: inboxID))
         // Still inside the thread's turn, so one thread's events reach subscribers in order.
         live.publish(inbound.sender == .user ? nil : inbound, shown, thread: inbound.threadID)
+        if !integrations.isEmpty {
+            let turn = CommittedTurn(thread: thread, previousThread: stored, events: kept)
+            for integration in integrations.values { integration.turnCommitted(turn, engine: self) }
+        }
         // Ids and counts only: event data may hold what users typed.
         logger.trace("turn", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)",
                                         "sequence": "\(inbound.sequence)", "outputs": "\(shown.count)"])

@@ -29,6 +29,7 @@ public struct ComponentContext: Sendable {
     let runtime: RuntimeApp
     let vault: VaultScope
     private(set) var userChanges: [String: TemplateValue?] = [:]
+    private(set) var linkChanges: [String: Bool] = [:]
     private var context: TemplateContext
 
     init(event: Event, thread: ThreadRecord, userScope: TemplateMap, runtime: RuntimeApp, vault: VaultScope,
@@ -110,6 +111,17 @@ public struct ComponentContext: Sendable {
         userScope[key] = value
         userChanges[key] = .some(value)
         context["user"] = .map(userScope)
+    }
+
+    /// Links `key` (an integration's id for the conversation, such as a Flex channel sid) to
+    /// this thread, committed with the turn; `BotEngine.thread(forLink:)` finds it again.
+    public mutating func link(_ key: String) {
+        linkChanges[key] = true
+    }
+
+    /// Removes a link of this thread, committed with the turn.
+    public mutating func unlink(_ key: String) {
+        linkChanges[key] = false
     }
 
     public mutating func mergeFlowScope(_ data: TemplateMap) {

@@ -17,6 +17,28 @@ public protocol BotStore: Sendable {
     func commit(_ turn: TurnCommit) async throws
     /// Ledger events of a thread with sequence numbers above `sequence`, oldest first.
     func events(thread: String, after sequence: Int, limit: Int) async throws -> [Event]
+    /// The thread an integration linked to `key` (a Flex channel sid), if any.
+    func thread(forLink key: String) async throws -> String?
+
+    // The inbox: events accepted before they are handled (webhooks answered at once).
+
+    /// Keeps `event` durably until a turn handles it; returns its inbox id.
+    func enqueueInbound(_ event: Event) async throws -> Int64
+    /// Events accepted but not yet handled, oldest first (after a restart).
+    func pendingInbound() async throws -> [InboxEntry]
+    /// Drops an inbox entry whose event needs no turn (a duplicate delivery).
+    func removeInbound(_ id: Int64) async throws
+}
+
+/// An event accepted into the inbox and not yet handled.
+public struct InboxEntry: Sendable {
+    public var id: Int64
+    public var event: Event
+
+    public init(id: Int64, event: Event) {
+        self.id = id
+        self.event = event
+    }
 }
 
 extension BotStore {
@@ -37,12 +59,19 @@ public struct TurnCommit: Sendable {
     public var events: [Event]
     /// The inbound event's sequence number: every event of this turn is filed under it.
     public var turnSequence: Int
+    /// Link keys the turn added (true) or removed (false) for this thread.
+    public var linkChanges: [String: Bool]
+    /// The inbox entry this turn handled, removed in the same transaction.
+    public var inboxID: Int64?
 
-    public init(thread: ThreadRecord, userChanges: [String: TemplateValue?], events: [Event], turnSequence: Int) {
+    public init(thread: ThreadRecord, userChanges: [String: TemplateValue?], events: [Event], turnSequence: Int,
+                linkChanges: [String: Bool] = [:], inboxID: Int64? = nil) {
         self.thread = thread
         self.userChanges = userChanges
         self.events = events
         self.turnSequence = turnSequence
+        self.linkChanges = linkChanges
+        self.inboxID = inboxID
     }
 }
 

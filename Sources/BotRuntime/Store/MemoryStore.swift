@@ -1,5 +1,6 @@
 import FlowDSL
 import OrderedCollections
+import Synchronization
 
 /// A `BotStore` in process memory: for tests and benchmarks. Nothing survives the process.
 /// Threads, users and idempotency keys live in separately locked stripes.
@@ -12,6 +13,13 @@ public final class MemoryStore: BotStore {
     private let threads = StripedMutex<[String: ThreadData]> { [:] }
     private let users = StripedMutex<[String: TemplateMap]> { [:] }
     private let turns = StripedMutex<[String: TurnReceipt]> { [:] }
+    private let links = StripedMutex<[String: String]> { [:] }
+    private let inbox = Mutex(Inbox())
+
+    private struct Inbox {
+        var nextID: Int64 = 1
+        var entries: [Int64: Event] = [:]
+    }
 
     public init() {}
 
@@ -48,6 +56,32 @@ public final class MemoryStore: BotStore {
             let receipt = TurnReceipt(threadID: thread.id, turnSequence: turn.turnSequence, lastSequence: thread.lastSequence)
             turns.withLock(for: key) { $0[key] = receipt }
         }
+        for (key, linked) in turn.linkChanges {
+            links.withLock(for: key) { links in
+                if linked { links[key] = thread.id } else if links[key] == thread.id { links[key] = nil }
+            }
+        }
+        if let id = turn.inboxID { try await removeInbound(id) }
+    }
+
+    public func thread(forLink key: String) async throws -> String? {
+        links.withLock(for: key) { $0[key] }
+    }
+
+    public func enqueueInbound(_ event: Event) async throws -> Int64 {
+        inbox.withLock { inbox in
+            defer { inbox.nextID += 1 }
+            inbox.entries[inbox.nextID] = event
+            return inbox.nextID
+        }
+    }
+
+    public func pendingInbound() async throws -> [InboxEntry] {
+        inbox.withLock { $0.entries.sorted { $0.key < $1.key }.map { InboxEntry(id: $0.key, event: $0.value) } }
+    }
+
+    public func removeInbound(_ id: Int64) async throws {
+        _ = inbox.withLock { $0.entries.removeValue(forKey: id) }
     }
 
     public func events(thread: String, after sequence: Int, limit: Int) async throws -> [Event] {

@@ -66,6 +66,18 @@ public final class SQLiteStore: BotStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("runtime-v2-links-inbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE link (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    thread_id TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE inbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -138,6 +150,30 @@ public final class SQLiteStore: BotStore {
         }
     }
 
+    public func thread(forLink key: String) async throws -> String? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT thread_id FROM link WHERE key = ?", arguments: [key]) }
+    }
+
+    public func enqueueInbound(_ event: Event) async throws -> Int64 {
+        let json = event.inboxJSON
+        return try await pool.write { db in
+            try db.execute(sql: "INSERT INTO inbox (event) VALUES (?)", arguments: [json])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func pendingInbound() async throws -> [InboxEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, event FROM inbox ORDER BY id").map { row in
+                InboxEntry(id: row["id"], event: try Event(inboxJSON: row["event"]))
+            }
+        }
+    }
+
+    public func removeInbound(_ id: Int64) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM inbox WHERE id = ?", arguments: [id]) }
+    }
+
     /// Writes a batch of turns inside an open transaction: thread rows, user scopes, ledger events.
     static func write(_ batch: [EncodedTurn], in db: Database) throws {
         for turn in batch {
@@ -185,6 +221,17 @@ public final class SQLiteStore: BotStore {
                 insert.bind(row.idempotencyKey)
                 try insert.run()
             }
+            for (key, linked) in turn.linkChanges {
+                if linked {
+                    try db.execute(sql: "INSERT INTO link (key, thread_id) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET thread_id = excluded.thread_id",
+                                   arguments: [key, turn.threadID])
+                } else {
+                    try db.execute(sql: "DELETE FROM link WHERE key = ? AND thread_id = ?", arguments: [key, turn.threadID])
+                }
+            }
+            if let id = turn.inboxID {
+                try db.execute(sql: "DELETE FROM inbox WHERE id = ?", arguments: [id])
+            }
         }
     }
 }
@@ -213,6 +260,8 @@ struct EncodedTurn: Sendable {
     var idempotencyKey: String?
     var turnSequence: Int
     var rows: [Row]
+    var linkChanges: [(key: String, linked: Bool)]
+    var inboxID: Int64?
 
     init(_ turn: TurnCommit) {
         let thread = turn.thread
@@ -224,6 +273,8 @@ struct EncodedTurn: Sendable {
         userChanges = turn.userChanges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         idempotencyKey = turn.events.first?.idempotencyKey
         turnSequence = turn.turnSequence
+        linkChanges = turn.linkChanges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        inboxID = turn.inboxID
         rows = turn.events.map { event in
             Row(threadID: thread.id, sequence: event.sequence, turn: turn.turnSequence, type: event.type, sender: event.sender.rawValue,
                 userID: event.userID, dataJSON: TemplateValue.map(event.data).jsonText, sensitive: event.isSensitive,

@@ -9,24 +9,17 @@ struct RequestBodyReader {
 
     /// The body's JSON object, or the error response to send instead.
     func object(of request: Request) async -> Result<TemplateMap, ResponseProblem> {
-        // A declared length over the limit is refused before a byte is read.
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxSize {
-            return .failure(tooLarge)
+        let body: [UInt8]
+        switch await bytes(of: request) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let bytes): body = bytes
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maxSize)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            return .failure(tooLarge)
-        } catch {
-            return .failure(ResponseProblem(status: .badRequest, message: "could not read the request body: \(error)"))
-        }
-        guard buffer.readableBytes > 0 else {
+        guard !body.isEmpty else {
             return .failure(ResponseProblem(status: .badRequest, message: "the body is empty; send a JSON object"))
         }
         let value: TemplateValue
         do {
-            value = try TemplateValue(jsonText: String(buffer: buffer))
+            value = try TemplateValue(jsonText: String(decoding: body, as: UTF8.self))
         } catch {
             return .failure(ResponseProblem(status: .badRequest, message: "the body is not valid JSON: \(error.message) at byte \(error.offset)"))
         }
@@ -34,6 +27,22 @@ struct RequestBodyReader {
             return .failure(ResponseProblem(status: .badRequest, message: "the body must be a JSON object, not \(Self.kind(of: value))"))
         }
         return .success(object)
+    }
+
+    /// The raw body, refused before a byte is read when its declared length is over the limit
+    /// (a webhook's form, which its signature covers byte for byte).
+    func bytes(of request: Request) async -> Result<[UInt8], ResponseProblem> {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxSize {
+            return .failure(tooLarge)
+        }
+        do {
+            let buffer = try await request.body.collect(upTo: maxSize)
+            return .success(Array(buffer.readableBytesView))
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            return .failure(tooLarge)
+        } catch {
+            return .failure(ResponseProblem(status: .badRequest, message: "could not read the request body: \(error)"))
+        }
     }
 
     private var tooLarge: ResponseProblem {

@@ -28,6 +28,8 @@ public struct BotServer: Sendable {
         OperationsRoutes(state: state).register(on: router)
         MetricsRoutes(metrics: configuration.metrics).register(on: router)
         RestChannel(state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
+        IntegrationWebhooks(state: state, integrations: configuration.integrations, publicURL: configuration.publicURL,
+                            maxBodySize: configuration.maxBodySize).register(on: router)
         if let admin = configuration.admin {
             AdminRoutes(configuration: admin, state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
         }

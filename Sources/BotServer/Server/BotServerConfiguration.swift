@@ -1,3 +1,5 @@
+import BotRuntime
+
 /// Where and how a `BotServer` listens.
 public struct BotServerConfiguration: Sendable {
     /// The address to bind (`127.0.0.1` keeps the server on this machine; `0.0.0.0` opens it).
@@ -5,8 +7,8 @@ public struct BotServerConfiguration: Sendable {
     /// The TCP port; 0 asks the system for a free one (tests).
     public var port: Int
     /// The address the outside world reaches this server at (behind a proxy or tunnel), such
-    /// as `https://bot.example.com`. Logged at start; integrations' webhooks will be
-    /// registered under it.
+    /// as `https://bot.example.com`. Integrations verify webhook signatures against it (else
+    /// against the request's Host).
     public var publicURL: String?
     /// The largest request body accepted, in bytes; a larger one is answered 413.
     public var maxBodySize: Int
@@ -16,9 +18,13 @@ public struct BotServerConfiguration: Sendable {
     public var admin: AdminConfiguration?
     /// Where `/metrics` counts; each configuration has its own unless given `.process`.
     public var metrics: ServerMetrics
+    /// The integrations the engine is built with: their webhook paths are routed before the
+    /// engine is ready.
+    public var integrations: [any Integration]
 
     public init(host: String = "127.0.0.1", port: Int = 5005, publicURL: String? = nil, maxBodySize: Int = 64 * 1024,
-                serverName: String = "parley", admin: AdminConfiguration? = nil, metrics: ServerMetrics = ServerMetrics()) {
+                serverName: String = "parley", admin: AdminConfiguration? = nil, metrics: ServerMetrics = ServerMetrics(),
+                integrations: [any Integration] = []) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
@@ -26,5 +32,6 @@ public struct BotServerConfiguration: Sendable {
         self.serverName = serverName
         self.admin = admin
         self.metrics = metrics
+        self.integrations = integrations
     }
 }
