@@ -70,7 +70,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "EmbedFilesTool"),
-        .plugin(name: "EmbedAppTemplate", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
+        // Embeds the folders a target's embed.json names into it (app-template/ into botcli).
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         .executableTarget(
             name: "botcli",
             dependencies: [
@@ -78,7 +79,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            plugins: ["EmbedAppTemplate"]
+            exclude: ["embed.json"],
+            plugins: ["EmbedFiles"]
         ),
         .testTarget(
             name: "FlowDSLTests",
