@@ -67,7 +67,10 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The chat page's files, embedded by EmbedFiles (see embed.json).
+            exclude: ["embed.json", "WebChat/Assets"],
+            plugins: ["EmbedFiles"]
         ),
         .executableTarget(name: "EmbedFilesTool"),
         // Embeds the folders a target's embed.json names into it (app-template/ into botcli).
