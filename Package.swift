@@ -93,10 +93,20 @@ let package = Package(
         .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL", "Vault"]),
         .testTarget(name: "FlexIntegrationTests", dependencies: ["FlexIntegration", "FlowDSL"]),
+        // Drives a real headless Chromium over the DevTools protocol, for browser tests of the
+        // chat page and (later) the Flex emulator's agent console. Not a product.
+        .target(
+            name: "HeadlessBrowser",
+            dependencies: [
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/HeadlessBrowser"
+        ),
         .testTarget(
             name: "BotServerTests",
             dependencies: [
-                "BotServer", "BotRuntime", "FlowDSL", "Vault",
+                "BotServer", "BotRuntime", "FlowDSL", "Vault", "HeadlessBrowser",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
