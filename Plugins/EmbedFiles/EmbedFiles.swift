@@ -66,18 +66,27 @@ struct EmbedManifest {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw EmbedFilesError("a target using the EmbedFiles plugin needs \(url.path) listing the folders to embed")
+            throw EmbedFilesError.missingManifest(path: url.path)
         }
         do {
             entries = try JSONDecoder().decode([Entry].self, from: data)
         } catch {
-            throw EmbedFilesError("\(url.path) is not a list of {\"folder\", \"type\", \"exclude\"?}: \(error)")
+            throw EmbedFilesError.invalidManifest(path: url.path, reason: "\(error)")
         }
     }
 }
 
 /// Why the plugin could not plan its commands.
-struct EmbedFilesError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+enum EmbedFilesError: Error, CustomStringConvertible {
+    case missingManifest(path: String)
+    case invalidManifest(path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case .missingManifest(let path):
+            "a target using the EmbedFiles plugin needs \(path) listing the folders to embed"
+        case .invalidManifest(let path, let reason):
+            "\(path) is not a list of {\"folder\", \"type\", \"exclude\"?}: \(reason)"
+        }
+    }
 }

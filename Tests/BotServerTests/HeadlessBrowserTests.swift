@@ -42,6 +42,10 @@ struct HeadlessBrowserTests {
             defer { try? FileManager.default.removeItem(at: folder) }
             let png = try await page.screenshot(to: folder.appendingPathComponent("page.png"))
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+
+            // A second page in the same tab is waited for, not mistaken for the first.
+            try await page.navigate(to: "data:text/html,<title>second</title>")
+            #expect(try await page.evaluate("document.title") == "second")
             #expect(FileManager.default.contents(atPath: folder.appendingPathComponent("page.png").path) == png)
         }
     }

@@ -37,11 +37,16 @@ public final class BrowserPage: Sendable {
 
     /// Opens `url` and waits until its document has loaded (`readyState` complete).
     public func navigate(to url: String, timeout: Duration = .seconds(20)) async throws(BrowserError) {
+        // The old document carries a mark the new one lacks: its readyState is not mistaken for the new one's.
+        let mark = Self.literal(UUID().uuidString)
+        try await evaluate("window.__headlessBrowserDocument = \(mark)")
         let result = try await command("Page.navigate", ["url": .string(url)], timeout: timeout)
         if let reason = result["errorText"]?.stringValue, !reason.isEmpty {
             throw .navigationFailed(url: url, reason: reason)
         }
-        try await waitUntil("document.readyState === 'complete' && location.href !== 'about:blank'",
+        // Without a loader the navigation stayed in the same document (a fragment): nothing loads.
+        guard result["loaderId"] != nil else { return }
+        try await waitUntil("window.__headlessBrowserDocument !== \(mark) && document.readyState === 'complete'",
                             timeout: timeout, description: "\(url) to load")
     }
 
