@@ -67,10 +67,14 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The chat page's files, embedded by EmbedFiles (see embed.json).
+            exclude: ["embed.json", "WebChat/Assets"],
+            plugins: ["EmbedFiles"]
         ),
         .executableTarget(name: "EmbedFilesTool"),
-        .plugin(name: "EmbedAppTemplate", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
+        // Embeds the folders a target's embed.json names into it (app-template/ into botcli).
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         .executableTarget(
             name: "botcli",
             dependencies: [
@@ -78,7 +82,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            plugins: ["EmbedAppTemplate"]
+            exclude: ["embed.json"],
+            plugins: ["EmbedFiles"]
         ),
         .testTarget(
             name: "FlowDSLTests",
@@ -88,10 +93,20 @@ let package = Package(
         .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL", "Vault"]),
         .testTarget(name: "FlexIntegrationTests", dependencies: ["FlexIntegration", "FlowDSL"]),
+        // Drives a real headless Chromium over the DevTools protocol, for browser tests of the
+        // chat page and (later) the Flex emulator's agent console. Not a product.
+        .target(
+            name: "HeadlessBrowser",
+            dependencies: [
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/HeadlessBrowser"
+        ),
         .testTarget(
             name: "BotServerTests",
             dependencies: [
-                "BotServer", "BotRuntime", "FlowDSL", "Vault",
+                "BotServer", "BotRuntime", "FlowDSL", "Vault", "HeadlessBrowser",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]

@@ -1,24 +1,38 @@
 // Writes a Swift source file that embeds every file of a folder (base64), so a binary can
-// carry it: `EmbedFilesTool <folder> <output.swift> <TypeName>`. Used by the EmbedAppTemplate
-// build plugin to ship `app-template/` inside `botcli`.
+// carry it: `EmbedFilesTool <folder> <output.swift> <TypeName> [--exclude PATH]…`. A PATH
+// ending in `/` leaves out a folder, any other one a file (both relative to <folder>). Run by
+// the EmbedFiles build plugin for each entry of a target's `embed.json`.
 import Foundation
 
-let arguments = CommandLine.arguments
-guard arguments.count == 4 else {
-    FileHandle.standardError.write(Data("usage: EmbedFilesTool <folder> <output.swift> <TypeName>\n".utf8))
+/// The positional arguments and the `--exclude` paths.
+func parse(_ all: [String]) -> (arguments: [String], excluded: [String]) {
+    var arguments = all, excluded: [String] = []
+    while let index = arguments.firstIndex(of: "--exclude"), index + 1 < arguments.count {
+        excluded.append(arguments[index + 1])
+        arguments.removeSubrange(index...(index + 1))
+    }
+    return (arguments, excluded)
+}
+
+let (arguments, excluded) = parse(Array(CommandLine.arguments.dropFirst()))
+guard arguments.count == 3 else {
+    FileHandle.standardError.write(Data("usage: EmbedFilesTool <folder> <output.swift> <TypeName> [--exclude PATH]…\n".utf8))
     exit(2)
 }
-let root = URL(fileURLWithPath: arguments[1]).standardizedFileURL
-let output = URL(fileURLWithPath: arguments[2])
-let typeName = arguments[3]
+let root = URL(fileURLWithPath: arguments[0]).standardizedFileURL
+let output = URL(fileURLWithPath: arguments[1])
+let typeName = arguments[2]
+
+func isExcluded(_ relative: String, by excluded: [String]) -> Bool {
+    excluded.contains { $0.hasSuffix("/") ? relative.hasPrefix($0) : relative == $0 }
+}
 
 var entries: [(String, String)] = []
 let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
 while let url = enumerator?.nextObject() as? URL {
     guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
     let relative = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
-    // Local state of someone who ran the template in place is not part of it.
-    if relative.hasPrefix(".parley/") || relative == "vault.secret.yaml" { continue }
+    if isExcluded(relative, by: excluded) { continue }
     let data = try Data(contentsOf: url)
     entries.append((relative, data.base64EncodedString()))
 }

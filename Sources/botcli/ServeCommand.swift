@@ -10,13 +10,23 @@ import Vault
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the bot over HTTP: a web chat REST channel (Rasa-compatible), health probes, metrics and an admin API.",
+        abstract: "Serve the bot over HTTP: a chat page, web chat REST (Rasa-compatible) and WebSocket channels, health probes, metrics and an admin API.",
         discussion: """
             Loads the app (exiting 1 with `botcli check`'s diagnostics when it has errors), \
             starts listening, then opens its vault and its store, .parley/state.sqlite — the \
             same conversations `botcli simulate` continues. Logs go to standard error, at info \
             level unless PARLEY_LOG_LEVEL says otherwise; they carry thread ids, never what \
             users typed. Ctrl-C or SIGTERM stops the server after the requests in flight.
+
+            Chat page: open http://HOST:PORT/chat in a browser to talk to the bot. It is \
+            built into botcli (no files to deploy) and uses the WebSocket GET \
+            /ws?user=ID&thread=ID&after=SEQ: it sends {"message": TEXT}, {"button": ID} and \
+            {"event": "page_open", "url": PAGE} (when it opens), each with a "message_id" the \
+            server acknowledges with {"ack": ID} after the turn's events, and receives every \
+            event of the thread as JSON with its "id". After a dropped connection it \
+            reconnects with after=<last id> and the server replays what it missed. The page \
+            keeps its user and thread ids in the browser; /chat?user=U&thread=T opens a given \
+            conversation.
 
             Web chat: POST /webhooks/rest/webhook with {"sender": ID, "message": TEXT}; the \
             answer is the JSON array of the bot's messages for that turn, in Rasa's shape: \
@@ -49,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
             a TLS proxy): the token is a password.
 
             Try it:
-              botcli serve --app my-bot &
+              botcli serve --app my-bot &        # then open http://localhost:5005/chat
               curl localhost:5005/webhooks/rest/webhook \\
                 -d '{"sender": "ana", "message": "hi"}'
             """

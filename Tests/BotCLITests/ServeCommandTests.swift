@@ -9,7 +9,7 @@ struct ServeCommandTests {
     func help() throws {
         let output = try BotCLIRunner.run(["serve", "--help"])
         #expect(output.status == 0)
-        for text in ["/webhooks/rest/webhook", "/healthz", "/readyz", "page_open", "message_id", "--host", "--port",
+        for text in ["/chat", "/ws?user=", "after=", "/webhooks/rest/webhook", "/healthz", "/readyz", "page_open", "message_id", "--host", "--port",
                      "--public-url", "PARLEY_HOST", "PARLEY_PORT", "PARLEY_PUBLIC_URL", "--max-body-size"] {
             #expect(output.stdout.contains(text), "missing \(text)")
         }
@@ -34,6 +34,8 @@ struct ServeCommandTests {
         let process = Process()
         process.executableURL = BotCLIRunner.executable
         process.arguments = ["serve", "--app", app.path, "--port", "0"]
+        // Far from the sources: the chat page is built into the binary.
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "PARLEY_LOG_LEVEL")
         process.environment = environment
@@ -63,6 +65,11 @@ struct ServeCommandTests {
             let reply = try await client.post("/webhooks/rest/webhook", body: ByteBuffer(string: #"{"sender": "ana", "message": "hi"}"#))
             #expect(reply.status == .ok)
             #expect(reply.body.map { String(buffer: $0) }?.contains(#""title":"Good","payload":"flow.greet.steps.1.buttons.0""#) == true)
+            for (path, type) in [("/chat", "text/html; charset=utf-8"), ("/chat/chat.js", "text/javascript; charset=utf-8")] {
+                let file = try await client.get(path)
+                #expect(file.status == .ok, "\(path)")
+                #expect(file.headers[.contentType] == type, "\(path)")
+            }
         }
         process.terminate()  // SIGTERM, as a process supervisor stops it
         process.waitUntilExit()

@@ -68,7 +68,7 @@ struct LiveServer: Sendable {
             let response = try await client.execute(TestClient.Request(path, method: method, authority: "127.0.0.1",
                                                                        headers: headers, body: body.map { ByteBuffer(string: $0) }))
             return Reply(status: response.status.code, contentType: response.headers[.contentType],
-                         body: response.body.map { String(buffer: $0) } ?? "")
+                         body: response.body.map { String(buffer: $0) } ?? "", headers: response.headers)
         }
     }
 
@@ -95,6 +95,7 @@ struct Reply: Sendable {
     var status: Int
     var contentType: String?
     var body: String
+    var headers: HTTPFields = [:]
 
     /// The body as JSON.
     var json: TemplateValue {

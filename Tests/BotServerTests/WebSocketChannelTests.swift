@@ -51,6 +51,28 @@ struct WebSocketChannelTests {
         }
     }
 
+    @Test("a frame with a message_id is acknowledged after its turn's events, even a turn without any; a repeat as a duplicate")
+    func acknowledgements() async throws {
+        try await LiveServer.with(files: Self.app) { server in
+            try await server.socket("user=ana") { socket async throws in
+                try await socket.send(#"{"message": "hi", "message_id": "m-1"}"#)
+                #expect(try await socket.next(3) == frames(Self.greeting) + [TemplateValue(jsonText: #"{"ack":"m-1","id":1}"#)])
+                // A click no trigger takes: no output, still acknowledged.
+                try await socket.send(#"{"button": "nothing", "message_id": "m-2"}"#)
+                #expect(try await socket.next() == TemplateValue(jsonText: #"{"ack":"m-2","id":4}"#))
+                // The same id again: no second effect, acknowledged at once.
+                try await socket.send(#"{"message": "hi", "message_id": "m-1"}"#)
+                #expect(try await socket.next() == TemplateValue(jsonText: #"{"ack":"m-1","id":1,"duplicate":true}"#))
+                try await socket.send(#"{"event": "page_open", "url": "https://example.com", "message_id": "p-1"}"#)
+                #expect(try await socket.next(2) == [
+                    TemplateValue(jsonText: #"{"id":6,"type":"meya.text.event.say","sender":"bot","text":"Welcome to https://example.com."}"#),
+                    TemplateValue(jsonText: #"{"ack":"p-1","id":5}"#),
+                ])
+            }
+            #expect(try await server.ledger("ana").count == 6)
+        }
+    }
+
     @Test("events from other channels on the thread — a REST message, an agent — reach the socket")
     func otherChannels() async throws {
         try await LiveServer.with(files: Self.app) { server in

@@ -2,8 +2,8 @@ import BotRuntime
 import Hummingbird
 import Logging
 
-/// Parley's HTTP server: the web chat REST and WebSocket channels and the operations probes,
-/// on Hummingbird.
+/// Parley's HTTP server: the web chat page (`/chat`), the REST and WebSocket channels it and
+/// other clients use, the operations probes, metrics and the admin API, on Hummingbird.
 ///
 /// `run(loadingEngine:)` listens at once (so `/healthz` answers), opens the engine beside it
 /// and is ready (`/readyz`) when that finishes; SIGINT or SIGTERM stop it gracefully —
@@ -30,6 +30,7 @@ public struct BotServer: Sendable {
         RestChannel(state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
         IntegrationWebhooks(state: state, integrations: configuration.integrations, publicURL: configuration.publicURL,
                             maxBodySize: configuration.maxBodySize).register(on: router)
+        WebChatRoutes(state: state).register(on: router)
         if let admin = configuration.admin {
             AdminRoutes(configuration: admin, state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
         }

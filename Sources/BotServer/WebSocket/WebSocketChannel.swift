@@ -15,6 +15,11 @@ import Logging
 /// the ledger and drops live events it already replayed. A client reconnects with the `id`
 /// of the last event it saw.
 ///
+/// A frame with a `message_id` is acknowledged once its turn is over, after the turn's own
+/// events: `{"ack": MESSAGE_ID, "id": SEQ}` — so a client knows when to stop showing the bot
+/// as typing (a turn may have no output at all, as when an agent has the thread) and which
+/// messages to send again, with the same id, after a dropped connection.
+///
 /// A bad request (no `user`, a bad `after`) or a server that is not ready yet is refused
 /// before any socket opens (HTTP 400; the reason is logged). A frame that is not a valid message gets
 /// an `{"error": …}` frame and has no effect; the socket stays open. See `WebSocketInput`
@@ -117,13 +122,25 @@ struct WebSocketChannel: Sendable {
             }
             group.addTask {
                 var last = skipThrough
+                // Acks wait here until their turn's events have gone out.
+                var acks: [(frame: String, through: Int)] = []
                 for await item in outgoing {
                     switch item {
                     case .event(let event):
                         last = max(last, event.sequence)
                         if let frame = WebSocketOutput.frame(of: event) { try await outbound.write(.text(frame)) }
-                    case .error(let message):
-                        try await outbound.write(.text(WebSocketOutput.error(message)))
+                        while let ack = acks.first, ack.through <= last {
+                            try await outbound.write(.text(ack.frame))
+                            acks.removeFirst()
+                        }
+                    case .ack(let frame, let through):
+                        if acks.isEmpty, through <= last {
+                            try await outbound.write(.text(frame))
+                        } else {
+                            acks.append((frame, through))
+                        }
+                    case .error(let message, let messageID):
+                        try await outbound.write(.text(WebSocketOutput.error(message, messageID: messageID)))
                     case .behind:
                         connectionLogger.warning("websocket subscriber fell behind; closing", metadata: ["last": "\(last)"])
                         try await outbound.write(.text(WebSocketOutput.error("too many events at once; reconnect with after=\(last)")))
@@ -135,7 +152,7 @@ struct WebSocketChannel: Sendable {
             defer { group.cancelAll() }
             for try await message in inbound.messages(maxSize: maxMessageSize) {
                 guard case .text(let text) = message else {
-                    out.yield(.error("send text frames holding JSON objects, not binary frames"))
+                    out.yield(.error("send text frames holding JSON objects, not binary frames", messageID: nil))
                     continue
                 }
                 let input: WebSocketInput
@@ -143,7 +160,7 @@ struct WebSocketChannel: Sendable {
                     input = try WebSocketInput(frame: text)
                 } catch {
                     logger.debug("websocket frame refused", metadata: ["error": "\(error.message)"])
-                    out.yield(.error(error.message))
+                    out.yield(.error(error.message, messageID: nil))
                     continue
                 }
                 do {
@@ -151,9 +168,15 @@ struct WebSocketChannel: Sendable {
                     let result = try await engine.handle(input.event(user: user, thread: thread))
                     logger.debug("websocket turn", metadata: ["sequence": "\(result.inbound.sequence)",
                                                               "outputs": "\(result.outputs.count)", "duplicate": "\(result.isDuplicate)"])
+                    if let messageID = input.messageID {
+                        // After the turn's events; a duplicate's were sent before (or are in the ledger).
+                        let through = result.isDuplicate ? 0 : result.outputs.last?.sequence ?? 0
+                        out.yield(.ack(WebSocketOutput.ack(messageID: messageID, id: result.inbound.sequence,
+                                                           duplicate: result.isDuplicate), through: through))
+                    }
                 } catch {
                     logger.error("websocket turn failed", metadata: ["error": "\(error)"])
-                    out.yield(.error("the bot could not handle this message; the server log has the details"))
+                    out.yield(.error("the bot could not handle this message; the server log has the details", messageID: input.messageID))
                 }
             }
         }
@@ -162,7 +185,9 @@ struct WebSocketChannel: Sendable {
 
     private enum Outgoing: Sendable {
         case event(Event)
-        case error(String)
+        /// Written once every event up to `through` has been.
+        case ack(String, through: Int)
+        case error(String, messageID: String?)
         case behind
     }
 }

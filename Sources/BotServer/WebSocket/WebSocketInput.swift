@@ -11,7 +11,8 @@ import Foundation
 ///
 /// The user and the thread are the connection's (`/ws?user=U&thread=T`). `message_id` is an
 /// idempotency key shared with the REST channel's for the same thread, so a client may retry a
-/// message over either after a dropped connection without a second effect.
+/// message over either after a dropped connection without a second effect; over the socket,
+/// the turn of a frame with a `message_id` ends with an `{"ack": ID, …}` frame.
 struct WebSocketInput: Equatable {
     enum Action: Equatable {
         case say(String)

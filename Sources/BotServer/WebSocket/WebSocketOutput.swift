@@ -10,7 +10,11 @@ import FlowDSL
 ///   (`meya.text.event.say`, `meya.button.event.ask`, `meya.text.event.status`,
 ///   `meya.presence.event.typing.on` …). Status lines carry `status` instead of `text`;
 ///   buttons and quick replies both come as `buttons`; a user's click carries `button_id`.
-/// - a refused frame or request: `{"error": MESSAGE}` (no `id`).
+/// - the end of the turn of a client frame that had a `message_id`, after that turn's events:
+///   `{"ack": MESSAGE_ID, "id": SEQ}` with the client's event's own sequence, and
+///   `"duplicate": true` when the id had been handled before (nothing ran again).
+/// - a refused frame or request: `{"error": MESSAGE}` (no `id`); when a frame's turn failed,
+///   with that frame's `"message_id"` if it had one (no ack follows).
 ///
 /// Agent notes and agent commands are never sent: they are for agents, not users.
 enum WebSocketOutput {
@@ -37,9 +41,18 @@ enum WebSocketOutput {
         return TemplateValue.map(frame).jsonText
     }
 
-    /// `{"error": message}`.
-    static func error(_ message: String) -> String {
-        TemplateValue.map(["error": .string(message)]).jsonText
+    /// `{"ack": messageID, "id": id}`, with `"duplicate": true` for a repeated message id.
+    static func ack(messageID: String, id: Int, duplicate: Bool) -> String {
+        var frame: TemplateMap = ["ack": .string(messageID), "id": .int(id)]
+        if duplicate { frame["duplicate"] = .bool(true) }
+        return TemplateValue.map(frame).jsonText
+    }
+
+    /// `{"error": message}`, with the `message_id` of the frame whose turn failed when it had one.
+    static func error(_ message: String, messageID: String? = nil) -> String {
+        var frame: TemplateMap = ["error": .string(message)]
+        if let messageID { frame["message_id"] = .string(messageID) }
+        return TemplateValue.map(frame).jsonText
     }
 
     private static func buttons(of event: Event) -> [TemplateValue] {

@@ -1,0 +1,396 @@
+// Parley web chat: a client of the server's WebSocket channel, GET /ws?user=U&thread=T&after=ID.
+//
+// Out, one JSON object per frame, each with a message_id the server acknowledges once its
+// turn is over ({"ack": ID, "id": SEQ}, after the turn's own events):
+//   {"message": TEXT}                     the user typed TEXT
+//   {"button": BUTTON_ID, "text": LABEL}  the user clicked a button
+//   {"event": "page_open", "url": PAGE}   this page opened (once per load, as Meya's web client)
+// In: the thread's events as they happen, {"id", "type", "sender", "text"?, "status"?,
+// "buttons"?, "agent_name"?, "button_id"?}, and {"error": …} for what went wrong.
+//
+// After a dropped connection it reconnects by itself (backing off up to 30 s) with
+// after=<the last event id it saw>: what it missed is replayed, then live events follow.
+// Frames not yet acknowledged are sent again with the same message_id, which the server
+// takes once. The user id and thread id persist in localStorage; ?user= and ?thread= override
+// them for one page.
+'use strict';
+
+(() => {
+  const TYPES = {
+    click: 'meya.button.event.click',
+    error: 'meya.error.event',
+    typingOn: 'meya.presence.event.typing.on',
+    typingOff: 'meya.presence.event.typing.off',
+  };
+  const KEYS = { user: 'parley.chat.user', thread: 'parley.chat.thread' };
+  const MAX_RETRY_MS = 30000;
+
+  const app = document.getElementById('app');
+  const conversation = document.getElementById('conversation');
+  const log = document.getElementById('log');
+  const typing = document.getElementById('typing');
+  const form = document.getElementById('composer');
+  const input = document.getElementById('text');
+  const sendButton = document.getElementById('send');
+  const connectionText = document.getElementById('connection-text');
+  const botName = app.dataset.botName || 'Parley';
+
+  // Who is chatting, in which conversation.
+  const storage = (() => {
+    try {
+      window.localStorage.getItem(KEYS.user);
+      return window.localStorage;
+    } catch {
+      return null; // storage blocked: a new conversation on each load
+    }
+  })();
+  const query = new URLSearchParams(location.search);
+  const user = query.get('user') || remembered(KEYS.user, 'web-');
+  // A thread belongs to its first user: another ?user= gets a thread of its own.
+  const thread = query.get('thread') || (query.get('user') ? user : remembered(KEYS.thread, 'thread-'));
+
+  function randomID(prefix) {
+    const bytes = new Uint8Array(9);
+    crypto.getRandomValues(bytes);
+    return prefix + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  function remembered(key, prefix) {
+    let value = storage && storage.getItem(key);
+    if (!value) {
+      value = randomID(prefix);
+      if (storage) storage.setItem(key, value);
+    }
+    return value;
+  }
+
+  // Connection state.
+  const pageID = randomID('p');
+  let sent = 0;
+  let socket = null;
+  let lastSeen = 0; // the last event id shown; a reconnect asks for what came after it
+  let attempts = 0;
+  let retryTimer = 0;
+  let remoteTyping = false;
+  /** Frames sent and not yet acknowledged, in order: message_id → {frame, bubble, replayed}. */
+  const outbox = new Map();
+
+  function connect() {
+    clearTimeout(retryTimer);
+    if (socket) return;
+    const url = new URL('/ws', location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.search = new URLSearchParams({ user, thread, after: String(lastSeen) }).toString();
+    setConnection('connecting', attempts ? 'Reconnecting…' : 'Connecting…');
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.addEventListener('open', () => {
+      attempts = 0;
+      setConnection('online', 'Online');
+      for (const entry of outbox.values()) ws.send(JSON.stringify(entry.frame));
+      updateTyping();
+    });
+    ws.addEventListener('message', (event) => {
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      receive(frame);
+    });
+    ws.addEventListener('close', () => {
+      if (socket !== ws) return;
+      socket = null;
+      retryLater();
+    });
+  }
+
+  function retryLater() {
+    const delay = Math.min(MAX_RETRY_MS, 500 * 2 ** attempts) * (0.75 + Math.random() * 0.5);
+    attempts += 1;
+    setConnection('offline', `Offline · reconnecting in ${Math.max(1, Math.round(delay / 1000))} s`);
+    updateTyping();
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  function setConnection(state, text) {
+    app.dataset.connection = state;
+    connectionText.textContent = text;
+  }
+
+  // Back sooner when the network or the tab comes back.
+  window.addEventListener('online', () => { if (!socket) connect(); });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && !socket) connect();
+  });
+
+  /** Sends `frame` now if connected (else once connected) until the server acknowledges it. */
+  function send(frame, bubble) {
+    sent += 1;
+    const id = `${pageID}-${sent}`;
+    const entry = { frame: { ...frame, message_id: id }, bubble, replayed: false };
+    outbox.set(id, entry);
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(entry.frame));
+    updateTyping();
+  }
+
+  // Frames from the server.
+  function receive(frame) {
+    if (typeof frame.ack === 'string') {
+      settle(frame.ack);
+      if (typeof frame.id === 'number') lastSeen = Math.max(lastSeen, frame.id);
+      return;
+    }
+    if (typeof frame.error === 'string') {
+      if (typeof frame.message_id === 'string') {
+        // This frame's turn failed: say so; nothing will acknowledge it.
+        settle(frame.message_id);
+        showNotice(capitalised(frame.error), 'error');
+      } else {
+        // A refused frame, or "reconnect": nothing the person can act on.
+        console.warn('parley chat:', frame.error);
+      }
+      return;
+    }
+    if (typeof frame.id === 'number') {
+      if (frame.id <= lastSeen) return; // shown already
+      lastSeen = frame.id;
+    }
+    showEvent(frame);
+  }
+
+  function settle(messageID) {
+    const entry = outbox.get(messageID);
+    if (!entry) return;
+    outbox.delete(messageID);
+    if (entry.bubble) entry.bubble.classList.remove('pending');
+    updateTyping();
+  }
+
+  function showEvent(frame) {
+    switch (frame.type) {
+      case TYPES.typingOn: remoteTyping = true; updateTyping(); return;
+      case TYPES.typingOff: remoteTyping = false; updateTyping(); return;
+    }
+    if (frame.sender === 'user') {
+      showOwnReplay(frame);
+      return;
+    }
+    remoteTyping = false;
+    if (typeof frame.status === 'string') {
+      showNotice(frame.status, 'status');
+    } else if (frame.type === TYPES.error) {
+      showNotice(frame.text || 'Something went wrong.', 'error');
+    } else if (typeof frame.text === 'string' || Array.isArray(frame.buttons)) {
+      showIncoming(frame);
+    }
+    updateTyping();
+  }
+
+  /** The user's own event from the ledger: history, or sent from here before a reconnect. */
+  function showOwnReplay(frame) {
+    const isClick = frame.type === TYPES.click;
+    for (const entry of outbox.values()) {
+      const same = isClick ? entry.frame.button === frame.button_id : entry.frame.message === frame.text;
+      if (same && entry.bubble && !entry.replayed) {
+        entry.replayed = true; // on screen already
+        return;
+      }
+    }
+    const text = isClick ? frame.text || labelOf(frame.button_id) || frame.button_id : frame.text;
+    if (!text) return;
+    markAnswered(isClick ? frame.button_id : null);
+    showOutgoing(text, false);
+  }
+
+  // Rendering.
+  let group = null; // the last message group: {key, body}
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function capitalised(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  function initial(name) {
+    return (name.trim()[0] || '?').toUpperCase();
+  }
+
+  /** The group for consecutive messages of one sender, new when the sender changes. */
+  function groupFor(sender, name) {
+    const key = `${sender}\u0000${name}`;
+    if (group && group.key === key && group.body.parentElement.nextSibling === null) return group.body;
+    const row = element('div', `group group-${sender}`);
+    row.dataset.sender = sender;
+    const body = element('div', 'group-body');
+    if (sender !== 'user') {
+      const avatar = element('div', `avatar avatar-${sender}`, initial(name));
+      avatar.setAttribute('aria-hidden', 'true');
+      row.append(avatar);
+      const label = element('div', 'name', name);
+      label.setAttribute('aria-hidden', 'true');
+      if (sender === 'agent') label.append(element('span', 'role', 'Agent'));
+      body.append(label);
+    }
+    row.append(body);
+    log.append(row);
+    group = { key, body };
+    return body;
+  }
+
+  function bubble(body, who, text) {
+    const node = element('div', 'bubble');
+    node.append(element('span', 'visually-hidden', `${who}: `));
+    const content = element('span', 'text');
+    appendLinkified(content, text);
+    node.append(content);
+    body.append(node);
+    return node;
+  }
+
+  function showIncoming(frame) {
+    const sender = frame.sender === 'agent' ? 'agent' : 'bot';
+    const name = sender === 'agent' ? frame.agent_name || 'Agent' : botName;
+    const body = groupFor(sender, name);
+    if (typeof frame.id === 'number') body.parentElement.dataset.lastEventId = String(frame.id);
+    if (typeof frame.text === 'string' && frame.text !== '') bubble(body, name, frame.text);
+    if (Array.isArray(frame.buttons) && frame.buttons.length) body.append(choices(frame.buttons));
+    scrollToEnd();
+  }
+
+  function showOutgoing(text, pending) {
+    const node = bubble(groupFor('user', 'You'), 'You', text);
+    if (pending) node.classList.add('pending');
+    scrollToEnd(true);
+    return node;
+  }
+
+  function showNotice(text, kind) {
+    const node = element('div', `notice notice-${kind}`);
+    node.append(element('span', 'notice-text', text));
+    if (kind === 'error') node.setAttribute('role', 'alert');
+    log.append(node);
+    group = null;
+    scrollToEnd();
+  }
+
+  function choices(buttons) {
+    const row = element('div', 'buttons');
+    row.setAttribute('role', 'group');
+    row.setAttribute('aria-label', 'Answers');
+    for (const choice of buttons) {
+      const label = typeof choice.text === 'string' ? choice.text : '';
+      if (typeof choice.url === 'string' && !choice.button_id) {
+        const link = element('a', 'choice choice-link', label);
+        link.href = choice.url;
+        link.target = '_blank';
+        link.rel = 'noopener noreferrer';
+        row.append(link);
+        continue;
+      }
+      const button = element('button', 'choice', label);
+      button.type = 'button';
+      if (choice.button_id) button.dataset.buttonId = choice.button_id;
+      button.addEventListener('click', () => choose(row, button, choice, label));
+      row.append(button);
+    }
+    return row;
+  }
+
+  function choose(row, button, choice, label) {
+    if (row.classList.contains('answered')) return;
+    markAnswered(null, button);
+    const node = showOutgoing(label, true);
+    // A button without an id answers with its text, as if typed.
+    send(choice.button_id ? { button: choice.button_id, text: label } : { message: label }, node);
+  }
+
+  /** Buttons already offered are answered once the user says anything. */
+  function markAnswered(buttonID, chosen) {
+    for (const row of log.querySelectorAll('.buttons:not(.answered)')) {
+      row.classList.add('answered');
+      for (const button of row.querySelectorAll('button.choice')) {
+        button.disabled = true;
+        if (button === chosen || (buttonID && button.dataset.buttonId === buttonID)) {
+          button.classList.add('chosen');
+          button.setAttribute('aria-pressed', 'true');
+        }
+      }
+    }
+  }
+
+  function labelOf(buttonID) {
+    if (!buttonID) return null;
+    for (const button of log.querySelectorAll('button.choice')) {
+      if (button.dataset.buttonId === buttonID) return button.textContent;
+    }
+    return null;
+  }
+
+  const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]]/g;
+
+  function appendLinkified(node, text) {
+    let at = 0;
+    for (const match of text.matchAll(URL_PATTERN)) {
+      node.append(text.slice(at, match.index));
+      const link = element('a', null, match[0]);
+      link.href = match[0];
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      node.append(link);
+      at = match.index + match[0].length;
+    }
+    node.append(text.slice(at));
+  }
+
+  /** Typing while a frame of ours waits for its turn to end, or the bot or agent says so. */
+  function updateTyping() {
+    const online = socket !== null && socket.readyState === WebSocket.OPEN;
+    const show = online && (outbox.size > 0 || remoteTyping);
+    if (typing.hidden === !show) return;
+    typing.hidden = !show;
+    if (show) scrollToEnd();
+  }
+
+  function scrollToEnd(always) {
+    const nearEnd = conversation.scrollHeight - conversation.scrollTop - conversation.clientHeight < 120;
+    if (always || nearEnd) conversation.scrollTop = conversation.scrollHeight;
+  }
+
+  // The composer: Enter sends, Shift+Enter starts a new line.
+  function resize() {
+    input.style.height = 'auto';
+    input.style.height = `${Math.min(input.scrollHeight + 2, 140)}px`;
+    sendButton.disabled = input.value.trim() === '';
+  }
+
+  input.addEventListener('input', resize);
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    resize();
+    markAnswered(null);
+    send({ message: text }, showOutgoing(text, true));
+    input.focus();
+  });
+
+  for (const avatar of document.querySelectorAll('.avatar-bot')) avatar.textContent = initial(botName);
+  // page_open, as Meya's web client: once per page load, before anything else is sent.
+  send({ event: 'page_open', url: location.href }, null);
+  connect();
+  input.focus();
+})();
