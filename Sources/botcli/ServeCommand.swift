@@ -1,6 +1,7 @@
 import ArgumentParser
 import BotRuntime
 import BotServer
+import FlexIntegration
 import FlowDSL
 import Foundation
 import Logging
@@ -94,9 +95,10 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try options.loadApp(toDo: "serve the bot")
         let root = options.url, storePath = SQLiteStore.defaultPath(forApp: options.app)
         let admin = try resolvedAdminToken().map { AdminConfiguration(token: $0, vault: AppVault(app: root)) }
+        let integrations = ParleyModules.integrations()
         let configuration = BotServerConfiguration(host: resolvedHost(), port: try resolvedPort(),
                                                    publicURL: resolvedPublicURL(), maxBodySize: maxBodySize, admin: admin,
-                                                   metrics: .process)
+                                                   metrics: .process, integrations: integrations.all)
         let server = BotServer(configuration: configuration, logger: logger)
         do {
             try await server.run(loadingEngine: {
@@ -112,7 +114,11 @@ struct ServeCommand: AsyncParsableCommand {
                 } catch {
                     throw ServeFailure(message: "cannot open the store \(storePath): \(error)")
                 }
-                let engine = BotEngine(app: app, store: store, vault: vault, logger: ParleyLogging.logger("parley.runtime"))
+                let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all,
+                                       logger: ParleyLogging.logger("parley.runtime"))
+                // Webhook events accepted before a stop and not handled yet run now.
+                let resumed = try await engine.resumeInbox()
+                if resumed > 0 { logger.notice("resumed accepted events", metadata: ["count": "\(resumed)"]) }
                 let unhandled = engine.unhandledTypes.sorted()
                 if !unhandled.isEmpty {
                     logger.warning("no handler runs these step types; they will answer with an error",
@@ -121,9 +127,11 @@ struct ServeCommand: AsyncParsableCommand {
                 return engine
             })
         } catch {
+            await integrations.shutdown()
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
+        await integrations.shutdown()
     }
 
     /// Why the server could not start, said for the person who ran it.
