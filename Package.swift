@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "FlexIntegration", targets: ["FlexIntegration"]),
         .library(name: "BotTesting", targets: ["BotTesting"]),
         .library(name: "BotServer", targets: ["BotServer"]),
+        .library(name: "TwilioWire", targets: ["TwilioWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(
@@ -58,6 +60,9 @@ let package = Package(
             dependencies: ["BotRuntime", "FlowDSL", .product(name: "OrderedCollections", package: "swift-collections")]
         ),
         .target(name: "FlexIntegration", dependencies: ["BotRuntime"]),
+        // Twilio's wire-level pieces (forms, signatures, SIDs, error bodies), shared by the Flex
+        // integration and the emulator.
+        .target(name: "TwilioWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "BotServer",
             dependencies: [
@@ -88,6 +93,7 @@ let package = Package(
         .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL", "Vault"]),
         .testTarget(name: "FlexIntegrationTests", dependencies: ["FlexIntegration", "FlowDSL"]),
+        .testTarget(name: "TwilioWireTests", dependencies: ["TwilioWire"]),
         .testTarget(
             name: "BotServerTests",
             dependencies: [
