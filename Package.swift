@@ -108,6 +108,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        .testTarget(name: "TwilioWireTests", dependencies: ["TwilioWire"]),
         .testTarget(
             name: "BotServerTests",
             dependencies: [
