@@ -31,16 +31,16 @@ struct EndChatComponent: ComponentHandler {
             var first: FlexError?
             if !text.isEmpty {
                 do { try await client.sendMessage(settings, channel: state.channelSid, from: FlexIntegration.botIdentity, body: text) } catch {
-                    first = first ?? error
+                    first = first ?? Self.flexError(error)
                 }
             }
-            do { try await client.closeChannel(settings, channel: state.channelSid) } catch { first = first ?? error }
+            do { try await client.closeChannel(settings, channel: state.channelSid) } catch { first = first ?? Self.flexError(error) }
             if let task = state.taskSid, let workspace = state.workspaceSid {
                 let status = state.accepted ? "completed" : "canceled"
                 do {
                     try await client.updateTask(settings, workspace: workspace, task: task, status: status, reason: "chat ended by the bot")
                 } catch {
-                    first = first ?? error
+                    first = first ?? Self.flexError(error)
                 }
             }
             return first
@@ -58,5 +58,9 @@ struct EndChatComponent: ComponentHandler {
         }
         flex.logger.info("Flex chat ended", metadata: ["thread": "\(context.thread.id)", "channel": "\(state.channelSid)"])
         return .next(["result": .map(["ok": .bool(true)])])
+    }
+
+    private static func flexError(_ error: any Error) -> FlexError {
+        error as? FlexError ?? .transport(operation: "end_chat", detail: "\(error)")
     }
 }

@@ -40,9 +40,9 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
     /// Reads rendered fields (`BotEngine.integrationSettings`, or a component's `renderSecret`).
     public init(integrationID: String, fields: TemplateMap) throws(FlexError) {
         self.integrationID = integrationID
-        func text(_ name: String, in map: TemplateMap = fields) -> String? {
+        func text(_ name: String, in options: TemplateMap? = nil) -> String? {
             let value: String
-            switch map[name] {
+            switch (options ?? fields)[name] {
             case .string(let string)?: value = string
             case .int(let number)?: value = String(number)
             default: return nil

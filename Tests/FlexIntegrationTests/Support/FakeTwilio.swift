@@ -42,8 +42,8 @@ final class FakeTwilio: Sendable {
     /// Runs `body` with the fake listening; its base URL is `http://127.0.0.1:PORT`.
     func run<Value: Sendable>(_ body: @Sendable (String) async throws -> Value) async throws -> Value {
         let router = Router()
-        router.on("{path+}", method: .post) { request, context in await self.answer(request, context: context) }
-        router.on("{path+}", method: .get) { request, context in await self.answer(request, context: context) }
+        router.on("**", method: .post) { request, context in await self.answer(request, context: context) }
+        router.on("**", method: .get) { request, context in await self.answer(request, context: context) }
         return try await TestServer.run({ onListening in
             Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                         onServerRunning: { await onListening($0.localAddress?.port ?? 0) }, logger: TestServer.quietLogger)

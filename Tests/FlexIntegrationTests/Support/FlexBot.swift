@@ -6,6 +6,7 @@ import FlowDSL
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import Testing
 
 /// A bot with the Flex integration served by an in-process `BotServer` (public URL

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TwilioWire
 
 /// Builds and signs webhook deliveries the way Twilio does (with TwilioWire's signer).
