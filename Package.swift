@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "BotTesting", targets: ["BotTesting"]),
         .library(name: "BotServer", targets: ["BotServer"]),
         .library(name: "TwilioWire", targets: ["TwilioWire"]),
+        .library(name: "FlexEmulator", targets: ["FlexEmulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -63,6 +65,16 @@ let package = Package(
         // Twilio's wire-level pieces (forms, signatures, SIDs, error bodies), shared by the Flex
         // integration and the emulator.
         .target(name: "TwilioWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // A local stand-in for Twilio Flex (REST, webhooks, agent console); development and tests only.
+        .target(
+            name: "FlexEmulator",
+            dependencies: [
+                "TwilioWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "FlexIntegration",
             dependencies: [
@@ -109,6 +121,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TwilioWireTests", dependencies: ["TwilioWire"]),
+        .testTarget(
+            name: "FlexEmulatorTests",
+            dependencies: [
+                "FlexEmulator", "TwilioWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(
             name: "BotServerTests",
             dependencies: [

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Twilio resource identifiers: two upper-case letters and 32 hex digits (`CH…`, `WT…`).
 ///
 /// It exists so the emulator mints SIDs the way Twilio does (lowercase hex, 34 characters) and
@@ -13,6 +15,14 @@ public enum TwilioSID {
             text += String(repeating: "0", count: 16 - hex.count) + hex
         }
         return text
+    }
+
+    /// A fixed SID derived from `seed`: `prefix` followed by the first 32 hex digits of
+    /// SHA-256(seed). The shared fixtures' SIDs are `derived(prefix, from: "twilio-fixture:<label>")`.
+    public static func derived(_ prefix: String, from seed: String) -> String {
+        prefix + SHA256.hash(data: Array(seed.utf8)).prefix(16).map { byte in
+            byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+        }.joined()
     }
 
     /// Whether `sid` is `prefix` followed by exactly 32 hex digits (either case, as Twilio's

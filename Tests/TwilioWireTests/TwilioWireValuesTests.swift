@@ -15,6 +15,9 @@ struct TwilioWireValuesTests {
         #expect(!TwilioSID.isValid("CH123", prefix: "CH"))
         #expect(TwilioSID.isValid("CH4cc93c3d17c6d8d86d0906d02b7c15be", prefix: "CH"))
         #expect(Set((0..<100).map { _ in TwilioSID.random("WT") }).count == 100)
+        // The fixtures' rule: prefix + sha256("twilio-fixture:<label>")[:32].
+        #expect(TwilioSID.derived("AC", from: "twilio-fixture:account") == "AC57fd0608be32bc7b399f485192bb8be8")
+        #expect(TwilioSID.derived("WK", from: "twilio-fixture:worker-alice") == "WK05b08526268a53ca2df0a76e9a119a9f")
     }
 
     @Test("the REST error body decodes from the fixture and encodes back with all four keys")
