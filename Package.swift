@@ -27,7 +27,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -115,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "FlexIntegrationTests",
             dependencies: [
-                "FlexIntegration", "FlowDSL", "BotRuntime", "BotServer", "TwilioWire",
+                "FlexIntegration", "FlowDSL", "BotRuntime", "BotServer", "TwilioWire", "FlexEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

@@ -111,12 +111,18 @@ public enum FlexEventMapper {
         return format.displayName(fullName: fullName ?? form["WorkerName"])
     }
 
-    /// The accepting agent's chat identity: the worker's `contact_uri` without `client:`, else
-    /// its `WorkerName`.
+    /// The accepting agent's chat identity: its `WorkerName` (Flex's chat identity for the
+    /// worker), else the worker's `contact_uri` without `client:`.
     static func agentIdentity(_ form: TwilioForm, worker: TemplateMap) -> String? {
+        if let name = form["WorkerName"], !name.isEmpty { return name }
+        return contactIdentity(worker)
+    }
+
+    /// The identity in the worker's `contact_uri` (`client:alice_40example_2Ecom`).
+    static func contactIdentity(_ worker: TemplateMap) -> String? {
         if case .string(let uri)? = worker["contact_uri"], uri.hasPrefix("client:"), uri.count > 7 {
             return String(uri.dropFirst(7))
         }
-        return form["WorkerName"]
+        return nil
     }
 }

@@ -77,8 +77,9 @@ struct FlexWebhookHandler {
         let state = thread.flatMap { FlexThreadState(scope: $0.scope) }
         if delivery.eventType == "reservation.accepted" {
             let worker = FlexDelivery.jsonMap(form["WorkerAttributes"])
-            if let identity = FlexEventMapper.agentIdentity(form, worker: worker) {
-                flex.rememberAgent(identity: identity, name: FlexEventMapper.agentName(form, worker: worker, format: settings.agentName))
+            let name = FlexEventMapper.agentName(form, worker: worker, format: settings.agentName)
+            for identity in Set([FlexEventMapper.agentIdentity(form, worker: worker), FlexEventMapper.contactIdentity(worker)].compactMap { $0 }) {
+                flex.rememberAgent(identity: identity, name: name)
             }
         }
         // 4. The event.
