@@ -179,3 +179,31 @@ struct FlexRelayTests {
         }
     }
 }
+
+@Suite("Flex logs")
+struct FlexLogTests {
+    @Test("a whole handoff, failures included, logs no credential, vault value or message text")
+    func noSecretsInLogs() async throws {
+        let lines = CapturingLogHandler.Lines()
+        try await FlexBot.with(logger: CapturingLogHandler.logger(into: lines)) { bot in
+            try await bot.startHandoff()
+            try await bot.taskRouter("taskrouter-reservation-accepted.http")
+            try await bot.say("my secret order 998877")
+            try await bot.agentSays("What's the order number?")
+            // A post that fails for good, and a refused webhook.
+            bot.fake.messageFailures.withLock { $0 = [500, 500, 500] }
+            try await bot.say("still there 998877?")
+            _ = try await bot.deliver(TwilioFormHelper.chatMessage("forged"), path: "/twilio/taskrouter/events")
+            let wrong = try await bot.replay(try TwilioFixtures.request("chat-onMessageSent.http"), body: "EventType=onMessageSent&Body=forged")
+            #expect(wrong.status == 403)
+            try await bot.settle()
+            #expect(try await bot.ledger().contains { $0.type == FlexEventTypes.error })
+        }
+        let log = lines.all.joined(separator: "\n")
+        #expect(log.contains("Twilio Flex call failed"))
+        for secret in ["key-secret-must-not-leak", TwilioFixtures.authToken, "SECRET-4242", "998877", "What's the order number",
+                       "a2V5LXNlY3JldC1tdXN0LW5vdC1sZWFr"] {
+            #expect(!log.contains(secret), "the log contains \(secret)")
+        }
+    }
+}
