@@ -49,6 +49,13 @@ struct ServeCommand: AsyncParsableCommand {
             starts: restart it to use new values. Serve the admin API over HTTPS only (behind \
             a TLS proxy): the token is a password.
 
+            Twilio Flex (an app with a meya.twilio.flex.integration): register \
+            <public-url>/twilio/chat/events as the Chat service's post-event webhook and \
+            <public-url>/twilio/taskrouter/events as the TaskRouter event callback (or \
+            <public-url>/webhooks/<integration id> for both). Every delivery's \
+            X-Twilio-Signature is checked against --public-url and the integration's \
+            auth_token; docs/flex.md says what happens next.
+
             Try it:
               botcli serve --app my-bot &
               curl localhost:5005/webhooks/rest/webhook \\

@@ -14,12 +14,12 @@ import TwilioWire
 /// account sid and auth token), time-limited and retried per `FlexRetryPolicy`. Twilio's error
 /// bodies become `FlexError.twilio`. Logs name the operation, status and Twilio's error code,
 /// never credentials or message text.
-public final class FlexClient: Sendable {
+final class FlexClient: Sendable {
     private let http: HTTPClient
     let retry: FlexRetryPolicy
     private let logger: Logger
 
-    public init(retry: FlexRetryPolicy = FlexRetryPolicy(), logger: Logger = Logger(label: "parley.flex.client")) {
+    init(retry: FlexRetryPolicy = FlexRetryPolicy(), logger: Logger = Logger(label: "parley.flex.client")) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .init(retry.connectTimeout), read: .init(retry.requestTimeout))
         configuration.redirectConfiguration = .disallow
@@ -29,7 +29,7 @@ public final class FlexClient: Sendable {
     }
 
     /// Closes the connections; the client cannot be used afterwards.
-    public func shutdown() async {
+    func shutdown() async {
         do {
             try await http.shutdown()
         } catch {

@@ -14,9 +14,9 @@ import TwilioWire
 /// | TaskRouter `reservation.completed` | `…flex.event.reservation_completed` (system) |
 /// | TaskRouter `task.canceled` | `…flex.event.task_canceled` (system) |
 /// | anything else (`reservation.created`, `task.completed` …) | nothing |
-public enum FlexEventMapper {
+enum FlexEventMapper {
     /// What a delivery becomes.
-    public enum Outcome: Sendable, Equatable {
+    enum Outcome: Sendable, Equatable {
         case event(Event)
         /// Nothing to file; the reason is for logs (ids only).
         case ignored(String)

@@ -3,7 +3,7 @@ import Synchronization
 /// Work for Twilio queued per Flex channel: one channel's jobs run one after another in the
 /// order they were queued (so the agent reads messages in the order the user sent them),
 /// different channels' jobs run in parallel, and queuing never blocks the caller.
-public final class FlexRelay: Sendable {
+final class FlexRelay: Sendable {
     private struct Lane {
         var tail: Task<Void, Never>
         var generation: Int
@@ -12,11 +12,11 @@ public final class FlexRelay: Sendable {
     private let lanes = Mutex<[String: Lane]>([:])
     private let nextGeneration = Mutex(0)
 
-    public init() {}
+    init() {}
 
     /// Queues `job` behind the earlier jobs of `key`; the returned task ends when it has run.
     @discardableResult
-    public func enqueue(_ key: String, _ job: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
+    func enqueue(_ key: String, _ job: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
         let generation = nextGeneration.withLock { value -> Int in
             value += 1
             return value
@@ -34,7 +34,7 @@ public final class FlexRelay: Sendable {
     }
 
     /// Runs `job` in `key`'s order and returns its result.
-    public func run<Value: Sendable>(_ key: String, _ job: @escaping @Sendable () async -> Value) async -> Value {
+    func run<Value: Sendable>(_ key: String, _ job: @escaping @Sendable () async -> Value) async -> Value {
         let box = Mutex<Value?>(nil)
         await enqueue(key) {
             let value = await job()
@@ -44,13 +44,13 @@ public final class FlexRelay: Sendable {
     }
 
     /// Waits until every job queued so far has run.
-    public func drain() async {
+    func drain() async {
         let tails = lanes.withLock { $0.values.map(\.tail) }
         for tail in tails { await tail.value }
     }
 
     /// How many channels have jobs queued or running.
-    public var busyLanes: Int { lanes.withLock { $0.count } }
+    var busyLanes: Int { lanes.withLock { $0.count } }
 
     private func finished(_ key: String, generation: Int) {
         lanes.withLock { lanes in
