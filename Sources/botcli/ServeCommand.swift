@@ -126,6 +126,9 @@ struct ServeCommand: AsyncParsableCommand {
                 // Webhook events accepted before a stop and not handled yet run now.
                 let resumed = try await engine.resumeInbox()
                 if resumed > 0 { logger.notice("resumed accepted events", metadata: ["count": "\(resumed)"]) }
+                for problem in integrations.flex.configurationProblems(in: engine) {
+                    logger.warning("\(problem)")
+                }
                 let unhandled = engine.unhandledTypes.sorted()
                 if !unhandled.isEmpty {
                     logger.warning("no handler runs these step types; they will answer with an error",

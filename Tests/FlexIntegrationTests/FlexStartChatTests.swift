@@ -120,3 +120,26 @@ struct FlexStartChatTests {
         }
     }
 }
+
+@Suite("Flex configuration problems")
+struct FlexConfigurationTests {
+    @Test("a complete integration has no problems; missing credentials or auth_token are named without values")
+    func problems() async throws {
+        try await FlexBot.with { bot in
+            #expect(bot.flex.configurationProblems(in: bot.engine).isEmpty)
+        }
+        let keysOnly = FlexBot.integration.split(separator: "\n").filter { !$0.hasPrefix("auth_token") }.joined(separator: "\n")
+        try await FlexBot.with(integration: keysOnly) { bot in
+            #expect(bot.flex.configurationProblems(in: bot.engine) == [
+                "the Twilio Flex integration `integration.twilio.flex` has no `auth_token`: its webhooks will be refused (403)",
+            ])
+        }
+        let none = FlexBot.integration.split(separator: "\n").filter { !$0.hasPrefix("auth_token") && !$0.hasPrefix("api_key") }
+            .joined(separator: "\n")
+        try await FlexBot.with(integration: none) { bot in
+            #expect(bot.flex.configurationProblems(in: bot.engine) == [
+                "the Twilio Flex integration `integration.twilio.flex` needs `api_key_sid` and `api_key_secret`, or `auth_token`",
+            ])
+        }
+    }
+}

@@ -142,4 +142,22 @@ struct FlexWebhookFixtureTests {
             #expect(try await bot.ledger().contains { $0.type == FlexElements.Event.taskQueueEntered })
         }
     }
+
+    @Test("a GET delivery (parameters in the query, signed with the URL) is accepted; with an altered query it is refused")
+    func getDelivery() async throws {
+        try await FlexBot.with { bot in
+            try await bot.startHandoff()
+            let fixture = try TwilioFixtures.request("taskrouter-task-queue-entered.http")
+            let path = "/twilio/taskrouter/events?" + fixture.body
+            let signature = TwilioFormHelper.sign(url: TwilioFixtures.publicURL + path, form: try TwilioFormHelper.form(""))
+            let altered = try await bot.send(.GET, path.replacingOccurrences(of: "TaskPriority=0", with: "TaskPriority=9"),
+                                             headers: [("X-Twilio-Signature", signature)])
+            #expect(altered.status == 403)
+            let reply = try await bot.send(.GET, path, headers: [("X-Twilio-Signature", signature)])
+            #expect(reply.status == 204)
+            try await bot.settle()
+            let events = try await bot.ledger().filter { $0.type == FlexElements.Event.taskQueueEntered }
+            #expect(events.map { $0.data["task_priority"] } == [.string("0")])
+        }
+    }
 }

@@ -53,6 +53,24 @@ public final class FlexIntegration: Integration {
         await client.shutdown()
     }
 
+    /// What is wrong with the app's Flex integrations as configured with the engine's vault,
+    /// one sentence each naming the integration and the field (never a value): a missing
+    /// required setting, no credentials (`api_key_sid` + `api_key_secret` or `auth_token`), no
+    /// `auth_token` to verify webhooks. `botcli serve` logs them at start.
+    public func configurationProblems(in engine: BotEngine) -> [String] {
+        engine.app.integrations.values.filter { $0.type == elementType }.flatMap { element -> [String] in
+            do {
+                let settings = try FlexSettings(integrationID: element.id, fields: engine.integrationSettings(element.id))
+                if settings.authToken == nil {
+                    return ["the Twilio Flex integration `\(element.id)` has no `auth_token`: its webhooks will be refused (403)"]
+                }
+                return []
+            } catch {
+                return ["\(error)"]
+            }
+        }
+    }
+
     // MARK: Integration
 
     public func prepare(_ event: Event, in context: inout ComponentContext) throws {
