@@ -12,8 +12,11 @@ let package = Package(
         .library(name: "FlexIntegration", targets: ["FlexIntegration"]),
         .library(name: "BotTesting", targets: ["BotTesting"]),
         .library(name: "BotServer", targets: ["BotServer"]),
+        .library(name: "TwilioWire", targets: ["TwilioWire"]),
+        .library(name: "FlexEmulator", targets: ["FlexEmulator"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -23,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(
@@ -57,7 +61,27 @@ let package = Package(
             name: "BotTesting",
             dependencies: ["BotRuntime", "FlowDSL", .product(name: "OrderedCollections", package: "swift-collections")]
         ),
-        .target(name: "FlexIntegration", dependencies: ["BotRuntime"]),
+        // Twilio's wire-level pieces (forms, signatures, SIDs, error bodies), shared by the Flex
+        // integration and the emulator.
+        .target(name: "TwilioWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // A local stand-in for Twilio Flex (REST, webhooks, agent console); development and tests only.
+        .target(
+            name: "FlexEmulator",
+            dependencies: [
+                "TwilioWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "FlexIntegration",
+            dependencies: [
+                "BotRuntime", "FlowDSL", "TwilioWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "BotServer",
             dependencies: [
@@ -92,7 +116,23 @@ let package = Package(
         ),
         .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL", "Vault"]),
-        .testTarget(name: "FlexIntegrationTests", dependencies: ["FlexIntegration", "FlowDSL"]),
+        .testTarget(
+            name: "FlexIntegrationTests",
+            dependencies: [
+                "FlexIntegration", "FlowDSL", "BotRuntime", "BotServer", "TwilioWire", "FlexEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "TwilioWireTests", dependencies: ["TwilioWire"]),
+        .testTarget(
+            name: "FlexEmulatorTests",
+            dependencies: [
+                "FlexEmulator", "TwilioWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         // Drives a real headless Chromium over the DevTools protocol, for browser tests of the
         // chat page and (later) the Flex emulator's agent console. Not a product.
         .target(

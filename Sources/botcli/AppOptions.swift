@@ -1,4 +1,5 @@
 import ArgumentParser
+import BotRuntime
 import FlexIntegration
 import FlowDSL
 import Foundation
@@ -26,6 +27,21 @@ struct AppOptions: ParsableArguments {
 
 /// Every element type Parley knows: the built-in ones and each integration module's.
 enum ParleyModules {
+    /// The integrations a serving engine runs, made fresh for one server (they hold HTTP
+    /// clients): pass `all` to the engine and the server, `shutdown()` when it stops.
+    struct Integrations {
+        let flex: FlexIntegration
+        var all: [any Integration] { [flex] }
+
+        func shutdown() async {
+            await flex.shutdown()
+        }
+    }
+
+    static func integrations() -> Integrations {
+        Integrations(flex: FlexIntegration(logger: ParleyLogging.logger("parley.flex")))
+    }
+
     static let registry: ElementRegistry = {
         var registry = ElementRegistry.standard
         FlexElements.register(in: &registry)

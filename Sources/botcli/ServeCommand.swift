@@ -1,6 +1,7 @@
 import ArgumentParser
 import BotRuntime
 import BotServer
+import FlexIntegration
 import FlowDSL
 import Foundation
 import Logging
@@ -58,6 +59,13 @@ struct ServeCommand: AsyncParsableCommand {
             starts: restart it to use new values. Serve the admin API over HTTPS only (behind \
             a TLS proxy): the token is a password.
 
+            Twilio Flex (an app with a meya.twilio.flex.integration): register \
+            <public-url>/twilio/chat/events as the Chat service's post-event webhook and \
+            <public-url>/twilio/taskrouter/events as the TaskRouter event callback (or \
+            <public-url>/webhooks/<integration id> for both). Every delivery's \
+            X-Twilio-Signature is checked against --public-url and the integration's \
+            auth_token; docs/flex.md says what happens next.
+
             Try it:
               botcli serve --app my-bot &        # then open http://localhost:5005/chat
               curl localhost:5005/webhooks/rest/webhook \\
@@ -104,9 +112,10 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try options.loadApp(toDo: "serve the bot")
         let root = options.url, storePath = SQLiteStore.defaultPath(forApp: options.app)
         let admin = try resolvedAdminToken().map { AdminConfiguration(token: $0, vault: AppVault(app: root)) }
+        let integrations = ParleyModules.integrations()
         let configuration = BotServerConfiguration(host: resolvedHost(), port: try resolvedPort(),
                                                    publicURL: resolvedPublicURL(), maxBodySize: maxBodySize, admin: admin,
-                                                   metrics: .process)
+                                                   metrics: .process, integrations: integrations.all)
         let server = BotServer(configuration: configuration, logger: logger)
         do {
             try await server.run(loadingEngine: {
@@ -122,7 +131,14 @@ struct ServeCommand: AsyncParsableCommand {
                 } catch {
                     throw ServeFailure(message: "cannot open the store \(storePath): \(error)")
                 }
-                let engine = BotEngine(app: app, store: store, vault: vault, logger: ParleyLogging.logger("parley.runtime"))
+                let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all,
+                                       logger: ParleyLogging.logger("parley.runtime"))
+                // Webhook events accepted before a stop and not handled yet run now.
+                let resumed = try await engine.resumeInbox()
+                if resumed > 0 { logger.notice("resumed accepted events", metadata: ["count": "\(resumed)"]) }
+                for problem in integrations.flex.configurationProblems(in: engine) {
+                    logger.warning("\(problem)")
+                }
                 let unhandled = engine.unhandledTypes.sorted()
                 if !unhandled.isEmpty {
                     logger.warning("no handler runs these step types; they will answer with an error",
@@ -131,9 +147,11 @@ struct ServeCommand: AsyncParsableCommand {
                 return engine
             })
         } catch {
+            await integrations.shutdown()
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
+        await integrations.shutdown()
     }
 
     /// Why the server could not start, said for the person who ran it.

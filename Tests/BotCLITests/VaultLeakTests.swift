@@ -16,7 +16,8 @@ struct VaultLeakTests {
             .deletingLastPathComponent().appendingPathComponent("app-template")
         try FileManager.default.copyItem(at: template, to: app)
         // A second secret that a flow stores in a scope: it must be kept as a placeholder.
-        try Data("support_phone: xxx\ncrm.token: xxx\n".utf8).write(to: app.appendingPathComponent("vault.yaml"))
+        let vaultFile = app.appendingPathComponent("vault.yaml")
+        try Data((try String(contentsOf: vaultFile, encoding: .utf8) + "crm.token: xxx\n").utf8).write(to: vaultFile)
         try Data("""
             triggers:
               - keyword: crm

@@ -40,7 +40,14 @@ public enum FlexElements {
         registry.register(event: EventTypeSpec(Event.taskQueueEntered, dataFields: [
             FieldSpec("task_priority", .string), FieldSpec("task_assignment_status", .string), attributes,
         ], summary: "the task entered a queue"))
-        registry.register(event: EventTypeSpec(Event.taskCanceled, dataFields: [attributes], summary: "the task was canceled"))
+        registry.register(event: EventTypeSpec(Event.taskCanceled, dataFields: [attributes, FieldSpec("reason", .string)],
+                                               summary: "the task was canceled"))
+        registry.register(event: EventTypeSpec(FlexEventTypes.channelInactive, dataFields: [
+            FieldSpec("channel_sid", .string), FieldSpec("status", .string),
+        ], summary: "the agent closed the Flex chat; the thread is back with the bot"))
+        registry.register(event: EventTypeSpec(FlexEventTypes.error, dataFields: [
+            FieldSpec("text", .string), FieldSpec("operation", .string), FieldSpec("code", .integer), FieldSpec("status", .integer),
+        ], summary: "a call to Twilio failed after its retries"))
     }
 
     private static var integration: ElementSpec {

@@ -1,0 +1,48 @@
+import Foundation
+
+/// A Programmable Chat channel on the emulated Flex chat service, with its messages.
+struct ChatChannel: Sendable {
+    var sid: String
+    var friendlyName: String
+    var uniqueName: String?
+    /// The channel's attributes (JSON object text); Flex keeps `task_sid`, `from`, `status` there.
+    var attributes: String
+    var type = "private"
+    var createdBy = "system"
+    var flexFlowSid: String
+    var userSid: String
+    /// The end user's chat identity (`Identity` of `POST /v1/Channels`).
+    var userIdentity: String
+    var taskSid: String?
+    var dateCreated: Date
+    var dateUpdated: Date
+    var messages: [ChatMessage] = []
+    var nextIndex = 0
+
+    /// `status` of the attributes (`ACTIVE` / `INACTIVE`), if any.
+    var status: String? {
+        (try? EmulatorJSON(parsing: attributes))?["status"]?.stringValue
+    }
+}
+
+/// One message of a chat channel.
+struct ChatMessage: Sendable {
+    var sid: String
+    var index: Int
+    var from: String
+    var body: String
+    /// JSON object text, `{}` when unset.
+    var attributes: String
+    var mediaSid: String?
+    var dateCreated: Date
+    var dateUpdated: Date
+    var lastUpdatedBy: String?
+}
+
+/// The chat user Flex creates for an end user's identity.
+struct ChatUser: Sendable {
+    var sid: String
+    var identity: String
+    var friendlyName: String
+    var dateCreated: Date
+}

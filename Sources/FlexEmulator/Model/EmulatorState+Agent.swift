@@ -1,0 +1,97 @@
+import Foundation
+import TwilioWire
+
+/// What the agent does in the console or through `/emulator/api/`: accept, chat, complete,
+/// cancel. Each checks the task's state and answers a clear conflict when it does not fit.
+extension EmulatorState {
+    func agentTask(_ sid: String) throws(AgentAPIError) -> RouterTask {
+        guard let task = tasks[sid] else { throw .notFound("no task \(sid)") }
+        return task
+    }
+
+    func agentChannel(_ sid: String) throws(AgentAPIError) -> ChatChannel {
+        guard let channel = channels[sid] else { throw .notFound("no channel \(sid)") }
+        return channel
+    }
+
+    /// The worker holding (or offered) the task.
+    func worker(of task: RouterTask) -> WorkerState? {
+        guard let reservation = currentReservation(of: task) else { return nil }
+        return workers.first { $0.worker.sid == reservation.workerSid }
+    }
+
+    func agentAccept(taskSid: String) throws(AgentAPIError) -> RouterTask {
+        let task = try agentTask(taskSid)
+        guard task.status == .reserved, currentReservation(of: task)?.status == .pending else {
+            throw .conflict("task \(taskSid) is \(task.status.rawValue); only a reserved task (offered to an agent) can be accepted")
+        }
+        accept(taskSid: taskSid)
+        changed()
+        return tasks[taskSid] ?? task
+    }
+
+    /// A message from the agent holding the channel's task: stored, then `onMessageSent` with
+    /// `From` and `ClientIdentity` the worker's identity and `Source=SDK`. A body starting
+    /// with `/` is an agent command; it travels as a normal message.
+    func agentMessage(channelSid: String, body: String, attributes: EmulatorJSON?) throws(AgentAPIError) -> ChatMessage {
+        var channel = try agentChannel(channelSid)
+        guard let taskSid = channel.taskSid, let task = tasks[taskSid], task.status == .assigned || task.status == .wrapping,
+              let worker = worker(of: task) else {
+            throw .conflict("the task of channel \(channelSid) is not assigned to an agent; accept it first")
+        }
+        guard !body.isEmpty else { throw .badRequest("the message body is empty") }
+        var attributesText = "{}"
+        if let attributes {
+            guard case .object = attributes else { throw .badRequest("`attributes` must be a JSON object") }
+            attributesText = attributes.text
+        }
+        let message = appendMessage(to: &channel, from: worker.worker.name, body: body, attributes: attributesText, mediaSid: nil)
+        enqueue(.chat, eventType: "onMessageSent", resourceSid: channelSid, channelSid: channelSid,
+                form: ChatEvent.messageSent(message, channel: channel, source: "SDK", clientIdentity: worker.worker.name,
+                                            configuration: configuration))
+        changed()
+        return message
+    }
+
+    func agentComplete(taskSid: String, reason: String?) throws(AgentAPIError) -> RouterTask {
+        let task = try agentTask(taskSid)
+        guard task.status == .assigned || task.status == .wrapping, let worker = worker(of: task) else {
+            throw .conflict("task \(taskSid) is \(task.status.rawValue); only an assigned task can be completed")
+        }
+        finish(taskSid: taskSid, reason: reason.flatMap { $0.isEmpty ? nil : $0 } ?? "Chat completed by agent",
+               agentIdentity: worker.worker.name)
+        changed()
+        return tasks[taskSid] ?? task
+    }
+
+    func agentCancel(taskSid: String, reason: String?) throws(AgentAPIError) -> RouterTask {
+        let task = try agentTask(taskSid)
+        guard task.status == .pending || task.status == .reserved else {
+            throw .conflict("task \(taskSid) is \(task.status.rawValue); only a waiting (pending or reserved) task can be canceled")
+        }
+        cancel(taskSid: taskSid, reason: reason.flatMap { $0.isEmpty ? nil : $0 } ?? "Task canceled in the emulator")
+        changed()
+        return tasks[taskSid] ?? task
+    }
+}
+
+/// Why an agent API call was refused; each case maps to an HTTP status.
+enum AgentAPIError: Error, CustomStringConvertible, Equatable {
+    case notFound(String)
+    case conflict(String)
+    case badRequest(String)
+
+    var description: String {
+        switch self {
+        case .notFound(let message), .conflict(let message), .badRequest(let message): message
+        }
+    }
+
+    var status: Int {
+        switch self {
+        case .notFound: 404
+        case .conflict: 409
+        case .badRequest: 400
+        }
+    }
+}

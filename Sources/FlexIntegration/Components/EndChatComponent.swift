@@ -1,0 +1,66 @@
+import BotRuntime
+import FlowDSL
+
+/// `meya.twilio.flex.component.end_chat` (spec §10.2): closes the thread's Flex chat.
+///
+/// In the channel's relay order (after every message queued before it): posts `text` to the
+/// agent, marks the channel INACTIVE, and completes the task (cancels it when no agent had
+/// accepted) when its workspace is known. The thread goes back to bot mode and its links are
+/// removed whatever Twilio answers. `flow.result` is `{ok: true}`, or `ok: false` with what
+/// failed first (`code`, `message`, `more_info`, `status`).
+struct EndChatComponent: ComponentHandler {
+    let flex: FlexIntegration
+
+    var types: [String] { [FlexElements.endChatType] }
+
+    func run(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
+        guard let state = FlexThreadState(scope: context.thread.scope) else {
+            return .next(["result": .map(FlexError.noChat.resultFields)])
+        }
+        let text = try context.renderText(element["text"])
+        let settings: FlexSettings
+        do {
+            let integration = try FlexComponentSupport.integrationElement(of: element, in: context)
+            settings = try FlexComponentSupport.settings(of: integration, in: context)
+        } catch let error as FlexError {
+            FlexIntegration.endHandoff(state, in: &context)
+            return .next(["result": .map(error.resultFields)])
+        }
+        let client = flex.client
+        let failure: FlexError? = await flex.relay.run(state.channelSid) {
+            var first: FlexError?
+            if !text.isEmpty {
+                do { try await client.sendMessage(settings, channel: state.channelSid, from: FlexIntegration.botIdentity, body: text) } catch {
+                    first = first ?? Self.flexError(error)
+                }
+            }
+            do { try await client.closeChannel(settings, channel: state.channelSid) } catch { first = first ?? Self.flexError(error) }
+            if let task = state.taskSid, let workspace = state.workspaceSid {
+                let status = state.accepted ? "completed" : "canceled"
+                do {
+                    try await client.updateTask(settings, workspace: workspace, task: task, status: status, reason: "chat ended by the bot")
+                } catch {
+                    first = first ?? Self.flexError(error)
+                }
+            }
+            return first
+        }
+        FlexIntegration.endHandoff(state, in: &context)
+        if let failure {
+            flex.logger.warning("Flex chat ended with an error", metadata: ["thread": "\(context.thread.id)", "error": "\(failure)"])
+            var data: TemplateMap = ["text": .string(failure.description), "operation": .string("end_chat")]
+            if case .twilio(_, let twilio) = failure {
+                data["code"] = .int(twilio.code)
+                data["status"] = .int(twilio.status)
+            }
+            context.emit(FlexEventTypes.error, data: data)
+            return .next(["result": .map(failure.resultFields)])
+        }
+        flex.logger.info("Flex chat ended", metadata: ["thread": "\(context.thread.id)", "channel": "\(state.channelSid)"])
+        return .next(["result": .map(["ok": .bool(true)])])
+    }
+
+    private static func flexError(_ error: any Error) -> FlexError {
+        error as? FlexError ?? .transport(operation: "end_chat", detail: "\(error)")
+    }
+}

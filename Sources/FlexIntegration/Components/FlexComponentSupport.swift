@@ -1,0 +1,32 @@
+import BotRuntime
+import FlowDSL
+
+/// What the Flex components share: finding their integration element and rendering its
+/// settings with the real vault values (never kept).
+enum FlexComponentSupport {
+    /// The integration element a step names (`integration:`), else the app's only Flex one.
+    static func integrationElement(of step: Element, in context: ComponentContext) throws -> Element {
+        var id: String?
+        if let field = step["integration"] {
+            let name = try context.renderText(field)
+            if !name.isEmpty { id = name }
+        }
+        guard let element = context.integration(id, type: FlexElements.integrationType),
+              element.type == FlexElements.integrationType else {
+            throw FlexError.unknownIntegration(id)
+        }
+        return element
+    }
+
+    /// The element's settings, rendered for talking to Twilio.
+    static func settings(of element: Element, in context: ComponentContext) throws -> FlexSettings {
+        var fields = TemplateMap()
+        for (name, field) in element.fields { fields[name] = try context.renderSecret(field) }
+        return try FlexSettings(integrationID: element.id, fields: fields)
+    }
+
+    /// A flow-result value for text (none when nil).
+    static func value(_ text: String?) -> TemplateValue {
+        text.map(TemplateValue.string) ?? .none
+    }
+}

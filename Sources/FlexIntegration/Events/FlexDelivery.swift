@@ -1,0 +1,60 @@
+import FlowDSL
+import TwilioWire
+
+/// One verified webhook delivery from Twilio (Programmable Chat or TaskRouter), read: its
+/// kind, what points at the bot's thread, and the key that makes retries harmless.
+struct FlexDelivery: Sendable {
+    /// The task attribute start_chat adds so that every task event finds its thread.
+    static let threadAttribute = "parley_thread_id"
+
+    let form: TwilioForm
+    /// `EventType`: `onMessageSent` (Chat) or `reservation.accepted` (TaskRouter).
+    let eventType: String
+    /// `TaskAttributes`, parsed (empty when absent or not a JSON object).
+    let taskAttributes: TemplateMap
+    /// `I-Twilio-Idempotency-Token`, the same on retries of one delivery.
+    let deliveryToken: String?
+
+    init(form: TwilioForm, deliveryToken: String?) {
+        self.form = form
+        eventType = form["EventType"] ?? ""
+        taskAttributes = Self.jsonMap(form["TaskAttributes"])
+        self.deliveryToken = deliveryToken?.isEmpty == false ? deliveryToken : nil
+    }
+
+    /// TaskRouter event types have dots (`task-queue.entered`); Chat's are `onSomething`.
+    var isTaskRouter: Bool { eventType.contains(".") }
+
+    /// The thread id start_chat put into the task attributes, if any.
+    var threadAttribute: String? {
+        if case .string(let id)? = taskAttributes[Self.threadAttribute], !id.isEmpty { return id }
+        return nil
+    }
+
+    /// The chat channel: `ChannelSid` (Chat), else the task's `channelSid` attribute (Flex adds it).
+    var channelSid: String? {
+        if let sid = form["ChannelSid"], !sid.isEmpty { return sid }
+        if case .string(let sid)? = taskAttributes["channelSid"], !sid.isEmpty { return sid }
+        return nil
+    }
+
+    var taskSid: String? { form["TaskSid"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// Twilio's own id for what happened: the message (`MessageSid`), the TaskRouter event
+    /// (`Sid`), or the channel at its update time. A retried delivery carries the same one
+    /// even when its idempotency token differs; the token is the last resort.
+    var idempotencyKey: String? {
+        if let message = form["MessageSid"], !message.isEmpty { return "flex:message:\(message)" }
+        if isTaskRouter, let sid = form["Sid"], !sid.isEmpty { return "flex:taskrouter:\(sid)" }
+        if eventType == "onChannelUpdated", let channel = channelSid, let updated = form["DateUpdated"], !updated.isEmpty {
+            return "flex:channel-updated:\(channel):\(updated)"
+        }
+        return deliveryToken.map { "flex:delivery:\($0)" }
+    }
+
+    /// A form value holding a JSON object, parsed; empty when absent or not an object.
+    static func jsonMap(_ text: String?) -> TemplateMap {
+        guard let text, case .map(let map)? = try? TemplateValue(jsonText: text) else { return [:] }
+        return map
+    }
+}

@@ -1,0 +1,128 @@
+import BotRuntime
+import FlowDSL
+import TwilioWire
+
+/// Turns a verified Twilio delivery into the event a thread handles (spec §10.3):
+///
+/// | Delivery | Event (sender) |
+/// | --- | --- |
+/// | Chat `onMessageSent` / `onMediaMessageSent` from an agent | `meya.text.event.say` (agent), or `meya.csp.event.agent.command` when it starts with the command prefix |
+/// | the same from the user's own identity or the bot | nothing (an echo) |
+/// | Chat `onChannelUpdated` with status `INACTIVE` | `meya.twilio.flex.event.channel_inactive` (system) |
+/// | TaskRouter `task-queue.entered` | `…flex.event.task_queue_entered` (system) |
+/// | TaskRouter `reservation.accepted` | `…flex.event.reservation_accepted` (system) |
+/// | TaskRouter `reservation.completed` | `…flex.event.reservation_completed` (system) |
+/// | TaskRouter `task.canceled` | `…flex.event.task_canceled` (system) |
+/// | anything else (`reservation.created`, `task.completed` …) | nothing |
+enum FlexEventMapper {
+    /// What a delivery becomes.
+    enum Outcome: Sendable, Equatable {
+        case event(Event)
+        /// Nothing to file; the reason is for logs (ids only).
+        case ignored(String)
+    }
+
+    /// Chat and TaskRouter event types that can become events (the others are answered
+    /// without a thread lookup).
+    static let handledTypes: Set<String> = [
+        "onMessageSent", "onMediaMessageSent", "onChannelUpdated",
+        "task-queue.entered", "reservation.accepted", "reservation.completed", "task.canceled",
+    ]
+
+    /// Identities whose chat messages are the bot's own.
+    static let botIdentities: Set<String> = ["bot", "system"]
+
+    /// The event for `delivery` in thread `threadID`, whose handoff state is `state`.
+    /// `agentName` names an agent by chat identity (remembered from reservation.accepted).
+    static func map(_ delivery: FlexDelivery, threadID: String, state: FlexThreadState?, settings: FlexSettings,
+                    agentName: (String) -> String?) -> Outcome {
+        let form = delivery.form
+        let key = delivery.idempotencyKey
+        func system(_ type: String, _ data: TemplateMap) -> Outcome {
+            var data = data
+            if let task = delivery.taskSid { data["task_sid"] = .string(task) }
+            if let channel = delivery.channelSid { data["channel_sid"] = .string(channel) }
+            if let workspace = form["WorkspaceSid"], !workspace.isEmpty { data["workspace_sid"] = .string(workspace) }
+            return .event(Event(type: type, threadID: threadID, sender: .system, userID: settings.integrationID, data: data,
+                                idempotencyKey: key))
+        }
+        let attributes = TemplateValue.map(delivery.taskAttributes)
+        switch delivery.eventType {
+        case "onMessageSent", "onMediaMessageSent":
+            guard let state else { return .ignored("the thread is not in a Flex chat") }
+            let from = form["From"] ?? form["ClientIdentity"] ?? ""
+            if from == state.identity || botIdentities.contains(from) { return .ignored("an echo of the thread's own message") }
+            let name = agentName(from) ?? (from == state.agentIdentity ? state.agentName : nil) ?? state.agentName
+                ?? AgentNameFormat.fallback
+            var text = form["Body"] ?? ""
+            var data: TemplateMap = [:]
+            if let media = form["MediaSid"], !media.isEmpty {
+                var info: TemplateMap = ["sid": .string(media)]
+                if let type = form["MediaContentType"] { info["content_type"] = .string(type) }
+                if let file = form["MediaFilename"] { info["filename"] = .string(file) }
+                if let size = form["MediaSize"].flatMap({ Int($0) }) { info["size"] = .int(size) }
+                data["media"] = .map(info)
+                if text.isEmpty { text = "[attachment: \(form["MediaFilename"] ?? media)]" }
+            }
+            let isCommand = !settings.agentCommandPrefix.isEmpty && text.hasPrefix(settings.agentCommandPrefix)
+            data["text"] = .string(text)
+            data["agent_name"] = .string(name)
+            if let channel = delivery.channelSid { data["channel_sid"] = .string(channel) }
+            return .event(Event(type: isCommand ? EventTypes.agentCommand : EventTypes.say, threadID: threadID, sender: .agent,
+                                userID: from.isEmpty ? "agent" : from, data: data, idempotencyKey: key))
+        case "onChannelUpdated":
+            let channel = FlexDelivery.jsonMap(form["Attributes"])
+            guard case .string(let status)? = channel["status"], status.uppercased() == "INACTIVE" else {
+                return .ignored("a channel update that does not close the chat")
+            }
+            return system(FlexEventTypes.channelInactive, ["status": .string(status)])
+        case "task-queue.entered":
+            return system(FlexElements.Event.taskQueueEntered, [
+                "task_priority": .string(form["TaskPriority"] ?? "0"),
+                "task_assignment_status": .string(form["TaskAssignmentStatus"] ?? ""),
+                "task_attributes": attributes,
+                "task_queue_name": .string(form["TaskQueueName"] ?? ""),
+            ])
+        case "reservation.accepted":
+            let worker = FlexDelivery.jsonMap(form["WorkerAttributes"])
+            var data: TemplateMap = [
+                "agent_name": .string(Self.agentName(form, worker: worker, format: settings.agentName)),
+                "task_attributes": attributes, "worker_attributes": .map(worker),
+            ]
+            if let identity = Self.agentIdentity(form, worker: worker) { data["agent_identity"] = .string(identity) }
+            return system(FlexElements.Event.reservationAccepted, data)
+        case "reservation.completed":
+            let worker = FlexDelivery.jsonMap(form["WorkerAttributes"])
+            return system(FlexElements.Event.reservationCompleted, ["task_attributes": attributes, "worker_attributes": .map(worker)])
+        case "task.canceled":
+            return system(FlexElements.Event.taskCanceled, [
+                "task_attributes": attributes, "reason": .string(form["TaskCanceledReason"] ?? ""),
+            ])
+        default:
+            return .ignored("\(delivery.eventType.isEmpty ? "no EventType" : delivery.eventType) needs no event")
+        }
+    }
+
+    /// The accepting agent's display name: the `agent.name` option over the worker's
+    /// `full_name` attribute, else its `WorkerName`.
+    static func agentName(_ form: TwilioForm, worker: TemplateMap, format: AgentNameFormat) -> String {
+        var fullName: String?
+        if case .string(let name)? = worker["full_name"], !name.isEmpty { fullName = name }
+        return format.displayName(fullName: fullName ?? form["WorkerName"])
+    }
+
+    /// The accepting agent's chat identity: its `WorkerName` (Flex's chat identity for the
+    /// worker), else the worker's `contact_uri` without `client:`.
+    static func agentIdentity(_ form: TwilioForm, worker: TemplateMap) -> String? {
+        if let name = form["WorkerName"], !name.isEmpty { return name }
+        return contactIdentity(worker)
+    }
+
+    /// The identity in the worker's `contact_uri` (`client:alice_40example_2Ecom`).
+    static func contactIdentity(_ worker: TemplateMap) -> String? {
+        if case .string(let uri)? = worker["contact_uri"], uri.hasPrefix("client:"), uri.count > 7 {
+            return String(uri.dropFirst(7))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,59 @@
+import FlowDSL
+import TwilioWire
+
+/// What went wrong talking to Twilio Flex or reading the integration's settings. Every
+/// description is safe to log and to show in an event: it names settings and Twilio's error
+/// code and message, never a credential.
+public enum FlexError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The app has no Flex integration with this id (or none at all when nil).
+    case unknownIntegration(String?)
+    /// A required setting is missing or is a vault placeholder whose value is not in the vault.
+    case missingSetting(integration: String, field: String)
+    /// Neither `api_key_sid` + `api_key_secret` nor `auth_token` is set.
+    case missingCredentials(integration: String)
+    /// Twilio answered with an error body.
+    case twilio(operation: String, TwilioRESTError)
+    /// Twilio could not be reached (after retries) or the call timed out.
+    case transport(operation: String, detail: String)
+    /// Twilio answered 2xx with a body that is not the JSON object expected.
+    case invalidResponse(operation: String, detail: String)
+    /// The thread has no Flex chat for this operation (end_chat outside a handoff).
+    case noChat
+    /// The thread is already handed to Flex (start_chat twice).
+    case chatAlreadyStarted(channelSid: String)
+
+    public var description: String {
+        switch self {
+        case .unknownIntegration(let id?):
+            "the app has no Twilio Flex integration `\(id)`"
+        case .unknownIntegration(nil):
+            "the app has no Twilio Flex integration (meya.twilio.flex.integration)"
+        case .missingSetting(let integration, let field):
+            "the Twilio Flex integration `\(integration)` has no value for `\(field)` (is its vault value uploaded?)"
+        case .missingCredentials(let integration):
+            "the Twilio Flex integration `\(integration)` needs `api_key_sid` and `api_key_secret`, or `auth_token`"
+        case .twilio(let operation, let error):
+            "Twilio refused \(operation): \(error.code) \(error.message) (HTTP \(error.status))"
+        case .transport(let operation, let detail):
+            "could not reach Twilio for \(operation): \(detail)"
+        case .invalidResponse(let operation, let detail):
+            "Twilio's answer to \(operation) was not understood: \(detail)"
+        case .noChat:
+            "this thread has no Twilio Flex chat"
+        case .chatAlreadyStarted(let channel):
+            "this thread is already in the Twilio Flex chat \(channel)"
+        }
+    }
+
+    /// The fields `flow.result` carries for a failure: Twilio's `code`, `message`, `more_info`
+    /// and `status` when Twilio answered, else a message (and no code), with `ok: false`.
+    var resultFields: TemplateMap {
+        switch self {
+        case .twilio(_, let error):
+            ["ok": .bool(false), "code": .int(error.code), "message": .string(error.message),
+             "more_info": error.moreInfo.map(TemplateValue.string) ?? .none, "status": .int(error.status)]
+        default:
+            ["ok": .bool(false), "code": .none, "message": .string(description), "more_info": .none, "status": .none]
+        }
+    }
+}

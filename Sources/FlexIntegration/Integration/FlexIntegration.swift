@@ -1,0 +1,148 @@
+import BotRuntime
+import FlowDSL
+import Logging
+import Synchronization
+
+/// Twilio Flex for Parley (spec §10): the `meya.twilio.flex.integration` element's runtime.
+///
+/// - Components: `start_chat` creates the Flex chat channel and puts the thread in agent mode;
+///   `end_chat` closes it and gives the thread back to the bot.
+/// - Webhooks (`/webhooks/{id}`, `/twilio/chat/events`, `/twilio/taskrouter/events`): signed
+///   Programmable Chat and TaskRouter callbacks become events of the linked thread, accepted
+///   durably before the 204.
+/// - `prepare`: TaskRouter and channel events change the thread's mode before its triggers are
+///   matched, so `event_type:` status flows already run in the new mode.
+/// - `turnCommitted`: while the thread is in agent mode, the user's messages and the bot's go to
+///   the channel through a per-channel serial queue; the transcript goes when an agent accepts.
+///
+/// One value serves every Flex element of the app. Call `shutdown()` when the server stops: it
+/// waits for queued relays and closes the HTTP client.
+public final class FlexIntegration: Integration {
+    /// The chat identity the bot's own messages (relayed bot text, transcript) are sent as.
+    public static let botIdentity = "bot"
+
+    public let elementType = FlexElements.integrationType
+    public let webhookPaths = ["/twilio/chat/events", "/twilio/taskrouter/events"]
+
+    let client: FlexClient
+    let relay = FlexRelay()
+    let logger: Logger
+    /// Agents' display names by chat identity, from reservation.accepted (bounded).
+    private let agentNames = Mutex<[String: String]>([:])
+
+    /// - Parameters:
+    ///   - retry: how REST calls are timed and retried.
+    ///   - logger: ids, statuses and Twilio error codes only; never credentials or message text.
+    public init(retry: FlexRetryPolicy = FlexRetryPolicy(), logger: Logger = Logger(label: "parley.flex")) {
+        client = FlexClient(retry: retry, logger: logger)
+        self.logger = logger
+    }
+
+    public var components: [any ComponentHandler] {
+        [StartChatComponent(flex: self), EndChatComponent(flex: self)]
+    }
+
+    /// Waits until every relay queued so far was sent (or failed after its retries).
+    public func drain() async {
+        await relay.drain()
+    }
+
+    /// Waits for queued relays, then closes the HTTP client. Call once, when the server stops.
+    public func shutdown() async {
+        await relay.drain()
+        await client.shutdown()
+    }
+
+    /// What is wrong with the app's Flex integrations as configured with the engine's vault,
+    /// one sentence each naming the integration and the field (never a value): a missing
+    /// required setting, no credentials (`api_key_sid` + `api_key_secret` or `auth_token`), no
+    /// `auth_token` to verify webhooks. `botcli serve` logs them at start.
+    public func configurationProblems(in engine: BotEngine) -> [String] {
+        engine.app.integrations.values.filter { $0.type == elementType }.flatMap { element -> [String] in
+            do {
+                let settings = try FlexSettings(integrationID: element.id, fields: engine.integrationSettings(element.id))
+                if settings.authToken == nil {
+                    return ["the Twilio Flex integration `\(element.id)` has no `auth_token`: its webhooks will be refused (403)"]
+                }
+                return []
+            } catch {
+                return ["\(error)"]
+            }
+        }
+    }
+
+    // MARK: Integration
+
+    public func prepare(_ event: Event, in context: inout ComponentContext) throws {
+        guard event.sender == .system, event.type.hasPrefix("meya.twilio.flex.event.") else { return }
+        func text(_ key: String) -> String? {
+            if case .string(let value)? = event.data[key], !value.isEmpty { return value }
+            return nil
+        }
+        let taskEnded = [FlexElements.Event.reservationCompleted, FlexElements.Event.taskCanceled].contains(event.type)
+        if taskEnded {
+            // The task is over whatever the thread's state: its links go (idempotent).
+            if let task = text("task_sid") { context.unlink(FlexThreadState.taskLink(task)) }
+            if let channel = text("channel_sid") { context.unlink(FlexThreadState.channelLink(channel)) }
+        }
+        guard var state = FlexThreadState(scope: context.thread.scope) else { return }
+        // Only this handoff's task or channel changes the thread (not a late event of an earlier one).
+        let ownTask = text("task_sid").map { $0 == state.taskSid } ?? false
+        let ownChannel = text("channel_sid").map { $0 == state.channelSid } ?? false
+        guard ownTask || ownChannel else { return }
+        if let workspace = text("workspace_sid") { state.workspaceSid = workspace }
+        switch event.type {
+        case FlexElements.Event.taskQueueEntered:
+            break
+        case FlexElements.Event.reservationAccepted:
+            state.accepted = true
+            state.agentName = text("agent_name")
+            state.agentIdentity = text("agent_identity")
+            if state.sendTranscript { state.transcriptSent = true }
+        case FlexElements.Event.reservationCompleted, FlexElements.Event.taskCanceled:
+            Self.endHandoff(state, in: &context)
+            return
+        case FlexEventTypes.channelInactive:
+            // The chat is closed; the task link stays until the task's own end arrives.
+            Self.endHandoff(state, keepTaskLink: true, in: &context)
+            return
+        default:
+            return
+        }
+        context.setThread(FlexThreadState.scopeKey, state.scopeValue)
+    }
+
+    public func turnCommitted(_ turn: CommittedTurn, engine: BotEngine) {
+        relayTurn(turn, engine: engine)
+    }
+
+    public func handleWebhook(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse {
+        await FlexWebhookHandler(flex: self).handle(request, integrationID: integrationID, engine: engine)
+    }
+
+    // MARK: Shared by components and webhooks
+
+    /// Gives the thread back to the bot: mode `bot` (with a mode event), links and state removed.
+    static func endHandoff(_ state: FlexThreadState, keepTaskLink: Bool = false, in context: inout ComponentContext) {
+        context.setThread(FlexThreadState.scopeKey, nil)
+        context.unlink(FlexThreadState.channelLink(state.channelSid))
+        if let task = state.taskSid, !keepTaskLink { context.unlink(FlexThreadState.taskLink(task)) }
+        if context.thread.mode != "bot" {
+            context.setThread("mode", .string("bot"))
+            context.emit(EventTypes.mode, data: ["mode": .string("bot")])
+        }
+    }
+
+    /// Remembers how an agent (by chat identity) is shown to users.
+    func rememberAgent(identity: String, name: String) {
+        agentNames.withLock { names in
+            if names.count >= 10_000 { names.removeAll() }
+            names[identity] = name
+        }
+    }
+
+    /// An agent's remembered display name.
+    func agentName(identity: String) -> String? {
+        agentNames.withLock { $0[identity] }
+    }
+}

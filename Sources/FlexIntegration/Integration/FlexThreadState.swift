@@ -1,0 +1,81 @@
+import FlowDSL
+
+/// What a thread in a Flex handoff remembers, kept in its `thread` scope under `flex`
+/// (`thread.flex.channel_sid` in templates). Nothing in it is secret: sids, the user's chat
+/// identity, the agent's display name, flags.
+public struct FlexThreadState: Sendable, Equatable {
+    /// The thread scope key.
+    public static let scopeKey = "flex"
+
+    /// The integration element that started the chat.
+    public var integrationID: String
+    public var channelSid: String
+    public var taskSid: String?
+    /// The user's chat identity (`Identity` of `/v1/Channels`): messages from it are echoes.
+    public var identity: String
+    public var sendTranscript: Bool
+    /// The last ledger sequence before the handoff: later user and bot messages are relayed
+    /// live, earlier ones go into the transcript.
+    public var relayAfter: Int
+    /// The TaskRouter workspace, learnt from the task's events (to complete the task).
+    public var workspaceSid: String?
+    /// The agent who accepted, as shown to the user, and their chat identity.
+    public var agentName: String?
+    public var agentIdentity: String?
+    /// Whether an agent accepted the task.
+    public var accepted: Bool
+    /// Whether the transcript was queued (once per handoff).
+    public var transcriptSent: Bool
+
+    public init(integrationID: String, channelSid: String, taskSid: String?, identity: String, sendTranscript: Bool,
+                relayAfter: Int) {
+        self.integrationID = integrationID
+        self.channelSid = channelSid
+        self.taskSid = taskSid
+        self.identity = identity
+        self.sendTranscript = sendTranscript
+        self.relayAfter = relayAfter
+        accepted = false
+        transcriptSent = false
+    }
+
+    /// The state in a thread scope, if the thread is in a handoff.
+    public init?(scope: TemplateMap) {
+        guard case .map(let map)? = scope[Self.scopeKey] else { return nil }
+        func text(_ key: String) -> String? {
+            if case .string(let value)? = map[key], !value.isEmpty { return value }
+            return nil
+        }
+        guard let integrationID = text("integration_id"), let channelSid = text("channel_sid"),
+              let identity = text("identity") else { return nil }
+        self.integrationID = integrationID
+        self.channelSid = channelSid
+        self.identity = identity
+        taskSid = text("task_sid")
+        sendTranscript = map["send_transcript"]?.isTruthy ?? true
+        if case .int(let sequence)? = map["relay_after"] { relayAfter = sequence } else { relayAfter = 0 }
+        workspaceSid = text("workspace_sid")
+        agentName = text("agent_name")
+        agentIdentity = text("agent_identity")
+        accepted = map["accepted"]?.isTruthy ?? false
+        transcriptSent = map["transcript_sent"]?.isTruthy ?? false
+    }
+
+    /// The state as the thread scope keeps it.
+    public var scopeValue: TemplateValue {
+        var map: TemplateMap = [
+            "integration_id": .string(integrationID), "channel_sid": .string(channelSid),
+            "task_sid": taskSid.map(TemplateValue.string) ?? .none, "identity": .string(identity),
+            "send_transcript": .bool(sendTranscript), "relay_after": .int(relayAfter),
+            "accepted": .bool(accepted), "transcript_sent": .bool(transcriptSent),
+        ]
+        if let workspaceSid { map["workspace_sid"] = .string(workspaceSid) }
+        if let agentName { map["agent_name"] = .string(agentName) }
+        if let agentIdentity { map["agent_identity"] = .string(agentIdentity) }
+        return .map(map)
+    }
+
+    /// Link keys (`ComponentContext.link`) that find the thread from a webhook.
+    public static func channelLink(_ sid: String) -> String { "flex:channel:\(sid)" }
+    public static func taskLink(_ sid: String) -> String { "flex:task:\(sid)" }
+}

@@ -1,0 +1,109 @@
+import BotRuntime
+import FlowDSL
+
+/// Turns ledger events into the text a Flex agent reads (spec §10.4): `user: …`, `bot: …`,
+/// `agent: …` lines, buttons and quick replies as `--> [text]` (` - url` for links), form
+/// submits as `key: value` lines, notes with the note prefix. Status lines, errors, mode
+/// changes, agent commands and integration events are left out. Vault values stay the
+/// `[vault.KEY]` placeholders the ledger keeps.
+public struct FlexTranscript: Sendable {
+    public var options: FlexSettings.TranscriptOptions
+
+    public init(options: FlexSettings.TranscriptOptions = .init()) {
+        self.options = options
+    }
+
+    /// The transcript of the last `options.count` events that have lines, oldest first;
+    /// nil when there is nothing to send.
+    public func render(_ events: [Event]) -> String? {
+        guard options.count > 0 else { return nil }
+        var blocks: [[String]] = []
+        for (index, event) in events.enumerated() {
+            guard let lines = lines(for: event, history: events[..<index]), !lines.isEmpty else { continue }
+            blocks.append(lines)
+        }
+        let kept = blocks.suffix(options.count)
+        return kept.isEmpty ? nil : kept.flatMap { $0 }.joined(separator: "\n")
+    }
+
+    /// The lines for one event, prefixed by who sent it; nil for events a transcript leaves out.
+    /// `history` (the events before it) names the button a click chose.
+    public func lines(for event: Event, history: ArraySlice<Event>) -> [String]? {
+        switch event.sender {
+        case .user:
+            guard let text = Self.userText(event, history: history) else { return nil }
+            return prefixed(options.userPrefix, text)
+        case .agent:
+            guard event.type == EventTypes.say, let text = event.text else { return nil }
+            return prefixed(options.agentPrefix, text)
+        case .bot:
+            // Notes are for the agent live; the transcript leaves CSP events out (spec §10.4).
+            return event.type == EventTypes.note ? nil : botLines(event)
+        case .system:
+            return nil
+        }
+    }
+
+    /// A bot message as relayed live: its lines with the bot prefix, buttons below.
+    public func botLines(_ event: Event) -> [String]? {
+        switch event.type {
+        case EventTypes.say, EventTypes.ask, EventTypes.buttons:
+            var lines = event.text.map { prefixed(options.botPrefix, $0) } ?? []
+            lines += event.choices.map { choice in "--> [\(choice.text)]" + (choice.url.map { " - \($0)" } ?? "") }
+            return lines.isEmpty ? nil : lines
+        case EventTypes.note:
+            guard let text = event.text else { return nil }
+            return prefixed(options.notePrefix, text, separator: " ")
+        default:
+            return nil
+        }
+    }
+
+    /// What a user's event says, as the agent should read it: typed text, the text of the
+    /// button clicked (found among the buttons offered in `history`), a form's `key: value`
+    /// lines, an attachment's link. Nil for events that say nothing (page open, typing).
+    public static func userText(_ event: Event, history: some BidirectionalCollection<Event>) -> String? {
+        switch event.type {
+        case EventTypes.say:
+            return event.text
+        case EventTypes.click:
+            if let choice = chosenButton(event, history: history) { return choice.text }
+            if case .string(let id)? = event.data["button_id"] { return event.text ?? id }
+            return event.text
+        case EventTypes.formSubmit:
+            guard case .map(let fields)? = event.data["form"] ?? event.data["data"] else { return event.text }
+            return fields.map { "\($0.key): \(Self.plain($0.value))" }.joined(separator: "\n")
+        case EventTypes.media:
+            let url = event.data["url"].map(Self.plain)
+            let name = event.data["filename"].map(Self.plain)
+            return [name, url].compactMap { $0 }.joined(separator: " ").nilIfEmpty ?? event.text
+        default:
+            return nil
+        }
+    }
+
+    /// The button a click chose, among the buttons the bot offered in `history` (latest first).
+    public static func chosenButton(_ event: Event, history: some BidirectionalCollection<Event>) -> Choice? {
+        guard event.type == EventTypes.click, case .string(let id)? = event.data["button_id"] else { return nil }
+        for earlier in history.reversed() where earlier.sender != .user {
+            if let choice = earlier.choices.first(where: { $0.buttonID == id }) { return choice }
+        }
+        return nil
+    }
+
+    private func prefixed(_ prefix: String, _ text: String, separator: String = ": ") -> [String] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let first = lines.first else { return [] }
+        let head = prefix.isEmpty ? first : "\(prefix)\(separator)\(first)"
+        return [head] + lines.dropFirst()
+    }
+
+    private static func plain(_ value: TemplateValue) -> String {
+        if case .string(let text) = value { return text }
+        return value.pythonString
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,108 @@
+import FlexEmulator
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TwilioWire
+
+/// A bot stand-in for tests: a Hummingbird server on 127.0.0.1 (any free port) that records
+/// every webhook the emulator posts — headers, raw body, decoded form, whether the signature
+/// is valid for the exact URL — and answers with scripted status codes.
+final class WebhookReceiver: Sendable {
+    let port: Int
+    let authToken: String
+    private let log: RequestLog
+    private let services: ServiceGroup
+    private let running: Task<Void, any Error>
+
+    var chatURL: String { "http://127.0.0.1:\(port)/twilio/chat/events" }
+    var taskRouterURL: String { "http://127.0.0.1:\(port)/twilio/taskrouter/events" }
+
+    private init(port: Int, authToken: String, log: RequestLog, services: ServiceGroup, running: Task<Void, any Error>) {
+        self.port = port
+        self.authToken = authToken
+        self.log = log
+        self.services = services
+        self.running = running
+    }
+
+    /// A received webhook.
+    struct Received: Sendable {
+        var path: String
+        var url: String
+        var headers: [String: String]
+        var body: String
+        var form: TwilioForm
+        var signatureValid: Bool
+
+        var eventType: String { form["EventType"] ?? "" }
+        func header(_ name: String) -> String? { headers[name.lowercased()] }
+    }
+
+    /// Starts a receiver; `statuses` are answered in turn (then 200 for every later request).
+    static func start(authToken: String = FlexEmulator.Defaults.authToken, statuses: [Int] = []) async throws -> WebhookReceiver {
+        let log = RequestLog(statuses: statuses)
+        let router = Router(context: BasicRequestContext.self)
+        let ports = AsyncStream.makeStream(of: Int.self)
+        let portBox = PortBox()
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            let buffer = try await request.body.collect(upTo: 1 << 20)
+            let body = String(buffer: buffer)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            let url = "http://127.0.0.1:\(await portBox.port)\(request.uri.path)"
+            let form = (try? TwilioForm(encoded: body)) ?? TwilioForm()
+            let valid = TwilioSignature.isValid(headers["x-twilio-signature"] ?? "", url: url, parameters: form, authToken: authToken)
+            let status = await log.append(Received(path: request.uri.path, url: url, headers: headers, body: body, form: form,
+                                                   signatureValid: valid))
+            return Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"])
+        }
+        router.post("/twilio/chat/events", use: handler)
+        router.post("/twilio/taskrouter/events", use: handler)
+        var logger = Logger(label: "test.webhook-receiver")
+        logger.logLevel = .warning
+        let application = Application(router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+                                      onServerRunning: { channel in ports.continuation.yield(channel.localAddress?.port ?? 0) },
+                                      logger: logger)
+        let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: logger))
+        let running = Task {
+            defer { ports.continuation.finish() }
+            try await services.run()
+        }
+        var iterator = ports.stream.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            try await running.value
+            throw ReceiverError.notListening
+        }
+        await portBox.set(port)
+        return WebhookReceiver(port: port, authToken: authToken, log: log, services: services, running: running)
+    }
+
+    var received: [Received] {
+        get async { await log.requests }
+    }
+
+    func stop() async {
+        await services.triggerGracefulShutdown()
+        _ = try? await running.value
+    }
+
+    enum ReceiverError: Error { case notListening }
+}
+
+private actor RequestLog {
+    var statuses: [Int]
+    var requests: [WebhookReceiver.Received] = []
+
+    init(statuses: [Int]) { self.statuses = statuses }
+
+    func append(_ request: WebhookReceiver.Received) -> Int {
+        requests.append(request)
+        return statuses.isEmpty ? 200 : statuses.removeFirst()
+    }
+}
+
+private actor PortBox {
+    var port = 0
+    func set(_ port: Int) { self.port = port }
+}

@@ -1,0 +1,94 @@
+import BotRuntime
+import FlowDSL
+import Foundation
+import Testing
+import TwilioWire
+
+/// Twilio's own Python library (`twilio==9.13.0`) signs requests to Parley: what it signs is
+/// accepted, what it signs with another token is refused.
+@Suite("Flex webhooks signed by Twilio's Python library")
+struct FlexOfficialSignatureTests {
+    /// The venv's python, made by `scripts/twilio-venv`; nil when python3 is not installed.
+    static func python() throws -> String? {
+        let root = TwilioFixtures.projectRoot
+        let script = root.appendingPathComponent("scripts/twilio-venv")
+        if FileManager.default.fileExists(atPath: script.path) {
+            let path = try run("/bin/bash", [script.path, "--print-python"], in: root).trimmingCharacters(in: .whitespacesAndNewlines)
+            return path.isEmpty ? nil : path
+        }
+        // Until the script is there: the same venv, made the same way.
+        guard (try? run("/bin/bash", ["-c", "command -v python3"], in: root))?.isEmpty == false else { return nil }
+        let python = root.appendingPathComponent(".build/venv-twilio/bin/python").path
+        _ = try run("/bin/bash", ["-c", """
+            set -e
+            "\(python)" -c "import twilio, sys; sys.exit(0 if twilio.__version__ == '9.13.0' else 1)" 2>/dev/null || {
+              python3 -m venv .build/venv-twilio && .build/venv-twilio/bin/pip install --quiet --disable-pip-version-check twilio==9.13.0; }
+            """], in: root)
+        return python
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], in folder: URL, input: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let output = Pipe(), errors = Pipe(), stdin = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let problems = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw FixtureError("\(executable) \(arguments.first ?? "") failed: \(String(decoding: problems, as: UTF8.self).suffix(600))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `RequestValidator(token).compute_signature(url, params)` in Python.
+    static func officialSignature(python: String, url: String, form: TwilioForm, token: String) throws -> String {
+        let params = TemplateValue.map(.init(uniqueKeysWithValues: form.fields.map { ($0.name, TemplateValue.string($0.value)) }))
+        let input = TemplateValue.map(["url": .string(url), "params": params, "token": .string(token)]).jsonText
+        let code = """
+            import json, sys
+            from twilio.request_validator import RequestValidator
+            d = json.load(sys.stdin)
+            print(RequestValidator(d["token"]).compute_signature(d["url"], d["params"]))
+            """
+        return try run(python, ["-c", code], in: TwilioFixtures.projectRoot, input: input).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("a message signed by twilio-python is accepted (2xx) and filed; signed with another token it is refused (403)")
+    func officialClient() async throws {
+        guard let python = try Self.python() else {
+            print("skipped: python3 is not installed, so Twilio's Python library cannot sign requests")
+            return
+        }
+        try await FlexBot.with { bot in
+            try await bot.startHandoff()
+            let text = "Ça coûte 5€ + tax = 10 & more ✓ 🚚"
+            let form = TwilioFormHelper.chatMessage(text, messageSid: "IM0123456789abcdef0123456789abcdef")
+            let url = TwilioFixtures.publicURL + "/twilio/chat/events"
+            let good = try Self.officialSignature(python: python, url: url, form: form, token: TwilioFixtures.authToken)
+            let bad = try Self.officialSignature(python: python, url: url, form: form, token: "0" + TwilioFixtures.authToken.dropFirst())
+            #expect(good == TwilioSignature.compute(url: url, parameters: form, authToken: TwilioFixtures.authToken))
+            func post(_ signature: String) async throws -> FlexBot.Reply {
+                try await bot.send(.POST, "/twilio/chat/events", headers: [
+                    ("Content-Type", "application/x-www-form-urlencoded"), ("X-Twilio-Signature", signature),
+                ], body: form.encoded)
+            }
+            let refused = try await post(bad)
+            #expect(refused.status == 403)
+            try await bot.settle()
+            #expect(try await bot.ledger().filter { $0.sender == .agent }.isEmpty)
+            let accepted = try await post(good)
+            #expect((200..<300).contains(accepted.status))
+            try await bot.settle()
+            #expect(try await bot.ledger().filter { $0.sender == .agent }.map(\.text) == [text])
+        }
+    }
+}
