@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "botcli",
             dependencies: [
-                "FlowDSL", "Vault", "BotRuntime", "BotTesting", "FlexIntegration", "BotServer", "CEditLine",
+                "FlowDSL", "Vault", "BotRuntime", "BotTesting", "FlexIntegration", "FlexEmulator", "BotServer", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

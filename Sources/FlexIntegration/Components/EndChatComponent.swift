@@ -21,7 +21,7 @@ struct EndChatComponent: ComponentHandler {
         let settings: FlexSettings
         do {
             let integration = try FlexComponentSupport.integrationElement(of: element, in: context)
-            settings = try FlexComponentSupport.settings(of: integration, in: context)
+            settings = try FlexComponentSupport.settings(of: integration, in: context, flex: flex)
         } catch let error as FlexError {
             FlexIntegration.endHandoff(state, in: &context)
             return .next(["result": .map(error.resultFields)])

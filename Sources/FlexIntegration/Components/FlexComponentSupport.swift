@@ -19,10 +19,10 @@ enum FlexComponentSupport {
     }
 
     /// The element's settings, rendered for talking to Twilio.
-    static func settings(of element: Element, in context: ComponentContext) throws -> FlexSettings {
+    static func settings(of element: Element, in context: ComponentContext, flex: FlexIntegration) throws -> FlexSettings {
         var fields = TemplateMap()
         for (name, field) in element.fields { fields[name] = try context.renderSecret(field) }
-        return try FlexSettings(integrationID: element.id, fields: fields)
+        return try FlexSettings(integrationID: element.id, fields: flex.targeted(fields))
     }
 
     /// A flow-result value for text (none when nil).

@@ -26,7 +26,7 @@ struct StartChatComponent: ComponentHandler {
     private func start(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
         let integration = try FlexComponentSupport.integrationElement(of: element, in: context)
         if let state = FlexThreadState(scope: context.thread.scope) { throw FlexError.chatAlreadyStarted(channelSid: state.channelSid) }
-        let settings = try FlexComponentSupport.settings(of: integration, in: context)
+        let settings = try FlexComponentSupport.settings(of: integration, in: context, flex: flex)
         let threadID = context.thread.id
         let identity = Self.identity(context)
         let userName = Self.displayName(context.userScope) ?? identity

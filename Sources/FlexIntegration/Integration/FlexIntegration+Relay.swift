@@ -37,7 +37,7 @@ extension FlexIntegration {
     }
 
     private func settings(for state: FlexThreadState, engine: BotEngine) throws -> FlexSettings {
-        try FlexSettings(integrationID: state.integrationID, fields: engine.integrationSettings(state.integrationID))
+        try FlexSettings(integrationID: state.integrationID, fields: targeted(engine.integrationSettings(state.integrationID)))
     }
 
     private func send(_ events: [Event], history: [Event], state: FlexThreadState, threadID: String, engine: BotEngine,

@@ -25,6 +25,8 @@ public final class FlexIntegration: Integration {
     public let webhookPaths = ["/twilio/chat/events", "/twilio/taskrouter/events"]
 
     let client: FlexClient
+    /// Where REST calls go instead of the app's Flex (`botcli simulate --flex`), if anywhere.
+    public let target: FlexTarget?
     let relay = FlexRelay()
     let logger: Logger
     /// Agents' display names by chat identity, from reservation.accepted (bounded).
@@ -32,9 +34,11 @@ public final class FlexIntegration: Integration {
 
     /// - Parameters:
     ///   - retry: how REST calls are timed and retried.
+    ///   - target: talk to this Flex (the local emulator) instead of the one the app names.
     ///   - logger: ids, statuses and Twilio error codes only; never credentials or message text.
-    public init(retry: FlexRetryPolicy = FlexRetryPolicy(), logger: Logger = Logger(label: "parley.flex")) {
+    public init(retry: FlexRetryPolicy = FlexRetryPolicy(), target: FlexTarget? = nil, logger: Logger = Logger(label: "parley.flex")) {
         client = FlexClient(retry: retry, logger: logger)
+        self.target = target
         self.logger = logger
     }
 
@@ -60,7 +64,7 @@ public final class FlexIntegration: Integration {
     public func configurationProblems(in engine: BotEngine) -> [String] {
         engine.app.integrations.values.filter { $0.type == elementType }.flatMap { element -> [String] in
             do {
-                let settings = try FlexSettings(integrationID: element.id, fields: engine.integrationSettings(element.id))
+                let settings = try FlexSettings(integrationID: element.id, fields: targeted(engine.integrationSettings(element.id)))
                 if settings.authToken == nil {
                     return ["the Twilio Flex integration `\(element.id)` has no `auth_token`: its webhooks will be refused (403)"]
                 }

@@ -21,7 +21,7 @@ struct FlexWebhookHandler {
         let logger = flex.logger
         let fields: TemplateMap
         do {
-            fields = try engine.integrationSettings(integrationID)
+            fields = flex.targeted(try engine.integrationSettings(integrationID))
         } catch {
             logger.error("Flex webhook: settings unreadable", metadata: ["integration": "\(integrationID)", "error": "\(error)"])
             return Self.error(500, "the integration's settings cannot be read")

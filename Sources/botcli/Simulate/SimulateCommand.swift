@@ -33,8 +33,23 @@ struct SimulateCommand: AsyncParsableCommand {
             line per thing shown: `bot: TEXT`, `button: TEXT`, `status: TEXT`, `agent: TEXT` \
             or `agent(NAME): TEXT`, `error: TEXT`; everything else goes to standard error. So \
             `printf 'hi\\n1\\n' | botcli simulate --app DIR` gives a transcript to compare.
+
+            Human handoff: with --flex, a local Twilio Flex emulator starts beside the bot \
+            (a development stand-in; no Twilio account, and the vault needs no Twilio values: \
+            the app's Flex integration talks to the emulator with the emulator's own account). \
+            The agent console's URL is printed: open it to see the waiting task, accept it, \
+            read the transcript, chat, type /commands and complete or cancel. Or stay in the \
+            terminal: `:agent TEXT` is the agent writing in Flex (accepting the task first), \
+            and what the agent and TaskRouter do reaches you as it happens. Without --flex the \
+            integration calls the Flex its settings name (api_base_url).
             """
     )
+
+    @Flag(help: "Run a local Flex emulator and hand chats to its agent console (no Twilio account needed).")
+    var flex = false
+
+    @Option(help: ArgumentHelp("The Flex emulator's port on 127.0.0.1, with --flex.", valueName: "port"))
+    var flexPort = 5055
 
     @OptionGroup var options: AppOptions
 
@@ -75,8 +90,25 @@ struct SimulateCommand: AsyncParsableCommand {
             Terminal.error("error: cannot open the store \(storePath): \(error)")
             throw ExitCode(1)
         }
-        let engine = BotEngine(app: app, store: store, vault: vault, options: EngineOptions(realDelays: true),
-                               logger: ParleyLogging.logger("parley.simulate"))
+        var localFlex: SimulatedFlex?
+        let integrations: ParleyModules.Integrations
+        if flex {
+            do {
+                let started = try await SimulatedFlex.start(app: app, port: flexPort, logger: ParleyLogging.logger("parley.flex"))
+                localFlex = started
+                integrations = ParleyModules.Integrations(flex: started.integration)
+            } catch {
+                Terminal.error("error: \(error)")
+                throw ExitCode(1)
+            }
+        } else {
+            integrations = ParleyModules.integrations()
+        }
+        let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all,
+                               options: EngineOptions(realDelays: true), logger: ParleyLogging.logger("parley.simulate"))
+        localFlex?.serve(engine)
+        // Webhook events accepted in an earlier run and not handled yet.
+        _ = try? await engine.resumeInbox()
         let unhandled = engine.unhandledTypes.sorted()
         if !unhandled.isEmpty {
             printer.warning("no handler runs \(unhandled.map { "`\($0)`" }.joined(separator: ", ")) here; "
@@ -95,7 +127,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
         let appName = URL(fileURLWithPath: app.root).standardizedFileURL.lastPathComponent
         var session = SimulatorSession(engine: engine, printer: printer, pageURL: "simulator://\(appName)",
-                                       threadID: threadID, userID: userID)
+                                       threadID: threadID, userID: userID, flex: localFlex)
         let continuing = stored == nil ? "" : " (continued)"
         if printer.interactive {
             printer.note("""
@@ -106,6 +138,12 @@ struct SimulateCommand: AsyncParsableCommand {
         } else {
             printer.note("simulating \(appName) on thread \(threadID)\(continuing) as user \(userID)")
         }
+        if let localFlex {
+            printer.note("""
+                Flex emulator (development only): agent console at \(localFlex.emulator.consoleURL)
+                Say `agent` to hand the chat over; then accept it in the console, or write as the agent with :agent TEXT.
+                """)
+        }
         await session.open()
         if printer.interactive {
             var reader = EditLineReader(prompt: "you> ", historyPath: URL(fileURLWithPath: options.app)
@@ -115,5 +153,7 @@ struct SimulateCommand: AsyncParsableCommand {
             var reader = PlainLineReader()
             await session.run(reading: &reader)
         }
+        await integrations.shutdown()
+        await localFlex?.stop()
     }
 }

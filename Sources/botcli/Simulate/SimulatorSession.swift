@@ -4,6 +4,9 @@ import Foundation
 
 /// One `botcli simulate` conversation: reads lines, sends events to the engine, prints what
 /// the user would see.
+///
+/// With a local Flex (`--flex`), what webhooks bring later (an agent's message, a queue
+/// status) is printed as it is committed, and `:agent` speaks through the emulator.
 struct SimulatorSession {
     let engine: BotEngine
     let printer: TranscriptPrinter
@@ -11,14 +14,18 @@ struct SimulatorSession {
     let pageURL: String
     private(set) var threadID: String
     let userID: String
-    private var offered = OfferedButtons()
+    let flex: SimulatedFlex?
+    private let transcript: LiveTranscript
+    private var watcher: Task<Void, Never>?
 
-    init(engine: BotEngine, printer: TranscriptPrinter, pageURL: String, threadID: String, userID: String) {
+    init(engine: BotEngine, printer: TranscriptPrinter, pageURL: String, threadID: String, userID: String, flex: SimulatedFlex? = nil) {
         self.engine = engine
         self.printer = printer
         self.pageURL = pageURL
         self.threadID = threadID
         self.userID = userID
+        self.flex = flex
+        transcript = LiveTranscript(printer: printer)
     }
 
     /// A fresh id such as `thread-3f9a1c2e`.
@@ -29,6 +36,7 @@ struct SimulatorSession {
     /// Opens the page on a thread with nothing stored yet, as a web chat would; a thread that
     /// exists is continued where it stopped.
     mutating func open() async {
+        watch()
         do {
             guard let stored = try await engine.thread(threadID) else {
                 await send(EventTypes.pageOpen, data: ["url": .string(pageURL)])
@@ -38,7 +46,7 @@ struct SimulatorSession {
             // again (and, on a terminal, so the person sees where the conversation stopped).
             let recent = try await engine.events(thread: threadID, after: max(0, stored.lastSequence - 200), limit: 200)
             let shown = recent.reversed().prefix { $0.sender != .user }.reversed().filter { !$0.plainLines.isEmpty }
-            offered.update(shown: shown)
+            transcript.resume(after: stored.lastSequence, offering: Array(shown))
             if printer.interactive, !shown.isEmpty {
                 printer.note("the bot last showed:")
                 printer.show(shown.flatMap(\.plainLines))
@@ -48,10 +56,36 @@ struct SimulatorSession {
         }
     }
 
-    /// Reads and handles lines until `:quit` or the end of input.
+    /// With `--flex`, prints the thread's events that other turns commit (webhooks'), as they
+    /// come; the previous thread's watcher stops.
+    private mutating func watch() {
+        watcher?.cancel()
+        guard flex != nil else { return }
+        let events = engine.subscribe(thread: threadID), transcript = transcript
+        watcher = Task {
+            for await event in events { transcript.show([event]) }
+        }
+    }
+
+    /// Reads and handles lines until `:quit` or the end of input. Scripted (not a terminal)
+    /// with `--flex`, each line waits for what its webhooks bring before the next is read.
     mutating func run(reading reader: inout some LineReader) async {
         while let line = reader.next() {
-            guard await handle(SimulatorInput(line: line)) else { return }
+            let going = await handle(SimulatorInput(line: line))
+            if flex != nil, !printer.interactive { await settle() }
+            guard going else { break }
+        }
+        watcher?.cancel()
+    }
+
+    /// Waits until nothing new was shown for a moment (at most a few seconds).
+    private func settle() async {
+        let quiet = Duration.milliseconds(500), limit = ContinuousClock.now + .seconds(5)
+        var since = ContinuousClock.now
+        while ContinuousClock.now < limit {
+            since = max(since, transcript.lastShown)
+            if ContinuousClock.now - since >= quiet { return }
+            try? await Task.sleep(for: .milliseconds(50))
         }
     }
 
@@ -61,7 +95,7 @@ struct SimulatorSession {
         case .empty:
             break
         case .message(let text):
-            switch offered.reply(to: text) {
+            switch transcript.reply(to: text) {
             case .click(let id, let label):
                 await send(EventTypes.click, data: ["button_id": .string(id), "text": .string(label)])
             case .say(let said):
@@ -71,7 +105,7 @@ struct SimulatorSession {
             printer.note(Self.help)
         case .reset:
             threadID = Self.freshID("thread")
-            offered.clear()
+            transcript.restart()
             printer.note("new thread \(threadID) (user \(userID))")
             await open()
         case .state:
@@ -85,6 +119,10 @@ struct SimulatorSession {
         case .event(let type, var data):
             if type == EventTypes.pageOpen, data.isEmpty { data["url"] = .string(pageURL) }
             await send(type, data: data)
+        case .agent(let text, _) where flex != nil:
+            await agentThroughFlex(text)
+        case .agentCommand(let text) where flex != nil:
+            await agentThroughFlex(text)
         case .agent(let text, let name):
             var data: TemplateMap = ["text": .string(text)]
             if let name { data["agent_name"] = .string(name) }
@@ -104,16 +142,22 @@ struct SimulatorSession {
 
     /// Sends one event and prints what the user sees; an engine error is printed as
     /// `error: …` and the session goes on.
-    private mutating func send(_ type: String, data: TemplateMap, sender: Sender = .user) async {
+    private func send(_ type: String, data: TemplateMap, sender: Sender = .user) async {
         let event = Event(type: type, threadID: threadID, sender: sender,
                           userID: sender == .user ? userID : "\(sender.rawValue)-simulator", data: data)
         do {
-            let result = try await engine.handle(event)
-            offered.update(with: result)
-            printer.show(result.plainLines)
+            transcript.show(try await engine.handle(event).shownEvents)
         } catch {
             printer.show(["error: \(error)"])
         }
+    }
+
+    /// `:agent` with `--flex`: the agent writes in the emulator, which sends the bot the signed
+    /// webhook a real Flex would; what follows is printed as it comes.
+    private func agentThroughFlex(_ text: String) async {
+        guard let flex else { return }
+        let thread = try? await engine.thread(threadID)
+        if let problem = await flex.agentSays(text, thread: thread) { printer.problem(problem) }
     }
 
     static let help = """
@@ -124,7 +168,8 @@ struct SimulatorSession {
           :event TYPE [JSON]   send an event; TYPE is a Meya type (meya.session.event.chat.open)
                                or page_open, chat_open, chat_close; a JSON object is its data
           :agent TEXT          a human agent writes TEXT; :agent(NAME) TEXT names the agent;
-                               :agent /command sends an agent command
+                               :agent /command sends an agent command; with --flex the
+                               agent who has the chat writes it in the Flex emulator
           :quit                leave (Ctrl-D and Ctrl-C too)
         Start a line with :: to send text that begins with a colon.
         """

@@ -1,0 +1,107 @@
+import BotRuntime
+import BotServer
+import FlexEmulator
+import FlexIntegration
+import FlowDSL
+import Foundation
+import Logging
+
+/// `botcli simulate --flex`: the whole human handoff in one terminal. A local Flex emulator
+/// stands in for Twilio, the bot's webhooks are served on a loopback port for it to call, and
+/// the Flex integration talks to the emulator with the emulator's own account (the app's
+/// vault needs no Twilio values). `:agent` speaks as the agent who has the chat; the agent
+/// console in a browser works alongside.
+struct SimulatedFlex {
+    let emulator: FlexEmulator
+    let integration: FlexIntegration
+    private let state: ServingState
+    private let server: Task<Void, Error>
+
+    /// Starts the emulator on `port` and the bot's webhook server, and makes the integration
+    /// the engine will run. Call `serve(_:)` with that engine, then `stop()` at the end.
+    static func start(app: BotApp, port: Int, logger: Logger) async throws -> SimulatedFlex {
+        let state = ServingState()
+        // The bot's side first: the emulator needs its webhook URL.
+        let (listening, announce) = AsyncStream.makeStream(of: Int.self)
+        let webhookServer = BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0), state: state, logger: logger)
+        let application = webhookServer.makeApplication { port in announce.yield(port) }
+        let server = Task { try await application.runService() }
+        var ports = listening.makeAsyncIterator()
+        guard let botPort = await ports.next() else { throw SimulatedFlexError.serverDidNotStart }
+
+        let integrationIDs = app.integrations.values.filter { $0.type == FlexElements.integrationType }.map(\.id)
+        guard let integrationID = integrationIDs.first else {
+            server.cancel()
+            throw SimulatedFlexError.noFlexIntegration
+        }
+        var configuration = FlexEmulator.Configuration(port: port)
+        let webhookURL = "http://127.0.0.1:\(botPort)/webhooks/\(integrationID)"
+        configuration.chatWebhookURL = webhookURL
+        configuration.taskRouterCallbackURL = webhookURL
+        let emulator: FlexEmulator
+        do {
+            emulator = try await FlexEmulator.start(configuration, logger: logger)
+        } catch {
+            server.cancel()
+            throw SimulatedFlexError.emulatorDidNotStart(port: port, reason: "\(error)")
+        }
+        let target = FlexTarget(apiBaseURL: emulator.baseURL, accountSid: configuration.accountSid, authToken: configuration.authToken,
+                                apiKeySid: configuration.apiKeySid, apiKeySecret: configuration.apiKeySecret,
+                                flexFlowSid: configuration.flexFlowSid, chatServiceSid: configuration.chatServiceSid)
+        let integration = FlexIntegration(target: target, logger: logger)
+        return SimulatedFlex(emulator: emulator, integration: integration, state: state, server: server)
+    }
+
+    /// Webhooks reach `engine` from now on.
+    func serve(_ engine: BotEngine) {
+        state.serve(engine)
+    }
+
+    /// The agent who has the thread's chat says `text` (a `/command` too), accepting the
+    /// waiting task first. Nil when done, else why it could not be.
+    func agentSays(_ text: String, thread: ThreadRecord?) async -> String? {
+        guard case .map(let flex)? = thread?.scope["flex"], case .string(let channel)? = flex["channel_sid"] else {
+            return "no agent has this chat: hand it over first (say `agent`, or click \"Talk to an agent\")"
+        }
+        do {
+            let tasks = try await emulator.agent.tasks(wait: .zero).value
+            guard let task = tasks.last(where: { $0.channelSid == channel }) else {
+                return "the emulator has no task for channel \(channel)"
+            }
+            if ["pending", "reserved"].contains(task.status) {
+                try await emulator.agent.accept(task.sid)
+            } else if task.status != "assigned" {
+                return "the agent's task is \(task.status); hand the chat over again to talk to an agent"
+            }
+            try await emulator.agent.say(text, channel: channel)
+            return nil
+        } catch {
+            return "the Flex emulator refused: \(error)"
+        }
+    }
+
+    /// Stops the emulator and the webhook server (the integration is shut down by its owner).
+    func stop() async {
+        await emulator.stop()
+        server.cancel()
+        _ = try? await server.value
+    }
+}
+
+/// Why `simulate --flex` could not set up the local Flex.
+enum SimulatedFlexError: Error, CustomStringConvertible {
+    case serverDidNotStart
+    case noFlexIntegration
+    case emulatorDidNotStart(port: Int, reason: String)
+
+    var description: String {
+        switch self {
+        case .serverDidNotStart:
+            "the bot's webhook server did not start"
+        case .noFlexIntegration:
+            "--flex needs an app with a Twilio Flex integration (type: meya.twilio.flex.integration); `botcli init` makes one"
+        case .emulatorDidNotStart(let port, let reason):
+            "the Flex emulator could not listen on 127.0.0.1:\(port) (\(reason)); pick another port with --flex-port"
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// `botcli simulate --flex`: the whole handoff in one scripted run, through the real Flex
+/// emulator, the bot's webhook server and the Flex integration — no Twilio account, no vault.
+@Suite("Simulate with a local Flex")
+struct SimulateFlexTests {
+    /// A port that is free right now (the emulator binds it a moment later).
+    static func freePort() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        try #require(bound, "no free port")
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test("hand over, queue and accept statuses, the agent's message, an agent command with buttons")
+    func handoff() throws {
+        let port = try Self.freePort()
+        let output = try SimulateCommandTests.simulate("""
+            Ana
+            1
+            Talk to an agent
+            my screen is blank
+            :agent Hi Ana, I'm Alice.
+            :agent /ask_issue_frequency
+            Every day
+            :state
+            """ + "\n", ["--flex", "--flex-port", "\(port)"])
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        #expect(SimulateCommandTests.lines(output.stdout).drop { $0 != "bot: Would you like to talk to a person now?" } == [
+            "bot: Would you like to talk to a person now?", "button: Talk to an agent", "button: Not now",
+            "status: Connecting you with an agent…",
+            "status: You're in the queue. An agent will be with you shortly.",
+            // `:agent` accepts the waiting task first, as the agent in the console would.
+            "status: Alice E. joined the chat.",
+            "agent(Alice E.): Hi Ana, I'm Alice.",
+            // The command itself is not shown; the bot asks while the agent keeps the chat.
+            "bot: How often does the issue occur?", "button: Once a week", "button: Several times a week", "button: Every day",
+        ], "stdout: \(output.stdout)")
+        #expect(output.stderr.contains("agent console at http://127.0.0.1:\(port)/"), "stderr: \(output.stderr)")
+        #expect(output.stderr.contains("mode: agent"), "stderr: \(output.stderr)")
+        #expect(output.stderr.contains("issue_frequency: daily"), "stderr: \(output.stderr)")
+    }
+
+    @Test(":agent before any handoff says what to do; a busy port is named")
+    func problems() throws {
+        let early = try SimulateCommandTests.simulate(":agent hello\n", ["--flex", "--flex-port", "\(try Self.freePort())"])
+        #expect(early.status == 0)
+        #expect(early.stderr.contains("error: no agent has this chat: hand it over first"), "stderr: \(early.stderr)")
+
+        let listener = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        var port = 0
+        for candidate in 40_000..<40_100 {
+            address.sin_port = UInt16(candidate).bigEndian
+            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 } }
+            if bound, listen(listener, 1) == 0 { port = candidate; break }
+        }
+        try #require(port != 0)
+        let busy = try SimulateCommandTests.simulate("", ["--flex", "--flex-port", "\(port)"])
+        #expect(busy.status == 1)
+        #expect(busy.stderr.contains("the Flex emulator could not listen on 127.0.0.1:\(port)"), "stderr: \(busy.stderr)")
+    }
+}
