@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "BotCLITests",
             dependencies: [
-                "botcli",
+                "botcli", "FlexEmulator",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

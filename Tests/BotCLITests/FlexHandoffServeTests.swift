@@ -1,0 +1,205 @@
+import FlexEmulator
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The acceptance run of the Flex handoff: the real `botcli serve` binary on the template app
+/// (its Twilio values uploaded to the vault) and the Flex emulator, over HTTP on 127.0.0.1.
+/// The user talks through the REST channel; what webhooks bring later is read from the
+/// thread's ledger through the admin API; the agent acts through the emulator's agent API.
+@Suite("Flex handoff: botcli serve with the Flex emulator")
+struct FlexHandoffServeTests {
+    static let token = "flex-handoff-admin-token-0123456789"
+    static let user = "ana"
+
+    /// A served template app pointed at a running emulator.
+    struct Handoff {
+        let emulator: FlexEmulator
+        let client: TestClient
+        var agent: AgentClient { emulator.agent }
+
+        /// One REST turn; the texts, statuses and button titles it answered.
+        func say(_ body: String) async throws -> [String] {
+            let reply = try await client.post("/webhooks/rest/webhook", body: ByteBuffer(string: body))
+            try #require(reply.status == .ok, "\(reply.status): \(reply.body.map { String(buffer: $0) } ?? "")")
+            let items = try #require(try JSONSerialization.jsonObject(with: Data(buffer: reply.body ?? ByteBuffer())) as? [[String: Any]])
+            return items.flatMap { item -> [String] in
+                var lines: [String] = []
+                if let text = item["text"] as? String { lines.append("bot: \(text)") }
+                if let status = item["status"] as? String { lines.append("status: \(status)") }
+                for case let button as [String: Any] in item["buttons"] as? [Any] ?? [] { lines.append("button: \(button["title"] ?? "")") }
+                return lines
+            }
+        }
+
+        func message(_ text: String) async throws -> [String] {
+            try await say(#"{"sender": "\#(FlexHandoffServeTests.user)", "message": "\#(text)"}"#)
+        }
+
+        /// The thread as the admin API shows it.
+        func thread() async throws -> [String: Any] {
+            let reply = try await client.get("/admin/threads/\(FlexHandoffServeTests.user)", headers: [.authorization: "Bearer \(FlexHandoffServeTests.token)"])
+            try #require(reply.status == .ok)
+            return try #require(try JSONSerialization.jsonObject(with: Data(buffer: reply.body ?? ByteBuffer())) as? [String: Any])
+        }
+
+        /// Waits (bounded) until the thread's ledger shows `line` (`status: …`, `agent(NAME): …`, `bot: …`).
+        func waitForLedger(_ line: String, timeout: Duration = .seconds(15)) async throws {
+            let deadline = ContinuousClock.now + timeout
+            var seen: [String] = []
+            while ContinuousClock.now < deadline {
+                seen = try await ledgerLines()
+                if seen.contains(line) { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("the ledger never showed `\(line)`; it has \(seen)")
+        }
+
+        func ledgerLines() async throws -> [String] {
+            let events = try await thread()["events"] as? [[String: Any]] ?? []
+            // What the user is shown, as `botcli simulate` prints it (agent commands are not).
+            return events.compactMap { event in
+                let data = event["data"] as? [String: Any] ?? [:]
+                guard let text = data["text"] as? String else { return nil }
+                switch (event["sender"] as? String, event["type"] as? String) {
+                case ("agent", "meya.text.event.say"): return "agent(\(data["agent_name"] as? String ?? "Agent")): \(text)"
+                case ("bot", "meya.text.event.status"): return "status: \(text)"
+                case ("bot", "meya.text.event.say"), ("bot", "meya.text.event.ask"), ("bot", "meya.button.event.ask"): return "bot: \(text)"
+                default: return nil
+                }
+            }
+        }
+
+        /// The agent's view of the channel: every message body.
+        func channelBodies(_ channel: String) async throws -> [String] {
+            try await agent.messages(channel: channel, wait: .zero).value.messages.map(\.body)
+        }
+    }
+
+    /// Template app + vault values for the emulator + `botcli serve` + emulator; runs `body`.
+    static func withHandoff(_ body: @escaping @Sendable (Handoff) async throws -> Void) async throws {
+        let app = try SimulateCommandTests.copyOfTemplateApp()
+        defer { try? FileManager.default.removeItem(at: app) }
+        let servePort = try SimulateFlexTests.freePort()
+        var configuration = FlexEmulator.Configuration(port: 0)
+        configuration.chatWebhookURL = "http://127.0.0.1:\(servePort)/webhooks/integration.twilio.flex"
+        configuration.taskRouterCallbackURL = configuration.chatWebhookURL
+        let emulator = try await FlexEmulator.start(configuration)
+        do {
+            // The template points at the emulator's default port; this one chose its own.
+            let integration = app.appendingPathComponent("integration/twilio/flex.yaml")
+            let yaml = try String(contentsOf: integration, encoding: .utf8)
+                .replacingOccurrences(of: "http://127.0.0.1:5055", with: emulator.baseURL)
+            try Data(yaml.utf8).write(to: integration)
+            let secrets = app.appendingPathComponent("vault.secret.yaml")
+            try Data("""
+                support_phone: "+1 555 0100"
+                twilio.account_sid: \(configuration.accountSid)
+                twilio.api_key_sid: \(configuration.apiKeySid)
+                twilio.api_key_secret: \(configuration.apiKeySecret)
+                twilio.auth_token: \(configuration.authToken)
+                twilio_flex.flex_flow_sid: \(configuration.flexFlowSid)
+                twilio_flex.flex_chat_service_sid: \(configuration.chatServiceSid)
+                """.utf8).write(to: secrets)
+            for command in [["vault", "keygen"], ["vault", "upload", "--file", secrets.path]] {
+                let output = try BotCLIRunner.run(command + ["--app", app.path])
+                try #require(output.status == 0, "\(command): \(output.stderr)")
+            }
+
+            let log = app.appendingPathComponent("serve.stderr")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let err = try FileHandle(forWritingTo: log)
+            let process = Process()
+            process.executableURL = BotCLIRunner.executable
+            process.arguments = ["serve", "--app", app.path, "--port", "\(servePort)"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["PARLEY_ADMIN_TOKEN"] = token
+            process.environment = environment
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            defer {
+                if process.isRunning { process.terminate() }
+                process.waitUntilExit()
+                try? err.close()
+            }
+            // Ready once the app's store and vault are open (the log says so).
+            var logText = ""
+            for _ in 0..<600 where !logText.contains("] ready") {
+                try await Task.sleep(for: .milliseconds(50))
+                logText = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            }
+            try #require(logText.contains("] ready"), "botcli serve never got ready: \(logText)")
+            try await TestClient.withClient(host: "127.0.0.1", port: servePort) { client in
+                try await body(Handoff(emulator: emulator, client: client))
+            }
+            let text = try String(contentsOf: log, encoding: .utf8)
+            // The server's log names no secret.
+            for secret in [configuration.apiKeySecret, configuration.authToken] { #expect(!text.contains(secret)) }
+        } catch {
+            await emulator.stop()
+            throw error
+        }
+        await emulator.stop()
+    }
+
+    /// Pre-chat up to the handoff question, then "Talk to an agent"; the task it made.
+    static func handOver(_ handoff: Handoff) async throws -> AgentTask {
+        _ = try await handoff.say(#"{"sender": "\#(user)", "event": "page_open", "url": "https://example.com"}"#)
+        _ = try await handoff.message("Ana")
+        _ = try await handoff.message("Software")
+        let started = try await handoff.message("Talk to an agent")
+        #expect(started == ["status: Connecting you with an agent…"])
+        try await handoff.waitForLedger("status: You're in the queue. An agent will be with you shortly.")
+        let task = try await handoff.agent.waitForTask { $0.status == "reserved" }
+        #expect(task.friendlyName == "Ana - software")
+        #expect(task.attributes["language"] == .string("en"))
+        return task
+    }
+
+    @Test("pre-chat, queue, accepted, transcript, both ways, an agent command with buttons, completed, the bot again")
+    func completed() async throws {
+        try await Self.withHandoff { handoff in
+            let task = try await Self.handOver(handoff)
+            // While waiting, the bot's ordinary triggers stay silent.
+            #expect(try await handoff.message("help") == [])
+
+            try await handoff.agent.accept(task.sid)
+            try await handoff.waitForLedger("status: Alice E. joined the chat.")
+            // The agent sees the transcript of what came before.
+            let transcript = try await handoff.agent.waitForMessages(channel: task.channelSid) { messages in
+                messages.contains { $0.body.contains("user: Ana") && $0.body.contains("bot: What can I help you with?") }
+            }
+            #expect(!transcript.isEmpty)
+
+            #expect(try await handoff.message("my screen stays blank") == [])
+            _ = try await handoff.agent.waitForMessages(channel: task.channelSid) { $0.contains { $0.body == "my screen stays blank" } }
+            try await handoff.agent.say("Hi Ana, I'm Alice. Let's fix that.", channel: task.channelSid)
+            try await handoff.waitForLedger("agent(Alice E.): Hi Ana, I'm Alice. Let's fix that.")
+
+            try await handoff.agent.say("/ask_issue_frequency", channel: task.channelSid)
+            try await handoff.waitForLedger("bot: How often does the issue occur?")
+            #expect(!(try await handoff.ledgerLines()).contains { $0.contains("/ask_issue_frequency") }, "the command is not shown to the user")
+            #expect(try await handoff.message("Every day") == [])
+            _ = try await handoff.agent.waitForMessages(channel: task.channelSid) { $0.contains { $0.body.contains("Every day") } }
+            #expect(try await handoff.thread()["mode"] as? String == "agent")
+
+            try await handoff.agent.complete(task.sid)
+            try await handoff.waitForLedger("status: Alice E. left the chat.")
+            #expect(try await handoff.thread()["mode"] as? String == "bot")
+            #expect(try await handoff.message("help").contains("bot: What would you like to do?"))
+        }
+    }
+
+    @Test("a canceled task tells the user and gives the thread back to the bot")
+    func canceled() async throws {
+        try await Self.withHandoff { handoff in
+            let task = try await Self.handOver(handoff)
+            try await handoff.agent.cancel(task.sid, reason: "no agent available")
+            try await handoff.waitForLedger("status: No agent is available right now.")
+            #expect(try await handoff.thread()["mode"] as? String == "bot")
+            #expect(try await handoff.message("help").contains("bot: What would you like to do?"))
+        }
+    }
+}
