@@ -1,5 +1,6 @@
 import ArgumentParser
 import BotRuntime
+import FlexIntegration
 import FlowDSL
 import Foundation
 import Logging
@@ -75,8 +76,15 @@ struct SimulateCommand: AsyncParsableCommand {
         let uses = app.vaultKeys.map { VaultKeyUse(key: $0.key, location: $0.value.description) }
             + app.vaultReferences.map { VaultKeyUse(key: $0.key, location: $0.position.description) }
         if let stored = try? AppVault(app: options.url).entries().map(\.key) {
-            let missing = VaultCoverage(uses: uses, storedKeys: stored).missing.map(\.key)
+            var missing = VaultCoverage(uses: uses, storedKeys: stored).missing.map(\.key)
                 .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            if flex {
+                // The emulator brings its own account: keys only the Flex integration reads do not matter.
+                let flexFiles = Set(app.integrations.values.filter { $0.type == FlexElements.integrationType }.map(\.position.file))
+                let usedElsewhere = Set(app.vaultReferences.filter { !flexFiles.contains($0.position.file) }.map(\.key))
+                let usedByFlex = Set(app.vaultReferences.filter { flexFiles.contains($0.position.file) }.map(\.key))
+                missing.removeAll { usedByFlex.contains($0) && !usedElsewhere.contains($0) }
+            }
             if !missing.isEmpty {
                 printer.warning("the vault lacks \(missing.map { "`\($0)`" }.joined(separator: ", ")); "
                                 + "\(missing.count == 1 ? "it reads" : "they read") as [vault.KEY] until uploaded (see `botcli vault upload`)")
