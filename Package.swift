@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "FlexIntegrationTests",
             dependencies: [
-                "FlexIntegration", "FlowDSL", "BotRuntime", "BotServer", "TwilioWire", "FlexEmulator",
+                "FlexIntegration", "FlowDSL", "BotRuntime", "BotServer", "TwilioWire", "FlexEmulator", "HeadlessBrowser",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

@@ -1,0 +1,57 @@
+import FlexEmulator
+import Foundation
+import HeadlessBrowser
+import Testing
+
+/// The Flex emulator's agent console in a real headless Chromium, during a real handoff: the
+/// agent sees the waiting task, accepts it, reads the transcript, chats, runs a `/command` and
+/// completes — all by clicking and typing on the page. Needs Chromium (`scripts/install-deps`).
+@Suite("Agent console in a real browser", .serialized)
+struct AgentConsoleBrowserTests {
+    /// `.test-artifacts/screenshots/` in the repository.
+    static let screenshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".test-artifacts/screenshots")
+
+    /// The chat's messages as the console shows them.
+    static let messages = "[...document.querySelectorAll('.transcript .msg')].map((m) => m.textContent)"
+
+    @Test("accept, transcript, chat both ways, /ask_issue_frequency, complete — from the page")
+    func consoleHandoff() async throws {
+        try await FlexHandoffEndToEndTests.with { handoff in
+            let task = try await FlexHandoffEndToEndTests.preChat(handoff)
+            try await HeadlessBrowser.with { browser in
+                let page = try await browser.newPage(width: 1280, height: 800)
+                try await page.navigate(to: handoff.emulator.consoleURL)
+                // The waiting task, with its friendly name, and the emulator's banner.
+                try await page.waitUntil("document.querySelector('#tasks')?.textContent.includes('Ada Lovelace - software')")
+                #expect(try await page.evaluate("document.body.textContent.includes('Development emulator')") == .bool(true))
+
+                try await page.click("#tasks button.primary")  // Accept
+                try await handoff.expectShown("status: Alice E. has joined the chat.")
+                try await page.click("#tasks .task")
+                try await page.waitUntil("\(Self.messages).some((text) => text.includes('user: Ada Lovelace'))", timeout: .seconds(15))
+
+                try await page.type("Hi Ada, I'm Alice. What happens exactly?", into: "#composer")
+                try await page.press(.enter)
+                try await handoff.expectShown("agent(Alice E.): Hi Ada, I'm Alice. What happens exactly?")
+                try await handoff.bot.say("It crashes when I save.")
+                try await page.waitUntil("\(Self.messages).some((text) => text.includes('It crashes when I save.'))", timeout: .seconds(15))
+
+                try await page.type("/ask_issue_frequency", into: "#composer")
+                try await page.press(.enter)
+                try await handoff.expectShown("button: Several times a week")
+                try await page.waitUntil("\(Self.messages).some((text) => text.includes('How often does the issue occur?'))", timeout: .seconds(15))
+
+                try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+                _ = try await page.screenshot(to: Self.screenshots.appendingPathComponent("agent-console.png"))
+
+                // Complete asks for a reason in a prompt; the agent accepts the suggested one.
+                _ = try await page.evaluate("window.prompt = (message, suggested) => suggested; true")
+                try await page.click(".chat-head .actions button.primary")  // Complete
+                try await handoff.expectShown("status: Alice E. has left the chat. You're back with the bot.")
+                #expect(try await handoff.bot.eventually { try await handoff.bot.mode() == "bot" })
+                try await page.waitUntil("document.querySelector('.chat-head .pill')?.textContent === 'completed'", timeout: .seconds(15))
+            }
+        }
+    }
+}
