@@ -158,7 +158,10 @@ struct ChatPageBrowserTests {
                     "user: Talk to a person", "status: Connecting you to an agent…", "bot (Juniper): Someone will be with you shortly.",
                     "user: Is anyone there?", "agent (Sam): Hi Ana, I'm Sam. How can I help?",
                 ])
-                #expect(phone.consoleMessages.filter { $0.hasPrefix("exception") || $0.hasPrefix("error") } == [])
+                // No script error; refused reconnects while the server was down are the browser's own notes.
+                let problems = phone.consoleMessages.filter { $0.hasPrefix("exception") || $0.hasPrefix("error") }
+                    .filter { !($0.hasPrefix("error (network)") && $0.contains("ERR_CONNECTION_REFUSED")) }
+                #expect(problems == [])
                 try await Self.screenshot(phone, "chat-page.png")
 
                 // Another tab on the same conversation (?user=&thread=) replays it from the ledger.
