@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "botcli",
             dependencies: [
-                "FlowDSL", "Vault", "BotRuntime", "BotTesting", "FlexIntegration", "BotServer", "CEditLine",
+                "FlowDSL", "Vault", "BotRuntime", "BotTesting", "FlexIntegration", "BotServer", "CEditLine", "FlexEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
