@@ -24,25 +24,26 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
             (Chat service PostWebhookUrl, workspace EventCallbackUrl). Failed deliveries are \
             retried with backoff, keeping their I-Twilio-Idempotency-Token.
 
-            Agent JSON API (no auth; lists answer {"version": N, …}; add ?after=N&wait=S to \
-            wait up to S ≤ 30 seconds for a change after version N):
-              GET  /emulator/api/info                        SIDs, webhook URLs, agents
-              GET  /emulator/api/tasks                       tasks: sid, status, friendly_name,
-                                                             attributes, channel_sid, worker
-              GET  /emulator/api/tasks/WT…                   one task
-              POST /emulator/api/tasks/WT…/accept            accept → reservation.accepted
-              POST /emulator/api/tasks/WT…/complete          {"reason"?} → onChannelUpdated,
-                                                             reservation.completed, task.completed
-              POST /emulator/api/tasks/WT…/cancel            {"reason"?} → task.canceled
-              GET  /emulator/api/channels/CH…/messages       the transcript
-              POST /emulator/api/channels/CH…/messages       {"body"} as the agent → onMessageSent
-              GET  /emulator/api/events                      webhook deliveries and their outcome
+            Agent JSON API (no auth; lists answer {"version": N, …}; add \
+            ?after=N&wait=S to wait up to S ≤ 30 seconds for a change after version N):
+              GET  /emulator/api/info: SIDs, webhook URLs, agents
+              GET  /emulator/api/tasks: sid, status, friendly_name, attributes, worker…
+              GET  /emulator/api/tasks/WT…: one task
+              POST /emulator/api/tasks/WT…/accept: reservation.accepted follows
+              POST /emulator/api/tasks/WT…/complete {"reason"?}: onChannelUpdated
+                   (status INACTIVE), reservation.completed, task.completed
+              POST /emulator/api/tasks/WT…/cancel {"reason"?}: task.canceled
+              GET  /emulator/api/channels/CH…/messages: the transcript
+              POST /emulator/api/channels/CH…/messages {"body"}: onMessageSent
+              GET  /emulator/api/events: webhook deliveries and their outcome
 
             Try it:
-              botcli flex emulator --webhook-url http://127.0.0.1:5005/webhooks/integration.twilio.flex
-              curl -u AC57fd0608be32bc7b399f485192bb8be8:5ca1ab1e0ddba11d0e5c0ffee0ba5eba \\
-                http://127.0.0.1:5055/v1/Channels -d FlexFlowSid=FO37c42c8ba36d0b96bd670468b7ad0531 \\
-                -d Identity=ana -d ChatUserFriendlyName=Ana -d ChatFriendlyName='Ana - help'
+              botcli flex emulator \\
+                --webhook-url http://127.0.0.1:5005/webhooks/integration.twilio.flex
+              curl http://127.0.0.1:5055/v1/Channels \\
+                -u AC57fd0608be32bc7b399f485192bb8be8:5ca1ab1e0ddba11d0e5c0ffee0ba5eba \\
+                -d FlexFlowSid=FO37c42c8ba36d0b96bd670468b7ad0531 -d Identity=ana \\
+                -d ChatUserFriendlyName=Ana -d ChatFriendlyName='Ana - help'
             """
     )
 
@@ -125,7 +126,8 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
-        print(Self.banner(emulator, showsToken: authTokenFile == nil))
+        // Written at once (not through print's buffer) so a script reading a pipe sees it now.
+        FileHandle.standardOutput.write(Data((Self.banner(emulator, showsToken: authTokenFile == nil) + "\n").utf8))
         try await emulator.waitUntilStopped()
     }
 
