@@ -180,6 +180,7 @@ public final class FlexEmulator: Sendable {
             throw error
         }
         try? await webhookClient.shutdown()
+        logger.notice("Flex emulator stopped")
     }
 }
 

@@ -15,6 +15,6 @@ struct Botcli: AsyncParsableCommand {
             Set PARLEY_LOG_LEVEL (trace, debug, info, notice, warning, error, critical) to see \
             logs on standard error; secrets never appear in them.
             """,
-        subcommands: [InitCommand.self, CheckCommand.self, SimulateCommand.self, TestCommand.self, FormatCommand.self, ServeCommand.self, WebhooksCommand.self, BenchCommand.self, VaultCommand.self]
+        subcommands: [InitCommand.self, CheckCommand.self, SimulateCommand.self, TestCommand.self, FormatCommand.self, ServeCommand.self, WebhooksCommand.self, BenchCommand.self, VaultCommand.self, FlexCommand.self]
     )
 }

@@ -156,6 +156,29 @@ struct WebhookTests {
         }
     }
 
+    @Test("REST with X-Twilio-Webhook-Enabled: true: a media message fires onMediaMessageSent, a channel update onChannelUpdated")
+    func restEvents() async throws {
+        try await EmulatorHarness.with { harness in
+            let channel = try #require(try await harness.createChannel()["sid"]?.stringValue)
+            let service = "/v2/Services/\(FlexEmulator.Defaults.chatServiceSid)/Channels/\(channel)"
+            let media = try await harness.rest("POST", "\(service)/Messages", form: ["From": "bot-user-7f3a", "MediaSid": "ME" + String(repeating: "a", count: 32)],
+                                               headers: ["X-Twilio-Webhook-Enabled": "true"])
+            #expect(media.status == 201)
+            #expect(try media.json["type"] == "media")
+            let update = try await harness.rest("POST", service, form: ["Attributes": #"{"status":"INACTIVE"}"#, "FriendlyName": "closed"],
+                                                headers: ["X-Twilio-Webhook-Enabled": "true"])
+            #expect(update.status == 200)
+            #expect(try update.json["friendly_name"] == "closed")
+            let deliveries = try await harness.settledDeliveries(atLeast: 4)
+            #expect(deliveries.suffix(2).map(\.eventType) == ["onMediaMessageSent", "onChannelUpdated"])
+            let received = await harness.receiver.received
+            try Self.checkWire(received)
+            let updated = try #require(received.last)
+            #expect(updated.form["Attributes"] == #"{"status":"INACTIVE"}"#)
+            #expect(updated.form["Source"] == "API")
+        }
+    }
+
     @Test("a 503 is retried with the same idempotency token; Chat's RetryCount counts up; each attempt is signed")
     func retries() async throws {
         try await EmulatorHarness.with(receiverStatuses: [503, 429, 200, 503, 500, 200]) { harness in

@@ -34,6 +34,8 @@ section h2 { font-size:12px; text-transform:uppercase; letter-spacing:.06em; col
 .task .name { font-weight:600; }
 .task .meta { color:var(--muted); font-size:12px; margin-top:2px; }
 .task .actions { margin-top:8px; display:flex; gap:6px; }
+.chips { margin-top:6px; display:flex; flex-wrap:wrap; gap:4px; }
+.chip { font-size:11px; background:#f2f4f7; border-radius:6px; padding:1px 6px; color:#344054; max-width:100%; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; }
 .pill { display:inline-block; font-size:11px; font-weight:600; padding:1px 8px; border-radius:99px; background:#eef1f5; color:#344054; }
 .pill.pending, .pill.reserved { background:#fff4e5; color:var(--warn); }
 .pill.assigned, .pill.wrapping { background:#e7f0ff; color:var(--brand); }
@@ -103,6 +105,14 @@ function age(seconds) {
   if (seconds < 3600) return Math.floor(seconds / 60) + "m";
   return Math.floor(seconds / 3600) + "h";
 }
+// Flex's own task attributes; the rest came from the bot and are shown on the card.
+const flexKeys = new Set(["channelSid", "channelType", "name", "from", "conversations"]);
+function chips(attributes) {
+  const entries = Object.entries(attributes || {}).filter(([key]) => !flexKeys.has(key)).slice(0, 6);
+  if (!entries.length) return null;
+  return el("div", { class: "chips" }, entries.map(([key, value]) =>
+    el("span", { class: "chip", title: key + ": " + JSON.stringify(value) }, key + ": " + (typeof value === "string" ? value : JSON.stringify(value)))));
+}
 const waiting = (t) => t.status === "pending" || t.status === "reserved";
 const open = (t) => t.status === "assigned" || t.status === "wrapping";
 async function act(label, fn) {
@@ -121,6 +131,7 @@ function renderTasks() {
     return el("div", { class: "task" + (t.sid === selected ? " selected" : ""), onclick: () => { selected = t.sid; renderTasks(); renderChat(); } },
       el("div", {}, el("span", { class: "name" }, t.friendly_name || t.sid), " ", el("span", { class: "pill " + t.status }, t.status)),
       el("div", { class: "meta" }, `${who} · ${age(t.age)} ago` + (t.worker ? ` · ${t.worker.display_name}` : "")),
+      chips(t.attributes),
       actions.length ? el("div", { class: "actions" }, actions) : null);
   }) : [el("div", { class: "empty" }, "No tasks yet.")]));
 }
@@ -150,7 +161,7 @@ async function renderChat() {
   if (open(task)) actions.push(el("button", { class: "primary", onclick: () => { const reason = prompt("Complete — reason:", "Chat completed by agent"); if (reason !== null) act("complete", () => call("POST", `/tasks/${task.sid}/complete`, { reason })); } }, "Complete"));
   if (waiting(task)) actions.push(el("button", { class: "danger", onclick: () => cancelTask(task) }, "Cancel task"));
   const messages = transcript.messages.map((m) => el("div", { class: `msg ${m.role}` + (m.body.startsWith("/") ? " command" : "") },
-    el("div", { class: "from" }, m.role === "agent" ? "You" : m.from), m.body || (m.media_sid ? `[media ${m.media_sid}]` : "")));
+    el("div", { class: "from" }, m.role === "agent" ? "You" : m.role === "customer" && task.customer ? task.customer.friendly_name : m.from), m.body || (m.media_sid ? `[media ${m.media_sid}]` : "")));
   const box = el("div", { class: "transcript" }, messages.length ? messages : [el("div", { class: "empty" }, "No messages yet.")]);
   chat.replaceChildren(
     el("div", { class: "chat-head" }, el("span", { class: "title" }, task.friendly_name), el("span", { class: "pill " + task.status }, task.status),
