@@ -8,23 +8,12 @@ import TwilioWire
 /// accepted, what it signs with another token is refused.
 @Suite("Flex webhooks signed by Twilio's Python library")
 struct FlexOfficialSignatureTests {
-    /// The venv's python, made by `scripts/twilio-venv`; nil when python3 is not installed.
+    /// The venv's python, made (when missing) by `scripts/twilio-venv`; nil when python3 is not installed.
     static func python() throws -> String? {
         let root = TwilioFixtures.projectRoot
         let script = root.appendingPathComponent("scripts/twilio-venv")
-        if FileManager.default.fileExists(atPath: script.path) {
-            let path = try run("/bin/bash", [script.path, "--print-python"], in: root).trimmingCharacters(in: .whitespacesAndNewlines)
-            return path.isEmpty ? nil : path
-        }
-        // Until the script is there: the same venv, made the same way.
-        guard (try? run("/bin/bash", ["-c", "command -v python3"], in: root))?.isEmpty == false else { return nil }
-        let python = root.appendingPathComponent(".build/venv-twilio/bin/python").path
-        _ = try run("/bin/bash", ["-c", """
-            set -e
-            "\(python)" -c "import twilio, sys; sys.exit(0 if twilio.__version__ == '9.13.0' else 1)" 2>/dev/null || {
-              python3 -m venv .build/venv-twilio && .build/venv-twilio/bin/pip install --quiet --disable-pip-version-check twilio==9.13.0; }
-            """], in: root)
-        return python
+        let path = try run("/bin/bash", [script.path, "--print-python"], in: root).trimmingCharacters(in: .whitespacesAndNewlines)
+        return path.isEmpty ? nil : path
     }
 
     @discardableResult
