@@ -144,16 +144,15 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
             "  TaskRouter      \(c.taskRouterCallbackURL ?? "none yet (--webhook-url, or the workspace's EventCallbackUrl)")",
             "  Agents          \(c.workers.map { "\($0.displayName) (\($0.name))" }.joined(separator: ", "))",
             "",
-            "vault.secret.yaml for an app using it:",
+            "vault.secret.yaml for an app using it (key names as `botcli init` writes them):",
             "  twilio.account_sid: \(c.accountSid)",
-            "  twilio.key_sid: \(c.apiKeySid)",
-            "  twilio.key_secret: \(c.apiKeySecret)",
+            "  twilio.api_key_sid: \(c.apiKeySid)",
+            "  twilio.api_key_secret: \(c.apiKeySecret)",
         ]
         if showsToken { lines.append("  twilio.auth_token: \(c.authToken)") }
         lines += [
-            "  flex.flow_sid: \(c.flexFlowSid)",
-            "  flex.chat_service_sid: \(c.chatServiceSid)",
-            "  flex.workspace_sid: \(c.workspaceSid)",
+            "  twilio_flex.flex_flow_sid: \(c.flexFlowSid)",
+            "  twilio_flex.flex_chat_service_sid: \(c.chatServiceSid)",
             "",
             "Ctrl-C stops it.",
         ]
