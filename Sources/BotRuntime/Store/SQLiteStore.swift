@@ -88,6 +88,12 @@ public final class SQLiteStore: BotStore {
     /// Reads on the calling thread: a turn's reads take microseconds, less than a hop to
     /// another thread and back would. No snapshot transaction is needed: a thread's turns run
     /// one at a time, so nothing writes its rows while its turn reads them.
+    ///
+    /// Every read of this store is synchronous, so a reader connection is only ever held by a
+    /// running thread. GRDB's async reads keep their connection until the awaiting task runs
+    /// again; with the connections held that way and the cooperative threads blocked here
+    /// waiting for one, no task could run again: the server would hang (a duplicate delivery
+    /// read the ledger that way).
     private func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.unsafeRead(body)
     }
@@ -124,7 +130,7 @@ public final class SQLiteStore: BotStore {
     }
 
     public func events(thread: String, after sequence: Int, limit: Int) async throws -> [Event] {
-        try await pool.read { db in
+        try readNow { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT sequence, type, sender, user_id, data, sensitive, time, idempotency_key FROM ledger
                 WHERE thread_id = ? AND sequence > ? ORDER BY sequence LIMIT ?
