@@ -29,12 +29,17 @@ struct ServeCommand: AsyncParsableCommand {
             one. When the chat page opens, send {"sender": ID, "event": "page_open", "url": \
             PAGE} to fire page_open triggers (also "chat_open", "chat_close").
 
+            WebSocket: GET /ws?user=ID (&thread=T, &after=LAST_ID to resume) upgrades to a \
+            socket that takes {"message": TEXT, "message_id": ID} (or "button", "event") and \
+            sends every event of the thread as it happens, whichever channel caused it.
+
             Operations: GET /healthz is 200 while the server runs; GET /readyz is 200 once the \
             app's store is open, 503 before. A body over --max-body-size is refused with 413, \
             a malformed one with 400; both with {"error": …} and nothing stored. GET /metrics \
-            answers Prometheus' text format: parley_turns_total{channel}, \
-            parley_turn_duration_seconds{channel} (a histogram) and \
-            parley_webhook_requests_total{status="2xx"|"4xx"|"5xx"}.
+            answers Prometheus' text format: parley_turns_total{channel="rest"|"websocket"}, \
+            parley_turn_duration_seconds{channel} (a histogram of turn latency), \
+            parley_webhook_requests_total{status="2xx"|"4xx"|"5xx"} and \
+            parley_websockets_open (a gauge of the WebSockets open now).
 
             Admin API (off unless a token is set): start with --admin-token-file FILE or \
             PARLEY_ADMIN_TOKEN (at least 16 characters; `openssl rand -hex 32` makes one) and \

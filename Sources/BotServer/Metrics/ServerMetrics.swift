@@ -4,10 +4,11 @@ import Prometheus
 /// The server's metrics, through swift-metrics with swift-prometheus as the backend, scraped
 /// at `GET /metrics`:
 ///
-/// - `parley_turns_total{channel}`: turns handled, by channel (`rest`);
+/// - `parley_turns_total{channel}`: turns handled, by channel (`rest`, `websocket`);
 /// - `parley_turn_duration_seconds{channel}`: a histogram of how long turns took;
 /// - `parley_webhook_requests_total{status}`: requests to `/webhooks/…` by status class
-///   (`2xx`, `4xx`, `5xx`).
+///   (`2xx`, `4xx`, `5xx`);
+/// - `parley_websockets_open`: a gauge of the WebSocket connections open now.
 ///
 /// Each instance records into its own registry, so servers in one process (tests) do not mix
 /// their counts; `process` is the one `botcli serve` uses, whose registry is also the global
@@ -16,10 +17,13 @@ public final class ServerMetrics: Sendable {
     static let turns = "parley_turns_total"
     static let turnDuration = "parley_turn_duration_seconds"
     static let webhookRequests = "parley_webhook_requests_total"
+    static let websocketsOpen = "parley_websockets_open"
 
     /// Where the metrics are kept; `/metrics` emits it.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    /// Made at once, so the gauge is scraped (as 0) before the first socket opens.
+    private let openSockets: Meter
 
     /// Metrics in `registry` (a new one by default), without touching the global `MetricsSystem`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -30,6 +34,8 @@ public final class ServerMetrics: Sendable {
             .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
         ]
         self.factory = factory
+        openSockets = Meter(label: Self.websocketsOpen, factory: factory)
+        openSockets.set(0)
     }
 
     /// The process's metrics. The first use bootstraps the global `MetricsSystem` with a
@@ -47,6 +53,16 @@ public final class ServerMetrics: Sendable {
         let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         Timer(label: Self.turnDuration, dimensions: [("channel", channel)], factory: factory)
             .recordNanoseconds(nanoseconds.overflow ? Int64.max : nanoseconds.partialValue + attoseconds / 1_000_000_000)
+    }
+
+    /// A WebSocket connection opened.
+    public func webSocketOpened() {
+        openSockets.increment()
+    }
+
+    /// A WebSocket connection closed.
+    public func webSocketClosed() {
+        openSockets.decrement()
     }
 
     /// One request to a webhook answered with `status`.

@@ -40,7 +40,8 @@ public struct BotServer: Sendable {
         return Application(
             router: makeRouter(),
             // Upgrade requests go to the WebSocket channel's own router (`GET /ws`).
-            server: WebSocketChannel(state: state, maxMessageSize: configuration.maxBodySize).serverBuilder(),
+            server: WebSocketChannel(state: state, maxMessageSize: configuration.maxBodySize,
+                                     metrics: configuration.metrics).serverBuilder(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: configuration.serverName),
             onServerRunning: { channel in
