@@ -49,9 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
             ?after=N&limit=M pages). PUT /admin/vault with {"values": [{"key": NAME, \
             "ciphertext": BASE64, "expected_version": N}]} stores values sealed with the app's \
             vault public key, all in one transaction, and answers {"added": […], "changed": \
-            […]}; the server never sees a plaintext. The running bot reads the vault when it \
-            starts: restart it to use new values. Serve the admin API over HTTPS only (behind \
-            a TLS proxy): the token is a password.
+            […], "reloaded": true}; the server never sees a plaintext, and the running bot uses \
+            the new values at once. `botcli vault upload --to URL` seals and sends a secrets \
+            file this way. Serve the admin API over HTTPS only (behind a TLS proxy): the token \
+            is a password.
 
             Try it:
               botcli serve --app my-bot &
@@ -97,44 +98,20 @@ struct ServeCommand: AsyncParsableCommand {
         ParleyLogging.useDefaultLevel(.info)
         let logger = ParleyLogging.logger("parley.server")
         let app = try options.loadApp(toDo: "serve the bot")
-        let root = options.url, storePath = SQLiteStore.defaultPath(forApp: options.app)
-        let admin = try resolvedAdminToken().map { AdminConfiguration(token: $0, vault: AppVault(app: root)) }
+        let served = ServedApp(app: app, root: options.url, storePath: SQLiteStore.defaultPath(forApp: options.app))
+        let admin = try resolvedAdminToken().map {
+            AdminConfiguration(token: $0, vault: AppVault(app: served.root), vaultScope: served.vaultLoader)
+        }
         let configuration = BotServerConfiguration(host: resolvedHost(), port: try resolvedPort(),
                                                    publicURL: resolvedPublicURL(), maxBodySize: maxBodySize, admin: admin,
                                                    metrics: .process)
         let server = BotServer(configuration: configuration, logger: logger)
         do {
-            try await server.run(loadingEngine: {
-                let vault: VaultScope, store: SQLiteStore
-                do {
-                    vault = try VaultScope.load(app: root, placeholders: app.vaultKeys.keys)
-                } catch {
-                    throw ServeFailure(message: "cannot open the vault of \(root.path): \(error) "
-                                       + "(`botcli vault check` compares the vault with the app)")
-                }
-                do {
-                    store = try SQLiteStore(path: storePath)
-                } catch {
-                    throw ServeFailure(message: "cannot open the store \(storePath): \(error)")
-                }
-                let engine = BotEngine(app: app, store: store, vault: vault, logger: ParleyLogging.logger("parley.runtime"))
-                let unhandled = engine.unhandledTypes.sorted()
-                if !unhandled.isEmpty {
-                    logger.warning("no handler runs these step types; they will answer with an error",
-                                   metadata: ["types": "\(unhandled.joined(separator: ", "))"])
-                }
-                return engine
-            })
+            try await server.run(loadingEngine: { try served.openEngine(logger: logger) })
         } catch {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
-    }
-
-    /// Why the server could not start, said for the person who ran it.
-    private struct ServeFailure: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
     }
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -150,27 +127,9 @@ struct ServeCommand: AsyncParsableCommand {
         return port
     }
 
-    /// The admin token from --admin-token-file, else $PARLEY_ADMIN_TOKEN; nil when neither is
-    /// given. Errors name the file or the variable, never the token.
+    /// The admin token from --admin-token-file, else $PARLEY_ADMIN_TOKEN; nil when neither is given.
     private func resolvedAdminToken() throws -> AdminToken? {
-        let text: String, source: String
-        if let adminTokenFile {
-            do {
-                text = try String(contentsOfFile: adminTokenFile, encoding: .utf8)
-            } catch {
-                throw ValidationError("cannot read --admin-token-file \(adminTokenFile): \((error as NSError).localizedDescription)")
-            }
-            source = adminTokenFile
-        } else if let value = environment["PARLEY_ADMIN_TOKEN"], !value.isEmpty {
-            (text, source) = (value, "PARLEY_ADMIN_TOKEN")
-        } else {
-            return nil
-        }
-        guard let token = AdminToken(text) else {
-            throw ValidationError("the admin token in \(source) is shorter than \(AdminToken.minimumLength) characters; "
-                                  + "make one with `openssl rand -hex 32`")
-        }
-        return token
+        try AdminTokenSource.read(file: adminTokenFile, environment: environment)
     }
 
     private func resolvedPublicURL() -> String? {
