@@ -134,14 +134,18 @@ public final class BotEngine: Sendable {
     // MARK: One turn
 
     private func runTurn(_ incoming: Event) async throws -> TurnResult {
-        if let key = incoming.idempotencyKey, let receipt = try await store.turn(forIdempotencyKey: key) {
+        let stored: ThreadRecord?, userScope: TemplateMap
+        switch try await store.turnStart(thread: incoming.threadID, user: incoming.sender == .user ? incoming.userID : "",
+                                         idempotencyKey: incoming.idempotencyKey) {
+        case .duplicate(let receipt):
             let events = try await store.events(thread: receipt.threadID, after: receipt.turnSequence - 1,
                                                 limit: receipt.lastSequence - receipt.turnSequence + 1)
             guard let inbound = events.first else { throw RuntimeError.unknownFlow("turn \(receipt.turnSequence)") }
             return TurnResult(inbound: inbound, outputs: Array(events.dropFirst()), isDuplicate: true)
+        case .fresh(let thread, let scope):
+            (stored, userScope) = (thread, scope)
         }
         let scopes = scopes.withLock { $0 }
-        let (stored, userScope) = try await store.turnState(thread: incoming.threadID, user: incoming.sender == .user ? incoming.userID : "")
         // A thread belongs to its first user sender; an agent's or the system's event may come first.
         var thread = stored ?? ThreadRecord(id: incoming.threadID, userID: incoming.sender == .user ? incoming.userID : "",
                                             scope: ["mode": .string("bot")])
