@@ -1,5 +1,7 @@
+import CoreMetrics
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The server's metrics, through swift-metrics with swift-prometheus as the backend, scraped
 /// at `GET /metrics`:
@@ -24,6 +26,16 @@ public final class ServerMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     /// Made at once, so the gauge is scraped (as 0) before the first socket opens.
     private let openSockets: Meter
+    /// Instruments by channel and by status class, made on first use (a series appears once
+    /// it has something to count) and kept: a registry lookup per request costs more than
+    /// the count itself.
+    private let turnInstruments = Mutex<[String: TurnInstruments]>([:])
+    private let requestCounters = Mutex<[Int: CoreMetrics.Counter]>([:])
+
+    private struct TurnInstruments {
+        var turns: CoreMetrics.Counter
+        var duration: CoreMetrics.Timer
+    }
 
     /// Metrics in `registry` (a new one by default), without touching the global `MetricsSystem`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -48,11 +60,17 @@ public final class ServerMetrics: Sendable {
 
     /// One turn handled on `channel`, and how long it took.
     public func recordTurn(channel: String, duration: Duration) {
-        Counter(label: Self.turns, dimensions: [("channel", channel)], factory: factory).increment()
+        let instruments = turnInstruments.withLock { instruments in
+            if let made = instruments[channel] { return made }
+            let made = TurnInstruments(turns: Counter(label: Self.turns, dimensions: [("channel", channel)], factory: factory),
+                                       duration: Timer(label: Self.turnDuration, dimensions: [("channel", channel)], factory: factory))
+            instruments[channel] = made
+            return made
+        }
+        instruments.turns.increment()
         let (seconds, attoseconds) = duration.components
         let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        Timer(label: Self.turnDuration, dimensions: [("channel", channel)], factory: factory)
-            .recordNanoseconds(nanoseconds.overflow ? Int64.max : nanoseconds.partialValue + attoseconds / 1_000_000_000)
+        instruments.duration.recordNanoseconds(nanoseconds.overflow ? Int64.max : nanoseconds.partialValue + attoseconds / 1_000_000_000)
     }
 
     /// A WebSocket connection opened.
@@ -67,7 +85,14 @@ public final class ServerMetrics: Sendable {
 
     /// One request to a webhook answered with `status`.
     public func recordWebhookRequest(status: Int) {
-        Counter(label: Self.webhookRequests, dimensions: [("status", "\(status / 100)xx")], factory: factory).increment()
+        let statusClass = status / 100
+        let counter = requestCounters.withLock { counters in
+            if let made = counters[statusClass] { return made }
+            let made = Counter(label: Self.webhookRequests, dimensions: [("status", "\(statusClass)xx")], factory: factory)
+            counters[statusClass] = made
+            return made
+        }
+        counter.increment()
     }
 
     /// Every metric in Prometheus' text format.
