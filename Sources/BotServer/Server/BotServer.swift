@@ -55,6 +55,13 @@ public struct BotServer: Sendable {
         )
     }
 
+    /// Serves `engine`, ready at once, until the calling task is cancelled; signals are left
+    /// alone. For commands that run the server inside themselves, such as `botcli bench http`.
+    public func serve(_ engine: BotEngine, onListening: @escaping @Sendable (Int) async -> Void) async throws {
+        state.serve(engine)
+        try await makeApplication(onListening: onListening).runService(gracefulShutdownSignals: [])
+    }
+
     /// Serves until SIGINT or SIGTERM. `loadingEngine` runs while the server already listens;
     /// when it fails the server stops and its error is thrown.
     public func run(loadingEngine: @escaping @Sendable () async throws -> BotEngine,
