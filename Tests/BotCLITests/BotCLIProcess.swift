@@ -84,6 +84,7 @@ final class BotCLIProcess: @unchecked Sendable {
     }
 }
 
+/// Why a child botcli could not be used: it exited early or missed a deadline; with its output.
 enum BotCLIProcessError: Error, CustomStringConvertible {
     case exited(status: Int32, output: String)
     case timedOut(String, output: String)

@@ -3,6 +3,7 @@ import Hummingbird
 
 /// A thread's ledger as the admin API reads it (`GET /admin/threads/{id}`), every page of it.
 struct Ledger: Sendable {
+    /// One ledger event: what the guarantee tests compare.
     struct Entry: Sendable {
         var sequence: Int
         var sender: String
@@ -47,6 +48,7 @@ struct Ledger: Sendable {
     }
 }
 
+/// The admin API did not answer with a thread.
 enum LedgerError: Error, CustomStringConvertible {
     case unreadable(thread: String, status: Int, body: String)
 
