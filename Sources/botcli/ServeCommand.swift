@@ -16,7 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
             starts listening, then opens its vault and its store, .parley/state.sqlite — the \
             same conversations `botcli simulate` continues. Logs go to standard error, at info \
             level unless PARLEY_LOG_LEVEL says otherwise; they carry thread ids, never what \
-            users typed. Ctrl-C or SIGTERM stops the server after the requests in flight.
+            users typed. Ctrl-C or SIGTERM stops the server after the requests in flight \
+            (their turns committed) and sends open WebSockets a close frame; connections still \
+            open after --shutdown-timeout are closed, and the process exits 0.
 
             Web chat: POST /webhooks/rest/webhook with {"sender": ID, "message": TEXT}; the \
             answer is the JSON array of the bot's messages for that turn, in Rasa's shape: \
@@ -79,6 +81,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-size"), help: ArgumentHelp("The largest request body accepted, in bytes.", valueName: "bytes"))
     var maxBodySize: Int = 64 * 1024
 
+    @Option(name: .customLong("shutdown-timeout"),
+            help: ArgumentHelp("Seconds SIGTERM or Ctrl-C waits for requests in flight and open WebSockets "
+                               + "before closing what is left.", valueName: "seconds"))
+    var shutdownTimeout: Double = 10
+
     @Option(name: .customLong("admin-token-file"),
             help: ArgumentHelp("A file holding the admin API's bearer token (default: $PARLEY_ADMIN_TOKEN); "
                                + "without either the admin API is off.", valueName: "file"))
@@ -88,6 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         let port = try resolvedPort()
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
+        guard shutdownTimeout >= 0, shutdownTimeout.isFinite else { throw ValidationError("--shutdown-timeout must be 0 or more seconds") }
         if let url = resolvedPublicURL(), URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
             throw ValidationError("--public-url must be an http:// or https:// URL, not `\(url)`")
         }
@@ -104,7 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let configuration = BotServerConfiguration(host: resolvedHost(), port: try resolvedPort(),
                                                    publicURL: resolvedPublicURL(), maxBodySize: maxBodySize, admin: admin,
-                                                   metrics: .process)
+                                                   metrics: .process, shutdownTimeout: .milliseconds(Int64(shutdownTimeout * 1000)))
         let server = BotServer(configuration: configuration, logger: logger)
         do {
             try await server.run(loadingEngine: { try served.openEngine(logger: logger) })

@@ -90,6 +90,29 @@ struct ServeGuaranteeTests {
         #expect(try await restarted.waitForExit().status == 0)
     }
 
+    @Test("a WebSocket client that never answers the close frame does not keep SIGTERM from ending the server")
+    func silentWebSocket() async throws {
+        let app = try Self.makeApp()
+        defer { try? FileManager.default.removeItem(at: app) }
+        let (server, port) = try await BotCLIRunner.serve(app: app, arguments: ["--shutdown-timeout", "1"])
+        let socket = try SilentWebSocket(port: port, query: "user=ana")
+        // The server counts the socket once it is open (bounded wait, not a timing assertion).
+        var open = false
+        for _ in 0..<200 where !open {
+            let metrics = try await LoopbackHTTP.request(port: port, .get, "/metrics").body
+            open = metrics.split(separator: "\n").contains { line in
+                let parts = line.split(separator: " ")
+                return parts.count == 2 && parts[0] == "parley_websockets_open" && Double(parts[1]) == 1
+            }
+            if !open { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(open)
+        server.send(SIGTERM)
+        let exit = try await server.waitForExit(timeout: .seconds(60))
+        #expect(exit.reason == .exit && exit.status == 0, "\(server.output)")
+        withExtendedLifetime(socket) {}
+    }
+
     /// Each thread's ledger is whole turns — a user message, `count N`, `done` — numbered
     /// without gaps up to the thread's last sequence, N counting the thread's messages; each
     /// acknowledged message is there once, followed by the outputs its answer carried.

@@ -1,13 +1,15 @@
 import BotRuntime
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Parley's HTTP server: the web chat REST and WebSocket channels and the operations probes,
 /// on Hummingbird.
 ///
 /// `run(loadingEngine:)` listens at once (so `/healthz` answers), opens the engine beside it
 /// and is ready (`/readyz`) when that finishes; SIGINT or SIGTERM stop it gracefully —
-/// requests in flight finish, then the process returns. Tests build the application with
+/// requests in flight finish and WebSockets are sent a close frame, then the process returns;
+/// connections still open after `shutdownTimeout` are closed. Tests build the application with
 /// `makeApplication` and run it themselves.
 public struct BotServer: Sendable {
     public let configuration: BotServerConfiguration
@@ -67,10 +69,13 @@ public struct BotServer: Sendable {
     public func run(loadingEngine: @escaping @Sendable () async throws -> BotEngine,
                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let application = makeApplication(onListening: onListening)
-        let state = state, logger = logger
+        let state = state, logger = logger, shutdownTimeout = configuration.shutdownTimeout
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
-                try await application.runService()
+                var services = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                         logger: logger)
+                services.maximumGracefulShutdownDuration = shutdownTimeout
+                try await ServiceGroup(configuration: services).run()
                 return true
             }
             group.addTask {

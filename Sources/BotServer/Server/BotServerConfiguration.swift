@@ -16,9 +16,14 @@ public struct BotServerConfiguration: Sendable {
     public var admin: AdminConfiguration?
     /// Where `/metrics` counts; each configuration has its own unless given `.process`.
     public var metrics: ServerMetrics
+    /// How long SIGTERM or SIGINT waits for requests in flight and open WebSockets to finish
+    /// before the connections left are closed. Turns already running still commit: only a
+    /// client that does not answer (a WebSocket that never returns the close frame) is cut off.
+    public var shutdownTimeout: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 5005, publicURL: String? = nil, maxBodySize: Int = 64 * 1024,
-                serverName: String = "parley", admin: AdminConfiguration? = nil, metrics: ServerMetrics = ServerMetrics()) {
+                serverName: String = "parley", admin: AdminConfiguration? = nil, metrics: ServerMetrics = ServerMetrics(),
+                shutdownTimeout: Duration = .seconds(10)) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
@@ -26,5 +31,6 @@ public struct BotServerConfiguration: Sendable {
         self.serverName = serverName
         self.admin = admin
         self.metrics = metrics
+        self.shutdownTimeout = shutdownTimeout
     }
 }
