@@ -105,6 +105,7 @@ let package = Package(
                 "FlowDSL", "Vault", "BotRuntime", "BotTesting", "FlexIntegration", "FlexEmulator", "BotServer", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["embed.json"],
             plugins: ["EmbedFiles"]
@@ -154,8 +155,9 @@ let package = Package(
         .testTarget(
             name: "BotCLITests",
             dependencies: [
-                "botcli", "FlexEmulator",
+                "botcli", "FlexEmulator", "Vault",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -17,7 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
             starts listening, then opens its vault and its store, .parley/state.sqlite — the \
             same conversations `botcli simulate` continues. Logs go to standard error, at info \
             level unless PARLEY_LOG_LEVEL says otherwise; they carry thread ids, never what \
-            users typed. Ctrl-C or SIGTERM stops the server after the requests in flight.
+            users typed. Ctrl-C or SIGTERM stops the server after the requests in flight \
+            (their turns committed) and sends open WebSockets a close frame; connections still \
+            open after --shutdown-timeout are closed, and the process exits 0.
 
             Chat page: open http://HOST:PORT/chat in a browser to talk to the bot. It is \
             built into botcli (no files to deploy) and uses the WebSocket GET \
@@ -40,12 +42,17 @@ struct ServeCommand: AsyncParsableCommand {
             one. When the chat page opens, send {"sender": ID, "event": "page_open", "url": \
             PAGE} to fire page_open triggers (also "chat_open", "chat_close").
 
+            WebSocket: GET /ws?user=ID (&thread=T, &after=LAST_ID to resume) upgrades to a \
+            socket that takes {"message": TEXT, "message_id": ID} (or "button", "event") and \
+            sends every event of the thread as it happens, whichever channel caused it.
+
             Operations: GET /healthz is 200 while the server runs; GET /readyz is 200 once the \
             app's store is open, 503 before. A body over --max-body-size is refused with 413, \
             a malformed one with 400; both with {"error": …} and nothing stored. GET /metrics \
-            answers Prometheus' text format: parley_turns_total{channel}, \
-            parley_turn_duration_seconds{channel} (a histogram) and \
-            parley_webhook_requests_total{status="2xx"|"4xx"|"5xx"}.
+            answers Prometheus' text format: parley_turns_total{channel="rest"|"websocket"}, \
+            parley_turn_duration_seconds{channel} (a histogram of turn latency), \
+            parley_webhook_requests_total{status="2xx"|"4xx"|"5xx"} and \
+            parley_websockets_open (a gauge of the WebSockets open now).
 
             Admin API (off unless a token is set): start with --admin-token-file FILE or \
             PARLEY_ADMIN_TOKEN (at least 16 characters; `openssl rand -hex 32` makes one) and \
@@ -55,9 +62,10 @@ struct ServeCommand: AsyncParsableCommand {
             ?after=N&limit=M pages). PUT /admin/vault with {"values": [{"key": NAME, \
             "ciphertext": BASE64, "expected_version": N}]} stores values sealed with the app's \
             vault public key, all in one transaction, and answers {"added": […], "changed": \
-            […]}; the server never sees a plaintext. The running bot reads the vault when it \
-            starts: restart it to use new values. Serve the admin API over HTTPS only (behind \
-            a TLS proxy): the token is a password.
+            […], "reloaded": true}; the server never sees a plaintext, and the running bot uses \
+            the new values at once. `botcli vault upload --to URL` seals and sends a secrets \
+            file this way. Serve the admin API over HTTPS only (behind a TLS proxy): the token \
+            is a password.
 
             Twilio Flex (an app with a meya.twilio.flex.integration): register \
             <public-url>/twilio/chat/events as the Chat service's post-event webhook and \
@@ -91,6 +99,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-size"), help: ArgumentHelp("The largest request body accepted, in bytes.", valueName: "bytes"))
     var maxBodySize: Int = 64 * 1024
 
+    @Option(name: .customLong("shutdown-timeout"),
+            help: ArgumentHelp("Seconds SIGTERM or Ctrl-C waits for requests in flight and open WebSockets "
+                               + "before closing what is left.", valueName: "seconds"))
+    var shutdownTimeout: Double = 10
+
     @Option(name: .customLong("admin-token-file"),
             help: ArgumentHelp("A file holding the admin API's bearer token (default: $PARLEY_ADMIN_TOKEN); "
                                + "without either the admin API is off.", valueName: "file"))
@@ -100,6 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
         let port = try resolvedPort()
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
+        guard shutdownTimeout >= 0, shutdownTimeout.isFinite else { throw ValidationError("--shutdown-timeout must be 0 or more seconds") }
         if let url = resolvedPublicURL(), URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
             throw ValidationError("--public-url must be an http:// or https:// URL, not `\(url)`")
         }
@@ -110,54 +124,24 @@ struct ServeCommand: AsyncParsableCommand {
         ParleyLogging.useDefaultLevel(.info)
         let logger = ParleyLogging.logger("parley.server")
         let app = try options.loadApp(toDo: "serve the bot")
-        let root = options.url, storePath = SQLiteStore.defaultPath(forApp: options.app)
-        let admin = try resolvedAdminToken().map { AdminConfiguration(token: $0, vault: AppVault(app: root)) }
+        let served = ServedApp(app: app, root: options.url, storePath: SQLiteStore.defaultPath(forApp: options.app))
+        let admin = try resolvedAdminToken().map {
+            AdminConfiguration(token: $0, vault: AppVault(app: served.root), vaultScope: served.vaultLoader)
+        }
         let integrations = ParleyModules.integrations()
         let configuration = BotServerConfiguration(host: resolvedHost(), port: try resolvedPort(),
                                                    publicURL: resolvedPublicURL(), maxBodySize: maxBodySize, admin: admin,
-                                                   metrics: .process, integrations: integrations.all)
+                                                   metrics: .process, integrations: integrations.all,
+                                                   shutdownTimeout: .milliseconds(Int64(shutdownTimeout * 1000)))
         let server = BotServer(configuration: configuration, logger: logger)
         do {
-            try await server.run(loadingEngine: {
-                let vault: VaultScope, store: SQLiteStore
-                do {
-                    vault = try VaultScope.load(app: root, placeholders: app.vaultKeys.keys)
-                } catch {
-                    throw ServeFailure(message: "cannot open the vault of \(root.path): \(error) "
-                                       + "(`botcli vault check` compares the vault with the app)")
-                }
-                do {
-                    store = try SQLiteStore(path: storePath)
-                } catch {
-                    throw ServeFailure(message: "cannot open the store \(storePath): \(error)")
-                }
-                let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all,
-                                       logger: ParleyLogging.logger("parley.runtime"))
-                // Webhook events accepted before a stop and not handled yet run now.
-                let resumed = try await engine.resumeInbox()
-                if resumed > 0 { logger.notice("resumed accepted events", metadata: ["count": "\(resumed)"]) }
-                for problem in integrations.flex.configurationProblems(in: engine) {
-                    logger.warning("\(problem)")
-                }
-                let unhandled = engine.unhandledTypes.sorted()
-                if !unhandled.isEmpty {
-                    logger.warning("no handler runs these step types; they will answer with an error",
-                                   metadata: ["types": "\(unhandled.joined(separator: ", "))"])
-                }
-                return engine
-            })
+            try await server.run(loadingEngine: { try await served.openEngine(integrations: integrations, logger: logger) })
         } catch {
             await integrations.shutdown()
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
         await integrations.shutdown()
-    }
-
-    /// Why the server could not start, said for the person who ran it.
-    private struct ServeFailure: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
     }
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -173,27 +157,9 @@ struct ServeCommand: AsyncParsableCommand {
         return port
     }
 
-    /// The admin token from --admin-token-file, else $PARLEY_ADMIN_TOKEN; nil when neither is
-    /// given. Errors name the file or the variable, never the token.
+    /// The admin token from --admin-token-file, else $PARLEY_ADMIN_TOKEN; nil when neither is given.
     private func resolvedAdminToken() throws -> AdminToken? {
-        let text: String, source: String
-        if let adminTokenFile {
-            do {
-                text = try String(contentsOfFile: adminTokenFile, encoding: .utf8)
-            } catch {
-                throw ValidationError("cannot read --admin-token-file \(adminTokenFile): \((error as NSError).localizedDescription)")
-            }
-            source = adminTokenFile
-        } else if let value = environment["PARLEY_ADMIN_TOKEN"], !value.isEmpty {
-            (text, source) = (value, "PARLEY_ADMIN_TOKEN")
-        } else {
-            return nil
-        }
-        guard let token = AdminToken(text) else {
-            throw ValidationError("the admin token in \(source) is shorter than \(AdminToken.minimumLength) characters; "
-                                  + "make one with `openssl rand -hex 32`")
-        }
-        return token
+        try AdminTokenSource.read(file: adminTokenFile, environment: environment)
     }
 
     private func resolvedPublicURL() -> String? {

@@ -10,7 +10,8 @@ struct ServeCommandTests {
         let output = try BotCLIRunner.run(["serve", "--help"])
         #expect(output.status == 0)
         for text in ["/chat", "/ws?user=", "after=", "/webhooks/rest/webhook", "/healthz", "/readyz", "page_open", "message_id", "--host", "--port",
-                     "--public-url", "PARLEY_HOST", "PARLEY_PORT", "PARLEY_PUBLIC_URL", "--max-body-size"] {
+                     "--public-url", "PARLEY_HOST", "PARLEY_PORT", "PARLEY_PUBLIC_URL", "--max-body-size",
+                     "parley_websockets_open", #"parley_turns_total{channel="rest"|"websocket"}"#, "--shutdown-timeout"] {
             #expect(output.stdout.contains(text), "missing \(text)")
         }
     }

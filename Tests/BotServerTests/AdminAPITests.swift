@@ -188,6 +188,37 @@ struct AdminAPITests {
         }
     }
 
+    @Test("with a vault reader the running bot uses uploaded values at once; an unreadable upload keeps the old ones")
+    func vaultReload() async throws {
+        let (root, vault, publicKey) = try Self.vaultFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (otherRoot, _, otherKey) = try Self.vaultFolder()
+        defer { try? FileManager.default.removeItem(at: otherRoot) }
+        try await LiveServer.with(engine: try Self.engine(), configure: {
+            $0.admin = AdminConfiguration(token: AdminToken(Self.token)!, vault: vault, vaultScope: {
+                try VaultScope.load(app: root, placeholders: ["support_phone"], environment: [:])
+            })
+        }) { server async throws in
+            #expect(try await server.say("hi", sender: "before").body.contains("Call +1-555-0100"))
+            let upload = """
+                {"values": [{"key": "support_phone", "ciphertext": "\(try Self.sealed(.string("+1-555-0199"), key: "support_phone", to: publicKey))"}]}
+                """
+            let stored = try await server.request(.put, "/admin/vault", body: upload, headers: Self.bearer)
+            #expect(try stored.json == TemplateValue(jsonText: #"{"added": ["support_phone"], "changed": [], "reloaded": true}"#))
+            #expect(try await server.say("hi", sender: "after").body.contains("Call +1-555-0199"))
+            // What is kept still holds the placeholder only.
+            #expect(try await server.engine!.thread("after")?.scope["phone"] == .string("[vault.support_phone]"))
+
+            // Sealed to another app's key: stored (the server cannot tell), not loaded; the bot keeps its values.
+            let foreign = """
+                {"values": [{"key": "support_phone", "ciphertext": "\(try Self.sealed(.string("+1-555-0666"), key: "support_phone", to: otherKey))"}]}
+                """
+            let refused = try await server.request(.put, "/admin/vault", body: foreign, headers: Self.bearer)
+            #expect(try refused.json == TemplateValue(jsonText: #"{"added": [], "changed": ["support_phone"], "reloaded": false}"#))
+            #expect(try await server.say("hi", sender: "later").body.contains("Call +1-555-0199"))
+        }
+    }
+
     @Test("malformed uploads are 400 naming the field, and store nothing; plaintext is refused")
     func vaultUploadErrors() async throws {
         let (root, vault, publicKey) = try Self.vaultFolder()

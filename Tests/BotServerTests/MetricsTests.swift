@@ -80,4 +80,32 @@ struct MetricsTests {
             }
         }
     }
+
+    @Test("an open WebSocket shows in parley_websockets_open until it closes; its messages are websocket turns")
+    func webSockets() async throws {
+        try await Self.withServer { server, _ in
+            let before = try await server.request(.get, "/metrics").body
+            #expect(Self.value("parley_websockets_open", in: before) == 0, "\(before)")
+            try await server.socket("user=ws-ana") { socket async throws in
+                try await socket.send(#"{"message": "hi", "message_id": "m-1"}"#)
+                #expect(try await socket.next().field("text") == .string("ok"))
+                let open = try await server.request(.get, "/metrics").body
+                #expect(Self.value("parley_websockets_open", in: open) == 1, "\(open)")
+                #expect(Self.value(#"parley_turns_total{channel="websocket"}"#, in: open) == 1)
+                #expect(Self.value(#"parley_turn_duration_seconds_count{channel="websocket"}"#, in: open) == 1)
+                #expect(Self.value(#"parley_turn_duration_seconds_bucket{channel="websocket",le="+Inf"}"#, in: open) == 1)
+                // A WebSocket turn is not a REST turn, nor a webhook request.
+                #expect(Self.value(#"parley_turns_total{channel="rest"}"#, in: open) == nil)
+                #expect(Self.value(#"parley_webhook_requests_total{status="2xx"}"#, in: open) == nil)
+            }
+            // The server sees the close a moment after the client: wait for it, boundedly.
+            var gauge: Double?
+            for _ in 0..<400 {
+                gauge = Self.value("parley_websockets_open", in: try await server.request(.get, "/metrics").body)
+                if gauge == 0 { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(gauge == 0)
+        }
+    }
 }

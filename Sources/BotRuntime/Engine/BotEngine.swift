@@ -2,6 +2,7 @@ import FlowDSL
 import Foundation
 import Logging
 import OrderedCollections
+import Synchronization
 
 /// Parley's engine: events in, events out.
 ///
@@ -17,11 +18,11 @@ public final class BotEngine: Sendable {
     public let options: EngineOptions
     let runtime: RuntimeApp
     let handlers: [String: any ComponentHandler]
+    /// The vault and the template scopes that are the same for every turn; replaced together
+    /// when the vault changes (`replaceVault(_:)`), read once per turn.
+    private let scopes: Mutex<TurnScopes>
     /// Integrations by the element type they serve.
     public let integrations: [String: any Integration]
-    let vault: VaultScope
-    /// Template scopes that are the same for every turn.
-    let baseContext: TemplateContext
     let logger: Logger
     private let mailboxes = ThreadMailboxes()
     private let live = ThreadEvents()
@@ -35,11 +36,11 @@ public final class BotEngine: Sendable {
                 options: EngineOptions = EngineOptions(), logger: Logger = Logger(label: "parley.runtime")) {
         self.app = app
         self.store = store
-        self.vault = vault
         self.options = options
         self.logger = logger
-        runtime = RuntimeApp(app)
-        baseContext = runtime.baseContext(vault: vault)
+        let runtime = RuntimeApp(app)
+        self.runtime = runtime
+        scopes = Mutex(TurnScopes(vault: vault, base: runtime.baseContext(vault: vault)))
         var handlers: [String: any ComponentHandler] = [:]
         let builtIn: [any ComponentHandler] = [TextComponentHandler(), FlowComponentHandler()]
         for handler in builtIn + components + integrations.flatMap(\.components) {
@@ -47,6 +48,16 @@ public final class BotEngine: Sendable {
         }
         self.handlers = handlers
         self.integrations = Dictionary(integrations.map { ($0.elementType, $0) }) { first, _ in first }
+    }
+
+    /// The `vault` scope turns use now.
+    public var vault: VaultScope { scopes.withLock { $0.vault } }
+
+    /// Makes the turns that start from now on use `vault` (after the stored vault changed, so
+    /// that a running server needs no restart); a turn already running keeps the one it began with.
+    public func replaceVault(_ vault: VaultScope) {
+        let scopes = TurnScopes(vault: vault, base: runtime.baseContext(vault: vault))
+        self.scopes.withLock { $0 = scopes }
     }
 
     /// Component types the app uses that no handler runs (an integration not enabled).
@@ -120,8 +131,9 @@ public final class BotEngine: Sendable {
     /// Never store, log or emit the result.
     public func integrationSettings(_ id: String) throws -> TemplateMap {
         guard let element = app.integrations[id] else { throw RuntimeError.unknownIntegration(id) }
-        var context = baseContext
-        context["vault"] = vault.values
+        let scopes = scopes.withLock { $0 }
+        var context = scopes.base
+        context["vault"] = scopes.vault.values
         var settings = TemplateMap()
         for (name, field) in element.fields { settings[name] = try field.render(context) }
         return settings
@@ -156,14 +168,19 @@ public final class BotEngine: Sendable {
     // MARK: One turn
 
     private func runTurn(_ incoming: Event, inboxID: Int64?) async throws -> TurnResult {
-        if let key = incoming.idempotencyKey, let receipt = try await store.turn(forIdempotencyKey: key) {
+        let stored: ThreadRecord?, userScope: TemplateMap
+        switch try await store.turnStart(thread: incoming.threadID, user: incoming.sender == .user ? incoming.userID : "",
+                                         idempotencyKey: incoming.idempotencyKey) {
+        case .duplicate(let receipt):
             if let inboxID { try await store.removeInbound(inboxID) }
             let events = try await store.events(thread: receipt.threadID, after: receipt.turnSequence - 1,
                                                 limit: receipt.lastSequence - receipt.turnSequence + 1)
             guard let inbound = events.first else { throw RuntimeError.unknownFlow("turn \(receipt.turnSequence)") }
             return TurnResult(inbound: inbound, outputs: Array(events.dropFirst()), isDuplicate: true)
+        case .fresh(let thread, let scope):
+            (stored, userScope) = (thread, scope)
         }
-        let (stored, userScope) = try await store.turnState(thread: incoming.threadID, user: incoming.sender == .user ? incoming.userID : "")
+        let scopes = scopes.withLock { $0 }
         // A thread belongs to its first user sender; an agent's or the system's event may come first.
         var thread = stored ?? ThreadRecord(id: incoming.threadID, userID: incoming.sender == .user ? incoming.userID : "",
                                             scope: ["mode": .string("bot")])
@@ -174,7 +191,7 @@ public final class BotEngine: Sendable {
 
         var runner = FlowRunner(runtime: runtime, handlers: handlers,
                                 context: ComponentContext(event: inbound, thread: thread, userScope: userScope,
-                                                          runtime: runtime, vault: vault, base: baseContext, options: options))
+                                                          runtime: runtime, vault: scopes.vault, base: scopes.base, options: options))
         let previousWaiting = thread.waiting
         var waiting = previousWaiting
         var selection: TriggerMatcher.Selection?
@@ -238,6 +255,12 @@ public final class BotEngine: Sendable {
                                         "sequence": "\(inbound.sequence)", "outputs": "\(shown.count)"])
         return TurnResult(inbound: inbound, outputs: shown, isDuplicate: false)
     }
+}
+
+/// What a turn renders with besides its thread and user: the vault and the constant scopes.
+private struct TurnScopes: Sendable {
+    var vault: VaultScope
+    var base: TemplateContext
 }
 
 extension FlowRunner.Finish {

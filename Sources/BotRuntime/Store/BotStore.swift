@@ -14,6 +14,9 @@ public protocol BotStore: Sendable {
     func turnState(thread: String, user: String) async throws -> (thread: ThreadRecord?, userScope: TemplateMap)
     /// The outcome of the turn that handled an event with this idempotency key, if any.
     func turn(forIdempotencyKey key: String) async throws -> TurnReceipt?
+    /// Everything a turn starts from, read at once: the earlier turn that handled
+    /// `idempotencyKey` (a duplicate delivery), else what `turnState` reads.
+    func turnStart(thread: String, user: String, idempotencyKey: String?) async throws -> TurnStart
     func commit(_ turn: TurnCommit) async throws
     /// Ledger events of a thread with sequence numbers above `sequence`, oldest first.
     func events(thread: String, after sequence: Int, limit: Int) async throws -> [Event]
@@ -42,6 +45,12 @@ public struct InboxEntry: Sendable {
 }
 
 extension BotStore {
+    public func turnStart(thread: String, user: String, idempotencyKey: String?) async throws -> TurnStart {
+        if let idempotencyKey, let receipt = try await turn(forIdempotencyKey: idempotencyKey) { return .duplicate(receipt) }
+        let (record, userScope) = try await turnState(thread: thread, user: user)
+        return .fresh(thread: record, userScope: userScope)
+    }
+
     public func turnState(thread id: String, user: String) async throws -> (thread: ThreadRecord?, userScope: TemplateMap) {
         let thread = try await thread(id)
         let owner = thread.map(\.userID).flatMap { $0.isEmpty ? nil : $0 } ?? user
@@ -73,6 +82,14 @@ public struct TurnCommit: Sendable {
         self.linkChanges = linkChanges
         self.inboxID = inboxID
     }
+}
+
+/// What a turn starts from (`BotStore.turnStart`).
+public enum TurnStart: Sendable {
+    /// The event was handled before, by the turn filed here.
+    case duplicate(TurnReceipt)
+    /// A new turn: the thread (nil when it does not exist yet) and its user's scope.
+    case fresh(thread: ThreadRecord?, userScope: TemplateMap)
 }
 
 /// Where an earlier turn was filed, so a duplicate delivery gets the same answer.

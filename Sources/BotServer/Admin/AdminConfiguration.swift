@@ -1,3 +1,4 @@
+import BotRuntime
 import Vault
 
 /// The admin API's settings: the bearer token it demands and the vault it writes to.
@@ -10,10 +11,15 @@ public struct AdminConfiguration: Sendable {
     /// The app's vault, whose store `PUT /admin/vault` writes sealed values to; nil answers
     /// that route 503. The API never opens a value, so it needs no key.
     public var vault: AppVault?
+    /// Reads the stored vault into a `vault` scope (with the secret key the server started
+    /// with). When given, a successful `PUT /admin/vault` hands the result to the running
+    /// engine, so new values are used at once; without it they wait for a restart.
+    public var vaultScope: (@Sendable () throws -> VaultScope)?
 
-    public init(token: AdminToken, vault: AppVault?) {
+    public init(token: AdminToken, vault: AppVault?, vaultScope: (@Sendable () throws -> VaultScope)? = nil) {
         self.token = token
         self.vault = vault
+        self.vaultScope = vaultScope
     }
 }
 
@@ -32,6 +38,10 @@ public struct AdminToken: Sendable, CustomStringConvertible, CustomDebugStringCo
         guard trimmed.utf8.count >= Self.minimumLength else { return nil }
         bytes = Array(trimmed.utf8)
     }
+
+    /// What a client sends as the `Authorization` header: `Bearer <token>`. For the request
+    /// only: never print or log it.
+    public var authorizationHeader: String { "Bearer " + String(decoding: bytes, as: UTF8.self) }
 
     public var description: String { "••••••" }
     public var debugDescription: String { "AdminToken(••••••)" }

@@ -11,11 +11,21 @@ import Vault
 ///   `AdminThreadJSON`). The ledger holds vault values only as `[vault.KEY]` placeholders and
 ///   nothing here opens the vault, so no secret can leave through it.
 /// - `PUT /admin/vault`: stores values sealed client-side with the app's public key (see
-///   `AdminVaultUpload`), in one transaction; plaintext never crosses the wire.
+///   `AdminVaultUpload`), in one transaction; plaintext never crosses the wire. When the
+///   configuration can read the vault back, the running engine gets the new values at once
+///   and the answer says `"reloaded": true`.
 struct AdminRoutes {
     let configuration: AdminConfiguration
     let state: ServingState
     let body: RequestBodyReader
+    let reloader: VaultReloader?
+
+    init(configuration: AdminConfiguration, state: ServingState, body: RequestBodyReader) {
+        self.configuration = configuration
+        self.state = state
+        self.body = body
+        reloader = configuration.vaultScope.map(VaultReloader.init(load:))
+    }
 
     func register(on router: Router<BasicRequestContext>) {
         let group = router.group("/admin").add(middleware: AdminAuthMiddleware(token: configuration.token))
@@ -91,8 +101,13 @@ struct AdminRoutes {
             // Key names only, as everywhere in the vault.
             logger.notice("vault updated over the admin API", metadata: ["added": "\(report.added.joined(separator: ", "))",
                                                                           "changed": "\(report.changed.joined(separator: ", "))"])
-            return JSONResponse.make(.map(["added": .list(report.added.map { .string($0) }),
-                                           "changed": .list(report.changed.map { .string($0) })]))
+            var answer: TemplateMap = ["added": .list(report.added.map { .string($0) }),
+                                       "changed": .list(report.changed.map { .string($0) })]
+            if let reloader {
+                // False while the bot is still starting: it will read the vault as it opens.
+                answer["reloaded"] = .bool(state.engine.map { reloader.reload(into: $0, logger: logger) } ?? false)
+            }
+            return JSONResponse.make(.map(answer))
         } catch .versionConflict(let key) {
             return JSONResponse.error("vault key `\(key)` is not at the expected version (it was changed or added meanwhile); "
                                       + "nothing was stored", status: .conflict)

@@ -1,13 +1,15 @@
 import BotRuntime
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Parley's HTTP server: the web chat page (`/chat`), the REST and WebSocket channels it and
 /// other clients use, the operations probes, metrics and the admin API, on Hummingbird.
 ///
 /// `run(loadingEngine:)` listens at once (so `/healthz` answers), opens the engine beside it
 /// and is ready (`/readyz`) when that finishes; SIGINT or SIGTERM stop it gracefully —
-/// requests in flight finish, then the process returns. Tests build the application with
+/// requests in flight finish and WebSockets are sent a close frame, then the process returns;
+/// connections still open after `shutdownTimeout` are closed. Tests build the application with
 /// `makeApplication` and run it themselves.
 public struct BotServer: Sendable {
     public let configuration: BotServerConfiguration
@@ -43,7 +45,8 @@ public struct BotServer: Sendable {
         return Application(
             router: makeRouter(),
             // Upgrade requests go to the WebSocket channel's own router (`GET /ws`).
-            server: WebSocketChannel(state: state, maxMessageSize: configuration.maxBodySize).serverBuilder(),
+            server: WebSocketChannel(state: state, maxMessageSize: configuration.maxBodySize,
+                                     metrics: configuration.metrics).serverBuilder(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: configuration.serverName),
             onServerRunning: { channel in
@@ -57,15 +60,25 @@ public struct BotServer: Sendable {
         )
     }
 
+    /// Serves `engine`, ready at once, until the calling task is cancelled; signals are left
+    /// alone. For commands that run the server inside themselves, such as `botcli bench http`.
+    public func serve(_ engine: BotEngine, onListening: @escaping @Sendable (Int) async -> Void) async throws {
+        state.serve(engine)
+        try await makeApplication(onListening: onListening).runService(gracefulShutdownSignals: [])
+    }
+
     /// Serves until SIGINT or SIGTERM. `loadingEngine` runs while the server already listens;
     /// when it fails the server stops and its error is thrown.
     public func run(loadingEngine: @escaping @Sendable () async throws -> BotEngine,
                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let application = makeApplication(onListening: onListening)
-        let state = state, logger = logger
+        let state = state, logger = logger, shutdownTimeout = configuration.shutdownTimeout
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
-                try await application.runService()
+                var services = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                         logger: logger)
+                services.maximumGracefulShutdownDuration = shutdownTimeout
+                try await ServiceGroup(configuration: services).run()
                 return true
             }
             group.addTask {

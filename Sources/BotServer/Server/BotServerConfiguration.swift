@@ -21,10 +21,14 @@ public struct BotServerConfiguration: Sendable {
     /// The integrations the engine is built with: their webhook paths are routed before the
     /// engine is ready.
     public var integrations: [any Integration]
+    /// How long SIGTERM or SIGINT waits for requests in flight and open WebSockets to finish
+    /// before the connections left are closed. Turns already running still commit: only a
+    /// client that does not answer (a WebSocket that never returns the close frame) is cut off.
+    public var shutdownTimeout: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 5005, publicURL: String? = nil, maxBodySize: Int = 64 * 1024,
                 serverName: String = "parley", admin: AdminConfiguration? = nil, metrics: ServerMetrics = ServerMetrics(),
-                integrations: [any Integration] = []) {
+                integrations: [any Integration] = [], shutdownTimeout: Duration = .seconds(10)) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
@@ -33,5 +37,6 @@ public struct BotServerConfiguration: Sendable {
         self.admin = admin
         self.metrics = metrics
         self.integrations = integrations
+        self.shutdownTimeout = shutdownTimeout
     }
 }

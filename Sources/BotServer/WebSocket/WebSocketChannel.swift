@@ -24,13 +24,19 @@ import Logging
 /// before any socket opens (HTTP 400; the reason is logged). A frame that is not a valid message gets
 /// an `{"error": …}` frame and has no effect; the socket stays open. See `WebSocketInput`
 /// and `WebSocketOutput` for the frames.
+///
+/// Open connections are counted in `parley_websockets_open`; each message handled is a turn
+/// of channel `websocket` in `parley_turns_total` and `parley_turn_duration_seconds`.
 struct WebSocketChannel: Sendable {
     static let path = "/ws"
+    /// The channel's name in the turn metrics.
+    static let metricsChannel = "websocket"
     /// Ledger page size while replaying.
     static let replayPage = 500
 
     let state: ServingState
     let maxMessageSize: Int
+    let metrics: ServerMetrics
 
     /// The router the HTTP server consults for upgrade requests.
     func makeRouter() -> Router<BasicWebSocketRequestContext> {
@@ -90,6 +96,8 @@ struct WebSocketChannel: Sendable {
         // `shouldUpgrade` already refused requests that fail these.
         guard let parameters = try? Parameters(query: Self.query(of: request)), let engine = state.engine else { return }
         let (user, thread) = (parameters.user, parameters.thread)
+        metrics.webSocketOpened()
+        defer { metrics.webSocketClosed() }
         var logger = logger
         logger[metadataKey: "thread"] = "\(thread)"
 
@@ -165,7 +173,9 @@ struct WebSocketChannel: Sendable {
                 }
                 do {
                     // The turn's events come back through the subscription, like everyone else's.
+                    let start = ContinuousClock.now
                     let result = try await engine.handle(input.event(user: user, thread: thread))
+                    metrics.recordTurn(channel: Self.metricsChannel, duration: ContinuousClock.now - start)
                     logger.debug("websocket turn", metadata: ["sequence": "\(result.inbound.sequence)",
                                                               "outputs": "\(result.outputs.count)", "duplicate": "\(result.isDuplicate)"])
                     if let messageID = input.messageID {

@@ -54,7 +54,7 @@ public struct AppVault: Sendable {
     public func upload(_ values: [(key: String, value: VaultValue)], at date: Date = Date()) throws(VaultError) -> VaultUploadReport {
         let (publicKey, secretKey) = try keyring.sealingKeys()
         var ciphertexts: [String: Data] = [:]
-        for (key, value) in values { ciphertexts[key] = try publicKey.seal(value, key: key) }
+        for (key, ciphertext) in try Self.seal(values, with: publicKey) { ciphertexts[key] = ciphertext }
         guard let store = try store(creating: true) else { return VaultUploadReport(compared: secretKey != nil) }
         let stored = Dictionary(try store.entries().map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var report = VaultUploadReport(compared: secretKey != nil)
@@ -76,6 +76,21 @@ public struct AppVault: Sendable {
         report.kept = stored.keys.filter { !uploaded.contains($0) }.sorted()
         if !writes.isEmpty { try store.write(writes, at: date) }
         return report
+    }
+
+    /// Seals each value with the app's public key exactly as `upload` stores it, for a server
+    /// that stores ciphertexts it cannot open (`botcli vault upload --to`). Needs only the
+    /// public key; the result holds no plaintext.
+    public func seal(_ values: [(key: String, value: VaultValue)]) throws(VaultError) -> [(key: String, ciphertext: Data)] {
+        try Self.seal(values, with: keyring.sealingKeys().publicKey)
+    }
+
+    private static func seal(_ values: [(key: String, value: VaultValue)],
+                             with publicKey: VaultPublicKey) throws(VaultError) -> [(key: String, ciphertext: Data)] {
+        var sealed: [(key: String, ciphertext: Data)] = []
+        sealed.reserveCapacity(values.count)
+        for (key, value) in values { sealed.append((key, try publicKey.seal(value, key: key))) }
+        return sealed
     }
 
     /// Removes one stored key; `keyNotFound` when it is not there. Needs no key.

@@ -1,0 +1,72 @@
+import BotRuntime
+import FlowDSL
+import Foundation
+import Logging
+
+/// An app opened for serving: its vault read with the secret key, its SQLite store, and the
+/// engine over both. `botcli serve` and `botcli bench http` (which measures what serve runs)
+/// open apps the same way through it.
+struct ServedApp: Sendable {
+    let app: BotApp
+    let root: URL
+    let storePath: String
+    /// Where vault keys given as variables are read from (`PARLEY_VAULT_SECRET_KEY` …).
+    var environment: [String: String] = ProcessInfo.processInfo.environment
+
+    /// Reads the app's vault as the bot sees it: stored values, and `[vault.KEY]` for keys
+    /// `vault.yaml` names that are not stored yet. Run at start and after each admin upload.
+    var vaultLoader: @Sendable () throws -> VaultScope {
+        let root = root, placeholders = Array(app.vaultKeys.keys), environment = environment
+        return { try VaultScope.load(app: root, placeholders: placeholders, environment: environment) }
+    }
+
+    /// Opens the vault and the store, runs webhook events accepted before a stop and not
+    /// handled yet, and warns on `logger` about misconfigured integrations and step types no
+    /// handler runs.
+    func openEngine(integrations: ParleyModules.Integrations, logger: Logger,
+                    options: EngineOptions = EngineOptions()) async throws(ServeFailure) -> BotEngine {
+        let vault: VaultScope, store: SQLiteStore
+        do {
+            vault = try vaultLoader()
+        } catch {
+            throw .vault(app: root.path, reason: "\(error)")
+        }
+        do {
+            store = try SQLiteStore(path: storePath)
+        } catch {
+            throw .store(path: storePath, reason: "\(error)")
+        }
+        let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all, options: options,
+                               logger: ParleyLogging.logger("parley.runtime"))
+        do {
+            let resumed = try await engine.resumeInbox()
+            if resumed > 0 { logger.notice("resumed accepted events", metadata: ["count": "\(resumed)"]) }
+        } catch {
+            throw .store(path: storePath, reason: "cannot read its inbox: \(error)")
+        }
+        for problem in integrations.flex.configurationProblems(in: engine) {
+            logger.warning("\(problem)")
+        }
+        let unhandled = engine.unhandledTypes.sorted()
+        if !unhandled.isEmpty {
+            logger.warning("no handler runs these step types; they will answer with an error",
+                           metadata: ["types": "\(unhandled.joined(separator: ", "))"])
+        }
+        return engine
+    }
+}
+
+/// Why an app could not be opened for serving, said for the person who ran the command.
+enum ServeFailure: Error, CustomStringConvertible {
+    case vault(app: String, reason: String)
+    case store(path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case let .vault(app, reason):
+            "cannot open the vault of \(app): \(reason) (`botcli vault check` compares the vault with the app)"
+        case let .store(path, reason):
+            "cannot open the store \(path): \(reason)"
+        }
+    }
+}
