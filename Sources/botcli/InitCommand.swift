@@ -42,5 +42,6 @@ struct InitCommand: ParsableCommand {
         print("  cd \(directory)")
         print("  botcli test        # run its conversation tests")
         print("  botcli simulate    # talk to it")
+        print("  botcli simulate --flex   # …and hand the chat to a human agent in a local Flex emulator")
     }
 }
