@@ -107,34 +107,15 @@ struct FlexHandoffServeTests {
                 try #require(output.status == 0, "\(command): \(output.stderr)")
             }
 
-            let log = app.appendingPathComponent("serve.stderr")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let err = try FileHandle(forWritingTo: log)
-            let process = Process()
-            process.executableURL = BotCLIRunner.executable
-            process.arguments = ["serve", "--app", app.path, "--port", "\(servePort)"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["PARLEY_ADMIN_TOKEN"] = token
-            process.environment = environment
-            process.standardError = err
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            defer {
-                if process.isRunning { process.terminate() }
-                process.waitUntilExit()
-                try? err.close()
-            }
-            // Ready once the app's store and vault are open (the log says so).
-            var logText = ""
-            for _ in 0..<600 where !logText.contains("] ready") {
-                try await Task.sleep(for: .milliseconds(50))
-                logText = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            }
-            try #require(logText.contains("] ready"), "botcli serve never got ready: \(logText)")
+            // The emulator already calls this port, so it is chosen here rather than by `--port 0`.
+            let serve = try BotCLIProcess(["serve", "--app", app.path, "--port", "\(servePort)"],
+                                          environment: ["PARLEY_ADMIN_TOKEN": token])
+            defer { serve.send(SIGTERM) }
+            try await serve.waitUntilReady(port: servePort)
             try await TestClient.withClient(host: "127.0.0.1", port: servePort) { client in
                 try await body(Handoff(emulator: emulator, client: client))
             }
-            let text = try String(contentsOf: log, encoding: .utf8)
+            let text = serve.output
             // The server's log names no secret.
             for secret in [configuration.apiKeySecret, configuration.authToken] { #expect(!text.contains(secret)) }
         } catch {
