@@ -20,20 +20,21 @@ struct SimulatedFlex {
     /// Starts the emulator on `port` and the bot's webhook server, and makes the integration
     /// the engine will run. Call `serve(_:)` with that engine, then `stop()` at the end.
     static func start(app: BotApp, port: Int, logger: Logger) async throws -> SimulatedFlex {
+        guard let integrationID = app.integrations.values.first(where: { $0.type == FlexElements.integrationType })?.id else {
+            throw SimulatedFlexError.noFlexIntegration
+        }
         let state = ServingState()
         // The bot's side first: the emulator needs its webhook URL.
         let (listening, announce) = AsyncStream.makeStream(of: Int.self)
         let webhookServer = BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0), state: state, logger: logger)
         let application = webhookServer.makeApplication { port in announce.yield(port) }
-        let server = Task { try await application.runService() }
+        let server = Task {
+            defer { announce.finish() }  // a server that cannot start ends the wait below
+            try await application.runService()
+        }
         var ports = listening.makeAsyncIterator()
         guard let botPort = await ports.next() else { throw SimulatedFlexError.serverDidNotStart }
 
-        let integrationIDs = app.integrations.values.filter { $0.type == FlexElements.integrationType }.map(\.id)
-        guard let integrationID = integrationIDs.first else {
-            server.cancel()
-            throw SimulatedFlexError.noFlexIntegration
-        }
         var configuration = FlexEmulator.Configuration(port: port)
         let webhookURL = "http://127.0.0.1:\(botPort)/webhooks/\(integrationID)"
         configuration.chatWebhookURL = webhookURL
