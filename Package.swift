@@ -120,16 +120,19 @@ let package = Package(
         .testTarget(
             name: "FlexIntegrationTests",
             dependencies: [
-                "FlexIntegration", "FlowDSL", "BotRuntime", "BotServer", "TwilioWire", "FlexEmulator", "HeadlessBrowser",
+                "FlexIntegration", "FlowDSL", "BotRuntime", "BotServer", "TwilioWire", "FlexEmulator", "HeadlessBrowser", "SharedTestFixtures",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "TwilioWireTests", dependencies: ["TwilioWire"]),
+        .testTarget(name: "TwilioWireTests", dependencies: ["TwilioWire", "SharedTestFixtures"]),
+        // Finds `../shared` and parses its recorded Twilio requests, for every test target that
+        // replays them. Not a product.
+        .target(name: "SharedTestFixtures", path: "Tests/SharedTestFixtures"),
         .testTarget(
             name: "FlexEmulatorTests",
             dependencies: [
-                "FlexEmulator", "TwilioWire",
+                "FlexEmulator", "TwilioWire", "SharedTestFixtures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

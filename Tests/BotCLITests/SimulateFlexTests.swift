@@ -5,20 +5,31 @@ import Testing
 /// emulator, the bot's webhook server and the Flex integration — no Twilio account, no vault.
 @Suite("Simulate with a local Flex")
 struct SimulateFlexTests {
-    /// A port that is free right now (the emulator binds it a moment later).
-    static func freePort() throws -> Int {
+    /// A listening socket on 127.0.0.1 (`port` 0: any free port) and its port; nil when taken.
+    static func listening(port: Int) -> (socket: Int32, port: Int)? {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && listen(socket, 1) == 0 && getsockname(socket, $0, &length) == 0
+            }
         }
-        try #require(bound, "no free port")
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            close(socket)
+            return nil
+        }
+        return (socket, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    /// A port that is free right now (the emulator binds it a moment later).
+    static func freePort() throws -> Int {
+        let listener = try #require(listening(port: 0), "no free port")
+        close(listener.socket)
+        return listener.port
     }
 
     @Test("hand over, queue and accept statuses, the agent's message, an agent command with buttons")
@@ -56,19 +67,11 @@ struct SimulateFlexTests {
         #expect(early.status == 0)
         #expect(early.stderr.contains("error: no agent has this chat: hand it over first"), "stderr: \(early.stderr)")
 
-        let listener = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        var port = 0
-        for candidate in 40_000..<40_100 {
-            address.sin_port = UInt16(candidate).bigEndian
-            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 } }
-            if bound, listen(listener, 1) == 0 { port = candidate; break }
-        }
-        try #require(port != 0)
+        var found: (socket: Int32, port: Int)?
+        for candidate in 40_000..<40_100 where found == nil { found = Self.listening(port: candidate) }
+        let taken = try #require(found)
+        defer { close(taken.socket) }
+        let port = taken.port
         let busy = try SimulateCommandTests.simulate("", ["--flex", "--flex-port", "\(port)"])
         #expect(busy.status == 1)
         #expect(busy.stderr.contains("the Flex emulator could not listen on 127.0.0.1:\(port)"), "stderr: \(busy.stderr)")

@@ -3,6 +3,7 @@ import FlexEmulator
 import Foundation
 import Hummingbird
 import Logging
+import SharedTestFixtures
 import Testing
 import TwilioWire
 
@@ -118,28 +119,15 @@ struct EmulatorHarness: Sendable {
     }
 }
 
-/// The shared fixtures (`../shared` beside the package root).
+/// The shared fixtures (`../shared` beside the package root), as the emulator tests read them.
 enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
-
-    static func text(_ relativePath: String) throws -> String {
-        let url = root.appendingPathComponent(relativePath)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw FixtureMissing(path: url.path)
-        }
-        return try String(contentsOf: url, encoding: .utf8)
-    }
-
     static func json(_ relativePath: String) throws -> EmulatorJSON {
-        try EmulatorJSON(parsing: try text(relativePath))
+        try EmulatorJSON(parsing: try SharedFolder.text(relativePath))
     }
 
     /// The body of a `.http` fixture.
     static func body(_ file: String) throws -> String {
-        let text = try text("fixtures/twilio/\(file)")
-        guard let split = text.range(of: "\n\n") else { return "" }
-        return String(text[split.upperBound...])
+        try SharedFolder.twilioRequest(file).body
     }
 
     /// The ordered field names of each fixture webhook, by `EventType`.
@@ -152,13 +140,6 @@ enum Fixtures {
             names[form["EventType"] ?? file] = form.fields.map(\.name)
         }
         return names
-    }
-
-    struct FixtureMissing: Error, CustomStringConvertible {
-        var path: String
-        var description: String {
-            "\(path) does not exist: the FlexEmulator tests need the project's shared folder (`../shared` beside the package root)"
-        }
     }
 }
 

@@ -4,6 +4,7 @@ import FlexEmulator
 import FlexIntegration
 import FlowDSL
 import Foundation
+import SharedTestFixtures
 import Testing
 
 /// The whole handoff over real HTTP between an in-process `BotServer` running the

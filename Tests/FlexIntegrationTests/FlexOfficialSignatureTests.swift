@@ -1,6 +1,7 @@
 import BotRuntime
 import FlowDSL
 import Foundation
+import SharedTestFixtures
 import Testing
 import TwilioWire
 

@@ -1,24 +1,11 @@
 import Foundation
+import SharedTestFixtures
 import TwilioWire
 
-/// The project's shared Twilio reference data (`../shared` beside the package root): signature
-/// vectors computed with twilio-python 9.13.0 and the signed fixture requests.
+/// The shared vectors and fixtures as the TwilioWire tests read them (through `SharedFolder`).
 enum SharedFixtures {
-    /// `../shared` relative to the package root.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
-
-    static func file(_ relativePath: String) throws -> URL {
-        let url = root.appendingPathComponent(relativePath)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw FixtureError.missing("\(url.path) does not exist: the TwilioWire tests need the project's shared "
-                                       + "folder at \(root.path) (`../shared` beside the package root)")
-        }
-        return url
-    }
-
     static func data(_ relativePath: String) throws -> Data {
-        try Data(contentsOf: try file(relativePath))
+        try SharedFolder.data(relativePath)
     }
 
     static func vectors() throws -> VectorFile {
@@ -29,47 +16,14 @@ enum SharedFixtures {
         try JSONDecoder().decode([IndexEntry].self, from: try data("fixtures/twilio/index.json"))
     }
 
-    /// A `.http` fixture cut into request line, headers and body.
-    static func request(_ relativePath: String) throws -> HTTPFixture {
-        let text = String(decoding: try data(relativePath), as: UTF8.self)
-        guard let split = text.range(of: "\n\n") else { throw FixtureError.malformed("\(relativePath) has no blank line before its body") }
-        var lines = text[..<split.lowerBound].split(separator: "\n").map(String.init)
-        let requestLine = lines.removeFirst()
-        var headers: [(String, String)] = []
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { throw FixtureError.malformed("\(relativePath): header line `\(line)`") }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
-        }
-        return HTTPFixture(requestLine: requestLine, headers: headers, body: String(text[split.upperBound...]))
+    /// A `.http` fixture by its path in the shared folder.
+    static func request(_ relativePath: String) throws -> RecordedRequest {
+        try RecordedRequest(parsing: SharedFolder.text(relativePath), name: relativePath)
     }
 
     /// Every `.http` file of the fixtures folder.
     static func httpFiles() throws -> [String] {
-        let folder = try file("fixtures/twilio")
-        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".http") }.sorted()
-    }
-}
-
-struct HTTPFixture {
-    var requestLine: String
-    var headers: [(String, String)]
-    var body: String
-
-    func header(_ name: String) -> String? {
-        headers.first { $0.0.lowercased() == name.lowercased() }?.1
-    }
-
-    var path: String { String(requestLine.split(separator: " ")[1]) }
-}
-
-enum FixtureError: Error, CustomStringConvertible {
-    case missing(String)
-    case malformed(String)
-
-    var description: String {
-        switch self {
-        case .missing(let message), .malformed(let message): message
-        }
+        try SharedFolder.twilioRequestNames()
     }
 }
 

@@ -9,13 +9,9 @@ import OrderedCollections
 public protocol BotStore: Sendable {
     func thread(_ id: String) async throws -> ThreadRecord?
     func userScope(_ id: String) async throws -> TemplateMap
-    /// What a turn starts from: the thread (if it exists) and the scope of its user (or of
-    /// `user` for a new thread), read together.
-    func turnState(thread: String, user: String) async throws -> (thread: ThreadRecord?, userScope: TemplateMap)
-    /// The outcome of the turn that handled an event with this idempotency key, if any.
-    func turn(forIdempotencyKey key: String) async throws -> TurnReceipt?
     /// Everything a turn starts from, read at once: the earlier turn that handled
-    /// `idempotencyKey` (a duplicate delivery), else what `turnState` reads.
+    /// `idempotencyKey` (a duplicate delivery), else the thread (if it exists) and the scope of
+    /// its user (or of `user` for a new thread).
     func turnStart(thread: String, user: String, idempotencyKey: String?) async throws -> TurnStart
     func commit(_ turn: TurnCommit) async throws
     /// Ledger events of a thread with sequence numbers above `sequence`, oldest first.
@@ -41,20 +37,6 @@ public struct InboxEntry: Sendable {
     public init(id: Int64, event: Event) {
         self.id = id
         self.event = event
-    }
-}
-
-extension BotStore {
-    public func turnStart(thread: String, user: String, idempotencyKey: String?) async throws -> TurnStart {
-        if let idempotencyKey, let receipt = try await turn(forIdempotencyKey: idempotencyKey) { return .duplicate(receipt) }
-        let (record, userScope) = try await turnState(thread: thread, user: user)
-        return .fresh(thread: record, userScope: userScope)
-    }
-
-    public func turnState(thread id: String, user: String) async throws -> (thread: ThreadRecord?, userScope: TemplateMap) {
-        let thread = try await thread(id)
-        let owner = thread.map(\.userID).flatMap { $0.isEmpty ? nil : $0 } ?? user
-        return (thread, try await userScope(owner))
     }
 }
 

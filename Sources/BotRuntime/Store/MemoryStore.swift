@@ -31,8 +31,13 @@ public final class MemoryStore: BotStore {
         users.withLock(for: id) { $0[id] ?? [:] }
     }
 
-    public func turn(forIdempotencyKey key: String) async throws -> TurnReceipt? {
-        turns.withLock(for: key) { $0[key] }
+    public func turnStart(thread id: String, user: String, idempotencyKey: String?) async throws -> TurnStart {
+        if let idempotencyKey, let receipt = turns.withLock(for: idempotencyKey, { $0[idempotencyKey] }) {
+            return .duplicate(receipt)
+        }
+        let thread = threads.withLock(for: id) { $0[id]?.record }
+        let owner = thread.map(\.userID).flatMap { $0.isEmpty ? nil : $0 } ?? user
+        return .fresh(thread: thread, userScope: users.withLock(for: owner) { $0[owner] ?? [:] })
     }
 
     public func commit(_ turn: TurnCommit) async throws {

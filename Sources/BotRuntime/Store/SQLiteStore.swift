@@ -90,14 +90,6 @@ public final class SQLiteStore: BotStore {
         try readNow { db in try Self.userScope(id, in: db) }
     }
 
-    public func turnState(thread id: String, user: String) async throws -> (thread: ThreadRecord?, userScope: TemplateMap) {
-        try readNow { db in
-            let thread = try Self.thread(id, in: db)
-            let owner = thread.map(\.userID).flatMap { $0.isEmpty ? nil : $0 } ?? user
-            return (thread, try Self.userScope(owner, in: db))
-        }
-    }
-
     /// One read for the whole start of a turn: GRDB's bookkeeping (a schema check, a reader
     /// hand-off) is paid once instead of once for the key and once for the state.
     public func turnStart(thread id: String, user: String, idempotencyKey: String?) async throws -> TurnStart {
@@ -138,10 +130,6 @@ public final class SQLiteStore: BotStore {
         return scope
     }
 
-    public func turn(forIdempotencyKey key: String) async throws -> TurnReceipt? {
-        try readNow { db in try Self.receipt(key, in: db) }
-    }
-
     private static func receipt(_ key: String, in db: Database) throws -> TurnReceipt? {
         var select = try RawStatement("SELECT thread_id, turn, last_sequence FROM idempotency WHERE key = ?", in: db)
         defer { select.finish() }
@@ -171,7 +159,7 @@ public final class SQLiteStore: BotStore {
     }
 
     public func thread(forLink key: String) async throws -> String? {
-        try await pool.read { db in try String.fetchOne(db, sql: "SELECT thread_id FROM link WHERE key = ?", arguments: [key]) }
+        try readNow { db in try String.fetchOne(db, sql: "SELECT thread_id FROM link WHERE key = ?", arguments: [key]) }
     }
 
     public func enqueueInbound(_ event: Event) async throws -> Int64 {
@@ -183,7 +171,7 @@ public final class SQLiteStore: BotStore {
     }
 
     public func pendingInbound() async throws -> [InboxEntry] {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchAll(db, sql: "SELECT id, event FROM inbox ORDER BY id").map { row in
                 InboxEntry(id: row["id"], event: try Event(inboxJSON: row["event"]))
             }

@@ -12,7 +12,7 @@ struct IntegrationWebhooks {
     let state: ServingState
     let integrations: [any Integration]
     let publicURL: String?
-    let maxBodySize: Int
+    let body: RequestBodyReader
 
     func register(on router: Router<BasicRequestContext>) {
         for method in [HTTPRequest.Method.post, .get] {
@@ -63,13 +63,13 @@ struct IntegrationWebhooks {
         case .failure(let unrouted): return JSONResponse.error(unrouted.message, status: .notFound)
         case .success(let routed): (integration, id) = routed
         }
-        let body: [UInt8]
-        switch await RequestBodyReader(maxSize: maxBodySize).bytes(of: request) {
+        let bytes: [UInt8]
+        switch await body.bytes(of: request) {
         case .failure(let problem): return problem.response
-        case .success(let bytes): body = bytes
+        case .success(let read): bytes = read
         }
         let webhook = WebhookRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
-                                     headers: request.headers.map { ($0.name.canonicalName, $0.value) }, body: body,
+                                     headers: request.headers.map { ($0.name.canonicalName, $0.value) }, body: bytes,
                                      publicBaseURL: baseURL(of: request))
         let answer = await integration.handleWebhook(webhook, integrationID: id, engine: engine)
         var headers = HTTPFields()

@@ -31,7 +31,7 @@ public struct BotServer: Sendable {
         MetricsRoutes(metrics: configuration.metrics).register(on: router)
         RestChannel(state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
         IntegrationWebhooks(state: state, integrations: configuration.integrations, publicURL: configuration.publicURL,
-                            maxBodySize: configuration.maxBodySize).register(on: router)
+                            body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
         WebChatRoutes(state: state).register(on: router)
         if let admin = configuration.admin {
             AdminRoutes(configuration: admin, state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)

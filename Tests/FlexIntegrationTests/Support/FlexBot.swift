@@ -7,6 +7,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import SharedTestFixtures
 import Testing
 
 /// A bot with the Flex integration served by an in-process `BotServer` (public URL

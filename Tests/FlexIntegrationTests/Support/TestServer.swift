@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import SharedTestFixtures
 
 /// Runs a Hummingbird application on 127.0.0.1 (port 0) in this process for the length of
 /// `body`, then stops it gracefully.

@@ -1,4 +1,5 @@
 import Foundation
+import SharedTestFixtures
 import Testing
 
 /// The shared Twilio fixtures (`../shared/fixtures/twilio` beside the project root).
@@ -16,66 +17,18 @@ enum TwilioFixtures {
     static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared/fixtures/twilio`; a clear failure when it is missing.
-    static func folder() throws -> URL {
-        let folder = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/twilio")
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("README.md").path) else {
-            throw FixtureError("the shared Twilio fixtures are missing: expected them at \(folder.path) (../shared beside the project)")
-        }
-        return folder
-    }
-
     /// A fixture file's text.
     static func text(_ name: String) throws -> String {
-        try String(contentsOf: folder().appendingPathComponent(name), encoding: .utf8)
+        try SharedFolder.text("\(SharedFolder.twilioFixtures)/\(name)")
     }
 
     /// A recorded `.http` request.
     static func request(_ name: String) throws -> RecordedRequest {
-        try RecordedRequest(parsing: text(name), name: name)
+        try SharedFolder.twilioRequest(name)
     }
 
     /// Every signed Chat and TaskRouter webhook fixture, by name.
     static func webhookNames() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: folder().path)
-            .filter { ($0.hasPrefix("chat-on") || $0.hasPrefix("taskrouter-")) && $0.hasSuffix(".http") }.sorted()
+        try SharedFolder.twilioRequestNames().filter { $0.hasPrefix("chat-on") || $0.hasPrefix("taskrouter-") }
     }
-}
-
-/// A request as a fixture file records it: request line, headers, body.
-struct RecordedRequest: Sendable {
-    var name: String
-    var method: String
-    var path: String
-    var headers: [(name: String, value: String)]
-    var body: String
-
-    init(parsing text: String, name: String) throws {
-        self.name = name
-        guard let split = text.range(of: "\n\n") else { throw FixtureError("\(name): no blank line after the headers") }
-        let head = text[..<split.lowerBound].split(separator: "\n").map(String.init)
-        body = String(text[split.upperBound...])
-        let requestLine = head.first?.split(separator: " ") ?? []
-        guard requestLine.count >= 2 else { throw FixtureError("\(name): no request line") }
-        method = String(requestLine[0])
-        path = String(requestLine[1])
-        headers = head.dropFirst().compactMap { line in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-        }
-    }
-
-    func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
-
-    /// Headers to replay (Host and Content-Length are the client's).
-    var replayHeaders: [(String, String)] {
-        headers.filter { !["host", "content-length"].contains($0.name.lowercased()) }
-    }
-}
-
-struct FixtureError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
