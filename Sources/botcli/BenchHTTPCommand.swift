@@ -37,6 +37,9 @@ struct BenchHTTPCommand: AsyncParsableCommand {
     @Option(name: .customLong("wrk-threads"), help: "wrk threads.")
     var wrkThreads = 2
 
+    @Option(help: "Where state goes: sqlite (as `botcli serve` keeps it, the target's figure), or memory (to see what the store costs).")
+    var store: BenchEngineCommand.StoreKind = .sqlite
+
     func validate() throws {
         guard duration > 0 else { throw ValidationError("--duration must be at least 1 second") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
@@ -67,7 +70,8 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         let logger = ParleyLogging.logger("parley.server")
         // As `botcli serve` runs it, with the app's integrations (the conversation hands nothing over).
         let integrations = ParleyModules.integrations()
-        let engine = try await served.openEngine(integrations: integrations, logger: logger)
+        let engine = try await served.openEngine(integrations: integrations, logger: logger,
+                                                store: store == .memory ? MemoryStore() : nil)
         let server = BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: integrations.all),
                                logger: logger)
 
@@ -86,7 +90,7 @@ struct BenchHTTPCommand: AsyncParsableCommand {
 
         let wrk = WrkRun(executable: executable, connections: connections, threads: wrkThreads)
         let base = "http://127.0.0.1:\(port)"
-        print("bench http: template app over REST on 127.0.0.1, SQLite store (WAL); wrk \(connections) connections, "
+        print("bench http: template app over REST on 127.0.0.1, \(store == .memory ? "memory store" : "SQLite store (WAL)"); wrk \(connections) connections, "
               + "\(wrkThreads) threads; \(duration) s per phase")
         if warmup > 0 { _ = try await wrk.run(url: base, script: BenchHTTPScripts.turns, seconds: warmup, arguments: ["warmup"]) }
         let bare = try await wrk.run(url: base + "/healthz", script: BenchHTTPScripts.bare, seconds: duration)

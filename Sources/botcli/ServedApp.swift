@@ -23,16 +23,17 @@ struct ServedApp: Sendable {
     /// Opens the vault and the store, runs webhook events accepted before a stop and not
     /// handled yet, and warns on `logger` about misconfigured integrations and step types no
     /// handler runs.
-    func openEngine(integrations: ParleyModules.Integrations, logger: Logger,
-                    options: EngineOptions = EngineOptions()) async throws(ServeFailure) -> BotEngine {
-        let vault: VaultScope, store: SQLiteStore
+    /// `store` replaces the app's SQLite store (benchmarks measuring what the store costs).
+    func openEngine(integrations: ParleyModules.Integrations, logger: Logger, options: EngineOptions = EngineOptions(),
+                    store replacement: (any BotStore)? = nil) async throws(ServeFailure) -> BotEngine {
+        let vault: VaultScope, store: any BotStore
         do {
             vault = try vaultLoader()
         } catch {
             throw .vault(app: root.path, reason: "\(error)")
         }
         do {
-            store = try SQLiteStore(path: storePath)
+            store = try replacement ?? SQLiteStore(path: storePath)
         } catch {
             throw .store(path: storePath, reason: "\(error)")
         }

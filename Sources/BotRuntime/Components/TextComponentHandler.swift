@@ -25,7 +25,7 @@ struct TextComponentHandler: ComponentHandler {
             let text = try context.renderShown(element["say"])
             let replies = try ButtonItem.items(of: element, field: "quick_replies", in: context)
             emitText(EventTypes.say, text: text, buttons: replies, key: "quick_replies", context: &context)
-            return replies.contains(where: \.isActionable) ? .wait : .next()
+            return replies.contains { $0.isActionable } ? .wait : .next()
         case "meya.button.component.ask", "meya.button.component.quick_replies":
             let text = try context.renderShown(element["ask"])
             let field = element.type == "meya.button.component.ask" ? "buttons" : "quick_replies"
@@ -126,7 +126,7 @@ struct TextComponentHandler: ComponentHandler {
             shown["text"] = .string(text.shown.pythonString)
         }
         if !buttons.isEmpty {
-            kept[key] = .list(buttons.map(\.eventValue))
+            kept[key] = .list(buttons.map { $0.eventValue })
             shown[key] = kept[key]
         }
         context.emit(type, data: kept, shown: kept == shown ? nil : shown)

@@ -3,11 +3,26 @@ import OrderedCollections
 
 /// Stores keep a thread's scope and waiting flow as one JSON document.
 extension ThreadRecord {
-    /// `{scope, waiting}` as a `TemplateValue`, for `jsonText`.
-    public var stateValue: TemplateValue {
-        var map: TemplateMap = ["scope": .map(scope)]
-        if let waiting { map["waiting"] = waiting.value }
-        return .map(map)
+    /// `{"scope": …, "waiting": {"frame", "element", "callers", "attempts"}}`, written directly:
+    /// the state is rewritten every turn.
+    public func writeState(into json: inout JSONWriter) {
+        json.raw(#"{"scope":"#)
+        json.write(scope)
+        if let waiting {
+            json.raw(#","waiting":{"frame":"#)
+            waiting.frame.write(into: &json)
+            json.raw(#","element":"#)
+            json.write(waiting.elementID)
+            json.raw(#","callers":["#)
+            for (index, caller) in waiting.callers.enumerated() {
+                if index > 0 { json.raw(",") }
+                caller.write(into: &json)
+            }
+            json.raw(#"],"attempts":"#)
+            json.write(waiting.attempts)
+            json.raw("}")
+        }
+        json.raw("}")
     }
 
     public init(id: String, userID: String, lastSequence: Int, stateJSON: String) throws {
@@ -19,8 +34,14 @@ extension ThreadRecord {
 }
 
 extension FlowFrame {
-    var value: TemplateValue {
-        .map(["flow": .string(flowID), "index": .int(index), "scope": .map(scope)])
+    func write(into json: inout JSONWriter) {
+        json.raw(#"{"flow":"#)
+        json.write(flowID)
+        json.raw(#","index":"#)
+        json.write(index)
+        json.raw(#","scope":"#)
+        json.write(scope)
+        json.raw("}")
     }
 
     init?(value: TemplateValue) {
@@ -31,10 +52,6 @@ extension FlowFrame {
 }
 
 extension WaitingFlow {
-    var value: TemplateValue {
-        .map(["frame": frame.value, "element": .string(elementID), "callers": .list(callers.map(\.value)), "attempts": .int(attempts)])
-    }
-
     init?(value: TemplateValue) {
         guard case .map(let map) = value, let frameValue = map["frame"], let frame = FlowFrame(value: frameValue),
               case .string(let element)? = map["element"] else { return nil }

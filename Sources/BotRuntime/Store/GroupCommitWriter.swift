@@ -56,9 +56,9 @@ final class GroupCommitWriter: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                try pool.write { db in try SQLiteStore.write(batch.map(\.0), in: db) }
+                try pool.write { db in try SQLiteStore.write(batch.map { $0.0 }, in: db) }
                 // Waking the waiting turns is the cooperative pool's work, not the writer's.
-                let continuations = batch.map(\.1)
+                let continuations = batch.map { $0.1 }
                 Task { for continuation in continuations { continuation.resume() } }
             } catch {
                 // One bad turn must not fail the others: retry them one transaction each.

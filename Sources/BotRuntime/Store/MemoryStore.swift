@@ -36,7 +36,7 @@ public final class MemoryStore: BotStore {
             return .duplicate(receipt)
         }
         let thread = threads.withLock(for: id) { $0[id]?.record }
-        let owner = thread.map(\.userID).flatMap { $0.isEmpty ? nil : $0 } ?? user
+        let owner = thread.flatMap { $0.userID.isEmpty ? nil : $0.userID } ?? user
         return .fresh(thread: thread, userScope: users.withLock(for: owner) { $0[owner] ?? [:] })
     }
 

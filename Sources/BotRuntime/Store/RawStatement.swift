@@ -33,6 +33,16 @@ struct RawStatement {
         }
     }
 
+    /// Binds UTF-8 bytes (JSON a `JSONWriter` wrote) as text.
+    mutating func bind(utf8 bytes: [UInt8]) {
+        index += 1
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = buffer.withMemoryRebound(to: CChar.self) { chars in
+                sqlite3_bind_text(handle, index, chars.baseAddress, Int32(chars.count), Self.transient)
+            }
+        }
+    }
+
     mutating func bind(_ number: Int) {
         index += 1
         sqlite3_bind_int64(handle, index, Int64(number))

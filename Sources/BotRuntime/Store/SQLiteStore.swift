@@ -11,6 +11,7 @@ import Vault
 /// turn is acknowledged only after its transaction is on disk.
 public final class SQLiteStore: BotStore {
     private let pool: DatabasePool
+    private let readers: ReadConnections
     private let writer: GroupCommitWriter
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -18,11 +19,13 @@ public final class SQLiteStore: BotStore {
         pool = try StateDatabase.openPool(path: path) { db in
             // WAL with NORMAL sync survives a killed process; a power cut may lose the last turns.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -32768")
             // No mmap_size: the file grows with every turn, and each connection that reads past
             // its mapping remaps the file (munmap and TLB flushes on every core); under HTTP load
             // that cost more than the pread per page it saves (bench http: ~8.3k → ~10k turns/s).
         }
         try Self.migrator.migrate(pool)
+        readers = ReadConnections(path: path, configuration: pool.configuration)
         writer = GroupCommitWriter(pool: pool)
     }
 
@@ -96,14 +99,13 @@ public final class SQLiteStore: BotStore {
         try readNow { db in
             if let idempotencyKey, let receipt = try Self.receipt(idempotencyKey, in: db) { return .duplicate(receipt) }
             let thread = try Self.thread(id, in: db)
-            let owner = thread.map(\.userID).flatMap { $0.isEmpty ? nil : $0 } ?? user
+            let owner = thread.flatMap { $0.userID.isEmpty ? nil : $0.userID } ?? user
             return .fresh(thread: thread, userScope: try Self.userScope(owner, in: db))
         }
     }
 
-    /// Reads on the calling thread: a turn's reads take microseconds, less than a hop to
-    /// another thread and back would. No snapshot transaction is needed: a thread's turns run
-    /// one at a time, so nothing writes its rows while its turn reads them.
+    /// Reads on the calling thread, in one read transaction: a turn's reads take
+    /// microseconds, less than a hop to another thread and back would.
     ///
     /// Every read of this store is synchronous, so a reader connection is only ever held by a
     /// running thread. GRDB's async reads keep their connection until the awaiting task runs
@@ -111,7 +113,7 @@ public final class SQLiteStore: BotStore {
     /// waiting for one, no task could run again: the server would hang (a duplicate delivery
     /// read the ledger that way).
     private func readNow<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.unsafeRead(body)
+        try readers.read(body)
     }
 
     private static func thread(_ id: String, in db: Database) throws -> ThreadRecord? {
@@ -193,7 +195,7 @@ public final class SQLiteStore: BotStore {
             upsert.bind(turn.threadID)
             upsert.bind(turn.userID)
             upsert.bind(turn.lastSequence)
-            upsert.bind(turn.stateJSON)
+            upsert.bind(utf8: turn.stateJSON)
             upsert.bind(turn.updated)
             try upsert.run()
             if !turn.userChanges.isEmpty {
@@ -201,7 +203,9 @@ public final class SQLiteStore: BotStore {
                 for (key, value) in turn.userChanges { scope[key] = value }
                 var user = try RawStatement("INSERT INTO user (id, scope) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET scope = excluded.scope", in: db)
                 user.bind(turn.userID)
-                user.bind(TemplateValue.map(scope).jsonText)
+                var json = JSONWriter()
+                json.write(scope)
+                user.bind(utf8: json.bytes)
                 try user.run()
             }
             if let key = turn.idempotencyKey {
@@ -223,7 +227,7 @@ public final class SQLiteStore: BotStore {
                 insert.bind(row.type)
                 insert.bind(row.sender)
                 insert.bind(row.userID)
-                insert.bind(row.dataJSON)
+                insert.bind(utf8: row.dataJSON)
                 insert.bind(row.sensitive)
                 insert.bind(row.time)
                 insert.bind(row.idempotencyKey)
@@ -253,7 +257,7 @@ struct EncodedTurn: Sendable {
         var type: String
         var sender: String
         var userID: String
-        var dataJSON: String
+        var dataJSON: [UInt8]
         var sensitive: Bool
         var time: Double
         var idempotencyKey: String?
@@ -262,7 +266,7 @@ struct EncodedTurn: Sendable {
     var threadID: String
     var userID: String
     var lastSequence: Int
-    var stateJSON: String
+    var stateJSON: [UInt8]
     var updated: Double
     var userChanges: [(key: String, value: TemplateValue?)]
     var idempotencyKey: String?
@@ -276,7 +280,9 @@ struct EncodedTurn: Sendable {
         threadID = thread.id
         userID = thread.userID
         lastSequence = thread.lastSequence
-        stateJSON = thread.stateValue.jsonText
+        var state = JSONWriter(capacity: 512)
+        thread.writeState(into: &state)
+        stateJSON = state.bytes
         updated = Date().timeIntervalSince1970
         userChanges = turn.userChanges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         idempotencyKey = turn.events.first?.idempotencyKey
@@ -284,9 +290,11 @@ struct EncodedTurn: Sendable {
         linkChanges = turn.linkChanges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         inboxID = turn.inboxID
         rows = turn.events.map { event in
-            Row(threadID: thread.id, sequence: event.sequence, turn: turn.turnSequence, type: event.type, sender: event.sender.rawValue,
-                userID: event.userID, dataJSON: TemplateValue.map(event.data).jsonText, sensitive: event.isSensitive,
-                time: event.time.timeIntervalSince1970, idempotencyKey: event.idempotencyKey)
+            var data = JSONWriter(capacity: 128)
+            data.write(event.data)
+            return Row(threadID: thread.id, sequence: event.sequence, turn: turn.turnSequence, type: event.type, sender: event.sender.rawValue,
+                       userID: event.userID, dataJSON: data.bytes, sensitive: event.isSensitive,
+                       time: event.time.timeIntervalSince1970, idempotencyKey: event.idempotencyKey)
         }
     }
 }

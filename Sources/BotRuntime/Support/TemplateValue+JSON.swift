@@ -3,75 +3,14 @@ import OrderedCollections
 import Foundation
 
 /// JSON for `TemplateValue`, used by the stores: exact (ints stay ints, floats stay floats —
-/// `1.0` is written `1.0`), key order kept, and fast enough for every turn. Foundation's
-/// encoders blur ints and floats and cost more than the rest of a turn.
+/// `1.0` is written `1.0`), key order kept, and fast enough for every turn (`JSONWriter`).
+/// Foundation's encoders blur ints and floats and cost more than the rest of a turn.
 extension TemplateValue {
     /// Compact JSON text.
     public var jsonText: String {
-        var output = ""
-        writeJSON(into: &output)
-        return output
-    }
-
-    public func writeJSON(into output: inout String) {
-        switch self {
-        case .none: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .int(let number): output += String(number)
-        case .double(let number):
-            if number.isNaN || number.isInfinite {
-                output += number.isNaN ? "{\"$float\":\"nan\"}" : (number > 0 ? "{\"$float\":\"inf\"}" : "{\"$float\":\"-inf\"}")
-            } else {
-                let text = String(number)
-                output += text
-                if !text.contains(".") && !text.contains("e") { output += ".0" }
-            }
-        case .string(let text): Self.writeJSONString(text, into: &output)
-        case .list(let items):
-            output += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { output += "," }
-                item.writeJSON(into: &output)
-            }
-            output += "]"
-        case .map(let map):
-            output += "{"
-            var first = true
-            for (key, value) in map {
-                if !first { output += "," }
-                first = false
-                Self.writeJSONString(key, into: &output)
-                output += ":"
-                value.writeJSON(into: &output)
-            }
-            output += "}"
-        }
-    }
-
-    static func writeJSONString(_ text: String, into output: inout String) {
-        output += "\""
-        var needsEscaping = false
-        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            needsEscaping = true
-            break
-        }
-        guard needsEscaping else {
-            output += text
-            output += "\""
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20: output += String(format: "\\u%04x", scalar.value)
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        var writer = JSONWriter()
+        writer.write(self)
+        return writer.text
     }
 
     /// Parses JSON written by `jsonText` (or any JSON).

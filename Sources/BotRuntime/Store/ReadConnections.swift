@@ -1,0 +1,37 @@
+import GRDB
+import Synchronization
+
+/// The store's read-only connections, each used by one thread at a time, for reads that run
+/// on the calling thread (every turn starts with one).
+///
+/// GRDB's pool readers pay, per read, a semaphore, a dispatch hop when busy, a
+/// `PRAGMA schema_version` and one WAL read transaction (two file locks) per statement: more
+/// than the statements themselves. Here a read takes an idle connection from a list (or opens
+/// one; there are never more than threads reading at once), runs its statements in one read
+/// transaction, and puts it back. The store's schema does not change while it is open.
+final class ReadConnections: Sendable {
+    private let path: String
+    private let configuration: Configuration
+    private let idle = Mutex<[DatabaseQueue]>([])
+
+    init(path: String, configuration: Configuration) {
+        self.path = path
+        var configuration = configuration
+        configuration.readonly = true
+        self.configuration = configuration
+    }
+
+    /// Runs `body` in one read transaction: it sees every turn committed before it began.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        let connection = try idle.withLock { $0.popLast() } ?? DatabaseQueue(path: path, configuration: configuration)
+        defer { idle.withLock { $0.append(connection) } }
+        return try connection.inDatabase { db in
+            var begin = try RawStatement("BEGIN", in: db)
+            try begin.run()
+            defer {
+                if var commit = try? RawStatement("COMMIT", in: db) { try? commit.run() }
+            }
+            return try body(db)
+        }
+    }
+}
