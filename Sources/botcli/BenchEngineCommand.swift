@@ -2,6 +2,7 @@ import ArgumentParser
 import BotRuntime
 import FlowDSL
 import Foundation
+import Synchronization
 
 /// `botcli bench engine`: turns per second of the template's pre-chat conversation.
 struct BenchEngineCommand: AsyncParsableCommand {
@@ -54,31 +55,35 @@ struct BenchEngineCommand: AsyncParsableCommand {
             throw ValidationError("the pre-chat conversation did not run as expected: \(check.lines)")
         }
 
-        let start = ContinuousClock.now
+        let start = ContinuousClock.now, cpuStart = ProcessCPU.seconds()
+        // `concurrency` workers, each taking the next conversation when its last one ends: the
+        // harness adds no task per conversation to what is measured.
+        let nextConversation = ConversationCounter()
         let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
-            var next = 0, all: [Duration] = []
-            all.reserveCapacity(threads * 3)
-            while next < min(concurrency, threads) {
-                let number = next
-                group.addTask { try await Self.conversation(engine, number: number).latencies }
-                next += 1
-            }
-            while let finished = try await group.next() {
-                all += finished
-                if next < threads {
-                    let number = next
-                    group.addTask { try await Self.conversation(engine, number: number).latencies }
-                    next += 1
+            for _ in 0..<min(concurrency, threads) {
+                group.addTask {
+                    var latencies: [Duration] = []
+                    latencies.reserveCapacity(threads * 3 / concurrency + 3)
+                    while true {
+                        let number = nextConversation.take()
+                        guard number < threads else { return latencies }
+                        latencies += try await Self.conversation(engine, number: number).latencies
+                    }
                 }
             }
+            var all: [Duration] = []
+            all.reserveCapacity(threads * 3)
+            while let finished = try await group.next() { all += finished }
             return all
         }
-        let elapsed = (ContinuousClock.now - start).seconds
+        let elapsed = (ContinuousClock.now - start).seconds, cpu = ProcessCPU.seconds() - cpuStart
         let sorted = latencies.map(\.seconds).sorted()
         func percentile(_ p: Double) -> String { String(format: "%.2f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000) }
         print("engine, \(store.rawValue) store: \(threads) conversations, \(latencies.count) turns in \(String(format: "%.2f", elapsed)) s")
         print("\(Int(Double(latencies.count) / elapsed)) turns/s")
         print("turn latency: p50 \(percentile(0.50)), p99 \(percentile(0.99))")
+        print("cpu: \(String(format: "%.1f", cpu / Double(latencies.count) * 1e6)) µs per turn (this process, all threads; "
+              + "\(String(format: "%.2f", cpu / elapsed)) cores busy)")
     }
 
     /// One pre-chat conversation: start → name → click the first issue button.
@@ -103,4 +108,11 @@ struct BenchEngineCommand: AsyncParsableCommand {
         }
         return (latencies.count, latencies, lines)
     }
+}
+
+/// Hands out conversation numbers to the benchmark's workers.
+private final class ConversationCounter: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
 }
