@@ -15,7 +15,12 @@ extension TemplateValue {
 
     /// Parses JSON written by `jsonText` (or any JSON).
     public init(jsonText: String) throws(JSONValueError) {
-        var parser = JSONValueParser(Array(jsonText.utf8))
+        try self.init(jsonBytes: Array(jsonText.utf8))
+    }
+
+    /// Parses JSON from UTF-8 bytes (a request body) without making text of them first.
+    public init(jsonBytes: [UInt8]) throws(JSONValueError) {
+        var parser = JSONValueParser(jsonBytes)
         self = try parser.parseDocument()
     }
 }

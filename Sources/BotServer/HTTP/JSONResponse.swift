@@ -11,10 +11,16 @@ enum JSONResponse {
 
     /// Raw JSON text with `status`.
     static func make(json: String, status: HTTPResponse.Status = .ok) -> Response {
-        var buffer = ByteBuffer()
-        buffer.writeString(json)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: buffer))
+        make(json: ByteBuffer(string: json), status: status)
+    }
+
+    /// JSON bytes (a `JSONWriter`'s) with `status`.
+    static func make(json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        make(json: ByteBuffer(bytes: json), status: status)
+    }
+
+    private static func make(json: ByteBuffer, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: json))
     }
 
     /// `{"error": message}` with `status`.

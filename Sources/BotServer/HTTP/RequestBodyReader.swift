@@ -19,7 +19,7 @@ struct RequestBodyReader {
         }
         let value: TemplateValue
         do {
-            value = try TemplateValue(jsonText: String(decoding: body, as: UTF8.self))
+            value = try TemplateValue(jsonBytes: body)
         } catch {
             return .failure(ResponseProblem(status: .badRequest, message: "the body is not valid JSON: \(error.message) at byte \(error.offset)"))
         }

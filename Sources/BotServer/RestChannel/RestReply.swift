@@ -11,42 +11,65 @@ import FlowDSL
 ///
 /// Events a user does not see (typing, notes, mode changes) are left out.
 enum RestReply {
-    static func messages(of outputs: [Event], recipient: String) -> [TemplateValue] {
-        outputs.compactMap { message(of: $0, recipient: recipient) }
+    /// The answer's JSON, written straight into bytes (every REST turn answers with it).
+    static func json(of outputs: [Event], recipient: String) -> [UInt8] {
+        var json = JSONWriter(capacity: 512)
+        json.raw("[")
+        var first = true
+        for event in outputs {
+            guard let field = shownField(of: event) else { continue }
+            let buttons = event.choices
+            let agentName: String? = if event.sender == .agent, case .string(let name)? = event.data["agent_name"], !name.isEmpty { name } else { nil }
+            guard field.text != nil || agentName != nil || !buttons.isEmpty else { continue }
+            if !first { json.raw(",") }
+            first = false
+            json.raw(#"{"recipient_id":"#)
+            json.write(recipient)
+            if let text = field.text {
+                json.raw(",")
+                json.write(field.key)
+                json.raw(":")
+                json.write(text)
+            }
+            if let agentName {
+                json.raw(#","agent_name":"#)
+                json.write(agentName)
+            }
+            if !buttons.isEmpty {
+                json.raw(#","buttons":["#)
+                for (index, choice) in buttons.enumerated() {
+                    if index > 0 { json.raw(",") }
+                    json.raw(#"{"title":"#)
+                    json.write(choice.text)
+                    json.raw(#","payload":"#)
+                    json.write(choice.buttonID ?? choice.text)
+                    if let url = choice.url {
+                        json.raw(#","url":"#)
+                        json.write(url)
+                    }
+                    json.raw("}")
+                }
+                json.raw("]")
+            }
+            json.raw("}")
+        }
+        json.raw("]")
+        return json.bytes
     }
 
-    static func json(of outputs: [Event], recipient: String) -> String {
-        TemplateValue.list(messages(of: outputs, recipient: recipient)).jsonText
-    }
-
-    static func message(of event: Event, recipient: String) -> TemplateValue? {
-        var message: TemplateMap = ["recipient_id": .string(recipient)]
+    /// Which field carries the event's text (`text`, `status` or `error`) and the text; nil
+    /// for events the user does not see.
+    private static func shownField(of event: Event) -> (key: String, text: String?)? {
         switch event.type {
         case EventTypes.say, EventTypes.ask, EventTypes.buttons:
             guard event.sender == .bot || event.sender == .agent else { return nil }
-            if let text = event.text { message["text"] = .string(text) }
-            if event.sender == .agent, case .string(let name)? = event.data["agent_name"], !name.isEmpty {
-                message["agent_name"] = .string(name)
-            }
+            return ("text", event.text)
         case EventTypes.status:
-            message["status"] = .string(event.text ?? "")
+            return ("status", event.text ?? "")
         case EventTypes.error:
-            message["error"] = .string(event.text ?? "")
+            return ("error", event.text ?? "")
         default:
             return nil
-        }
-        let buttons = buttons(of: event)
-        if !buttons.isEmpty { message["buttons"] = .list(buttons) }
-        return message.count > 1 ? .map(message) : nil
-    }
-
-    /// Rasa's buttons: the payload is what the client sends back — the button id when the
-    /// button has one, else its text (which the bot takes as typed).
-    private static func buttons(of event: Event) -> [TemplateValue] {
-        event.choices.map { choice in
-            var button: TemplateMap = ["title": .string(choice.text), "payload": .string(choice.buttonID ?? choice.text)]
-            if let url = choice.url { button["url"] = .string(url) }
-            return .map(button)
         }
     }
 }
