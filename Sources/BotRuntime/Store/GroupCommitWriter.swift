@@ -10,17 +10,17 @@ final class GroupCommitWriter: Sendable {
     private struct Pending {
         var turns: [(EncodedTurn, CheckedContinuation<Void, Error>)] = []
         var isWriting = false
-        /// Turns committed since the write-ahead log was last copied into the database file.
-        var turnsSinceCheckpoint = 0
     }
 
     private let pool: DatabasePool
+    private let checkpointer: WALCheckpointer
     private let pending = Mutex(Pending())
     /// Transactions run here, off Swift's cooperative threads, which keep running turns.
     private let queue = DispatchQueue(label: "parley.store.group-commit")
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, checkpointer: WALCheckpointer) {
         self.pool = pool
+        self.checkpointer = checkpointer
     }
 
     func write(_ turn: EncodedTurn) async throws {
@@ -62,7 +62,7 @@ final class GroupCommitWriter: Sendable {
                 // Waking the waiting turns is the cooperative pool's work, not the writer's.
                 let continuations = batch.map { $0.1 }
                 Task { for continuation in continuations { continuation.resume() } }
-                checkpointIfDue(after: batch.count)
+                checkpointer.committed(turns: batch.count, on: pool)
             } catch {
                 // One bad turn must not fail the others: retry them one transaction each.
                 for (turn, continuation) in batch {
@@ -75,27 +75,5 @@ final class GroupCommitWriter: Sendable {
                 }
             }
         }
-    }
-
-    /// How many committed turns make the log worth copying back into the database file.
-    private static let checkpointInterval = 500
-
-    /// Copies the write-ahead log into the database file once enough turns were committed,
-    /// after their callers were resumed. SQLite's own automatic checkpoint runs inside the
-    /// commit that crosses its threshold and syncs the file to disk (two `fdatasync`s, ≈ 2 ms
-    /// each here) while every turn of that batch waits; here only the next batch waits, and the
-    /// turns just resumed run meanwhile (`bench engine --store sqlite`: p99 ≈ 10 ms → 7.5 ms).
-    /// A checkpoint on a connection of its own, beside the writer, never catches up with it, so
-    /// the log is never restarted and grows without end (tried: 0.5 GB in 6 s). Durability does
-    /// not depend on checkpoints: a committed turn is in the log, which survives a killed process.
-    private func checkpointIfDue(after turns: Int) {
-        let due = pending.withLock { state -> Bool in
-            state.turnsSinceCheckpoint += turns
-            guard state.turnsSinceCheckpoint >= Self.checkpointInterval else { return false }
-            state.turnsSinceCheckpoint = 0
-            return true
-        }
-        // A checkpoint that fails (a reader in the way) leaves a longer log for the next one.
-        if due { _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") } }
     }
 }

@@ -20,7 +20,7 @@ public final class SQLiteStore: BotStore {
             // WAL with NORMAL sync survives a killed process; a power cut may lose the last turns.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -32768")
-            // The group-commit writer checkpoints between batches, not inside a turn's commit.
+            // Checkpoints run beside the writer (WALCheckpointer), not inside a turn's commit.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
             // No mmap_size: the file grows with every turn, and each connection that reads past
             // its mapping remaps the file (munmap and TLB flushes on every core); under HTTP load
@@ -28,7 +28,7 @@ public final class SQLiteStore: BotStore {
         }
         try Self.migrator.migrate(pool)
         readers = ReadConnections(path: path, configuration: pool.configuration)
-        writer = GroupCommitWriter(pool: pool)
+        writer = GroupCommitWriter(pool: pool, checkpointer: try WALCheckpointer(path: path, configuration: pool.configuration))
     }
 
     /// The default location: `<app>/.parley/state.sqlite`.

@@ -1,0 +1,65 @@
+import Dispatch
+import GRDB
+import Synchronization
+
+/// Copies the write-ahead log back into the database file with as little of it as possible on
+/// the turn writer's thread, which every commit waits for.
+///
+/// SQLite's automatic checkpoint runs inside the commit that crosses its threshold: it copies
+/// the pages and syncs both files (two `fdatasync`s, ≈ 2 ms each here) while the writer and
+/// every turn of the batch wait — a fifth of the writer's time under load. Here the store
+/// turns it off and calls `committed(turns:on:)` after each transaction instead:
+///
+/// - every `copyInterval` turns, a passive checkpoint on a connection and queue of its own
+///   copies what the log holds, beside the writer, which goes on appending;
+/// - every `restartInterval` turns, the writer itself runs a restart checkpoint between two
+///   batches: it copies the few pages written since the last copy and lets the next commit
+///   start the log from its beginning. Passive checkpoints alone never catch up with a busy
+///   writer, and the log would grow without end (tried: 0.5 GB in 6 s).
+///
+/// `bench engine --store sqlite`: ≈ 23k → 30k turns/s, p99 ≈ 9 → 4.5 ms. Durability does not
+/// depend on checkpoints: a committed turn is in the log, which survives a killed process. The
+/// log file stays within `restartInterval` turns of pages (≈ 2.3 pages a turn: ≈ 50 MB).
+final class WALCheckpointer: Sendable {
+    static let copyInterval = 500
+    static let restartInterval = 5_000
+
+    private let connection: DatabaseQueue
+    private let queue = DispatchQueue(label: "parley.store.checkpoint", qos: .utility)
+    private let state = Mutex(State())
+
+    private struct State {
+        var turnsSinceCopy = 0
+        var turnsSinceRestart = 0
+        var isCopying = false
+    }
+
+    /// A connection of its own on the database at `path`.
+    init(path: String, configuration: Configuration) throws {
+        connection = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// A transaction with `turns` turns was committed by the writer of `database`. Called on the
+    /// writer's thread, between its transactions.
+    func committed(turns: Int, on database: DatabasePool) {
+        let (copy, restart) = state.withLock { state -> (Bool, Bool) in
+            state.turnsSinceCopy += turns
+            state.turnsSinceRestart += turns
+            let restart = state.turnsSinceRestart >= Self.restartInterval
+            if restart { state.turnsSinceRestart = 0 }
+            let copy = !restart && !state.isCopying && state.turnsSinceCopy >= Self.copyInterval
+            if copy || restart { state.turnsSinceCopy = 0 }
+            if copy { state.isCopying = true }
+            return (copy, restart)
+        }
+        // A checkpoint that fails (a reader in the way) leaves more for the next one.
+        if restart {
+            _ = try? database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(RESTART)") }
+        } else if copy {
+            queue.async { [self] in
+                _ = try? connection.inDatabase { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+                state.withLock { $0.isCopying = false }
+            }
+        }
+    }
+}
