@@ -19,7 +19,6 @@ public final class SQLiteStore: BotStore {
         pool = try StateDatabase.openPool(path: path) { db in
             // WAL with NORMAL sync survives a killed process; a power cut may lose the last turns.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -32768")
             // Checkpoints run beside the writer (WALCheckpointer), not inside a turn's commit.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
             // No mmap_size: the file grows with every turn, and each connection that reads past
