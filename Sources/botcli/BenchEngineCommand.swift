@@ -12,8 +12,9 @@ struct BenchEngineCommand: AsyncParsableCommand {
         discussion: """
             Each conversation is the template's pre-chat: the user says `start`, gives a name, \
             clicks a button (3 user turns). --threads conversations run on distinct threads, \
-            --concurrency of them at a time. Prints turns/s and p50 / p99 turn latency. The \
-            peer is shared/peers/botframework/prechat_bench.py (Bot Framework, same \
+            --concurrency of them at a time, in --rounds rounds on fresh stores. Prints each \
+            round's turns/s, then the median round's turns/s, p50 / p99 turn latency and the \
+            process's CPU time per turn. The peer is shared/peers/botframework/prechat_bench.py (Bot Framework, same \
             conversation); see BENCHMARKS.md. Build with `-c release`.
             """
     )
@@ -31,6 +32,13 @@ struct BenchEngineCommand: AsyncParsableCommand {
     @Option(help: "Where state goes: memory, or sqlite (a temporary file, WAL).")
     var store: StoreKind = .memory
 
+    @Option(help: "Rounds, each on a fresh store; the figures printed are the median round's (this machine is shared: single runs move by ±30%).")
+    var rounds = 5
+
+    func validate() throws {
+        guard threads > 0, concurrency > 0, rounds > 0 else { throw ValidationError("--threads, --concurrency and --rounds must be positive") }
+    }
+
     func run() async throws {
         #if DEBUG
         print("note: this is a debug build; build with `swift build -c release` for real figures")
@@ -41,6 +49,36 @@ struct BenchEngineCommand: AsyncParsableCommand {
         let loaded = AppLoader(registry: ParleyModules.registry).load(sources: sources.filter { !$0.path.hasPrefix("tests/") })
         guard let app = loaded.app else { throw ValidationError("the template app does not load: \(loaded.diagnostics.first?.description ?? "")") }
 
+        var results: [Round] = []
+        for number in 1...rounds {
+            let round = try await measure(app)
+            print("round \(number): \(Int(round.turnsPerSecond)) turns/s")
+            results.append(round)
+        }
+        let median = results.sorted { $0.turnsPerSecond < $1.turnsPerSecond }[results.count / 2]
+        print("engine, \(store.rawValue) store: \(threads) conversations, \(median.latencies.count) turns in "
+              + "\(String(format: "%.2f", median.seconds)) s (median of \(rounds) rounds)")
+        print("\(Int(median.turnsPerSecond)) turns/s")
+        print("turn latency: p50 \(median.percentile(0.50)), p99 \(median.percentile(0.99))")
+        print("cpu: \(String(format: "%.1f", median.cpuSeconds / Double(median.latencies.count) * 1e6)) µs per turn "
+              + "(this process, all threads; \(String(format: "%.2f", median.cpuSeconds / median.seconds)) cores busy)")
+    }
+
+    /// One round's figures.
+    struct Round {
+        var latencies: [Double]
+        var seconds: Double
+        var cpuSeconds: Double
+
+        var turnsPerSecond: Double { Double(latencies.count) / seconds }
+
+        func percentile(_ p: Double) -> String {
+            String(format: "%.2f ms", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000)
+        }
+    }
+
+    /// `threads` conversations on a fresh store and engine.
+    private func measure(_ app: BotApp) async throws -> Round {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let botStore: any BotStore = switch store {
@@ -55,6 +93,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
             throw ValidationError("the pre-chat conversation did not run as expected: \(check.lines)")
         }
 
+        let threads = threads, concurrency = concurrency
         let start = ContinuousClock.now, cpuStart = ProcessCPU.seconds()
         // `concurrency` workers, each taking the next conversation when its last one ends: the
         // harness adds no task per conversation to what is measured.
@@ -76,14 +115,8 @@ struct BenchEngineCommand: AsyncParsableCommand {
             while let finished = try await group.next() { all += finished }
             return all
         }
-        let elapsed = (ContinuousClock.now - start).seconds, cpu = ProcessCPU.seconds() - cpuStart
-        let sorted = latencies.map(\.seconds).sorted()
-        func percentile(_ p: Double) -> String { String(format: "%.2f ms", sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000) }
-        print("engine, \(store.rawValue) store: \(threads) conversations, \(latencies.count) turns in \(String(format: "%.2f", elapsed)) s")
-        print("\(Int(Double(latencies.count) / elapsed)) turns/s")
-        print("turn latency: p50 \(percentile(0.50)), p99 \(percentile(0.99))")
-        print("cpu: \(String(format: "%.1f", cpu / Double(latencies.count) * 1e6)) µs per turn (this process, all threads; "
-              + "\(String(format: "%.2f", cpu / elapsed)) cores busy)")
+        let seconds = (ContinuousClock.now - start).seconds, cpu = ProcessCPU.seconds() - cpuStart
+        return Round(latencies: latencies.map(\.seconds).sorted(), seconds: seconds, cpuSeconds: cpu)
     }
 
     /// One pre-chat conversation: start → name → click the first issue button.

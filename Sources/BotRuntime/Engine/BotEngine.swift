@@ -232,15 +232,11 @@ public final class BotEngine: Sendable {
         var kept = [inbound], shown: [Event] = []
         kept.reserveCapacity(runner.context.emitted.count + 1)
         shown.reserveCapacity(runner.context.emitted.count)
-        var sequence = inbound.sequence
         for (keptEvent, shownEvent) in runner.context.emitted {
-            sequence += 1
-            var keptCopy = keptEvent, shownCopy = shownEvent
-            keptCopy.sequence = sequence
-            shownCopy.sequence = sequence
-            kept.append(keptCopy)
-            shown.append(shownCopy)
+            kept.append(keptEvent)
+            shown.append(shownEvent)
         }
+        let sequence = inbound.sequence + shown.count
         thread.lastSequence = sequence
         try await store.commit(TurnCommit(thread: thread, userChanges: runner.context.userChanges, events: kept,
                                           turnSequence: inbound.sequence, linkChanges: runner.context.linkChanges, inboxID: inboxID))

@@ -95,8 +95,10 @@ public struct ComponentContext: Sendable {
     public mutating func emit(_ type: String, data: TemplateMap, shown: TemplateMap? = nil) {
         let userID: String
         if case .string(let id)? = flowScope["_event_user_id"] ?? thread.scope["_event_user_id"] { userID = id } else { userID = "bot" }
-        var kept = Event(type: type, threadID: thread.id, sender: .bot, userID: userID, data: data, time: options.clock())
-        kept.origin = flowID.isEmpty ? nil : "\(flowID) step \(stepIndex)"
+        // Numbered here, right after the inbound event, so that no copy is made to number it later.
+        var kept = Event(type: type, threadID: thread.id, sender: .bot, userID: userID, data: data, time: options.clock(),
+                         sequence: event.sequence + emitted.count + 1)
+        if !flowID.isEmpty { kept.setOrigin(flow: flowID, step: stepIndex) }
         var shownEvent = kept
         if let shown { shownEvent.data = shown }
         emitted.append((kept, shownEvent))

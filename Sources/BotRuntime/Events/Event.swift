@@ -19,10 +19,10 @@ public struct Event: Sendable, Equatable {
         var isSensitive: Bool
         var time: Date
         var sequence: Int
-        var origin: String?
+        var origin: Origin?
 
         init(type: String, threadID: String, sender: Sender, userID: String, data: TemplateMap, idempotencyKey: String?,
-             isSensitive: Bool, time: Date, sequence: Int, origin: String?) {
+             isSensitive: Bool, time: Date, sequence: Int, origin: Origin?) {
             self.type = type
             self.threadID = threadID
             self.sender = sender
@@ -38,6 +38,19 @@ public struct Event: Sendable, Equatable {
         func copy() -> Storage {
             Storage(type: type, threadID: threadID, sender: sender, userID: userID, data: data, idempotencyKey: idempotencyKey,
                     isSensitive: isSensitive, time: time, sequence: sequence, origin: origin)
+        }
+    }
+
+    /// Where a bot event came from, kept as its parts: made into text only when a report asks.
+    private enum Origin: Sendable {
+        case text(String)
+        case step(flow: String, index: Int)
+
+        var text: String {
+            switch self {
+            case .text(let text): text
+            case .step(let flow, let index): "\(flow) step \(index)"
+            }
         }
     }
 
@@ -102,8 +115,13 @@ public struct Event: Sendable, Equatable {
     /// For events the bot emitted: the flow and step that did (`flow.pre_chat step 3`). Not
     /// stored in the ledger; for test reports and logs.
     public var origin: String? {
-        get { storage.origin }
-        set { mutableStorage.origin = newValue }
+        get { storage.origin?.text }
+        set { mutableStorage.origin = newValue.map(Origin.text) }
+    }
+
+    /// Sets `origin` to `flow step index` without making the text (every bot event has one).
+    mutating func setOrigin(flow: String, step index: Int) {
+        mutableStorage.origin = .step(flow: flow, index: index)
     }
 
     public static func == (lhs: Event, rhs: Event) -> Bool {

@@ -44,17 +44,16 @@ public final class MemoryStore: BotStore {
         let thread = turn.thread
         if !turn.userChanges.isEmpty {
             users.withLock(for: thread.userID) { users in
-                var scope = users[thread.userID] ?? [:]
-                for (key, value) in turn.userChanges { scope[key] = value }
-                users[thread.userID] = scope
+                // In place: one lookup, no copy of the scope.
+                for (key, value) in turn.userChanges { users[thread.userID, default: [:]][key] = value }
             }
         }
         threads.withLock(for: thread.id) { threads in
-            if threads[thread.id] == nil {
-                threads[thread.id] = ThreadData(record: thread, ledger: turn.events)
+            if let index = threads.index(forKey: thread.id) {
+                threads.values[index].record = thread
+                threads.values[index].ledger.append(contentsOf: turn.events)
             } else {
-                threads[thread.id]!.record = thread
-                threads[thread.id]!.ledger.append(contentsOf: turn.events)
+                threads[thread.id] = ThreadData(record: thread, ledger: turn.events)
             }
         }
         if let key = turn.events.first?.idempotencyKey {

@@ -187,12 +187,18 @@ public final class SQLiteStore: BotStore {
 
     /// Writes a batch of turns inside an open transaction: thread rows, user scopes, ledger events.
     static func write(_ batch: [EncodedTurn], in db: Database) throws {
+        // Looked up once a batch: finding a cached statement hashes its SQL text.
+        var upsert = try RawStatement("""
+            INSERT INTO thread (id, user_id, last_sequence, state, updated) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET user_id = excluded.user_id, last_sequence = excluded.last_sequence,
+            state = excluded.state, updated = excluded.updated
+            """, in: db)
+        var receipt = try RawStatement("INSERT OR IGNORE INTO idempotency (key, thread_id, turn, last_sequence) VALUES (?, ?, ?, ?)", in: db)
+        var insert = try RawStatement("""
+            INSERT INTO ledger (thread_id, sequence, turn, type, sender, user_id, data, sensitive, time, idempotency_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, in: db)
         for turn in batch {
-            var upsert = try RawStatement("""
-                INSERT INTO thread (id, user_id, last_sequence, state, updated) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET user_id = excluded.user_id, last_sequence = excluded.last_sequence,
-                state = excluded.state, updated = excluded.updated
-                """, in: db)
             upsert.bind(turn.threadID)
             upsert.bind(turn.userID)
             upsert.bind(turn.lastSequence)
@@ -210,7 +216,6 @@ public final class SQLiteStore: BotStore {
                 try user.run()
             }
             if let key = turn.idempotencyKey {
-                var receipt = try RawStatement("INSERT OR IGNORE INTO idempotency (key, thread_id, turn, last_sequence) VALUES (?, ?, ?, ?)", in: db)
                 receipt.bind(key)
                 receipt.bind(turn.threadID)
                 receipt.bind(turn.turnSequence)
@@ -218,10 +223,6 @@ public final class SQLiteStore: BotStore {
                 try receipt.run()
             }
             for row in turn.rows {
-                var insert = try RawStatement("""
-                    INSERT INTO ledger (thread_id, sequence, turn, type, sender, user_id, data, sensitive, time, idempotency_key)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, in: db)
                 insert.bind(row.threadID)
                 insert.bind(row.sequence)
                 insert.bind(row.turn)
