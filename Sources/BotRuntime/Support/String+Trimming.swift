@@ -1,6 +1,8 @@
 extension String {
     /// The text without leading and trailing spaces and tabs, without a trip through NSString.
     var trimmingSpaces: String {
+        // Most text starts and ends with a visible ASCII character: nothing to look up.
+        if let first = utf8.first, let last = utf8.last, (0x21..<0x80).contains(first), (0x21..<0x80).contains(last) { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace || $0 == "\n" }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace || $0 == "\n" })!
