@@ -82,7 +82,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let botStore: any BotStore = switch store {
-        case .memory: MemoryStore()
+        case .memory: MemoryStore(expectedThreads: threads + 1)
         case .sqlite: try SQLiteStore(path: directory.appendingPathComponent("state.sqlite").path)
         }
         let engine = BotEngine(app: app, store: botStore, options: EngineOptions(realDelays: false))

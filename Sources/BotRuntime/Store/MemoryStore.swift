@@ -10,8 +10,8 @@ public final class MemoryStore: BotStore {
         var ledger: [Event]
     }
 
-    private let threads = StripedMutex<[String: ThreadData]> { [:] }
-    private let users = StripedMutex<[String: TemplateMap]> { [:] }
+    private let threads: StripedMutex<[String: ThreadData]>
+    private let users: StripedMutex<[String: TemplateMap]>
     private let turns = StripedMutex<[String: TurnReceipt]> { [:] }
     private let links = StripedMutex<[String: String]> { [:] }
     private let inbox = Mutex(Inbox())
@@ -21,7 +21,13 @@ public final class MemoryStore: BotStore {
         var entries: [Int64: Event] = [:]
     }
 
-    public init() {}
+    /// - Parameter expectedThreads: how many threads (and users) to make room for at once, so
+    ///   that the tables need not grow and rehash every key while turns run (benchmarks).
+    public init(expectedThreads: Int = 0) {
+        let perStripe = expectedThreads / StripedMutex<Int>.defaultStripes + 1
+        threads = StripedMutex { Dictionary(minimumCapacity: perStripe) }
+        users = StripedMutex { Dictionary(minimumCapacity: perStripe) }
+    }
 
     public func thread(_ id: String) async throws -> ThreadRecord? {
         threads.withLock(for: id) { $0[id]?.record }

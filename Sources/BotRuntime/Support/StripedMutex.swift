@@ -10,7 +10,9 @@ final class StripedMutex<Value: Sendable>: Sendable {
 
     private let stripes: [Stripe]
 
-    init(stripes count: Int = 64, _ make: () -> Value) {
+    static var defaultStripes: Int { 64 }
+
+    init(stripes count: Int = defaultStripes, _ make: () -> Value) {
         stripes = (0..<count).map { _ in Stripe(make()) }
     }
 
