@@ -73,4 +73,44 @@ struct SQLiteStoreTests {
         #expect(try await store.thread("t") == thread)
         #expect(try await store.userScope("u") == ["k": .double(0.1)])
     }
+
+    /// Commits `count` one-event turns on distinct threads, 100 at a time, numbered from `first`.
+    static func commitTurns(_ store: SQLiteStore, from first: Int, count: Int) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<100 {
+                group.addTask {
+                    for number in stride(from: first + worker, to: first + count, by: 100) {
+                        let thread = ThreadRecord(id: "t\(number)", userID: "u\(number)", scope: ["mode": .string("bot")], lastSequence: 1)
+                        let event = Event(type: EventTypes.say, threadID: thread.id, userID: thread.userID,
+                                          data: ["text": .string("message \(number)")], sequence: 1)
+                        try await store.commit(TurnCommit(thread: thread, userChanges: [:], events: [event], turnSequence: 1))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// How many times the write-ahead log at `path` was started over: SQLite counts its restarts
+    /// in the log's header (bytes 12–15, big-endian).
+    static func logRestarts(_ path: String) throws -> Int {
+        let header = try Data(contentsOf: URL(fileURLWithPath: path + "-wal")).prefix(16)
+        return header.dropFirst(12).reduce(0) { $0 << 8 | Int($1) }
+    }
+
+    @Test("the write-ahead log is copied back while turns are committed, and started over every 5,000 turns")
+    func checkpoints() async throws {
+        let path = Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        let store = try SQLiteStore(path: path)
+        let emptyDatabase = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        try await Self.commitTurns(store, from: 0, count: 30_000)
+        // Without checkpoints every page would stay in the log and the database file would not grow.
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 > emptyDatabase + 1_000_000)
+        // A restart waits for a copy in progress, so it may come a transaction or two late: 5 or 6.
+        #expect(try Self.logRestarts(path) >= 5)
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.events(thread: "t29999", after: 0, limit: 10).first?.text == "message 29999")
+        #expect(try await reopened.thread("t0")?.lastSequence == 1)
+    }
 }
