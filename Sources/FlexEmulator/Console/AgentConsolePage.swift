@@ -116,7 +116,7 @@ function chips(attributes) {
 const waiting = (t) => t.status === "pending" || t.status === "reserved";
 const open = (t) => t.status === "assigned" || t.status === "wrapping";
 async function act(label, fn) {
-  try { await fn(); showError(""); } catch (e) { showError(label + ": " + e.message); }
+  try { await fn(); showError(""); return true; } catch (e) { showError(label + ": " + e.message); return false; }
 }
 function showError(text) { const box = $("error"); if (box) box.textContent = text; }
 function renderTasks() {
@@ -150,7 +150,12 @@ async function renderChat() {
     const body = input.value.trim();
     if (!body || sending) return;
     sending = true;
-    await act("send", async () => { await call("POST", `/channels/${task.channel_sid}/messages`, { body }); input.value = ""; });
+    // Cleared at once: the chat may be drawn again before the answer, and would keep it as a draft.
+    input.value = "";
+    if (!(await act("send", () => call("POST", `/channels/${task.channel_sid}/messages`, { body })))) {
+      const composer = $("composer");
+      if (composer && !composer.value) composer.value = body;
+    }
     sending = false;
   };
   input.addEventListener("keydown", (e) => { if (e.key === "Enter") send(); });
