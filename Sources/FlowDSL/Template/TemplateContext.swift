@@ -15,8 +15,9 @@ public struct TemplateContext: Sendable {
 
     public init(_ scopes: [String: TemplateValue] = [:], lenientScopes: Set<String> = ["user", "thread"]) {
         self.lenientScopes = lenientScopes
-        var entries: [String: Entry] = [:]
-        entries.reserveCapacity(scopes.count)
+        // Room for the scopes a runtime adds per turn (event, event_user …): a copy of this
+        // context then takes them without growing and rehashing.
+        var entries = [String: Entry](minimumCapacity: scopes.count + 4)
         for (name, value) in scopes {
             entries[name] = Entry(value: value, lenient: lenientScopes.contains(name))
         }
@@ -27,7 +28,12 @@ public struct TemplateContext: Sendable {
         get { entries[name]?.value }
         set {
             if let newValue {
-                entries[name] = Entry(value: newValue, lenient: lenientScopes.contains(name))
+                // A scope set again (the flow scope, many times a turn) keeps its entry.
+                if let index = entries.index(forKey: name) {
+                    entries.values[index].value = newValue
+                } else {
+                    entries[name] = Entry(value: newValue, lenient: lenientScopes.contains(name))
+                }
             } else {
                 entries[name] = nil
             }
