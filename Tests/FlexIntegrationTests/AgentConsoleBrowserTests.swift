@@ -18,7 +18,7 @@ struct AgentConsoleBrowserTests {
     @Test("accept, transcript, chat both ways, /ask_issue_frequency, complete — from the page")
     func consoleHandoff() async throws {
         try await FlexHandoffEndToEndTests.with { handoff in
-            let task = try await FlexHandoffEndToEndTests.preChat(handoff)
+            _ = try await FlexHandoffEndToEndTests.preChat(handoff)
             try await HeadlessBrowser.with { browser in
                 let page = try await browser.newPage(width: 1280, height: 800)
                 try await page.navigate(to: handoff.emulator.consoleURL)

@@ -62,7 +62,7 @@ final class GroupCommitWriter: Sendable {
                 // Waking the waiting turns is the cooperative pool's work, not the writer's.
                 let continuations = batch.map { $0.1 }
                 Task { for continuation in continuations { continuation.resume() } }
-                checkpointer.committed(turns: batch.count, on: pool)
+                checkpointer.committed(turns: batch.count)
             } catch {
                 // One bad turn must not fail the others: retry them one transaction each.
                 for (turn, continuation) in batch {

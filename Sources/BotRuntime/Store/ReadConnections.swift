@@ -14,9 +14,10 @@ final class ReadConnections: Sendable {
     private let configuration: Configuration
     private let idle = Mutex<[DatabaseQueue]>([])
 
-    init(path: String, configuration: Configuration) {
-        self.path = path
-        var configuration = configuration
+    /// Read-only connections on `database`'s file, configured as its own.
+    init(database: DatabasePool) {
+        path = database.path
+        var configuration = database.configuration
         configuration.readonly = true
         self.configuration = configuration
     }

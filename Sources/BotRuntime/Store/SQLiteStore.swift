@@ -26,8 +26,8 @@ public final class SQLiteStore: BotStore {
             // that cost more than the pread per page it saves (bench http: ~8.3k → ~10k turns/s).
         }
         try Self.migrator.migrate(pool)
-        readers = ReadConnections(path: path, configuration: pool.configuration)
-        writer = GroupCommitWriter(pool: pool, checkpointer: try WALCheckpointer(path: path, configuration: pool.configuration))
+        readers = ReadConnections(database: pool)
+        writer = GroupCommitWriter(pool: pool, checkpointer: try WALCheckpointer(database: pool))
     }
 
     /// The default location: `<app>/.parley/state.sqlite`.

@@ -8,7 +8,7 @@ import Synchronization
 /// SQLite's automatic checkpoint runs inside the commit that crosses its threshold: it copies
 /// the pages and syncs both files (two `fdatasync`s, ≈ 2 ms each here) while the writer and
 /// every turn of the batch wait — a fifth of the writer's time under load. Here the store
-/// turns it off and calls `committed(turns:on:)` after each transaction instead:
+/// turns it off and calls `committed(turns:)` after each transaction instead:
 ///
 /// - every `copyInterval` turns, a passive checkpoint on a connection and queue of its own
 ///   copies what the log holds, beside the writer, which goes on appending;
@@ -26,6 +26,7 @@ final class WALCheckpointer: Sendable {
     static let copyInterval = 500
     static let restartInterval = 5_000
 
+    private let database: DatabasePool
     private let connection: DatabaseQueue
     private let queue = DispatchQueue(label: "parley.store.checkpoint", qos: .utility)
     private let state = Mutex(State())
@@ -36,14 +37,15 @@ final class WALCheckpointer: Sendable {
         var isCopying = false
     }
 
-    /// A connection of its own on the database at `path`.
-    init(path: String, configuration: Configuration) throws {
-        connection = try DatabaseQueue(path: path, configuration: configuration)
+    /// For the store whose writer is `database`'s; copies run on a connection of their own.
+    init(database: DatabasePool) throws {
+        self.database = database
+        connection = try DatabaseQueue(path: database.path, configuration: database.configuration)
     }
 
-    /// A transaction with `turns` turns was committed by the writer of `database`. Called on the
-    /// writer's thread, between its transactions.
-    func committed(turns: Int, on database: DatabasePool) {
+    /// A transaction with `turns` turns was committed. Called on the writer's thread, between
+    /// its transactions.
+    func committed(turns: Int) {
         let (copy, restart) = state.withLock { state -> (Bool, Bool) in
             state.turnsSinceCopy += turns
             state.turnsSinceRestart += turns

@@ -6,21 +6,15 @@ import Hummingbird
 enum JSONResponse {
     /// `value` as compact JSON with `status`.
     static func make(_ value: TemplateValue, status: HTTPResponse.Status = .ok) -> Response {
-        make(json: value.jsonText, status: status)
-    }
-
-    /// Raw JSON text with `status`.
-    static func make(json: String, status: HTTPResponse.Status = .ok) -> Response {
-        make(json: ByteBuffer(string: json), status: status)
+        var json = JSONWriter()
+        json.write(value)
+        return make(json: json.bytes, status: status)
     }
 
     /// JSON bytes (a `JSONWriter`'s) with `status`.
     static func make(json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
-        make(json: ByteBuffer(bytes: json), status: status)
-    }
-
-    private static func make(json: ByteBuffer, status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: json))
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
     }
 
     /// `{"error": message}` with `status`.

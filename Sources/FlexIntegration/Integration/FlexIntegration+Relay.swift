@@ -36,15 +36,11 @@ extension FlexIntegration {
         }
     }
 
-    private func settings(for state: FlexThreadState, engine: BotEngine) throws -> FlexSettings {
-        try FlexSettings(integrationID: state.integrationID, fields: targeted(engine.integrationSettings(state.integrationID)))
-    }
-
     private func send(_ events: [Event], history: [Event], state: FlexThreadState, threadID: String, engine: BotEngine,
                       reportFailures: Bool) async {
         let settings: FlexSettings
         do {
-            settings = try self.settings(for: state, engine: engine)
+            settings = try self.settings(of: state.integrationID, engine: engine)
         } catch {
             await report(error, operation: "send_message", threadID: threadID, engine: engine, file: reportFailures)
             return
@@ -77,7 +73,7 @@ extension FlexIntegration {
     /// Posts the conversation before the handoff into the channel, as one message.
     private func sendTranscript(state: FlexThreadState, threadID: String, engine: BotEngine) async {
         do {
-            let settings = try self.settings(for: state, engine: engine)
+            let settings = try self.settings(of: state.integrationID, engine: engine)
             let from = max(0, state.relayAfter - 1_000)
             let events = try await engine.events(thread: threadID, after: from, limit: 1_000).filter { $0.sequence <= state.relayAfter }
             guard let text = FlexTranscript(options: settings.transcript).render(events) else { return }

@@ -64,7 +64,7 @@ public final class FlexIntegration: Integration {
     public func configurationProblems(in engine: BotEngine) -> [String] {
         engine.app.integrations.values.filter { $0.type == elementType }.flatMap { element -> [String] in
             do {
-                let settings = try FlexSettings(integrationID: element.id, fields: targeted(engine.integrationSettings(element.id)))
+                let settings = try self.settings(of: element.id, engine: engine)
                 if settings.authToken == nil {
                     return ["the Twilio Flex integration `\(element.id)` has no `auth_token`: its webhooks will be refused (403)"]
                 }

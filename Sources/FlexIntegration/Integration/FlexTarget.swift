@@ -1,3 +1,4 @@
+import BotRuntime
 import FlowDSL
 
 /// Another Flex to talk to than the one the app's settings name: the local Flex emulator, with
@@ -42,5 +43,15 @@ extension FlexIntegration {
     /// The rendered settings of an integration element, pointed at `target` when one is set.
     func targeted(_ fields: TemplateMap) -> TemplateMap {
         target.map { $0.apply(to: fields) } ?? fields
+    }
+
+    /// The fields of the integration `id` rendered with the engine's vault, pointed at `target`.
+    func fields(of id: String, engine: BotEngine) throws -> TemplateMap {
+        targeted(try engine.integrationSettings(id))
+    }
+
+    /// The settings of the integration `id` as the engine's vault renders them, pointed at `target`.
+    func settings(of id: String, engine: BotEngine) throws -> FlexSettings {
+        try FlexSettings(integrationID: id, fields: fields(of: id, engine: engine))
     }
 }

@@ -21,7 +21,7 @@ struct FlexWebhookHandler {
         let logger = flex.logger
         let fields: TemplateMap
         do {
-            fields = flex.targeted(try engine.integrationSettings(integrationID))
+            fields = try flex.fields(of: integrationID, engine: engine)
         } catch {
             logger.error("Flex webhook: settings unreadable", metadata: ["integration": "\(integrationID)", "error": "\(error)"])
             return Self.error(500, "the integration's settings cannot be read")
