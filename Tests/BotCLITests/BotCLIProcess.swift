@@ -14,6 +14,8 @@ final class BotCLIProcess: @unchecked Sendable {
         process = Process()
         process.executableURL = BotCLIRunner.executable
         process.arguments = arguments
+        // Far from the sources: what the binary embeds (app template, chat page) is what runs.
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "PARLEY_LOG_LEVEL")
         environment["NO_COLOR"] = "1"

@@ -29,40 +29,9 @@ struct ServeCommandTests {
     func serveAndStop() async throws {
         let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
         defer { try? FileManager.default.removeItem(at: app) }
-        let errURL = app.appendingPathComponent("serve.stderr")
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = BotCLIRunner.executable
-        process.arguments = ["serve", "--app", app.path, "--port", "0"]
-        // Far from the sources: the chat page is built into the binary.
-        process.currentDirectoryURL = FileManager.default.temporaryDirectory
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "PARLEY_LOG_LEVEL")
-        process.environment = environment
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
-        // The listening address is logged at info level, with the port the system chose.
-        var port: Int?
-        for _ in 0..<200 where port == nil {
-            let log = try String(contentsOf: errURL, encoding: .utf8)
-            if let match = log.firstMatch(of: /address=http:\/\/127\.0\.0\.1:(\d+)/) { port = Int(match.1) }
-            if port == nil { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        guard let port else {
-            Issue.record("no listening line: \(try String(contentsOf: errURL, encoding: .utf8))")
-            return
-        }
+        // Ready once `GET /readyz` answers; run far from the sources: the chat page is built into the binary.
+        let (server, port) = try await BotCLIRunner.serve(app: app)
         try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
-            var ready = false
-            for _ in 0..<100 where !ready {
-                ready = try await client.get("/readyz").status == .ok
-                if !ready { try await Task.sleep(for: .milliseconds(50)) }
-            }
-            #expect(ready)
             let reply = try await client.post("/webhooks/rest/webhook", body: ByteBuffer(string: #"{"sender": "ana", "message": "hi"}"#))
             #expect(reply.status == .ok)
             #expect(reply.body.map { String(buffer: $0) }?.contains(#""title":"Good","payload":"flow.greet.steps.1.buttons.0""#) == true)
@@ -72,12 +41,10 @@ struct ServeCommandTests {
                 #expect(file.headers[.contentType] == type, "\(path)")
             }
         }
-        process.terminate()  // SIGTERM, as a process supervisor stops it
-        process.waitUntilExit()
-        try err.close()
-        let log = try String(contentsOf: errURL, encoding: .utf8)
-        #expect(process.terminationStatus == 0, "\(log)")
-        #expect(log.contains("stopped"))
+        server.send(SIGTERM)  // as a process supervisor stops it
+        let exit = try await server.waitForExit()
+        #expect(exit.status == 0, "\(server.output)")
+        #expect(server.output.contains("stopped"))
         #expect(FileManager.default.fileExists(atPath: app.appendingPathComponent(".parley/state.sqlite").path))
     }
 }
