@@ -9,13 +9,13 @@ final class BotCLIProcess: @unchecked Sendable {
     let logURL: URL
     private let log: FileHandle
 
-    /// Starts `botcli arguments…` with `environment` added (PARLEY_LOG_LEVEL removed unless given).
-    init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
+    /// Starts `botcli arguments…` with `environment` added (PARLEY_LOG_LEVEL removed unless
+    /// given), in `directory` when one is given.
+    init(_ arguments: [String], environment extra: [String: String] = [:], directory: URL? = nil) throws {
         process = Process()
         process.executableURL = BotCLIRunner.executable
         process.arguments = arguments
-        // Far from the sources: what the binary embeds (app template, chat page) is what runs.
-        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        if let directory { process.currentDirectoryURL = directory }
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "PARLEY_LOG_LEVEL")
         environment["NO_COLOR"] = "1"
@@ -101,9 +101,10 @@ enum BotCLIProcessError: Error, CustomStringConvertible {
 
 extension BotCLIRunner {
     /// `botcli serve --app APP --port 0 …` started and ready; its port.
-    static func serve(app: URL, arguments: [String] = [], environment: [String: String] = [:]) async throws
+    static func serve(app: URL, arguments: [String] = [], environment: [String: String] = [:], directory: URL? = nil) async throws
         -> (process: BotCLIProcess, port: Int) {
-        let process = try BotCLIProcess(["serve", "--app", app.path, "--port", "0"] + arguments, environment: environment)
+        let process = try BotCLIProcess(["serve", "--app", app.path, "--port", "0"] + arguments, environment: environment,
+                                        directory: directory)
         let port = try await process.listeningPort()
         try await process.waitUntilReady(port: port)
         return (process, port)

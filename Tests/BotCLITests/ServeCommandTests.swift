@@ -29,8 +29,8 @@ struct ServeCommandTests {
     func serveAndStop() async throws {
         let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
         defer { try? FileManager.default.removeItem(at: app) }
-        // Ready once `GET /readyz` answers; run far from the sources: the chat page is built into the binary.
-        let (server, port) = try await BotCLIRunner.serve(app: app)
+        // Ready once `GET /readyz` answers. Far from the sources: the chat page is built into the binary.
+        let (server, port) = try await BotCLIRunner.serve(app: app, directory: FileManager.default.temporaryDirectory)
         try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
             let reply = try await client.post("/webhooks/rest/webhook", body: ByteBuffer(string: #"{"sender": "ana", "message": "hi"}"#))
             #expect(reply.status == .ok)
