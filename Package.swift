@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "Vault",
             dependencies: [
-                "CSodium",
+                "CSodium", "CSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
