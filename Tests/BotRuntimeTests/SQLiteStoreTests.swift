@@ -1,6 +1,7 @@
 import BotRuntime
 import FlowDSL
 import Foundation
+import GRDB
 import Testing
 
 @Suite("SQLite store")
@@ -112,5 +113,34 @@ struct SQLiteStoreTests {
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.events(thread: "t29999", after: 0, limit: 10).first?.text == "message 29999")
         #expect(try await reopened.thread("t0")?.lastSequence == 1)
+    }
+
+    @Test("a reader holding a transaction open does not hold up turns when the log is due to start over",
+          .timeLimit(.minutes(1)))
+    func longReader() async throws {
+        let path = Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        let store = try SQLiteStore(path: path)
+        try await Self.commitTurns(store, from: 0, count: 100)
+        // Another process's reader (a `sqlite3` shell, a backup) in a read transaction it keeps open.
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true  // the transaction spans two accesses
+        let reader = try DatabaseQueue(path: path, configuration: configuration)
+        try await reader.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM thread") == 100)
+        }
+        // Past the 5,000-turn restart: it cannot start the log over while the reader is in it,
+        // and must not make every later transaction wait for the reader (10 s each, before).
+        try await Self.commitTurns(store, from: 100, count: 6_000)
+        try await reader.writeWithoutTransaction { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM thread") == 100)  // its snapshot
+            try db.execute(sql: "COMMIT")
+        }
+        #expect(try await store.thread("t6099")?.lastSequence == 1)
+        // Once the reader is gone, the log starts over again.
+        let restarts = try Self.logRestarts(path)
+        try await Self.commitTurns(store, from: 6_100, count: 5_100)
+        #expect(try Self.logRestarts(path) > restarts)
     }
 }

@@ -1,3 +1,4 @@
+import CSQLite
 import Dispatch
 import GRDB
 import Synchronization
@@ -16,8 +17,9 @@ import Synchronization
 ///   batches: it copies the few pages written since the last copy and lets the next commit
 ///   start the log from its beginning. Passive checkpoints alone never catch up with a busy
 ///   writer, and the log would grow without end (tried: 0.5 GB in 6 s). A restart that meets a
-///   copy still running is refused at once (SQLite does not wait for the checkpoint lock); it
-///   stays due, no new copy starts, and the writer tries again after its next transaction.
+///   copy still running, or a reader still using the log, is refused at once; it stays due, no
+///   new copy starts, and the writer tries again after its next transaction. (A reader that
+///   holds a transaction open keeps the log from starting over: it grows until the reader ends.)
 ///
 /// `bench engine --store sqlite`: ≈ 23k → 30k turns/s, p99 ≈ 9 → 4.5 ms. Durability does not
 /// depend on checkpoints: a committed turn is in the log, which survives a killed process. The
@@ -27,6 +29,8 @@ final class WALCheckpointer: Sendable {
     static let restartInterval = 5_000
 
     private let database: DatabasePool
+    /// The writer's busy timeout (ms), restored after a restart that ran without one.
+    private let writerBusyTimeout: Int32
     private let connection: DatabaseQueue
     private let queue = DispatchQueue(label: "parley.store.checkpoint", qos: .utility)
     private let state = Mutex(State())
@@ -40,6 +44,11 @@ final class WALCheckpointer: Sendable {
     /// For the store whose writer is `database`'s; copies run on a connection of their own.
     init(database: DatabasePool) throws {
         self.database = database
+        if case .timeout(let seconds) = database.configuration.busyMode {
+            writerBusyTimeout = Int32(seconds * 1000)
+        } else {
+            writerBusyTimeout = 0
+        }
         connection = try DatabaseQueue(path: database.path, configuration: database.configuration)
     }
 
@@ -59,9 +68,16 @@ final class WALCheckpointer: Sendable {
             return (copy, restart)
         }
         if restart {
-            // Busy while a copy still runs (SQLite does not wait for the checkpoint lock): the
-            // restart stays due and is tried again after the next transaction.
-            let busy = (try? database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(RESTART)") }) ?? 1
+            // Busy while a copy still runs (SQLite does not wait for the checkpoint lock) or a
+            // reader still uses the log: the restart stays due and is tried again after the next
+            // transaction. It must not wait for readers (SQLite would, up to the busy timeout):
+            // every turn waits for the writer, and a reader may take long (a large ledger read,
+            // a `sqlite3` shell left open).
+            let busy = (try? database.writeWithoutTransaction { db -> Int in
+                sqlite3_busy_timeout(db.sqliteConnection, 0)
+                defer { sqlite3_busy_timeout(db.sqliteConnection, writerBusyTimeout) }
+                return try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(RESTART)") ?? 1
+            }) ?? 1
             if busy == 0 {
                 state.withLock {
                     $0.turnsSinceRestart = 0
