@@ -28,19 +28,23 @@ struct ButtonItem: Sendable {
     static func items(of element: Element, field: String, in context: ComponentContext) throws -> [ButtonItem] {
         let cache = field == "buttons" ? context.runtime.constantButtons : context.runtime.constantQuickReplies
         if let cached = cache[ObjectIdentifier(element)] { return cached }
-        return try render(element, field: field) { try context.render($0) }
+        return try render(element, field: field, in: context)
     }
 
     /// The items of `field` when nothing in them is a template, rendered once for every turn.
     static func constantItems(of element: Element, field: String) -> [ButtonItem]? {
         guard case .list(let entries)? = element[field], entries.allSatisfy(\.isConstant) else { return nil }
-        return try? render(element, field: field) { try $0?.render(TemplateContext()) ?? .none }
+        return try? render(element, field: field, in: nil)
     }
 
-    private static func render(_ element: Element, field: String,
-                               with render: (FieldValue?) throws -> TemplateValue) throws -> [ButtonItem] {
+    /// Renders against `context`, or as constants when it is nil. The context is passed, not
+    /// captured in a closure: capturing copied the whole turn context on every call.
+    private static func render(_ element: Element, field: String, in context: ComponentContext?) throws -> [ButtonItem] {
+        func render(_ field: FieldValue?) throws -> TemplateValue {
+            try value(of: field, in: context)
+        }
         func text(_ field: FieldValue?) throws -> String {
-            let value = try render(field)
+            let value = try value(of: field, in: context)
             if case .string(let text) = value { return text }
             return value.pythonString
         }
@@ -82,6 +86,11 @@ struct ButtonItem: Sendable {
             }
         }
         return items
+    }
+
+    private static func value(of field: FieldValue?, in context: ComponentContext?) throws -> TemplateValue {
+        if let context { return try context.render(field) }
+        return try field?.render(TemplateContext()) ?? .none
     }
 
     /// What choosing this button does.

@@ -6,7 +6,8 @@ import OrderedCollections
 final class RuntimeApp: Sendable {
     let app: BotApp
     let elements: [String: Element]
-    let staticTriggers: [CompiledTrigger]
+    /// Every flow trigger, compiled, arranged by what events can match it.
+    let staticTriggers: TriggerIndex
     /// Compiled patterns of `ask` + `regex:` steps and `match:` keys, by element id and key.
     let patterns: [String: PythonRegex]
     /// The `bot` template scope (`bot.name`).
@@ -60,7 +61,7 @@ final class RuntimeApp: Sendable {
             for case .component(let element) in flow.steps { index(element) }
         }
         self.elements = elements
-        self.staticTriggers = triggers
+        self.staticTriggers = TriggerIndex(triggers)
         self.patterns = patterns
         constantButtons = buttons
         constantQuickReplies = quickReplies

@@ -46,8 +46,8 @@ struct TriggerMatcher {
         }
         if let waiting { try dynamicCandidates(of: waiting, context: context).forEach(consider) }
         let text = EventText(event)
-        for trigger in runtime.staticTriggers {
-            guard let data = trigger.match(event, text: text), allowed(trigger.element, default: trigger.defaultRule, context: context) else { continue }
+        try runtime.staticTriggers.forEachCandidate(for: event, text: text) { trigger in
+            guard let data = trigger.match(event, text: text), allowed(trigger.element, default: trigger.defaultRule, context: context) else { return }
             let confidence = try confidence(of: trigger.element, context: context) ?? trigger.baseConfidence
             consider(Candidate(selection: .flow(trigger, data: data), confidence: confidence,
                                isCatchAll: trigger.isCatchAll, isDynamic: false, order: trigger.order))
