@@ -34,6 +34,21 @@ struct TriggerTests {
         #expect(try await client.send(EventTypes.click, data: ["button_id": .string("menu.help")]) == ["bot: help menu"])
     }
 
+    @Test("case-sensitive keywords, lifecycle_id, and app order between kinds at equal confidence")
+    func exactKeywordsLifecycleAndOrder() async throws {
+        let client = try BotTestClient(files: [
+            "flow/a_regex.yaml": "triggers:\n  - regex: ^status$\nsteps:\n  - say: regex first\n",
+            "flow/b_keyword.yaml": "triggers:\n  - keyword: status\n  - keyword: Exact\n    ignorecase: false\nsteps:\n  - say: keyword (@ flow.result )\n",
+            "flow/c_lifecycle.yaml": "triggers:\n  - lifecycle_id: welcome\nsteps:\n  - say: lifecycle (@ flow.context.from )\n",
+            "flow/d_catchall.yaml": "triggers:\n  - catchall\nsteps:\n  - say: caught (@ flow.result )\n",
+        ])
+        #expect(try await client.say("Status") == ["bot: regex first"], "the earlier file wins, whichever kind")
+        #expect(try await client.say("  Exact ") == ["bot: keyword   Exact "])
+        #expect(try await client.say("exact") == ["bot: caught exact"], "ignorecase: false keeps case")
+        #expect(try await client.send("meya.lifecycle.event", data: ["lifecycle_id": .string("welcome"),
+                                                                     "context": .map(["from": .string("home")])]) == ["bot: lifecycle home"])
+    }
+
     @Test("when: gates a trigger; confidence ranks ties")
     func whenAndConfidence() async throws {
         let client = try BotTestClient(files: Self.files)

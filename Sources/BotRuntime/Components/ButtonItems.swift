@@ -37,8 +37,9 @@ struct ButtonItem: Sendable {
         return try? render(element, field: field, in: nil)
     }
 
-    /// Renders against `context`, or as constants when it is nil. The context is passed, not
-    /// captured in a closure: capturing copied the whole turn context on every call.
+    /// Renders against `context`, or as constants when it is nil. `items` passes the context on
+    /// instead of capturing it in a closure: forming that closure copied the whole turn context
+    /// on every call, cached buttons or not.
     private static func render(_ element: Element, field: String, in context: ComponentContext?) throws -> [ButtonItem] {
         func render(_ field: FieldValue?) throws -> TemplateValue {
             try value(of: field, in: context)

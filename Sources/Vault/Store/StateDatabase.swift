@@ -32,8 +32,8 @@ public enum StateDatabase {
     /// allocation of every connection takes one global mutex, and the turn writer and the
     /// readers allocate all the time (`bench engine --store sqlite`, three interleaved pairs of
     /// runs: 24.8–33.8k → 33.5–37.5k turns/s, 48–66 → 44–50 µs of CPU a turn). Nothing reads the
-    /// statistics. If SQLite is already initialized (a
-    /// connection opened elsewhere first), the call is refused and nothing changes.
+    /// statistics. If SQLite is already initialized (a connection opened elsewhere first), the
+    /// call is refused and nothing changes.
     private static let processSetUp: Void = {
         _ = parley_sqlite3_disable_memstatus()
     }()
