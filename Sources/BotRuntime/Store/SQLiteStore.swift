@@ -142,7 +142,8 @@ public final class SQLiteStore: BotStore {
     }
 
     public func commit(_ turn: TurnCommit) async throws {
-        // Encode here, on the turn's own task: the single writer only binds and steps.
+        // Encode here, on the turn's own task: the single writer binds and steps (and merges a
+        // changed user scope into the stored one: two threads of one user may change it at once).
         try await writer.write(EncodedTurn(turn))
     }
 
@@ -193,6 +194,7 @@ public final class SQLiteStore: BotStore {
             ON CONFLICT(id) DO UPDATE SET user_id = excluded.user_id, last_sequence = excluded.last_sequence,
             state = excluded.state, updated = excluded.updated
             """, in: db)
+        var user = try RawStatement("INSERT INTO user (id, scope) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET scope = excluded.scope", in: db)
         var receipt = try RawStatement("INSERT OR IGNORE INTO idempotency (key, thread_id, turn, last_sequence) VALUES (?, ?, ?, ?)", in: db)
         var insert = try RawStatement("""
             INSERT INTO ledger (thread_id, sequence, turn, type, sender, user_id, data, sensitive, time, idempotency_key)
@@ -208,7 +210,6 @@ public final class SQLiteStore: BotStore {
             if !turn.userChanges.isEmpty {
                 var scope = try userScope(turn.userID, in: db)
                 for (key, value) in turn.userChanges { scope[key] = value }
-                var user = try RawStatement("INSERT INTO user (id, scope) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET scope = excluded.scope", in: db)
                 user.bind(turn.userID)
                 var json = JSONWriter()
                 json.write(scope)
@@ -223,9 +224,9 @@ public final class SQLiteStore: BotStore {
                 try receipt.run()
             }
             for row in turn.rows {
-                insert.bind(row.threadID)
+                insert.bind(turn.threadID)
                 insert.bind(row.sequence)
-                insert.bind(row.turn)
+                insert.bind(turn.turnSequence)
                 insert.bind(row.type)
                 insert.bind(row.sender)
                 insert.bind(row.userID)
@@ -252,10 +253,9 @@ public final class SQLiteStore: BotStore {
 
 /// A turn ready for the database: every value already encoded.
 struct EncodedTurn: Sendable {
+    /// One ledger event; its thread and turn are the turn's.
     struct Row: Sendable {
-        var threadID: String
         var sequence: Int
-        var turn: Int
         var type: String
         var sender: String
         var userID: String
@@ -294,9 +294,9 @@ struct EncodedTurn: Sendable {
         rows = turn.events.map { event in
             var data = JSONWriter(capacity: 128)
             data.write(event.data)
-            return Row(threadID: thread.id, sequence: event.sequence, turn: turn.turnSequence, type: event.type, sender: event.sender.rawValue,
-                       userID: event.userID, dataJSON: data.bytes, sensitive: event.isSensitive,
-                       time: event.time.timeIntervalSince1970, idempotencyKey: event.idempotencyKey)
+            return Row(sequence: event.sequence, type: event.type, sender: event.sender.rawValue, userID: event.userID,
+                       dataJSON: data.bytes, sensitive: event.isSensitive, time: event.time.timeIntervalSince1970,
+                       idempotencyKey: event.idempotencyKey)
         }
     }
 }
