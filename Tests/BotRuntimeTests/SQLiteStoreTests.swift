@@ -75,6 +75,57 @@ struct SQLiteStoreTests {
         #expect(try await store.userScope("u") == ["k": .double(0.1)])
     }
 
+    @Test("a file from before the ledger moved to append order opens with its ledger whole and in order")
+    func ledgerMigration() async throws {
+        let path = Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        // The ledger as the first two schema versions made it, with a conversation on two threads.
+        let old = try DatabaseQueue(path: path)
+        try await old.write { db in
+            try db.execute(sql: """
+                CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                INSERT INTO grdb_migrations VALUES ('runtime-v1'), ('runtime-v2-links-inbox');
+                CREATE TABLE thread (id TEXT PRIMARY KEY NOT NULL, user_id TEXT NOT NULL, last_sequence INTEGER NOT NULL,
+                                     state TEXT NOT NULL, updated REAL NOT NULL);
+                CREATE TABLE user (id TEXT PRIMARY KEY NOT NULL, scope TEXT NOT NULL);
+                CREATE TABLE ledger (thread_id TEXT NOT NULL, sequence INTEGER NOT NULL, turn INTEGER NOT NULL, type TEXT NOT NULL,
+                                     sender TEXT NOT NULL, user_id TEXT NOT NULL, data TEXT NOT NULL, sensitive INTEGER NOT NULL,
+                                     time REAL NOT NULL, idempotency_key TEXT, PRIMARY KEY (thread_id, sequence)) WITHOUT ROWID;
+                CREATE TABLE idempotency (key TEXT PRIMARY KEY NOT NULL, thread_id TEXT NOT NULL, turn INTEGER NOT NULL,
+                                          last_sequence INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE link (key TEXT PRIMARY KEY NOT NULL, thread_id TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE inbox (id INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL);
+                INSERT INTO ledger VALUES
+                    ('t2', 1, 1, 'meya.text.event.say', 'user', 'u2', '{"text":"hello"}', 0, 10.0, NULL),
+                    ('t1', 1, 1, 'meya.text.event.say', 'user', 'u1', '{"text":"start"}', 0, 20.0, 'wamid.1'),
+                    ('t1', 2, 1, 'meya.text.event.ask', 'bot', 'u1', '{"text":"What''s your name?"}', 0, 20.0, NULL),
+                    ('t1', 3, 3, 'meya.text.event.say', 'user', 'u1', '{"text":"secret"}', 1, 30.0, NULL);
+                """)
+        }
+        try old.close()
+
+        let store = try SQLiteStore(path: path)
+        let t1 = try await store.events(thread: "t1", after: 0, limit: 10)
+        #expect(t1.map(\.sequence) == [1, 2, 3])
+        #expect(t1.map(\.text) == ["start", "What's your name?", "secret"])
+        #expect(t1.map(\.isSensitive) == [false, false, true])
+        #expect(t1.first?.idempotencyKey == "wamid.1")
+        #expect(t1.last?.time == Date(timeIntervalSince1970: 30))
+        #expect(try await store.events(thread: "t1", after: 1, limit: 1).map(\.sequence) == [2])
+        #expect(try await store.events(thread: "t2", after: 0, limit: 10).map(\.text) == ["hello"])
+        // New turns append after the migrated ones, and a sequence number is still unique per thread.
+        let next = Event(type: EventTypes.say, threadID: "t1", userID: "u1", data: ["text": .string("Ana")], sequence: 4)
+        try await store.commit(TurnCommit(thread: ThreadRecord(id: "t1", userID: "u1", lastSequence: 4), userChanges: [:],
+                                          events: [next], turnSequence: 4))
+        #expect(try await store.events(thread: "t1", after: 3, limit: 10).map(\.text) == ["Ana"])
+        await #expect(throws: (any Error).self) {
+            try await store.commit(TurnCommit(thread: ThreadRecord(id: "t1", userID: "u1", lastSequence: 4), userChanges: [:],
+                                              events: [next], turnSequence: 4))
+        }
+    }
+
     /// Commits `count` one-event turns on distinct threads, 100 at a time, numbered from `first`.
     static func commitTurns(_ store: SQLiteStore, from first: Int, count: Int) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in

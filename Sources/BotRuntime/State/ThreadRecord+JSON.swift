@@ -26,7 +26,12 @@ extension ThreadRecord {
     }
 
     public init(id: String, userID: String, lastSequence: Int, stateJSON: String) throws {
-        guard case .map(let state) = try TemplateValue(jsonText: stateJSON) else { throw JSONValueError(message: "thread state is not an object", offset: 0) }
+        try self.init(id: id, userID: userID, lastSequence: lastSequence, state: TemplateValue(jsonText: stateJSON))
+    }
+
+    /// A thread from its parsed state JSON.
+    init(id: String, userID: String, lastSequence: Int, state: TemplateValue) throws {
+        guard case .map(let state) = state else { throw JSONValueError(message: "thread state is not an object", offset: 0) }
         var scope = TemplateMap()
         if case .map(let stored)? = state["scope"] { scope = stored }
         self.init(id: id, userID: userID, scope: scope, waiting: state["waiting"].flatMap(WaitingFlow.init(value:)), lastSequence: lastSequence)

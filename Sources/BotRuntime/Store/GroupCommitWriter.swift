@@ -8,7 +8,7 @@ import Synchronization
 /// learns the error that stopped it).
 final class GroupCommitWriter: Sendable {
     private struct Pending {
-        var turns: [(EncodedTurn, CheckedContinuation<Void, Error>)] = []
+        var turns: [(EncodedTurn, UnsafeContinuation<Void, Error>)] = []
         var isWriting = false
     }
 
@@ -24,7 +24,9 @@ final class GroupCommitWriter: Sendable {
     }
 
     func write(_ turn: EncodedTurn) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+        // Unsafe (unchecked) continuations: each is resumed exactly once below, by the writer,
+        // and a checked one costs an extra allocation on every turn.
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, Error>) in
             let (startWriter, batchFilled) = pending.withLock { state -> (Bool, Bool) in
                 state.turns.append((turn, continuation))
                 let batchFilled = state.turns.count == Self.smallBatch
@@ -50,7 +52,7 @@ final class GroupCommitWriter: Sendable {
     private func drain() {
         while true {
             if pending.withLock({ $0.turns.count }) < Self.smallBatch { _ = filled.wait(timeout: .now() + Self.linger) }
-            let batch = pending.withLock { state -> [(EncodedTurn, CheckedContinuation<Void, Error>)] in
+            let batch = pending.withLock { state -> [(EncodedTurn, UnsafeContinuation<Void, Error>)] in
                 let batch = state.turns
                 state.turns = []
                 if batch.isEmpty { state.isWriting = false }

@@ -5,10 +5,10 @@ import Synchronization
 /// on the calling thread (every turn starts with one).
 ///
 /// GRDB's pool readers pay, per read, a semaphore, a dispatch hop when busy, a
-/// `PRAGMA schema_version` and one WAL read transaction (two file locks) per statement: more
-/// than the statements themselves. Here a read takes an idle connection from a list (or opens
-/// one; there are never more than threads reading at once), runs its statements in one read
-/// transaction, and puts it back. The store's schema does not change while it is open.
+/// `PRAGMA schema_version` and a read transaction of its own: more than the statement itself.
+/// Here a read takes an idle connection from a list (or opens one; there are never more than
+/// threads reading at once), runs its statement, and puts it back. The store's schema does not
+/// change while it is open.
 final class ReadConnections: Sendable {
     private let path: String
     private let configuration: Configuration
@@ -22,17 +22,11 @@ final class ReadConnections: Sendable {
         self.configuration = configuration
     }
 
-    /// Runs `body` in one read transaction: it sees every turn committed before it began.
+    /// Runs `body` on an idle connection. Each of the store's reads is one statement, so one
+    /// read transaction of its own: it sees every turn committed before it began.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         let connection = try idle.withLock { $0.popLast() } ?? DatabaseQueue(path: path, configuration: configuration)
         defer { idle.withLock { $0.append(connection) } }
-        return try connection.inDatabase { db in
-            var begin = try RawStatement("BEGIN", in: db)
-            try begin.run()
-            defer {
-                if var commit = try? RawStatement("COMMIT", in: db) { try? commit.run() }
-            }
-            return try body(db)
-        }
+        return try connection.inDatabase(body)
     }
 }

@@ -83,6 +83,32 @@ public final class SQLiteStore: BotStore {
                 );
                 """)
         }
+        // The ledger in append order, with an index by thread: clustered by thread, a batch of
+        // turns wrote into as many ledger pages as it had threads (each page a WAL frame); in
+        // append order its rows share a few.
+        migrator.registerMigration("runtime-v3-ledger-append-order") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger_v3 (
+                    id INTEGER PRIMARY KEY,
+                    thread_id TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    turn INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    sender TEXT NOT NULL,
+                    user_id TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    sensitive INTEGER NOT NULL,
+                    time REAL NOT NULL,
+                    idempotency_key TEXT
+                );
+                INSERT INTO ledger_v3 (thread_id, sequence, turn, type, sender, user_id, data, sensitive, time, idempotency_key)
+                SELECT thread_id, sequence, turn, type, sender, user_id, data, sensitive, time, idempotency_key
+                FROM ledger ORDER BY time, thread_id, sequence;
+                DROP TABLE ledger;
+                ALTER TABLE ledger_v3 RENAME TO ledger;
+                CREATE UNIQUE INDEX ledger_thread_sequence ON ledger (thread_id, sequence);
+                """)
+        }
         return migrator
     }
 
@@ -94,19 +120,38 @@ public final class SQLiteStore: BotStore {
         try readNow { db in try Self.userScope(id, in: db) }
     }
 
-    /// One read for the whole start of a turn: GRDB's bookkeeping (a schema check, a reader
-    /// hand-off) is paid once instead of once for the key and once for the state.
+    /// The whole start of a turn in one statement (so one read transaction, one step): the
+    /// earlier turn filed under the idempotency key, the thread, and its user's scope (the
+    /// thread's owner, or `user` for a new thread).
     public func turnStart(thread id: String, user: String, idempotencyKey: String?) async throws -> TurnStart {
         try readNow { db in
-            if let idempotencyKey, let receipt = try Self.receipt(idempotencyKey, in: db) { return .duplicate(receipt) }
-            let thread = try Self.thread(id, in: db)
-            let owner = thread.flatMap { $0.userID.isEmpty ? nil : $0.userID } ?? user
-            return .fresh(thread: thread, userScope: try Self.userScope(owner, in: db))
+            var select = try RawStatement("""
+                SELECT i.thread_id, i.turn, i.last_sequence, t.user_id, t.last_sequence, t.state, u.scope
+                FROM (SELECT ? AS thread, ? AS user, ? AS key) AS p
+                LEFT JOIN idempotency AS i ON i.key = p.key
+                LEFT JOIN thread AS t ON t.id = p.thread
+                LEFT JOIN user AS u ON u.id = coalesce(nullif(t.user_id, ''), p.user)
+                """, in: db)
+            defer { select.finish() }
+            select.bind(id)
+            select.bind(user)
+            select.bind(idempotencyKey)
+            guard try select.next() else { return .fresh(thread: nil, userScope: [:]) }
+            if !select.isNull(0) {
+                return .duplicate(TurnReceipt(threadID: select.text(0), turnSequence: select.integer(1), lastSequence: select.integer(2)))
+            }
+            // JSON parsed straight from SQLite's column buffers.
+            let thread = try select.isNull(3) ? nil
+                : ThreadRecord(id: id, userID: select.text(3), lastSequence: select.integer(4), state: TemplateValue(jsonUTF8: select.utf8(5)))
+            guard !select.isNull(6), case .map(let scope) = try TemplateValue(jsonUTF8: select.utf8(6)) else {
+                return .fresh(thread: thread, userScope: [:])
+            }
+            return .fresh(thread: thread, userScope: scope)
         }
     }
 
-    /// Reads on the calling thread, in one read transaction: a turn's reads take
-    /// microseconds, less than a hop to another thread and back would.
+    /// Reads on the calling thread: a turn's read takes microseconds, less than a hop to
+    /// another thread and back would.
     ///
     /// Every read of this store is synchronous, so a reader connection is only ever held by a
     /// running thread. GRDB's async reads keep their connection until the awaiting task runs
@@ -129,16 +174,8 @@ public final class SQLiteStore: BotStore {
         var select = try RawStatement("SELECT scope FROM user WHERE id = ?", in: db)
         defer { select.finish() }
         select.bind(id)
-        guard try select.next(), case .map(let scope) = try TemplateValue(jsonText: select.text(0)) else { return [:] }
+        guard try select.next(), case .map(let scope) = try TemplateValue(jsonUTF8: select.utf8(0)) else { return [:] }
         return scope
-    }
-
-    private static func receipt(_ key: String, in db: Database) throws -> TurnReceipt? {
-        var select = try RawStatement("SELECT thread_id, turn, last_sequence FROM idempotency WHERE key = ?", in: db)
-        defer { select.finish() }
-        select.bind(key)
-        guard try select.next() else { return nil }
-        return TurnReceipt(threadID: select.text(0), turnSequence: select.integer(1), lastSequence: select.integer(2))
     }
 
     public func commit(_ turn: TurnCommit) async throws {

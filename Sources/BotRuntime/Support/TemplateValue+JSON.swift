@@ -15,13 +15,18 @@ extension TemplateValue {
 
     /// Parses JSON written by `jsonText` (or any JSON).
     public init(jsonText: String) throws(JSONValueError) {
-        try self.init(jsonBytes: Array(jsonText.utf8))
+        var text = jsonText
+        self = try text.withUTF8(JSONValueParser.parse).get()
     }
 
     /// Parses JSON from UTF-8 bytes (a request body) without making text of them first.
     public init(jsonBytes: [UInt8]) throws(JSONValueError) {
-        var parser = JSONValueParser(jsonBytes)
-        self = try parser.parseDocument()
+        self = try jsonBytes.withUnsafeBufferPointer(JSONValueParser.parse).get()
+    }
+
+    /// Parses JSON in memory the caller holds (a database column) without copying it first.
+    init(jsonUTF8: UnsafeBufferPointer<UInt8>) throws(JSONValueError) {
+        self = try JSONValueParser.parse(jsonUTF8).get()
     }
 }
 
@@ -33,10 +38,17 @@ public struct JSONValueError: Error, CustomStringConvertible, Sendable {
 }
 
 private struct JSONValueParser {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// The keys and values of the objects being parsed, innermost last: an object's map is
+    /// made once, at its exact size, when its `}` is read.
+    var keys: [String] = []
+    var values: [TemplateValue] = []
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<TemplateValue, JSONValueError> {
+        var parser = JSONValueParser(bytes: bytes)
+        return Result { () throws(JSONValueError) in try parser.parseDocument() }
+    }
 
     mutating func parseDocument() throws(JSONValueError) -> TemplateValue {
         let value = try parseValue(depth: 0)
@@ -48,7 +60,7 @@ private struct JSONValueParser {
     func fail(_ message: String) -> JSONValueError { JSONValueError(message: message, offset: index) }
 
     mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
     }
 
     mutating func parseValue(depth: Int) throws(JSONValueError) -> TemplateValue {
@@ -76,9 +88,9 @@ private struct JSONValueParser {
             }
         case UInt8(ascii: "{"):
             index += 1
-            var map = TemplateMap()
+            let base = keys.count
             skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .map(map) }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .map([:]) }
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
@@ -86,25 +98,53 @@ private struct JSONValueParser {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected :") }
                 index += 1
-                map[key] = try parseValue(depth: depth + 1)
+                // Pushed together, after the value: objects inside it use the stacks meanwhile.
+                let value = try parseValue(depth: depth + 1)
+                keys.append(key)
+                values.append(value)
                 skipWhitespace()
                 guard index < bytes.count else { throw fail("unterminated object") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                 guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected , or }") }
                 index += 1
-                if map.count == 1, case .string(let special)? = map["$float"] {
-                    switch special {
-                    case "nan": return .double(.nan)
-                    case "inf": return .double(.infinity)
-                    case "-inf": return .double(-.infinity)
-                    default: break
-                    }
-                }
-                return .map(map)
+                return takeObject(from: base)
             }
         default:
             return try parseNumber()
         }
+    }
+
+    /// The object whose keys and values were pushed from `base` on, popped off the stacks.
+    mutating func takeObject(from base: Int) -> TemplateValue {
+        defer {
+            keys.removeSubrange(base...)
+            values.removeSubrange(base...)
+        }
+        let keys = keys[base...], values = values[base...]
+        if keys.count == 1, keys[base] == "$float", case .string(let special) = values[base] {
+            switch special {
+            case "nan": return .double(.nan)
+            case "inf": return .double(.infinity)
+            case "-inf": return .double(-.infinity)
+            default: break
+            }
+        }
+        guard !Self.hasDuplicates(keys) else {
+            // The last value wins, at the first key's place.
+            var map = TemplateMap()
+            for (key, value) in zip(keys, values) { map[key] = value }
+            return .map(map)
+        }
+        return .map(TemplateMap(uncheckedUniqueKeys: keys, values: values))
+    }
+
+    static func hasDuplicates(_ keys: ArraySlice<String>) -> Bool {
+        // Objects are small: comparing pairs beats hashing up to a dozen or so keys.
+        guard keys.count > 12 else {
+            for first in keys.indices where keys[(first + 1)...].contains(keys[first]) { return true }
+            return false
+        }
+        return Set(keys).count != keys.count
     }
 
     mutating func literal(_ word: String) throws(JSONValueError) {
