@@ -116,12 +116,15 @@ private struct JSONValueParser {
 
     /// The object whose keys and values were pushed from `base` on, popped off the stacks.
     mutating func takeObject(from base: Int) -> TemplateValue {
-        defer {
-            keys.removeSubrange(base...)
-            values.removeSubrange(base...)
-        }
-        let keys = keys[base...], values = values[base...]
-        if keys.count == 1, keys[base] == "$float", case .string(let special) = values[base] {
+        // The slices end with the call, so the stacks are shrunk in place, not copied.
+        let object = Self.object(keys: keys[base...], values: values[base...])
+        keys.removeSubrange(base...)
+        values.removeSubrange(base...)
+        return object
+    }
+
+    static func object(keys: ArraySlice<String>, values: ArraySlice<TemplateValue>) -> TemplateValue {
+        if keys.count == 1, keys.first == "$float", case .string(let special)? = values.first {
             switch special {
             case "nan": return .double(.nan)
             case "inf": return .double(.infinity)
@@ -129,7 +132,7 @@ private struct JSONValueParser {
             default: break
             }
         }
-        guard !Self.hasDuplicates(keys) else {
+        guard !hasDuplicates(keys) else {
             // The last value wins, at the first key's place.
             var map = TemplateMap()
             for (key, value) in zip(keys, values) { map[key] = value }
