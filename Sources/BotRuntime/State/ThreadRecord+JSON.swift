@@ -25,11 +25,7 @@ extension ThreadRecord {
         json.raw("}")
     }
 
-    public init(id: String, userID: String, lastSequence: Int, stateJSON: String) throws {
-        try self.init(id: id, userID: userID, lastSequence: lastSequence, state: TemplateValue(jsonText: stateJSON))
-    }
-
-    /// A thread from its parsed state JSON.
+    /// A thread from its parsed state JSON (what `writeState(into:)` wrote).
     init(id: String, userID: String, lastSequence: Int, state: TemplateValue) throws {
         guard case .map(let state) = state else { throw JSONValueError(message: "thread state is not an object", offset: 0) }
         var scope = TemplateMap()

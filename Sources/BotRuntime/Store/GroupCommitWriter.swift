@@ -24,8 +24,8 @@ final class GroupCommitWriter: Sendable {
     }
 
     func write(_ turn: EncodedTurn) async throws {
-        // Unsafe (unchecked) continuations: each is resumed exactly once below, by the writer,
-        // and a checked one costs an extra allocation on every turn.
+        // Unsafe (unchecked) continuations: `drain` resumes each exactly once (after its batch,
+        // or after its own retry), and a checked one costs an extra allocation on every turn.
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, Error>) in
             let (startWriter, batchFilled) = pending.withLock { state -> (Bool, Bool) in
                 state.turns.append((turn, continuation))

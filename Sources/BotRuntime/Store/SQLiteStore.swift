@@ -140,13 +140,8 @@ public final class SQLiteStore: BotStore {
             if !select.isNull(0) {
                 return .duplicate(TurnReceipt(threadID: select.text(0), turnSequence: select.integer(1), lastSequence: select.integer(2)))
             }
-            // JSON parsed straight from SQLite's column buffers.
-            let thread = try select.isNull(3) ? nil
-                : ThreadRecord(id: id, userID: select.text(3), lastSequence: select.integer(4), state: TemplateValue(jsonUTF8: select.utf8(5)))
-            guard !select.isNull(6), case .map(let scope) = try TemplateValue(jsonUTF8: select.utf8(6)) else {
-                return .fresh(thread: thread, userScope: [:])
-            }
-            return .fresh(thread: thread, userScope: scope)
+            return .fresh(thread: try select.isNull(3) ? nil : Self.thread(id, from: select, at: 3),
+                          userScope: try Self.scope(from: select, at: 6))
         }
     }
 
@@ -167,14 +162,27 @@ public final class SQLiteStore: BotStore {
         defer { select.finish() }
         select.bind(id)
         guard try select.next() else { return nil }
-        return try ThreadRecord(id: id, userID: select.text(0), lastSequence: select.integer(1), stateJSON: select.text(2))
+        return try thread(id, from: select, at: 0)
     }
 
     static func userScope(_ id: String, in db: Database) throws -> TemplateMap {
         var select = try RawStatement("SELECT scope FROM user WHERE id = ?", in: db)
         defer { select.finish() }
         select.bind(id)
-        guard try select.next(), case .map(let scope) = try TemplateValue(jsonUTF8: select.utf8(0)) else { return [:] }
+        guard try select.next() else { return [:] }
+        return try scope(from: select, at: 0)
+    }
+
+    /// The thread in the row `select` is on: its user id, last sequence and state JSON in the
+    /// columns from `column` on. JSON is parsed straight from SQLite's column buffer.
+    private static func thread(_ id: String, from select: RawStatement, at column: Int32) throws -> ThreadRecord {
+        try ThreadRecord(id: id, userID: select.text(column), lastSequence: select.integer(column + 1),
+                         state: TemplateValue(jsonUTF8: select.utf8(column + 2)))
+    }
+
+    /// The user scope JSON in `column` (empty when the user has none yet).
+    private static func scope(from select: RawStatement, at column: Int32) throws -> TemplateMap {
+        guard !select.isNull(column), case .map(let scope) = try TemplateValue(jsonUTF8: select.utf8(column)) else { return [:] }
         return scope
     }
 
