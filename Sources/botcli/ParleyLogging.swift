@@ -16,7 +16,7 @@ enum ParleyLogging {
             guard let level else { return SwiftLogNoOpLogHandler() }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return EscapingLogHandler(wrapped: handler)
         }
         return level
     }()

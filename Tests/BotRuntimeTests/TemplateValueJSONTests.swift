@@ -55,4 +55,39 @@ struct TemplateValueJSONTests {
             #expect(error.description == "invalid JSON at byte 8: bad number ``")
         }
     }
+
+    @Test("an unpaired surrogate escape becomes U+FFFD and what follows it is read on its own",
+          arguments: [
+              (#""\ud800\u0041""#, "\u{FFFD}A"),
+              (#""\ud800""#, "\u{FFFD}"),
+              (#""\udbff\"x""#, "\u{FFFD}\"x"),
+              (#""\udc00x""#, "\u{FFFD}x"),
+              (#""\ud800\ud800\udc00""#, "\u{FFFD}\u{10000}"),
+              (#""\ud83d\ude00""#, "😀"),
+              (#""a\u00e9\/\\""#, "aé/\\"),
+          ])
+    func surrogates(json: String, text: String) throws {
+        #expect(try TemplateValue(jsonText: json) == .string(text))
+        #expect(try TemplateValue(jsonBytes: Array(json.utf8)) == .string(text))
+    }
+
+    @Test("escapes JSON does not have are refused, not read as something else",
+          arguments: [#""\x41""#, #""\u+041""#, #""\u 041""#, #""\u-001""#, #""\ud800\u12""#, #""\"#, #""\u00""#])
+    func badEscapes(json: String) {
+        #expect(throws: JSONValueError.self) { try TemplateValue(jsonText: json) }
+    }
+
+    @Test("input nests at most JSONLimits.inputDepth levels; a store reads what it wrote up to readDepth")
+    func depth() throws {
+        func nested(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        #expect(throws: Never.self) { try TemplateValue(jsonText: nested(JSONLimits.inputDepth)) }
+        do {
+            _ = try TemplateValue(jsonText: nested(JSONLimits.inputDepth + 1))
+            Issue.record("accepted input deeper than the limit")
+        } catch {
+            #expect(error.message == "nested deeper than \(JSONLimits.inputDepth) levels")
+        }
+        #expect(throws: Never.self) { try TemplateValue(jsonText: nested(JSONLimits.readDepth), maxDepth: JSONLimits.readDepth) }
+        #expect(JSONLimits.storedDepth < JSONLimits.readDepth - 4)
+    }
 }

@@ -176,15 +176,20 @@ public final class BotEngine: Sendable {
             let events = try await store.events(thread: receipt.threadID, after: receipt.turnSequence - 1,
                                                 limit: receipt.lastSequence - receipt.turnSequence + 1)
             guard let inbound = events.first else { throw RuntimeError.unknownFlow("turn \(receipt.turnSequence)") }
+            // Another user's retry of the same message id gets nothing of the first answer.
+            try Self.checkOwner(inbound.sender == .user ? inbound.userID : "", of: incoming)
             return TurnResult(inbound: inbound, outputs: Array(events.dropFirst()), isDuplicate: true)
         case .fresh(let thread, let scope):
             (stored, userScope) = (thread, scope)
         }
+        try Self.checkOwner(stored?.userID ?? "", of: incoming)
         let scopes = scopes.withLock { $0 }
         // A thread belongs to its first user sender; an agent's or the system's event may come first.
         var thread = stored ?? ThreadRecord(id: incoming.threadID, userID: incoming.sender == .user ? incoming.userID : "",
                                             scope: ["mode": .string("bot")])
         if thread.userID.isEmpty, incoming.sender == .user { thread.userID = incoming.userID }
+        let unreadable = thread.unreadable
+        thread.unreadable = nil
         var inbound = incoming
         inbound.sequence = thread.lastSequence + 1
         inbound.isSensitive = inbound.isSensitive || (thread.mode != "bot" && inbound.sender != .agent)
@@ -195,6 +200,12 @@ public final class BotEngine: Sendable {
         let previousWaiting = thread.waiting
         var waiting = previousWaiting
         var selection: TriggerMatcher.Selection?
+        if let unreadable {
+            // What an older version stored too deep, or a damaged file: reported, never a thread
+            // that fails every turn from now on.
+            logger.error("stored state unreadable; reset", metadata: ["thread": "\(inbound.threadID)", "error": "\(unreadable)"])
+            runner.context.emit(EventTypes.error, data: ["text": .string("the conversation's saved state could not be read and was reset (\(unreadable))")])
+        }
         do {
             for integration in integrations.values { try integration.prepare(inbound, in: &runner.context) }
             let waitingElement = previousWaiting.flatMap { runtime.elements[$0.elementID] }
@@ -238,8 +249,16 @@ public final class BotEngine: Sendable {
         }
         let sequence = inbound.sequence + shown.count
         thread.lastSequence = sequence
-        try await store.commit(TurnCommit(thread: thread, userChanges: runner.context.userChanges, events: kept,
-                                          turnSequence: inbound.sequence, linkChanges: runner.context.linkChanges, inboxID: inboxID))
+        do {
+            try await store.commit(TurnCommit(thread: thread, userChanges: runner.context.userChanges, events: kept,
+                                              turnSequence: inbound.sequence, linkChanges: runner.context.linkChanges, inboxID: inboxID))
+        } catch let tooDeep as StoredValueTooDeep {
+            // Nothing was written. The thread keeps its earlier state; the event and why it
+            // changed nothing are filed, so the thread stays readable and usable.
+            logger.error("turn not stored", metadata: ["thread": "\(inbound.threadID)", "error": "\(tooDeep)"])
+            (thread, kept, shown) = keepEarlierState(stored ?? thread, inbound: inbound, reason: tooDeep)
+            try await store.commit(TurnCommit(thread: thread, userChanges: [:], events: kept, turnSequence: inbound.sequence, inboxID: inboxID))
+        }
         // Still inside the thread's turn, so one thread's events reach subscribers in order.
         live.publish(inbound.sender == .user ? nil : inbound, shown, thread: inbound.threadID)
         if !integrations.isEmpty {
@@ -251,6 +270,38 @@ public final class BotEngine: Sendable {
                                         "sequence": "\(inbound.sequence)", "outputs": "\(shown.count)"])
         return TurnResult(inbound: inbound, outputs: shown, isDuplicate: false)
     }
+}
+
+extension BotEngine {
+    /// Refuses a user's event on a thread that belongs to another user (`owner`, empty while
+    /// no user has spoken on it). Agents' and the system's events are the integrations' business.
+    static func checkOwner(_ owner: String, of event: Event) throws(ThreadOwnershipError) {
+        guard event.sender == .user, !owner.isEmpty, owner != event.userID else { return }
+        throw ThreadOwnershipError(threadID: event.threadID, userID: event.userID)
+    }
+
+    /// The commit of a turn whose own writes could not be stored: the thread as it was before
+    /// the turn, the inbound event (without data that is itself too deep) and an error event.
+    func keepEarlierState(_ earlier: ThreadRecord, inbound: Event, reason: StoredValueTooDeep)
+        -> (thread: ThreadRecord, kept: [Event], shown: [Event]) {
+        var thread = earlier
+        thread.unreadable = nil
+        var filed = inbound
+        if TemplateValue.map(filed.data).nests(deeperThan: JSONLimits.storedDepth) { filed.data = [:] }
+        let error = Event(type: EventTypes.error, threadID: inbound.threadID, sender: .bot, userID: "bot",
+                          data: ["text": .string("this turn changed nothing: \(reason)")], time: options.clock(),
+                          sequence: inbound.sequence + 1)
+        thread.lastSequence = error.sequence
+        return (thread, [filed, error], [error])
+    }
+}
+
+/// A user's event on a thread that another user started: refused before it has any effect
+/// (REST and WebSocket answer 403). The message names neither the owner nor the thread's content.
+public struct ThreadOwnershipError: Error, CustomStringConvertible, Sendable {
+    public let threadID: String
+    public let userID: String
+    public var description: String { "thread `\(threadID)` belongs to another user" }
 }
 
 /// What a turn renders with besides its thread and user: the vault and the constant scopes.

@@ -15,6 +15,10 @@ public struct ThreadRecord: Sendable, Equatable {
     public var waiting: WaitingFlow?
     /// Sequence number of the last ledger event.
     public var lastSequence: Int
+    /// Set by a store whose stored state for this thread could not be read: what failed. The
+    /// record then holds a fresh state (bot mode, nothing waiting) and the next turn reports
+    /// the reset; never stored.
+    public var unreadable: String?
 
     public init(id: String, userID: String, scope: TemplateMap = [:], waiting: WaitingFlow? = nil, lastSequence: Int = 0) {
         self.id = id

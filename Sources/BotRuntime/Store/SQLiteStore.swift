@@ -140,8 +140,8 @@ public final class SQLiteStore: BotStore {
             if !select.isNull(0) {
                 return .duplicate(TurnReceipt(threadID: select.text(0), turnSequence: select.integer(1), lastSequence: select.integer(2)))
             }
-            return .fresh(thread: try select.isNull(3) ? nil : Self.thread(id, from: select, at: 3),
-                          userScope: try Self.scope(from: select, at: 6))
+            return .fresh(thread: select.isNull(3) ? nil : Self.thread(id, from: select, at: 3),
+                          userScope: Self.scope(from: select, at: 6))
         }
     }
 
@@ -162,7 +162,7 @@ public final class SQLiteStore: BotStore {
         defer { select.finish() }
         select.bind(id)
         guard try select.next() else { return nil }
-        return try thread(id, from: select, at: 0)
+        return thread(id, from: select, at: 0)
     }
 
     static func userScope(_ id: String, in db: Database) throws -> TemplateMap {
@@ -170,19 +170,29 @@ public final class SQLiteStore: BotStore {
         defer { select.finish() }
         select.bind(id)
         guard try select.next() else { return [:] }
-        return try scope(from: select, at: 0)
+        return scope(from: select, at: 0)
     }
 
     /// The thread in the row `select` is on: its user id, last sequence and state JSON in the
     /// columns from `column` on. JSON is parsed straight from SQLite's column buffer.
-    private static func thread(_ id: String, from select: RawStatement, at column: Int32) throws -> ThreadRecord {
-        try ThreadRecord(id: id, userID: select.text(column), lastSequence: select.integer(column + 1),
-                         state: TemplateValue(jsonUTF8: select.utf8(column + 2)))
+    /// State that cannot be read (too deep for an older version's reader, a damaged file) gives
+    /// a fresh state marked `unreadable`, which the next turn reports and replaces.
+    private static func thread(_ id: String, from select: RawStatement, at column: Int32) -> ThreadRecord {
+        let userID = select.text(column), lastSequence = select.integer(column + 1)
+        do {
+            return try ThreadRecord(id: id, userID: userID, lastSequence: lastSequence,
+                                    state: TemplateValue(jsonUTF8: select.utf8(column + 2)))
+        } catch {
+            var fresh = ThreadRecord(id: id, userID: userID, scope: ["mode": .string("bot")], lastSequence: lastSequence)
+            fresh.unreadable = "the thread's state: \(error)"
+            return fresh
+        }
     }
 
-    /// The user scope JSON in `column` (empty when the user has none yet).
-    private static func scope(from select: RawStatement, at column: Int32) throws -> TemplateMap {
-        guard !select.isNull(column), case .map(let scope) = try TemplateValue(jsonUTF8: select.utf8(column)) else { return [:] }
+    /// The user scope JSON in `column` (empty when the user has none yet, or when it cannot be
+    /// read: the next change writes a readable one).
+    private static func scope(from select: RawStatement, at column: Int32) -> TemplateMap {
+        guard !select.isNull(column), case .map(let scope)? = try? TemplateValue(jsonUTF8: select.utf8(column)) else { return [:] }
         return scope
     }
 
@@ -199,7 +209,7 @@ public final class SQLiteStore: BotStore {
                 WHERE thread_id = ? AND sequence > ? ORDER BY sequence LIMIT ?
                 """, arguments: [thread, sequence, limit])
             return try rows.map { row in
-                guard case .map(let data) = try TemplateValue(jsonText: row["data"]) else { throw JSONValueError(message: "event data is not an object", offset: 0) }
+                guard case .map(let data) = try TemplateValue(jsonText: row["data"], maxDepth: JSONLimits.readDepth) else { throw JSONValueError(message: "event data is not an object", offset: 0) }
                 return Event(type: row["type"], threadID: thread, sender: Sender(rawValue: row["sender"]) ?? .system,
                              userID: row["user_id"], data: data, idempotencyKey: row["idempotency_key"],
                              isSensitive: row["sensitive"], time: Date(timeIntervalSince1970: row["time"]), sequence: row["sequence"])
@@ -322,23 +332,31 @@ struct EncodedTurn: Sendable {
     var linkChanges: [(key: String, linked: Bool)]
     var inboxID: Int64?
 
-    init(_ turn: TurnCommit) {
+    /// - Throws: `StoredValueTooDeep` when the turn's writes nest deeper than
+    ///   `JSONLimits.storedDepth` (nothing is written then).
+    init(_ turn: TurnCommit) throws(StoredValueTooDeep) {
         let thread = turn.thread
         threadID = thread.id
         userID = thread.userID
         lastSequence = thread.lastSequence
         var state = JSONWriter(capacity: 512)
         thread.writeState(into: &state)
+        guard state.deepest <= JSONLimits.storedDepth else { throw StoredValueTooDeep(what: "the thread's state") }
         stateJSON = state.bytes
         updated = Date().timeIntervalSince1970
         userChanges = turn.userChanges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        // A user scope is an object of these values: one level more.
+        if let deep = userChanges.first(where: { $0.value?.nests(deeperThan: JSONLimits.storedDepth - 1) == true }) {
+            throw StoredValueTooDeep(what: "`user.\(deep.key)`")
+        }
         idempotencyKey = turn.events.first?.idempotencyKey
         turnSequence = turn.turnSequence
         linkChanges = turn.linkChanges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         inboxID = turn.inboxID
-        rows = turn.events.map { event in
+        rows = try turn.events.map { event throws(StoredValueTooDeep) in
             var data = JSONWriter(capacity: 128)
             data.write(event.data)
+            guard data.deepest <= JSONLimits.storedDepth else { throw StoredValueTooDeep(what: "the data of a `\(event.type)` event") }
             return Row(sequence: event.sequence, type: event.type, sender: event.sender.rawValue, userID: event.userID,
                        dataJSON: data.bytes, sensitive: event.isSensitive, time: event.time.timeIntervalSince1970,
                        idempotencyKey: event.idempotencyKey)

@@ -5,6 +5,10 @@ import FlowDSL
 /// `String` piece by piece, and the bytes go to SQLite or the socket as they are.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8]
+    /// The deepest nesting of lists and objects written by `write` so far (a store refuses to
+    /// keep what it could not read back: `JSONLimits`).
+    public private(set) var deepest = 0
+    private var depth = 0
 
     public init(capacity: Int = 256) {
         bytes = []
@@ -27,6 +31,8 @@ public struct JSONWriter: Sendable {
         case .double(let number): write(number)
         case .string(let text): write(text)
         case .list(let items):
+            enter()
+            defer { depth -= 1 }
             bytes.append(UInt8(ascii: "["))
             var first = true
             for item in items {
@@ -40,6 +46,8 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func write(_ map: TemplateMap) {
+        enter()
+        defer { depth -= 1 }
         bytes.append(UInt8(ascii: "{"))
         var first = true
         for (key, value) in map {
@@ -50,6 +58,11 @@ public struct JSONWriter: Sendable {
             write(value)
         }
         bytes.append(UInt8(ascii: "}"))
+    }
+
+    private mutating func enter() {
+        depth += 1
+        if depth > deepest { deepest = depth }
     }
 
     public mutating func write(_ number: Int) {

@@ -13,20 +13,21 @@ extension TemplateValue {
         return writer.text
     }
 
-    /// Parses JSON written by `jsonText` (or any JSON).
-    public init(jsonText: String) throws(JSONValueError) {
+    /// Parses JSON text. `maxDepth` defaults to what a client may send (`JSONLimits.inputDepth`);
+    /// stores read their own JSON with `JSONLimits.readDepth`.
+    public init(jsonText: String, maxDepth: Int = JSONLimits.inputDepth) throws(JSONValueError) {
         var text = jsonText
-        self = try text.withUTF8(JSONValueParser.parse).get()
+        self = try text.withUTF8 { JSONValueParser.parse($0, maxDepth: maxDepth) }.get()
     }
 
     /// Parses JSON from UTF-8 bytes (a request body) without making text of them first.
-    public init(jsonBytes: [UInt8]) throws(JSONValueError) {
-        self = try jsonBytes.withUnsafeBufferPointer(JSONValueParser.parse).get()
+    public init(jsonBytes: [UInt8], maxDepth: Int = JSONLimits.inputDepth) throws(JSONValueError) {
+        self = try jsonBytes.withUnsafeBufferPointer { JSONValueParser.parse($0, maxDepth: maxDepth) }.get()
     }
 
-    /// Parses JSON in memory the caller holds (a database column) without copying it first.
+    /// Parses stored JSON in memory the caller holds (a database column) without copying it first.
     init(jsonUTF8: UnsafeBufferPointer<UInt8>) throws(JSONValueError) {
-        self = try JSONValueParser.parse(jsonUTF8).get()
+        self = try JSONValueParser.parse(jsonUTF8, maxDepth: JSONLimits.readDepth).get()
     }
 }
 
@@ -39,14 +40,15 @@ public struct JSONValueError: Error, CustomStringConvertible, Sendable {
 
 private struct JSONValueParser {
     let bytes: UnsafeBufferPointer<UInt8>
+    let maxDepth: Int
     var index = 0
     /// The keys and values of the objects being parsed, innermost last: an object's map is
     /// made once, at its exact size, when its `}` is read.
     var keys: [String] = []
     var values: [TemplateValue] = []
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<TemplateValue, JSONValueError> {
-        var parser = JSONValueParser(bytes: bytes)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<TemplateValue, JSONValueError> {
+        var parser = JSONValueParser(bytes: bytes, maxDepth: maxDepth)
         return Result { () throws(JSONValueError) in try parser.parseDocument() }
     }
 
@@ -64,7 +66,7 @@ private struct JSONValueParser {
     }
 
     mutating func parseValue(depth: Int) throws(JSONValueError) -> TemplateValue {
-        guard depth < 512 else { throw fail("nested too deeply") }
+        guard depth < maxDepth else { throw fail("nested deeper than \(maxDepth) levels") }
         skipWhitespace()
         guard index < bytes.count else { throw fail("unexpected end") }
         switch bytes[index] {
@@ -209,22 +211,54 @@ private struct JSONValueParser {
             case UInt8(ascii: "b"): output.append(0x08)
             case UInt8(ascii: "f"): output.append(0x0C)
             case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                    index += 2
-                    let low = try hex4()
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                }
-                output.append(contentsOf: Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8))
-            default: output.append(escape)
+                appendScalar(try unicodeEscape(), to: &output)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
+            default:
+                index -= 2
+                throw fail("invalid escape \\\(Character(Unicode.Scalar(escape)))")
             }
         }
         throw fail("unterminated string")
     }
 
+    /// The scalar of a `\uXXXX` escape whose `u` was just read, with the low half of a
+    /// surrogate pair when one follows. An unpaired surrogate cannot be held by a Swift string:
+    /// it becomes U+FFFD, as an invalid UTF-8 byte does (RFC 8259 §8.2 leaves the choice open;
+    /// Python keeps a lone surrogate, Foundation refuses the text). The escape after an unpaired
+    /// high surrogate is read on its own, so `"\ud800\u0041"` is `"\u{FFFD}A"`.
+    mutating func unicodeEscape() throws(JSONValueError) -> UInt32 {
+        let first = try hex4()
+        guard (0xD800..<0xDC00).contains(first) else { return first }
+        guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { return first }
+        let resume = index
+        index += 2
+        let second = try hex4()
+        guard (0xDC00..<0xE000).contains(second) else {
+            index = resume
+            return first
+        }
+        return 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+    }
+
+    /// Appends a scalar's UTF-8 bytes; a surrogate (unpaired) becomes U+FFFD.
+    func appendScalar(_ value: UInt32, to output: inout [UInt8]) {
+        UTF8.encode(Unicode.Scalar(value) ?? "\u{FFFD}") { output.append($0) }
+    }
+
+    /// Four hexadecimal digits (exactly: no sign, no space).
     mutating func hex4() throws(JSONValueError) -> UInt32 {
-        guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
-            throw fail("bad \\u escape")
+        guard index + 4 <= bytes.count else { throw fail("bad \\u escape") }
+        var value: UInt32 = 0
+        for offset in 0..<4 {
+            let byte = bytes[index + offset]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw fail("bad \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
         }
         index += 4
         return value
