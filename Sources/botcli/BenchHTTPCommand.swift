@@ -72,7 +72,7 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         let integrations = ParleyModules.integrations()
         let engine = try await served.openEngine(integrations: integrations, logger: logger,
                                                 store: store == .memory ? MemoryStore() : nil)
-        let server = BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: integrations.all),
+        let server = BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: integrations.all, clientAuthentication: .open),
                                logger: logger)
 
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)

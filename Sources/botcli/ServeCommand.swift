@@ -109,6 +109,19 @@ struct ServeCommand: AsyncParsableCommand {
                                + "without either the admin API is off.", valueName: "file"))
     var adminTokenFile: String?
 
+    @Option(name: .customLong("rest-auth"),
+            help: ArgumentHelp("How REST and WebSocket clients say which user they are: `token` (a user token the server "
+                               + "issued at POST /webchat/identity, or the shared secret of --rest-secret-file) or `open` "
+                               + "(Rasa's model: `sender` and `user` are trusted as given; only where every client is "
+                               + "trusted) (default: $PARLEY_REST_AUTH, else token).", valueName: "token|open"))
+    var restAuth: RestAuthMode?
+
+    @Option(name: .customLong("rest-secret-file"),
+            help: ArgumentHelp("A file holding a shared secret (16+ characters) with which server-to-server clients may "
+                               + "name any sender (`Authorization: Bearer SECRET`) under --rest-auth token "
+                               + "(default: $PARLEY_REST_SECRET).", valueName: "file"))
+    var restSecretFile: String?
+
     func validate() throws {
         let port = try resolvedPort()
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
@@ -118,6 +131,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--public-url must be an http:// or https:// URL, not `\(url)`")
         }
         _ = try resolvedAdminToken()
+        _ = try resolvedAuthentication()
     }
 
     func run() async throws {
@@ -132,7 +146,9 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = BotServerConfiguration(host: resolvedHost(), port: try resolvedPort(),
                                                    publicURL: resolvedPublicURL(), maxBodySize: maxBodySize, admin: admin,
                                                    metrics: .process, integrations: integrations.all,
-                                                   shutdownTimeout: .milliseconds(Int64(shutdownTimeout * 1000)))
+                                                   shutdownTimeout: .milliseconds(Int64(shutdownTimeout * 1000)),
+                                                   clientAuthentication: try resolvedAuthentication(),
+                                                   identityKey: try WebIdentityKey.loadOrCreate(at: served.identityKeyURL))
         let server = BotServer(configuration: configuration, logger: logger)
         do {
             try await server.run(loadingEngine: { try await served.openEngine(integrations: integrations, logger: logger) })
@@ -158,11 +174,36 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The admin token from --admin-token-file, else $PARLEY_ADMIN_TOKEN; nil when neither is given.
-    private func resolvedAdminToken() throws -> AdminToken? {
-        try AdminTokenSource.read(file: adminTokenFile, environment: environment)
+    private func resolvedAdminToken() throws -> BearerSecret? {
+        try BearerSecretSource.admin.read(file: adminTokenFile, environment: environment)
+    }
+
+    private func resolvedAuthentication() throws -> ClientAuthentication {
+        let mode: RestAuthMode
+        if let restAuth {
+            mode = restAuth
+        } else if let text = environment["PARLEY_REST_AUTH"], !text.isEmpty {
+            guard let parsed = RestAuthMode(rawValue: text) else { throw ValidationError("PARLEY_REST_AUTH must be token or open, not `\(text)`") }
+            mode = parsed
+        } else {
+            mode = .token
+        }
+        let secret = try BearerSecretSource.rest.read(file: restSecretFile, environment: environment)
+        switch mode {
+        case .open:
+            if secret != nil { throw ValidationError("--rest-secret-file (or PARLEY_REST_SECRET) only applies to --rest-auth token") }
+            return .open
+        case .token:
+            return .token(sharedSecret: secret)
+        }
     }
 
     private func resolvedPublicURL() -> String? {
         publicURL ?? environment["PARLEY_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
+}
+
+/// `--rest-auth`'s values.
+enum RestAuthMode: String, ExpressibleByArgument, CaseIterable {
+    case token, open
 }

@@ -10,6 +10,9 @@ struct ServedApp: Sendable {
     let app: BotApp
     let root: URL
     let storePath: String
+    /// The key that signs the web chat identities `serve` issues, beside the store (made at
+    /// first start; removing it gives every web chat user a new identity).
+    var identityKeyURL: URL { URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("web-identity.key") }
     /// Where vault keys given as variables are read from (`PARLEY_VAULT_SECRET_KEY` …).
     var environment: [String: String] = ProcessInfo.processInfo.environment
 

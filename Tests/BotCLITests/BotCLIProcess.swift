@@ -100,9 +100,12 @@ enum BotCLIProcessError: Error, CustomStringConvertible {
 }
 
 extension BotCLIRunner {
-    /// `botcli serve --app APP --port 0 …` started and ready; its port.
+    /// `botcli serve --app APP --port 0 …` started and ready; its port. Clients name their
+    /// sender as Rasa's do (`--rest-auth open`) unless `arguments` or `environment` say otherwise.
     static func serve(app: URL, arguments: [String] = [], environment: [String: String] = [:], directory: URL? = nil) async throws
         -> (process: BotCLIProcess, port: Int) {
+        var environment = environment
+        if !arguments.contains("--rest-auth"), environment["PARLEY_REST_AUTH"] == nil { environment["PARLEY_REST_AUTH"] = "open" }
         let process = try BotCLIProcess(["serve", "--app", app.path, "--port", "0"] + arguments, environment: environment,
                                         directory: directory)
         let port = try await process.listeningPort()

@@ -109,7 +109,7 @@ struct FlexHandoffServeTests {
 
             // The emulator already calls this port, so it is chosen here rather than by `--port 0`.
             let serve = try BotCLIProcess(["serve", "--app", app.path, "--port", "\(servePort)"],
-                                          environment: ["PARLEY_ADMIN_TOKEN": token])
+                                          environment: ["PARLEY_ADMIN_TOKEN": token, "PARLEY_REST_AUTH": "open"])
             defer { serve.send(SIGTERM) }
             try await serve.waitUntilReady(port: servePort)
             try await TestClient.withClient(host: "127.0.0.1", port: servePort) { client in

@@ -68,7 +68,7 @@ struct EngineGuaranteeTests {
             for number in 1...200 {
                 group.addTask { _ = try await client.say("inc \(number)") }
                 group.addTask {
-                    _ = try await client.engine.handle(Event(type: EventTypes.say, threadID: "other-\(number % 7)", userID: "u\(number)",
+                    _ = try await client.engine.handle(Event(type: EventTypes.say, threadID: "other-\(number % 7)", userID: "u\(number % 7)",
                                                              data: ["text": .string("inc \(number)")]))
                 }
             }

@@ -39,7 +39,7 @@ struct AdminAPITests {
                                            _ body: @Sendable (LiveServer) async throws -> Value) async throws -> Value {
         let engine = try engine ?? Self.engine()
         return try await LiveServer.with(engine: engine, configure: {
-            $0.admin = AdminConfiguration(token: AdminToken(token)!, vault: vault)
+            $0.admin = AdminConfiguration(token: BearerSecret(token)!, vault: vault)
         }, body)
     }
 
@@ -127,7 +127,7 @@ struct AdminAPITests {
             #expect(try await server.request(.get, "/admin/threads/a%20b", headers: Self.bearer).status == 200)
         }
         try await LiveServer.with(engine: nil, configure: {
-            $0.admin = AdminConfiguration(token: AdminToken(Self.token)!, vault: nil)
+            $0.admin = AdminConfiguration(token: BearerSecret(Self.token)!, vault: nil)
         }) { server async throws in
             #expect(try await server.request(.get, "/admin/threads/ana", headers: Self.bearer).status == 503)
         }
@@ -195,7 +195,7 @@ struct AdminAPITests {
         let (otherRoot, _, otherKey) = try Self.vaultFolder()
         defer { try? FileManager.default.removeItem(at: otherRoot) }
         try await LiveServer.with(engine: try Self.engine(), configure: {
-            $0.admin = AdminConfiguration(token: AdminToken(Self.token)!, vault: vault, vaultScope: {
+            $0.admin = AdminConfiguration(token: BearerSecret(Self.token)!, vault: vault, vaultScope: {
                 try VaultScope.load(app: root, placeholders: ["support_phone"], environment: [:])
             })
         }) { server async throws in
@@ -252,12 +252,12 @@ struct AdminAPITests {
 
     @Test("tokens: shorter than 16 characters are refused, white space is trimmed, the description hides it")
     func tokens() {
-        #expect(AdminToken("short") == nil)
-        #expect(AdminToken("   0123456789abcde  \n") == nil)
-        let token = AdminToken("  \(Self.token)\n")!
+        #expect(BearerSecret("short") == nil)
+        #expect(BearerSecret("   0123456789abcde  \n") == nil)
+        let token = BearerSecret("  \(Self.token)\n")!
         #expect(token.matches(Array(Self.token.utf8)))
         #expect(!token.matches(Array((Self.token + "x").utf8)))
         #expect(!token.matches([]))
-        #expect("\(token)" == "••••••" && String(reflecting: token) == "AdminToken(••••••)")
+        #expect("\(token)" == "••••••" && String(reflecting: token) == "BearerSecret(••••••)")
     }
 }

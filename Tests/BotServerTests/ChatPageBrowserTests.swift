@@ -85,7 +85,7 @@ struct ChatPageBrowserTests {
         let engine = try LiveServer.engine(files: Self.app)
         try await HeadlessBrowser.with { browser in
             let phone = try await browser.newPage(width: 390, height: 844, deviceScaleFactor: 2, mobile: true)
-            let (port, user, thread) = try await LiveServer.with(engine: engine, configure: { _ in }) { server in
+            let (port, user, thread) = try await LiveServer.with(engine: engine, configure: { $0.clientAuthentication = .token(sharedSecret: nil) }) { server in
                 try await phone.navigate(to: "http://127.0.0.1:\(server.port)/chat")
                 #expect(try await phone.evaluate("document.title").stringValue == "Juniper · Chat")
                 #expect(try await phone.evaluate("document.querySelector('h1').textContent").stringValue == "Juniper")
@@ -144,7 +144,7 @@ struct ChatPageBrowserTests {
             _ = try await engine.handle(agent)
 
             // Back on the same port: the page reconnects, gets what it missed, sends what waited.
-            try await LiveServer.with(engine: engine, configure: { $0.port = port }) { server in
+            try await LiveServer.with(engine: engine, configure: { $0.port = port; $0.clientAuthentication = .token(sharedSecret: nil) }) { server in
                 try await Self.waitForTranscript(phone, endingWith: ["user: Is anyone there?", "agent (Sam): Hi Ana, I'm Sam. How can I help?"])
                 try await phone.waitUntil("document.querySelectorAll('.bubble.pending').length === 0 && document.getElementById('typing').hidden",
                                           description: "the waiting message to be acknowledged")
@@ -164,9 +164,10 @@ struct ChatPageBrowserTests {
                 #expect(problems == [])
                 try await Self.screenshot(phone, "chat-page.png")
 
-                // Another tab on the same conversation (?user=&thread=) replays it from the ledger.
+                // Another tab of the same browser (its identity) on the same conversation (?thread=)
+                // replays it from the ledger.
                 let desktop = try await browser.newPage(width: 1100, height: 860)
-                try await desktop.navigate(to: "http://127.0.0.1:\(server.port)/chat?user=\(user)&thread=\(thread)")
+                try await desktop.navigate(to: "http://127.0.0.1:\(server.port)/chat?thread=\(thread)")
                 try await Self.waitForTranscript(desktop, endingWith: ["agent (Sam): Hi Ana, I'm Sam. How can I help?", "user: Is anyone there?"])
                 #expect(try await Self.transcript(of: desktop).count == shown.count)
                 try await Self.screenshot(desktop, "chat-page-desktop.png")

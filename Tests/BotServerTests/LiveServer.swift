@@ -10,6 +10,7 @@ import ServiceLifecycle
 /// A `BotServer` listening on 127.0.0.1 on a free port, in this process, over a real SQLite
 /// store in a temporary folder; requests go over real HTTP connections.
 struct LiveServer: Sendable {
+    static let identityKey = WebIdentityKey.random()
     let port: Int
     let engine: BotEngine?
     let state: ServingState
@@ -37,7 +38,9 @@ struct LiveServer: Sendable {
         let state = ServingState(engine: engine)
         var logger = Logger(label: "parley.server.test")
         logger.logLevel = .warning
-        var configuration = BotServerConfiguration(host: "127.0.0.1", port: 0)
+        // Rasa's model unless a test says otherwise; one identity key, so that a restarted
+        // server takes the tokens it issued before.
+        var configuration = BotServerConfiguration(host: "127.0.0.1", port: 0, clientAuthentication: .open, identityKey: identityKey)
         configure(&configuration)
         let server = BotServer(configuration: configuration, state: state, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

@@ -119,7 +119,7 @@ struct EmulatorHarness: Sendable {
     }
 }
 
-/// The shared fixtures (`../shared` beside the package root), as the emulator tests read them.
+/// The Twilio fixtures (`Tests/Fixtures`), as the emulator tests read them.
 enum Fixtures {
     static func json(_ relativePath: String) throws -> EmulatorJSON {
         try EmulatorJSON(parsing: try SharedFolder.text(relativePath))

@@ -13,7 +13,7 @@ struct RESTTests {
             #expect(reply.status == 201, "\(reply.body)")
             #expect(reply.headers["content-type"]?.hasPrefix("application/json") == true)
             let channel = try reply.json
-            #expect(sameShape(channel, try Fixtures.json("fixtures/twilio/flex-channels-create.response.json")), "\(channel)")
+            #expect(sameShape(channel, try Fixtures.json("twilio/flex-channels-create.response.json")), "\(channel)")
             let sid = try #require(channel["sid"]?.stringValue), taskSid = try #require(channel["task_sid"]?.stringValue)
             #expect(TwilioSID.isValid(sid, prefix: "CH"))
             #expect(TwilioSID.isValid(taskSid, prefix: "WT"))
@@ -56,7 +56,7 @@ struct RESTTests {
             #expect(deleted.body.isEmpty)
             let gone = try await harness.rest("GET", "/v1/Channels/\(sid)")
             #expect(gone.status == 404)
-            let fixture = try Fixtures.json("fixtures/twilio/error-20404.response.json")
+            let fixture = try Fixtures.json("twilio/error-20404.response.json")
             let error = try gone.json
             #expect(sameShape(error, fixture))
             #expect(error["code"] == 20404)
@@ -136,7 +136,7 @@ struct RESTTests {
                                                headers: ["X-Twilio-Webhook-Enabled": "false"])
             #expect(reply.status == 201, "\(reply.body)")
             let message = try reply.json
-            #expect(sameShape(message, try Fixtures.json("fixtures/twilio/chat-messages-create.response.json")), "\(message)")
+            #expect(sameShape(message, try Fixtures.json("twilio/chat-messages-create.response.json")), "\(message)")
             #expect(message["attributes"]?.stringValue == #"{"bot":true,"kind":"handoff_notice"}"#)
             #expect(message["from"]?.stringValue == "bot")
             #expect(message["to"]?.stringValue == sid)

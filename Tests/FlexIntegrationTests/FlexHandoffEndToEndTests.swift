@@ -38,7 +38,7 @@ struct FlexHandoffEndToEndTests {
         do {
             try await TestServer.run({ onListening in
                 // No public URL: signatures are checked against the address the emulator called.
-                BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: [flex]), state: state,
+                BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: [flex], clientAuthentication: .open), state: state,
                           logger: TestServer.quietLogger).makeApplication(onListening: onListening)
             }) { port in
                 var configuration = FlexEmulator.Configuration(port: 0)

@@ -17,6 +17,16 @@ struct FlexOfficialSignatureTests {
         return path.isEmpty ? nil : path
     }
 
+    @Test("the committed Twilio fixtures are what scripts/twilio-fixtures makes with Twilio's library, byte for byte")
+    func fixturesAreGenerated() throws {
+        guard try Self.python() != nil else { return }
+        // Exits 1 (and `run` throws, with the diff) when a file differs.
+        #expect(throws: Never.self) {
+            try Self.run("/bin/bash", [TwilioFixtures.projectRoot.appendingPathComponent("scripts/twilio-fixtures").path, "--check"],
+                         in: TwilioFixtures.projectRoot)
+        }
+    }
+
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], in folder: URL, input: String? = nil) throws -> String {
         let process = Process()

@@ -1,22 +1,22 @@
 import Foundation
 
-/// The project's shared reference data (`../shared` beside the package root): the Twilio
-/// fixtures and signature vectors. One place finds it and parses its recorded requests, for
-/// every test target that replays them; a missing folder fails with what to do.
+/// The Twilio fixtures and signature vectors the tests replay, in the repository
+/// (`Tests/Fixtures`, made by `scripts/twilio-fixtures` with Twilio's Python library; its
+/// README lists them). One place finds them and parses their recorded requests, for every test
+/// target that replays them; a missing file fails with what to do.
 public enum SharedFolder {
-    /// `../shared` relative to the package root.
+    /// `Tests/Fixtures` in the package.
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+        .appendingPathComponent("Fixtures")
 
     /// The folder of the Twilio fixtures, relative to `root`.
-    public static let twilioFixtures = "fixtures/twilio"
+    public static let twilioFixtures = "twilio"
 
-    /// A file of the shared folder; a clear failure when it is missing.
+    /// A fixture file; a clear failure when it is missing.
     public static func url(_ relativePath: String) throws -> URL {
         let url = root.appendingPathComponent(relativePath)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw FixtureError("\(url.path) does not exist: the tests need the project's shared folder at \(root.path) "
-                               + "(`../shared` beside the package root)")
+            throw FixtureError("\(url.path) does not exist: `scripts/twilio-fixtures` makes the test fixtures in \(root.path)")
         }
         return url
     }

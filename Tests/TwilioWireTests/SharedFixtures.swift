@@ -9,14 +9,14 @@ enum SharedFixtures {
     }
 
     static func vectors() throws -> VectorFile {
-        try JSONDecoder().decode(VectorFile.self, from: try data("spec/twilio-signature-vectors.json"))
+        try JSONDecoder().decode(VectorFile.self, from: try data("twilio-signature-vectors.json"))
     }
 
     static func index() throws -> [IndexEntry] {
-        try JSONDecoder().decode([IndexEntry].self, from: try data("fixtures/twilio/index.json"))
+        try JSONDecoder().decode([IndexEntry].self, from: try data("twilio/index.json"))
     }
 
-    /// A `.http` fixture by its path in the shared folder.
+    /// A `.http` fixture by its path under `Tests/Fixtures`.
     static func request(_ relativePath: String) throws -> RecordedRequest {
         try RecordedRequest(parsing: SharedFolder.text(relativePath), name: relativePath)
     }

@@ -9,7 +9,7 @@ struct TwilioFormTests {
         let files = try SharedFixtures.httpFiles()
         #expect(files.contains("flex-channels-create.request.http"))
         for file in files {
-            let request = try SharedFixtures.request("fixtures/twilio/\(file)")
+            let request = try SharedFixtures.request("twilio/\(file)")
             let form = try TwilioForm(encoded: request.body)
             #expect(!form.fields.isEmpty, "\(file)")
             #expect(form.encoded == request.body, "\(file)")
@@ -18,7 +18,7 @@ struct TwilioFormTests {
 
     @Test("the Flex channel request twilio-python sends is what encoding its parameters gives")
     func flexChannelsCreate() throws {
-        let request = try SharedFixtures.request("fixtures/twilio/flex-channels-create.request.http")
+        let request = try SharedFixtures.request("twilio/flex-channels-create.request.http")
         let form: TwilioForm = [
             "FlexFlowSid": "FO37c42c8ba36d0b96bd670468b7ad0531",
             "Identity": "bot-user-7f3a",
@@ -31,7 +31,7 @@ struct TwilioFormTests {
         ]
         #expect(form.encoded == request.body)
         #expect(request.header("Content-Length") == String(request.body.utf8.count))
-        let chat = try SharedFixtures.request("fixtures/twilio/chat-messages-create.request.http")
+        let chat = try SharedFixtures.request("twilio/chat-messages-create.request.http")
         var message = TwilioForm()
         message.append("From", "bot")
         message.append("Body", "Connecting you with a human agent now. Please hold on.")

@@ -67,7 +67,8 @@ struct TwilioSignatureTests {
         let signatures = try SharedFixtures.vectors().fixtureSignatures
         #expect(!signatures.isEmpty)
         for entry in signatures {
-            let request = try SharedFixtures.request(entry.file)
+            // The vectors name files as Twilio's shared fixtures lay them out (`fixtures/twilio/…`).
+            let request = try SharedFixtures.request(entry.file.replacingOccurrences(of: "fixtures/twilio/", with: "twilio/"))
             #expect(request.header("X-Twilio-Signature") == entry.xTwilioSignature, "\(entry.file)")
             let host = try #require(request.header("Host"), "\(entry.file)")
             #expect("https://\(host)\(request.path)" == entry.url, "\(entry.file)")
@@ -87,7 +88,7 @@ struct TwilioSignatureTests {
         let index = try SharedFixtures.index()
         #expect(index.count >= 17)
         for entry in index {
-            let request = try SharedFixtures.request("fixtures/twilio/\(entry.file)")
+            let request = try SharedFixtures.request("twilio/\(entry.file)")
             #expect(request.path == entry.path, "\(entry.file)")
             #expect(request.header("Content-Type") == entry.contentType, "\(entry.file)")
             #expect(request.header("Content-Length") == String(entry.contentLength), "\(entry.file)")

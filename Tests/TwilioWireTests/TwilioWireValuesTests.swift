@@ -22,7 +22,7 @@ struct TwilioWireValuesTests {
 
     @Test("the REST error body decodes from the fixture and encodes back with all four keys")
     func restError() throws {
-        let data = try SharedFixtures.data("fixtures/twilio/error-20404.response.json")
+        let data = try SharedFixtures.data("twilio/error-20404.response.json")
         let error = try JSONDecoder().decode(TwilioRESTError.self, from: data)
         #expect(error == TwilioRESTError.notFound(path: "/v1/Channels/CH204709c3939e2131e304310bd9f8354e"))
         #expect(error.moreInfo == "https://www.twilio.com/docs/errors/20404")
@@ -37,7 +37,7 @@ struct TwilioWireValuesTests {
 
     @Test("Basic credentials: the fixture's header reads back, the password is never described")
     func basicAuth() throws {
-        let request = try SharedFixtures.request("fixtures/twilio/flex-channels-create.request.http")
+        let request = try SharedFixtures.request("twilio/flex-channels-create.request.http")
         let header = try #require(request.header("Authorization"))
         let credentials = try TwilioBasicAuth(authorizationHeader: header)
         #expect(credentials.username == "AC57fd0608be32bc7b399f485192bb8be8")

@@ -47,7 +47,7 @@ struct FlowComponentHandler: ComponentHandler {
             let text = Self.caseText(value)
             var best: (length: Int, action: Element, data: TemplateMap)?
             for (key, action) in element["match"]?.map ?? [:] {
-                guard let regex = context.runtime.patterns["\(element.id)#\(key)"], let found = regex.firstMatch(in: text),
+                guard let regex = context.runtime.patterns["\(element.id)#\(key)"], let found = context.options.search(regex, in: text, what: element.id),
                       let action = action.element else { continue }
                 if best == nil || found.text.count > best!.length {
                     best = (found.text.count, action, ["result": .string(found.text), "groups": found.scopeValue, "ok": .bool(true)])

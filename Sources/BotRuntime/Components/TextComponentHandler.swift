@@ -89,7 +89,7 @@ struct TextComponentHandler: ComponentHandler {
             guard let regex = context.runtime.patterns[element.id] else {
                 return .next(["result": .string(text), "ok": .bool(false)])
             }
-            if let found = regex.firstMatch(in: text) {
+            if let found = context.options.search(regex, in: text, what: element.id) {
                 return .next(["result": .string(found.text), "groups": found.scopeValue, "ok": .bool(true)])
             }
             return try retry(element, text: text, context: &context)

@@ -98,8 +98,9 @@ final class CompiledTrigger: Sendable {
     }
 
     /// What the trigger adds to the new flow scope when `event` matches it, or nil. `text` is
-    /// the event's text prepared once for all triggers.
-    func match(_ event: Event, text prepared: EventText?) -> TemplateMap? {
+    /// the event's text prepared once for all triggers; regular expressions search it within
+    /// `options`' budget.
+    func match(_ event: Event, text prepared: EventText?, options: EngineOptions) -> TemplateMap? {
         switch kind {
         case .keyword(let keyword, let ignoreCase):
             guard event.type == EventTypes.say, let prepared else { return nil }
@@ -107,7 +108,7 @@ final class CompiledTrigger: Sendable {
             return ["result": .string(prepared.raw)]
         case .regex(let regex):
             guard event.type == EventTypes.say, let prepared,
-                  let found = regex.firstMatch(in: prepared.raw, lowercased: prepared.lowercased) else { return nil }
+                  let found = options.search(regex, in: prepared.raw, lowercased: prepared.lowercased, what: element.id) else { return nil }
             return ["result": .string(found.text), "groups": found.scopeValue]
         case .catchall:
             guard event.type == EventTypes.say, let text = event.text, !text.isEmpty else { return nil }
@@ -116,7 +117,7 @@ final class CompiledTrigger: Sendable {
             return event.type == type ? [:] : nil
         case .agentCommand(let regex):
             guard event.type == EventTypes.agentCommand, let prepared,
-                  let found = regex.firstMatch(in: prepared.raw, lowercased: prepared.lowercased) else { return nil }
+                  let found = options.search(regex, in: prepared.raw, lowercased: prepared.lowercased, what: element.id) else { return nil }
             return ["result": .string(found.text), "groups": found.scopeValue]
         case .buttonID(let id):
             guard event.type == EventTypes.click, case .string(id)? = event.data["button_id"] else { return nil }

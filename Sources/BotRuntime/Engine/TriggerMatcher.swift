@@ -47,7 +47,7 @@ struct TriggerMatcher {
         if let waiting { try dynamicCandidates(of: waiting, context: context).forEach(consider) }
         let text = EventText(event)
         try runtime.staticTriggers.forEachCandidate(for: event, text: text) { trigger in
-            guard let data = trigger.match(event, text: text), allowed(trigger.element, default: trigger.defaultRule, context: context) else { return }
+            guard let data = trigger.match(event, text: text, options: context.options), allowed(trigger.element, default: trigger.defaultRule, context: context) else { return }
             let confidence = try confidence(of: trigger.element, context: context) ?? trigger.baseConfidence
             consider(Candidate(selection: .flow(trigger, data: data), confidence: confidence,
                                isCatchAll: trigger.isCatchAll, isDynamic: false, order: trigger.order))
@@ -81,7 +81,7 @@ struct TriggerMatcher {
         }
         for case .element(let trigger) in element["triggers"]?.list ?? [] {
             guard let compiled = CompiledTrigger(trigger, flowID: nil, order: 0),
-                  allowed(trigger, default: compiled.defaultRule, context: context), let data = compiled.match(event, text: EventText(event)) else { continue }
+                  allowed(trigger, default: compiled.defaultRule, context: context), let data = compiled.match(event, text: EventText(event), options: context.options) else { continue }
             candidates.append(Candidate(selection: .stepTrigger(trigger, data: data), confidence: try confidence(of: trigger, context: context) ?? compiled.baseConfidence,
                                         isCatchAll: compiled.isCatchAll, isDynamic: true, order: 0))
         }

@@ -7,7 +7,7 @@ import Logging
 struct AdminAuthMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
-    let token: AdminToken
+    let token: BearerSecret
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {

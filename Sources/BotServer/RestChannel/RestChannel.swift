@@ -7,7 +7,8 @@ import Logging
 /// user message and answers with that turn's bot messages.
 ///
 /// The sender is both the user id and the thread id (Rasa's model) unless the body names a
-/// `"thread"`. A `"message_id"` makes deliveries idempotent: a retry has no second effect and
+/// `"thread"`; a thread belongs to the user who started it (another user's message is 403).
+/// Who may name which sender is the server's `ClientAuthentication` (`ClientIdentity`). A `"message_id"` makes deliveries idempotent: a retry has no second effect and
 /// gets the first delivery's answer. Nothing fires `page_open` on its own: a web client sends
 /// `{"sender": ID, "event": "page_open", "url": PAGE}` when its page opens, as Meya's does.
 /// See `RestMessage` for the body and `RestReply` for the answer.
@@ -16,6 +17,8 @@ struct RestChannel {
 
     let state: ServingState
     let body: RequestBodyReader
+    let authentication: ClientAuthentication
+    let identityKey: WebIdentityKey
 
     func register(on router: Router<BasicRequestContext>) {
         // Rasa clients probe the channel with this.
@@ -29,6 +32,13 @@ struct RestChannel {
         guard let engine = state.engine else {
             return JSONResponse.error("the bot is not ready yet; retry shortly", status: .serviceUnavailable)
         }
+        let identity: ClientIdentity
+        switch ClientIdentity.of(credential: ClientIdentity.bearer(of: request), authentication: authentication, key: identityKey) {
+        case .failure(let problem):
+            logger.debug("rest request refused", metadata: ["status": "\(problem.status.code)", "error": "\(problem.message)"])
+            return problem.response
+        case .success(let proven): identity = proven
+        }
         let message: RestMessage
         switch await body.object(of: request) {
         case .failure(let problem):
@@ -36,7 +46,7 @@ struct RestChannel {
             return problem.response
         case .success(let object):
             do {
-                message = try RestMessage(json: object)
+                message = try RestMessage(json: object, identity: identity)
             } catch {
                 logger.debug("rest request refused", metadata: ["status": "\(error.status.code)", "error": "\(error.message)"])
                 return error.response
@@ -48,6 +58,9 @@ struct RestChannel {
             logger.debug("rest turn", metadata: ["thread": "\(message.threadID)", "sequence": "\(result.inbound.sequence)",
                                                  "outputs": "\(result.outputs.count)", "duplicate": "\(result.isDuplicate)"])
             return JSONResponse.make(json: RestReply.json(of: result.outputs, recipient: message.sender))
+        } catch let error as ThreadOwnershipError {
+            logger.notice("rest request refused", metadata: ["thread": "\(message.threadID)", "user": "\(message.sender)", "error": "\(error)"])
+            return JSONResponse.error("this thread belongs to another user", status: .forbidden)
         } catch {
             logger.error("rest turn failed", metadata: ["thread": "\(message.threadID)", "error": "\(error)"])
             return JSONResponse.error("the bot could not handle this message; the server log has the details",

@@ -27,9 +27,10 @@ struct RestMessage: Equatable {
         ("page_open", EventTypes.pageOpen), ("chat_open", EventTypes.chatOpen), ("chat_close", EventTypes.chatClose),
     ]
 
-    /// Reads a request body; the error names the field that is wrong and why.
-    init(json body: TemplateMap) throws(ResponseProblem) {
-        sender = try Self.identifier(body, "sender", required: true)!
+    /// Reads a request body from a client with `identity`; the error names the field that is
+    /// wrong and why. A client with a user token may leave `sender` out: it is the token's user.
+    init(json body: TemplateMap, identity: ClientIdentity = .trusted) throws(ResponseProblem) {
+        sender = try identity.user(named: Self.identifier(body, "sender", required: false)).get()
         threadID = try Self.identifier(body, "thread", required: false) ?? sender
         messageID = try Self.identifier(body, "message_id", required: false)
 

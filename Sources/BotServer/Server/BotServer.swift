@@ -23,13 +23,22 @@ public struct BotServer: Sendable {
         self.logger = logger
     }
 
+    /// The WebSocket channel: its upgrade router, and its refusals on the main router.
+    var webSocketChannel: WebSocketChannel {
+        WebSocketChannel(state: state, maxMessageSize: configuration.maxBodySize, metrics: configuration.metrics,
+                         authentication: configuration.clientAuthentication, identityKey: configuration.identityKey)
+    }
+
     /// Every route the server answers.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        webSocketChannel.registerRefusals(on: router)
         router.add(middleware: MetricsMiddleware(metrics: configuration.metrics))
         OperationsRoutes(state: state).register(on: router)
         MetricsRoutes(metrics: configuration.metrics).register(on: router)
-        RestChannel(state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
+        RestChannel(state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize),
+                    authentication: configuration.clientAuthentication, identityKey: configuration.identityKey).register(on: router)
+        IdentityRoutes(key: configuration.identityKey).register(on: router)
         IntegrationWebhooks(state: state, integrations: configuration.integrations, publicURL: configuration.publicURL,
                             body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
         WebChatRoutes(state: state).register(on: router)
@@ -45,8 +54,7 @@ public struct BotServer: Sendable {
         return Application(
             router: makeRouter(),
             // Upgrade requests go to the WebSocket channel's own router (`GET /ws`).
-            server: WebSocketChannel(state: state, maxMessageSize: configuration.maxBodySize,
-                                     metrics: configuration.metrics).serverBuilder(),
+            server: webSocketChannel.serverBuilder(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: configuration.serverName),
             onServerRunning: { channel in

@@ -25,10 +25,15 @@ public struct BotServerConfiguration: Sendable {
     /// before the connections left are closed. Turns already running still commit: only a
     /// client that does not answer (a WebSocket that never returns the close frame) is cut off.
     public var shutdownTimeout: Duration
+    /// How REST and WebSocket clients prove which user they are (`ClientAuthentication`).
+    public var clientAuthentication: ClientAuthentication
+    /// Signs the web chat identities the server issues (`POST /webchat/identity`).
+    public var identityKey: WebIdentityKey
 
     public init(host: String = "127.0.0.1", port: Int = 5005, publicURL: String? = nil, maxBodySize: Int = 64 * 1024,
                 serverName: String = "parley", admin: AdminConfiguration? = nil, metrics: ServerMetrics = ServerMetrics(),
-                integrations: [any Integration] = [], shutdownTimeout: Duration = .seconds(10)) {
+                integrations: [any Integration] = [], shutdownTimeout: Duration = .seconds(10),
+                clientAuthentication: ClientAuthentication = .token(sharedSecret: nil), identityKey: WebIdentityKey = .random()) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
@@ -38,5 +43,7 @@ public struct BotServerConfiguration: Sendable {
         self.metrics = metrics
         self.integrations = integrations
         self.shutdownTimeout = shutdownTimeout
+        self.clientAuthentication = clientAuthentication
+        self.identityKey = identityKey
     }
 }

@@ -20,8 +20,12 @@ import Logging
 /// as typing (a turn may have no output at all, as when an agent has the thread) and which
 /// messages to send again, with the same id, after a dropped connection.
 ///
-/// A bad request (no `user`, a bad `after`) or a server that is not ready yet is refused
-/// before any socket opens (HTTP 400; the reason is logged). A frame that is not a valid message gets
+/// A bad request (no `user`, a bad `after`) or a server that is not ready yet is refused before
+/// any socket opens (the upgrade answers a bare 400; a plain `GET /ws` gets the status and an
+/// `{"error": …}` body). No valid user token (`ClientIdentity`) or another user's thread gets
+/// a socket that sends `{"error": …, "status": 401 | 403}` and closes with code 4401 / 4403,
+/// before any event: a browser's script sees why. An `after` past the end of the ledger means
+/// "from now". A frame that is not a valid message gets
 /// an `{"error": …}` frame and has no effect; the socket stays open. See `WebSocketInput`
 /// and `WebSocketOutput` for the frames.
 ///
@@ -37,28 +41,43 @@ struct WebSocketChannel: Sendable {
     let state: ServingState
     let maxMessageSize: Int
     let metrics: ServerMetrics
+    let authentication: ClientAuthentication
+    let identityKey: WebIdentityKey
 
     /// The router the HTTP server consults for upgrade requests.
     func makeRouter() -> Router<BasicWebSocketRequestContext> {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.ws(RouterPath(Self.path), shouldUpgrade: { request, context in
-            // Refused before any socket opens (NIO answers a refused upgrade with 400); the
-            // reason goes to the log.
-            do throws(WebSocketInputError) {
-                _ = try Parameters(query: Self.query(of: request))
-            } catch {
-                context.logger.debug("websocket refused", metadata: ["reason": "\(error.message)"])
-                throw HTTPError(.badRequest, message: error.message)
+            switch await admission(of: request) {
+            case .success:
+                return .upgrade([:])
+            case .failure(let problem) where [.unauthorized, .forbidden].contains(problem.status):
+                // Upgraded only to say why, so that a browser's script can tell (`serve`).
+                return .upgrade([:])
+            case .failure(let problem):
+                // The WebSocket library answers a refused upgrade with a bare 400.
+                context.logger.debug("websocket refused", metadata: ["status": "\(problem.status.code)", "reason": "\(problem.message)"])
+                return .dontUpgrade
             }
-            guard state.engine != nil else {
-                context.logger.debug("websocket refused", metadata: ["reason": "the bot is not ready yet"])
-                throw HTTPError(.serviceUnavailable, message: "the bot is not ready yet; retry shortly")
-            }
-            return .upgrade([:])
         }, onUpgrade: { inbound, outbound, context in
             try await serve(inbound: inbound, outbound: outbound, request: context.request, logger: context.logger)
         })
         return router
+    }
+
+    /// `GET /ws` on the main router: requests the upgrade refused (or plain GETs), answered with
+    /// what is wrong: 400 (parameters), 401 (no valid token), 403 (another user's thread), 503
+    /// (not ready), or 426 for a good request that did not ask for a WebSocket.
+    func registerRefusals(on router: Router<BasicRequestContext>) {
+        router.get(RouterPath(Self.path)) { request, context in
+            switch await admission(of: request) {
+            case .failure(let problem):
+                context.logger.debug("websocket refused", metadata: ["status": "\(problem.status.code)", "reason": "\(problem.message)"])
+                return problem.response
+            case .success:
+                return JSONResponse.error("connect with a WebSocket (Upgrade: websocket)", status: .upgradeRequired)
+            }
+        }
     }
 
     /// The server configuration: HTTP/1.1 with the upgrade to this channel.
@@ -67,15 +86,47 @@ struct WebSocketChannel: Sendable {
                                configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: maxMessageSize)))
     }
 
+    /// Whether `request` may open a socket, and on what: its parameters, the user its token
+    /// proves (or its `user`, in open mode), a ready engine, and a thread that is new or the user's.
+    func admission(of request: Request) async -> Result<(parameters: Parameters, engine: BotEngine), ResponseProblem> {
+        let query = Self.query(of: request)
+        let identity: ClientIdentity
+        switch ClientIdentity.of(credential: query["token"] ?? ClientIdentity.bearer(of: request), authentication: authentication, key: identityKey) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let proven): identity = proven
+        }
+        let parameters: Parameters
+        do throws(WebSocketInputError) {
+            parameters = try Parameters(query: query, identity: identity)
+        } catch {
+            return .failure(ResponseProblem(status: error.status, message: error.message))
+        }
+        guard let engine = state.engine else {
+            return .failure(ResponseProblem(status: .serviceUnavailable, message: "the bot is not ready yet; retry shortly"))
+        }
+        do {
+            if let owner = try await engine.thread(parameters.thread)?.userID, !owner.isEmpty, owner != parameters.user {
+                return .failure(ResponseProblem(status: .forbidden, message: "this thread belongs to another user"))
+            }
+        } catch {
+            return .failure(ResponseProblem(status: .internalServerError, message: "the thread could not be read; the server log has the details"))
+        }
+        return .success((parameters, engine))
+    }
+
     /// Where and from what a connection starts.
     struct Parameters: Equatable {
         var user: String
         var thread: String
         var after: Int?
 
-        init(query: [String: String]) throws(WebSocketInputError) {
-            guard let user = query["user"], !user.isEmpty else { throw WebSocketInputError("missing query parameter `user`") }
-            self.user = user
+        init(query: [String: String], identity: ClientIdentity = .trusted) throws(WebSocketInputError) {
+            let named = query["user"].flatMap { $0.isEmpty ? nil : $0 }
+            switch identity.user(named: named) {
+            case .success(let user): self.user = user
+            case .failure(let problem) where problem.status == .forbidden: throw WebSocketInputError(problem.message, status: .forbidden)
+            case .failure: throw WebSocketInputError("missing query parameter `user`")
+            }
             thread = query["thread"].flatMap { $0.isEmpty ? nil : $0 } ?? user
             if let text = query["after"] {
                 guard let after = Int(text), after >= 0 else {
@@ -93,8 +144,18 @@ struct WebSocketChannel: Sendable {
     }
 
     func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request, logger: Logger) async throws {
-        // `shouldUpgrade` already refused requests that fail these.
-        guard let parameters = try? Parameters(query: Self.query(of: request)), let engine = state.engine else { return }
+        let parameters: Parameters, engine: BotEngine
+        switch await admission(of: request) {
+        case .success(let admitted):
+            (parameters, engine) = admitted
+        case .failure(let problem):
+            // No token, or another user's thread: one frame saying so, then a close whose code
+            // is 4000 + the HTTP status (4401, 4403). Other refusals never got here.
+            logger.debug("websocket refused", metadata: ["status": "\(problem.status.code)", "reason": "\(problem.message)"])
+            try await outbound.write(.text(WebSocketOutput.error(problem.message, status: problem.status.code)))
+            try await outbound.close(.unknown(UInt16(4000 + problem.status.code)), reason: problem.message)
+            return
+        }
         let (user, thread) = (parameters.user, parameters.thread)
         metrics.webSocketOpened()
         defer { metrics.webSocketClosed() }
@@ -104,8 +165,13 @@ struct WebSocketChannel: Sendable {
         // Subscribe first: what is committed while the ledger is read waits in the stream.
         let live = engine.subscribe(thread: thread)
         var lastReplayed = 0
+        // Whether the thread is known to be this user's; a thread that did not exist yet is
+        // checked again when its first event comes (another user may have started it since).
+        let stored = try await engine.thread(thread)
+        let ownedAtStart = stored.map { $0.userID == user } ?? false
         if let after = parameters.after {
-            lastReplayed = after
+            // Past the end of the ledger means "from now": what comes next is not skipped.
+            lastReplayed = min(after, stored?.lastSequence ?? 0)
             while true {
                 let page = try await engine.events(thread: thread, after: lastReplayed, limit: Self.replayPage)
                 for event in page {
@@ -122,7 +188,16 @@ struct WebSocketChannel: Sendable {
         let skipThrough = lastReplayed, connectionLogger = logger
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                var owned = ownedAtStart
                 for await event in live where event.sequence > skipThrough {
+                    if !owned {
+                        let owner = try await engine.thread(thread)?.userID ?? ""
+                        guard owner.isEmpty || owner == user else {
+                            out.yield(.forbidden)
+                            return
+                        }
+                        owned = !owner.isEmpty
+                    }
                     out.yield(.event(event))
                 }
                 // Not cancelled: the subscriber fell too far behind; the client resumes from the ledger.
@@ -149,6 +224,11 @@ struct WebSocketChannel: Sendable {
                         }
                     case .error(let message, let messageID):
                         try await outbound.write(.text(WebSocketOutput.error(message, messageID: messageID)))
+                    case .forbidden:
+                        connectionLogger.notice("websocket closed: another user's thread", metadata: ["user": "\(user)"])
+                        try await outbound.write(.text(WebSocketOutput.error("this thread belongs to another user", status: 403)))
+                        try await outbound.close(.unknown(4403), reason: "this thread belongs to another user")
+                        return
                     case .behind:
                         connectionLogger.warning("websocket subscriber fell behind; closing", metadata: ["last": "\(last)"])
                         try await outbound.write(.text(WebSocketOutput.error("too many events at once; reconnect with after=\(last)")))
@@ -184,6 +264,8 @@ struct WebSocketChannel: Sendable {
                         out.yield(.ack(WebSocketOutput.ack(messageID: messageID, id: result.inbound.sequence,
                                                            duplicate: result.isDuplicate), through: through))
                     }
+                } catch is ThreadOwnershipError {
+                    out.yield(.forbidden)
                 } catch {
                     logger.error("websocket turn failed", metadata: ["error": "\(error)"])
                     out.yield(.error("the bot could not handle this message; the server log has the details", messageID: input.messageID))
@@ -199,5 +281,7 @@ struct WebSocketChannel: Sendable {
         case ack(String, through: Int)
         case error(String, messageID: String?)
         case behind
+        /// The thread turned out to be another user's: the socket closes.
+        case forbidden
     }
 }

@@ -1,6 +1,7 @@
 import BotRuntime
 import FlowDSL
 import Foundation
+import Hummingbird
 
 /// One client → server frame of the WebSocket channel, checked. Text frames holding a JSON
 /// object, one of:
@@ -109,5 +110,10 @@ struct WebSocketInput: Equatable {
 /// Why a client frame was refused; sent back as `{"error": message}`.
 struct WebSocketInputError: Error, Equatable {
     var message: String
-    init(_ message: String) { self.message = message }
+    /// The HTTP status when the problem refuses a connection.
+    var status: HTTPResponse.Status
+    init(_ message: String, status: HTTPResponse.Status = .badRequest) {
+        self.message = message
+        self.status = status
+    }
 }

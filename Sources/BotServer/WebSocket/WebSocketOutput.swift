@@ -49,9 +49,10 @@ enum WebSocketOutput {
     }
 
     /// `{"error": message}`, with the `message_id` of the frame whose turn failed when it had one.
-    static func error(_ message: String, messageID: String? = nil) -> String {
+    static func error(_ message: String, messageID: String? = nil, status: Int? = nil) -> String {
         var frame: TemplateMap = ["error": .string(message)]
         if let messageID { frame["message_id"] = .string(messageID) }
+        if let status { frame["status"] = .int(status) }
         return TemplateValue.map(frame).jsonText
     }
 

@@ -101,6 +101,13 @@ extension ElementBuilder {
         case .regex:
             guard let scalar = node.scalar, scalar.isString || scalar.value != .none else { return mismatch(node, type) }
             checkRegex(scalar.text, at: node.position, verbose: true)
+            if Template.isPlain(scalar.text), let risk = PythonRegex.backtrackingRisk(in: scalar.text) {
+                let quote = scalar.style == .plain ? 0 : 1
+                diagnostics.append(.warning(at: node.position.advanced(columns: risk.offset + quote),
+                                            "this pattern can take exponential time on some messages: \(risk.reason)",
+                                            hint: "match each character one way, e.g. `(a+)+` → `a+`, `(a|ab)*` → `(ab?)*`; "
+                                                + "a match that runs out of time counts as no match"))
+            }
             if let column = PythonRegex.ignoredSpaceOffset(in: scalar.text) {
                 let quote = scalar.style == .plain ? 0 : 1
                 diagnostics.append(.warning(at: node.position.advanced(columns: column + quote),

@@ -30,12 +30,48 @@ public struct PythonRegex: @unchecked Sendable {
         }
     }
 
-    /// The first match anywhere in `text` (`re.search`). `lowercased`, when the caller has it
-    /// already, is `text.lowercased()` (it lets most non-matching texts be ruled out cheaply).
+    /// The first match anywhere in `text` (`re.search`), with no time limit (tests, `botcli
+    /// test` expectations). `lowercased`, when the caller has it already, is `text.lowercased()`
+    /// (it lets most non-matching texts be ruled out cheaply).
     public func firstMatch(in text: String, lowercased: String? = nil) -> PythonRegexMatch? {
-        if let prefilter, !prefilter.mayMatch(lowercased ?? text.lowercased()) { return nil }
+        if case .match(let found) = search(text, lowercased: lowercased, budget: nil) { return found }
+        return nil
+    }
+
+    /// What a search within a time budget found.
+    public enum Search: Sendable, Equatable {
+        case match(PythonRegexMatch)
+        case noMatch
+        /// The budget ran out first (a pattern that backtracks catastrophically on this text).
+        case timedOut
+    }
+
+    /// `re.search` that gives up after `budget` of matching (nil: no limit). ICU's matcher
+    /// reports progress every few thousand steps (`.reportProgress`), and the search stops at
+    /// the first report past the deadline, so `^(a+)+$` on a long run of `a`s costs the budget,
+    /// not seconds.
+    public func search(_ text: String, lowercased: String? = nil, budget: Duration?) -> Search {
+        if let prefilter, !prefilter.mayMatch(lowercased ?? text.lowercased()) { return .noMatch }
         let range = NSRange(text.startIndex..., in: text)
-        guard let match = expression.firstMatch(in: text, options: [], range: range) else { return nil }
+        let match: NSTextCheckingResult?
+        if let budget {
+            let deadline = ContinuousClock.now.advanced(by: budget)
+            var found: NSTextCheckingResult?, timedOut = false
+            expression.enumerateMatches(in: text, options: [.reportProgress], range: range) { result, _, stop in
+                if let result {
+                    found = result
+                    stop.pointee = true
+                } else if ContinuousClock.now >= deadline {
+                    timedOut = true
+                    stop.pointee = true
+                }
+            }
+            if timedOut, found == nil { return .timedOut }
+            match = found
+        } else {
+            match = expression.firstMatch(in: text, options: [], range: range)
+        }
+        guard let match else { return .noMatch }
         func substring(_ range: NSRange) -> String? {
             guard range.location != NSNotFound, let swiftRange = Range(range, in: text) else { return nil }
             return String(text[swiftRange])
@@ -43,7 +79,7 @@ public struct PythonRegex: @unchecked Sendable {
         let groups = (0..<match.numberOfRanges).dropFirst().map { substring(match.range(at: $0)) }
         var named: [String: String?] = [:]
         for name in groupNames { named[name] = substring(match.range(withName: name)) }
-        return PythonRegexMatch(text: substring(match.range) ?? "", groups: groups, namedGroups: named)
+        return .match(PythonRegexMatch(text: substring(match.range) ?? "", groups: groups, namedGroups: named))
     }
 
     /// The character offset of the first space VERBOSE mode ignores between two word

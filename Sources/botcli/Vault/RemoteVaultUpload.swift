@@ -22,10 +22,10 @@ struct RemoteVaultUpload {
 
     /// The endpoint: `--to` with `/admin/vault` appended, unless it already ends with it.
     let endpoint: URL
-    let token: AdminToken
+    let token: BearerSecret
 
     /// Checks `--to`: an http or https URL with a host, no query or fragment.
-    init(to text: String, token: AdminToken) throws(RemoteVaultUploadError) {
+    init(to text: String, token: BearerSecret) throws(RemoteVaultUploadError) {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil else {
             throw .badURL(text)

@@ -16,7 +16,7 @@ enum RemoteVaultUploadError: Error, CustomStringConvertible {
         case .badURL(let text):
             "--to needs the server's http:// or https:// URL, such as https://bot.example.com, not `\(text)`"
         case .missingToken:
-            "--to needs the admin token: pass --admin-token-file FILE or set \(AdminTokenSource.variable)"
+            "--to needs the admin token: pass --admin-token-file FILE or set \(BearerSecretSource.admin.variable)"
         case .connectionRefused(let url):
             "cannot connect to \(url): connection refused; is `botcli serve` running there?"
         case .timedOut(let url):
@@ -25,10 +25,10 @@ enum RemoteVaultUploadError: Error, CustomStringConvertible {
             "cannot reach \(url): \(reason)"
         case .unauthorized(let url):
             "\(url) refused the admin token (401); use the token the server was started with "
-                + "(--admin-token-file or \(AdminTokenSource.variable))"
+                + "(--admin-token-file or \(BearerSecretSource.admin.variable))"
         case .adminAPIOff(let url):
             "\(url) was not found (404): the server's admin API is off; start `botcli serve` with "
-                + "--admin-token-file FILE or \(AdminTokenSource.variable)"
+                + "--admin-token-file FILE or \(BearerSecretSource.admin.variable)"
         case let .refused(url, status, message):
             "\(url) answered \(status)" + (message.map { ": \($0)" } ?? "") + "; nothing was stored"
         case .unexpectedAnswer(let url):

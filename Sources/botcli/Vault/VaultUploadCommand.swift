@@ -75,8 +75,8 @@ struct VaultUploadCommand: AsyncParsableCommand {
         }
     }
 
-    private func requiredToken() throws -> AdminToken {
-        guard let token = try AdminTokenSource.read(file: adminTokenFile) else { throw RemoteVaultUploadError.missingToken }
+    private func requiredToken() throws -> BearerSecret {
+        guard let token = try BearerSecretSource.admin.read(file: adminTokenFile) else { throw RemoteVaultUploadError.missingToken }
         return token
     }
 

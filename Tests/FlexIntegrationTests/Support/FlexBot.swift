@@ -161,7 +161,7 @@ struct FlexBot: Sendable {
                                    options: EngineOptions(realDelays: false), logger: logger)
             do {
                 let value = try await TestServer.run({ onListening in
-                    let configuration = BotServerConfiguration(host: "127.0.0.1", port: 0, publicURL: publicURL, integrations: [flex])
+                    let configuration = BotServerConfiguration(host: "127.0.0.1", port: 0, publicURL: publicURL, integrations: [flex], clientAuthentication: .open)
                     return BotServer(configuration: configuration, state: ServingState(engine: engine), logger: logger)
                         .makeApplication(onListening: onListening)
                 }) { port in

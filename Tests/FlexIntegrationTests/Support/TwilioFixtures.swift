@@ -2,7 +2,7 @@ import Foundation
 import SharedTestFixtures
 import Testing
 
-/// The shared Twilio fixtures (`../shared/fixtures/twilio` beside the project root).
+/// The Twilio fixtures (`Tests/Fixtures/twilio`, made by `scripts/twilio-fixtures`).
 enum TwilioFixtures {
     /// The auth token every fixture is signed with (fixtures README).
     static let authToken = "5ca1ab1e0ddba11d0e5c0ffee0ba5eba"

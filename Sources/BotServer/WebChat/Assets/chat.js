@@ -1,4 +1,5 @@
-// Parley web chat: a client of the server's WebSocket channel, GET /ws?user=U&thread=T&after=ID.
+// Parley web chat: a client of the server's WebSocket channel,
+// GET /ws?user=U&token=TOKEN&thread=T&after=ID.
 //
 // Out, one JSON object per frame, each with a message_id the server acknowledges once its
 // turn is over ({"ack": ID, "id": SEQ}, after the turn's own events):
@@ -11,8 +12,10 @@
 // After a dropped connection it reconnects by itself (backing off up to 30 s) with
 // after=<the last event id it saw>: what it missed is replayed, then live events follow.
 // Frames not yet acknowledged are sent again with the same message_id, which the server
-// takes once. The user id and thread id persist in localStorage; ?user= and ?thread= override
-// them for one page.
+// takes once. Who the user is, the server says: POST /webchat/identity issues a user id and a
+// token proving it, which persist in localStorage with the thread id (?thread= picks another
+// thread of the same user). A token the server no longer takes (its key was replaced: the
+// socket closes with 4401) is dropped for a new identity.
 'use strict';
 
 (() => {
@@ -22,7 +25,8 @@
     typingOn: 'meya.presence.event.typing.on',
     typingOff: 'meya.presence.event.typing.off',
   };
-  const KEYS = { user: 'parley.chat.user', thread: 'parley.chat.thread' };
+  const KEYS = { user: 'parley.chat.user', token: 'parley.chat.token', thread: 'parley.chat.thread' };
+  const IDENTITY_PATH = '/webchat/identity';
   const MAX_RETRY_MS = 30000;
 
   const app = document.getElementById('app');
@@ -45,9 +49,33 @@
     }
   })();
   const query = new URLSearchParams(location.search);
-  const user = query.get('user') || remembered(KEYS.user, 'web-');
-  // A thread belongs to its first user: another ?user= gets a thread of its own.
-  const thread = query.get('thread') || (query.get('user') ? user : remembered(KEYS.thread, 'thread-'));
+  const thread = query.get('thread') || remembered(KEYS.thread, 'thread-');
+  /** {user, token}, as the server issued them; kept in localStorage. */
+  let identity = storage && storage.getItem(KEYS.user) && storage.getItem(KEYS.token)
+    ? { user: storage.getItem(KEYS.user), token: storage.getItem(KEYS.token) }
+    : null;
+
+  async function ensureIdentity() {
+    if (identity) return identity;
+    const response = await fetch(IDENTITY_PATH, { method: 'POST' });
+    if (!response.ok) throw new Error(`the server issued no identity (${response.status})`);
+    const issued = await response.json();
+    identity = { user: issued.user, token: issued.token };
+    if (storage) {
+      storage.setItem(KEYS.user, identity.user);
+      storage.setItem(KEYS.token, identity.token);
+    }
+    return identity;
+  }
+
+  /** Forgets an identity the server no longer takes: the next connection gets a new one. */
+  function forgetIdentity() {
+    identity = null;
+    if (storage) {
+      storage.removeItem(KEYS.user);
+      storage.removeItem(KEYS.token);
+    }
+  }
 
   function randomID(prefix) {
     const bytes = new Uint8Array(9);
@@ -75,13 +103,26 @@
   /** Frames sent and not yet acknowledged, in order: message_id → {frame, bubble, replayed}. */
   const outbox = new Map();
 
-  function connect() {
+  let connecting = false;
+
+  async function connect() {
     clearTimeout(retryTimer);
+    if (socket || connecting) return;
+    connecting = true;
+    setConnection('connecting', attempts ? 'Reconnecting…' : 'Connecting…');
+    let user, token;
+    try {
+      ({ user, token } = await ensureIdentity());
+    } catch {
+      connecting = false;
+      retryLater();
+      return;
+    }
+    connecting = false;
     if (socket) return;
     const url = new URL('/ws', location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.search = new URLSearchParams({ user, thread, after: String(lastSeen) }).toString();
-    setConnection('connecting', attempts ? 'Reconnecting…' : 'Connecting…');
+    url.search = new URLSearchParams({ user, token, thread, after: String(lastSeen) }).toString();
     const ws = new WebSocket(url);
     socket = ws;
     ws.addEventListener('open', () => {
@@ -99,9 +140,11 @@
       }
       receive(frame);
     });
-    ws.addEventListener('close', () => {
+    ws.addEventListener('close', (event) => {
       if (socket !== ws) return;
       socket = null;
+      // 4401: the server no longer takes this identity (its key was replaced).
+      if (event.code === 4401) forgetIdentity();
       retryLater();
     });
   }
