@@ -7,18 +7,117 @@ public enum YAMLReader {
     /// documents before it are returned together with the error.
     public static func documents(in text: String, file: String) -> (documents: [YAMLNode], diagnostics: [Diagnostic]) {
         var documents: [YAMLNode] = []
-        if let diagnostic = unsupportedCharacter(in: text, file: file) { return ([], [diagnostic]) }
+        if let diagnostic = unsupportedCharacter(in: text, file: file) ?? aliasAsKey(in: text, file: file) { return ([], [diagnostic]) }
         do {
             // The basic resolver leaves tags alone: scalars are resolved below, where most need
             // no regular expression (Yams' default rules run several on every scalar and key).
             let parser = try Parser(yaml: text, resolver: .basic)
             while let node = try parser.nextRoot() {
-                documents.append(convert(node, file: file))
+                var aliases = AliasBudget()
+                documents.append(try convert(node, file: file, aliases: &aliases))
             }
             return (documents, [])
+        } catch let exceeded as AliasBudget.Exceeded {
+            return (documents, [.error(at: exceeded.position, exceeded.message,
+                                       hint: "YAML aliases may repeat at most \(AliasBudget.maxAliasNodes) nodes in one document; "
+                                           + "write the repeated part out, or move it into a flow of its own")])
         } catch {
             return (documents, [diagnostic(for: error, file: file)])
         }
+    }
+
+    /// What aliases may add to one document. libyaml shares an anchored node with every alias
+    /// to it, so ten lines of aliases to aliases (a "billion laughs") stand for millions of
+    /// nodes that would be built here, one by one: each node reached through an alias counts,
+    /// and a document stops at `maxAliasNodes`, measured before any of them is built.
+    struct AliasBudget {
+        /// Nodes that aliases may repeat in one document: far beyond what an app writes
+        /// (a shared list of buttons used in ten places is hundreds), far below what costs time.
+        static let maxAliasNodes = 100_000
+        /// The anchors whose first use (their definition) was converted.
+        var defined: Set<ObjectIdentifier> = []
+        var used = 0
+
+        struct Exceeded: Error {
+            var position: SourcePosition
+            var message: String
+        }
+
+        /// Counts an alias use of `node` (its size, nodes included) at `position`.
+        mutating func use(_ node: Node, anchor: String, at position: SourcePosition) throws(Exceeded) {
+            used += Self.size(of: node, limit: Self.maxAliasNodes - used + 1)
+            guard used <= Self.maxAliasNodes else {
+                throw Exceeded(position: position, message: "YAML aliases expand to more than \(Self.maxAliasNodes) nodes "
+                                   + "(`*\(anchor)` here repeats what `&\(anchor)` holds)")
+            }
+        }
+
+        /// How many nodes `node` is, counting shared ones each time, up to `limit`.
+        static func size(of node: Node, limit: Int) -> Int {
+            var count = 1
+            switch node {
+            case .scalar, .alias: break
+            case .sequence(let sequence):
+                for item in sequence where count < limit { count += size(of: item, limit: limit - count) }
+            case .mapping(let mapping):
+                for pair in mapping where count < limit {
+                    count += size(of: pair.key, limit: limit - count)
+                    if count < limit { count += size(of: pair.value, limit: limit - count) }
+                }
+            }
+            return count
+        }
+    }
+
+    /// An alias used as a mapping key (`*a: x`, `[*a]: x`, `? *a`), refused before parsing:
+    /// the YAML library compares keys by value to find duplicates, so an alias bomb as a key
+    /// would cost its whole expansion there, before `AliasBudget` could count it. Flows never
+    /// need one. A line-by-line look at the text, outside comments, quotes and block scalars;
+    /// only for text with both anchors and aliases.
+    static func aliasAsKey(in text: String, file: String) -> Diagnostic? {
+        guard text.utf8.contains(UInt8(ascii: "&")), text.utf8.contains(UInt8(ascii: "*")) else { return nil }
+        var blockIndent: Int?  // inside a block scalar: the indentation of the line that opened it
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = Array(rawLine)
+            let indent = line.prefix { $0 == " " }.count
+            if let parent = blockIndent {
+                if line.allSatisfy({ $0 == " " || $0 == "\r" }) || indent > parent { continue }
+                blockIndent = nil
+            }
+            // The line without quoted text and comments; what is left decides.
+            var plain: [Character] = []
+            var quote: Character?
+            for character in line {
+                if let open = quote {
+                    if character == open { quote = nil }
+                    plain.append(" ")
+                } else if character == "'" || character == "\"" {
+                    quote = character
+                    plain.append(" ")
+                } else if character == "#", plain.last.map({ $0 == " " }) ?? true {
+                    break
+                } else {
+                    plain.append(character)
+                }
+            }
+            let content = String(plain).trimmingCharacters(in: .whitespaces)
+            if content.hasSuffix("|") || content.hasSuffix(">") || content.range(of: #"[|>][+-]?[0-9]?$"#, options: .regularExpression) != nil {
+                blockIndent = indent
+            }
+            var body = Substring(content)
+            while body.hasPrefix("- ") { body = body.dropFirst(2).drop { $0 == " " } }
+            let explicitKey = body.hasPrefix("? ") || body == "?"
+            // An alias before the line's first `: ` (or a final `:`) stands in a key.
+            let keyPart = body.range(of: ": ").map { body[..<$0.lowerBound] } ?? (body.hasSuffix(":") ? body.dropLast() : nil)
+            for part in [explicitKey ? body : nil, keyPart].compactMap({ $0 }) {
+                guard let star = part.firstIndex(where: { $0 == "*" }),
+                      star == part.startIndex || " [{,?".contains(part[part.index(before: star)]) else { continue }
+                let column = rawLine.distance(from: rawLine.startIndex, to: rawLine.firstIndex(of: "*") ?? rawLine.startIndex) + 1
+                return .error(at: SourcePosition(file: file, line: number + 1, column: column),
+                              "an alias cannot be (part of) a mapping key", hint: "use aliases for values only")
+            }
+        }
+        return nil
     }
 
     /// libyaml rejects some characters with a byte offset rather than a line; find them ourselves.
@@ -34,16 +133,34 @@ public enum YAMLReader {
                       "control character U+\(String(format: "%04X", value)) is not allowed in YAML")
     }
 
-    static func convert(_ node: Node, file: String) -> YAMLNode {
+    /// `node` as a positioned node; `usedAt` is where the node is referred to from (a mapping
+    /// key, a sequence), which is where an alias stands. Inside an alias's copy (`expanding`)
+    /// nothing is counted again: the alias counted all of it.
+    static func convert(_ node: Node, file: String, aliases: inout AliasBudget, usedAt: SourcePosition? = nil,
+                        expanding: Bool = false) throws(AliasBudget.Exceeded) -> YAMLNode {
         let position = SourcePosition(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+        var expanding = expanding
+        if !expanding, let anchor = node.anchor, !aliases.defined.insert(ObjectIdentifier(anchor)).inserted {
+            try aliases.use(node, anchor: anchor.rawValue, at: usedAt ?? position)
+            expanding = true
+        }
         switch node {
         case .scalar(let scalar):
             return YAMLNode(.scalar(convert(scalar, node: node)), at: position)
         case .mapping(let mapping):
-            let pairs = mapping.map { YAMLPair(key: convert($0.key, file: file), value: convert($0.value, file: file)) }
+            var pairs: [YAMLPair] = []
+            pairs.reserveCapacity(mapping.count)
+            for pair in mapping {
+                let key = try convert(pair.key, file: file, aliases: &aliases, usedAt: position, expanding: expanding)
+                pairs.append(YAMLPair(key: key, value: try convert(pair.value, file: file, aliases: &aliases, usedAt: key.position,
+                                                                   expanding: expanding)))
+            }
             return YAMLNode(.mapping(pairs), at: position)
         case .sequence(let sequence):
-            return YAMLNode(.sequence(sequence.map { convert($0, file: file) }), at: position)
+            var items: [YAMLNode] = []
+            items.reserveCapacity(sequence.count)
+            for item in sequence { items.append(try convert(item, file: file, aliases: &aliases, usedAt: position, expanding: expanding)) }
+            return YAMLNode(.sequence(items), at: position)
         case .alias(let alias):
             return YAMLNode(.scalar(YAMLScalar(text: "*\(alias.anchor)", style: .plain, value: .string("*\(alias.anchor)"))), at: position)
         }
