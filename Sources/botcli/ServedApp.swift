@@ -18,9 +18,16 @@ struct ServedApp: Sendable {
 
     /// Reads the app's vault as the bot sees it: stored values, and `[vault.KEY]` for keys
     /// `vault.yaml` names that are not stored yet. Run at start and after each admin upload.
+    /// A stored value that does not open is logged (its key, never a value) and reads as its
+    /// placeholder: the bot still starts.
     var vaultLoader: @Sendable () throws -> VaultScope {
         let root = root, placeholders = Array(app.vaultKeys.keys), environment = environment
-        return { try VaultScope.load(app: root, placeholders: placeholders, environment: environment) }
+        return {
+            try VaultScope.load(app: root, placeholders: placeholders, environment: environment) { key, error in
+                ParleyLogging.logger("parley.vault").error("a vault value does not open; the bot sees [vault.\(key)] until it is uploaded again",
+                                                           metadata: ["key": "\(key)", "error": "\(error)"])
+            }
+        }
     }
 
     /// Opens the vault and the store, runs webhook events accepted before a stop and not

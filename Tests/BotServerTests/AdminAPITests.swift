@@ -209,14 +209,37 @@ struct AdminAPITests {
             // What is kept still holds the placeholder only.
             #expect(try await server.engine!.thread("after")?.scope["phone"] == .string("[vault.support_phone]"))
 
-            // Sealed to another app's key: stored (the server cannot tell), not loaded; the bot keeps its values.
+            // Sealed to another app's key: refused, naming the key; nothing stored; the bot keeps its values.
             let foreign = """
-                {"values": [{"key": "support_phone", "ciphertext": "\(try Self.sealed(.string("+1-555-0666"), key: "support_phone", to: otherKey))"}]}
+                {"values": [{"key": "new.key", "ciphertext": "\(try Self.sealed(.string("n"), key: "new.key", to: publicKey))"},
+                            {"key": "support_phone", "ciphertext": "\(try Self.sealed(.string("+1-555-0666"), key: "support_phone", to: otherKey))"}]}
                 """
             let refused = try await server.request(.put, "/admin/vault", body: foreign, headers: Self.bearer)
-            #expect(try refused.json == TemplateValue(jsonText: #"{"added": [], "changed": ["support_phone"], "reloaded": false}"#))
+            #expect(refused.status == 400)
+            #expect(refused.error?.hasPrefix("vault key `support_phone` does not open with this app's vault key") == true)
+            #expect(try vault.entries().map(\.key) == ["support_phone"])
+            #expect(try vault.value(for: "support_phone") == .string("+1-555-0199"))
             #expect(try await server.say("hi", sender: "later").body.contains("Call +1-555-0199"))
         }
+    }
+
+    @Test("a stored value that does not open never stops a start: it reads as its placeholder and is reported by key")
+    func unreadableValueAtStart() throws {
+        let (root, vault, publicKey) = try Self.vaultFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (otherRoot, _, otherKey) = try Self.vaultFolder()
+        defer { try? FileManager.default.removeItem(at: otherRoot) }
+        // What an older server stored without checking: one good value, one sealed to another app.
+        let store = try #require(try vault.store(creating: true))
+        try store.write([VaultWrite(key: "api.key", ciphertext: try publicKey.seal(.string("k-1"), key: "api.key"), expectedVersion: nil),
+                         VaultWrite(key: "support_phone", ciphertext: try otherKey.seal(.string("+1-555-0666"), key: "support_phone"),
+                                    expectedVersion: nil)], at: Date())
+        var reported: [String] = []
+        let scope = try VaultScope.load(app: root, placeholders: ["support_phone"], environment: [:]) { key, _ in reported.append(key) }
+        #expect(reported == ["support_phone"])
+        guard case .map(let values) = scope.values else { Issue.record("the vault scope is not a map"); return }
+        #expect(values["support_phone"] == .string("[vault.support_phone]"))
+        #expect(values["api"] == .map(["key": .string("k-1")]))
     }
 
     @Test("malformed uploads are 400 naming the field, and store nothing; plaintext is refused")

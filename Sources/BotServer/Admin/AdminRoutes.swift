@@ -93,6 +93,12 @@ struct AdminRoutes {
                 return error.response
             }
         }
+        // What the bot could not open is refused before anything is stored.
+        if let failures = vault.unopenable(upload.values.map { ($0.key, $0.ciphertext) }), let first = failures.first {
+            logger.notice("admin vault upload refused", metadata: ["keys": "\(failures.map(\.key).joined(separator: ", "))"])
+            return JSONResponse.error("vault key `\(first.key)` does not open with this app's vault key (was it sealed with "
+                                      + "another app's public key?); nothing was stored", status: .badRequest)
+        }
         do {
             guard let store = try vault.store(creating: true) else {
                 return JSONResponse.error("the vault store could not be opened", status: .internalServerError)

@@ -107,6 +107,39 @@ public struct AppVault: Sendable {
         return values
     }
 
+    /// Every stored value that opens with the secret key, and the keys that do not (sealed to
+    /// another app's key, damaged) with why: one bad value never hides the others. A missing
+    /// secret key is still an error for the whole vault. Do not print the values.
+    public func openValues() throws(VaultError) -> (values: [String: VaultValue], unreadable: [(key: String, error: VaultError)]) {
+        let secretKey = try keyring.secretKey()
+        var values: [String: VaultValue] = [:], unreadable: [(key: String, error: VaultError)] = []
+        for entry in try entries() {
+            do {
+                values[entry.key] = try secretKey.open(entry.ciphertext, key: entry.key)
+            } catch {
+                unreadable.append((entry.key, error))
+            }
+        }
+        return (values, unreadable)
+    }
+
+    /// The keys of `ciphertexts` that do not open with this app's secret key, with why; nil
+    /// when this app's secret key is not at hand (nothing can be checked). A server checks an
+    /// upload with it before storing anything.
+    public func unopenable(_ ciphertexts: [(key: String, ciphertext: Data)]) -> [(key: String, error: VaultError)]? {
+        guard let secretKey = try? keyring.secretKey() else { return nil }
+        var failures: [(key: String, error: VaultError)] = []
+        for (key, ciphertext) in ciphertexts {
+            do {
+                // Opened whole (the sealed JSON names its key), then dropped.
+                _ = try secretKey.open(ciphertext, key: key)
+            } catch {
+                failures.append((key, error))
+            }
+        }
+        return failures
+    }
+
     /// One stored value, opened with the secret key; `keyNotFound` when absent. Do not print it.
     public func value(for key: String) throws(VaultError) -> VaultValue {
         let secretKey = try keyring.secretKey()
