@@ -97,7 +97,9 @@ struct RestChannelTests {
                 Issue.record("no error text: \(boom.body)")
                 return
             }
-            #expect(text.contains("flow `flow.boom`"))
+            // Users get the standard message; where and why the flow stopped is in the ledger.
+            #expect(text == "Sorry, something went wrong on our side. Please try again.")
+            #expect(try await server.ledger("ana").last?.text?.contains("flow `flow.boom`") == true)
             // Nothing to show is an empty array.
             #expect(try await server.say("nothing matches this").body == "[]")
         }
@@ -123,6 +125,35 @@ struct RestChannelTests {
                     == #"[{"recipient_id":"ana","text":"You said Good."}]"#)
             #expect(try await server.ledger("ana").isEmpty)
             #expect(try await server.engine!.thread("t1")?.userID == "ana")
+        }
+    }
+
+    @Test("an error shows users the app's error_message, never a file, a line or the failing template; the ledger keeps the details")
+    func friendlyErrors() async throws {
+        let files = [
+            "bot/default.yaml": "type: meya.bot.element\nname: Juniper\nerror_message: Oops, that went wrong. Try again in a minute.\n",
+            "flow/order.yaml": """
+                triggers:
+                  - regex: ^order\\s(?P<number>\\d+)$
+                steps:
+                  - if: (@ flow.groups.number | int is even )
+                    then:
+                      say: even
+                    else:
+                      say: odd
+                """,
+        ]
+        try await LiveServer.with(files: files) { server in
+            let reply = try await server.say("order 99999999999999999999999")
+            #expect(reply.status == 200)
+            #expect(reply.body == #"[{"recipient_id":"ana","error":"Oops, that went wrong. Try again in a minute."}]"#)
+            let detail = try #require(try await server.ledger("ana").last)
+            #expect(detail.type == EventTypes.error)
+            #expect(detail.text?.contains("flow/order.yaml") == true, "\(detail.text ?? "")")
+            try await server.socket("user=ana&after=0") { socket async throws in
+                let frames = try await socket.next(2)
+                #expect(frames.last?.field("text") == .string("Oops, that went wrong. Try again in a minute."))
+            }
         }
     }
 }

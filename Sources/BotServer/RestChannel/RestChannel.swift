@@ -57,7 +57,8 @@ struct RestChannel {
             // Ids and counts only: what users type stays out of the logs.
             logger.debug("rest turn", metadata: ["thread": "\(message.threadID)", "sequence": "\(result.inbound.sequence)",
                                                  "outputs": "\(result.outputs.count)", "duplicate": "\(result.isDuplicate)"])
-            return JSONResponse.make(json: RestReply.json(of: result.outputs, recipient: message.sender))
+            return JSONResponse.make(json: RestReply.json(of: result.outputs, recipient: message.sender,
+                                                                 errorText: UserErrorText.of(engine)))
         } catch let error as ThreadOwnershipError {
             logger.notice("rest request refused", metadata: ["thread": "\(message.threadID)", "user": "\(message.sender)", "error": "\(error)"])
             return JSONResponse.error("this thread belongs to another user", status: .forbidden)

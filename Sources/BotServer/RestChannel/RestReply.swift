@@ -7,17 +7,18 @@ import FlowDSL
 /// - buttons and quick replies: `"buttons": [{"title": TEXT, "payload": BUTTON_ID or TEXT}]`
 ///   (and `"url"` for a link button) on the message that offers them
 /// - status lines: `{"recipient_id": ID, "status": TEXT}`
-/// - errors: `{"recipient_id": ID, "error": TEXT}`
+/// - errors: `{"recipient_id": ID, "error": TEXT}`, TEXT being the app's message for users
+///   (`UserErrorText`), not the error's details
 ///
 /// Events a user does not see (typing, notes, mode changes) are left out.
 enum RestReply {
     /// The answer's JSON, written straight into bytes (every REST turn answers with it).
-    static func json(of outputs: [Event], recipient: String) -> [UInt8] {
+    static func json(of outputs: [Event], recipient: String, errorText: String) -> [UInt8] {
         var json = JSONWriter(capacity: 512)
         json.raw("[")
         var first = true
         for event in outputs {
-            guard let field = shownField(of: event) else { continue }
+            guard let field = shownField(of: event, errorText: errorText) else { continue }
             let buttons = event.choices
             let agentName: String? = if event.sender == .agent, case .string(let name)? = event.data["agent_name"], !name.isEmpty { name } else { nil }
             guard field.text != nil || agentName != nil || !buttons.isEmpty else { continue }
@@ -59,7 +60,7 @@ enum RestReply {
 
     /// Which field carries the event's text (`text`, `status` or `error`) and the text; nil
     /// for events the user does not see.
-    private static func shownField(of event: Event) -> (key: String, text: String?)? {
+    private static func shownField(of event: Event, errorText: String) -> (key: String, text: String?)? {
         switch event.type {
         case EventTypes.say, EventTypes.ask, EventTypes.buttons:
             guard event.sender == .bot || event.sender == .agent else { return nil }
@@ -67,7 +68,7 @@ enum RestReply {
         case EventTypes.status:
             return ("status", event.text ?? "")
         case EventTypes.error:
-            return ("error", event.text ?? "")
+            return ("error", errorText)
         default:
             return nil
         }

@@ -157,6 +157,7 @@ struct WebSocketChannel: Sendable {
             return
         }
         let (user, thread) = (parameters.user, parameters.thread)
+        let errorText = UserErrorText.of(engine)
         metrics.webSocketOpened()
         defer { metrics.webSocketClosed() }
         var logger = logger
@@ -175,7 +176,7 @@ struct WebSocketChannel: Sendable {
             while true {
                 let page = try await engine.events(thread: thread, after: lastReplayed, limit: Self.replayPage)
                 for event in page {
-                    if let frame = WebSocketOutput.frame(of: event) { try await outbound.write(.text(frame)) }
+                    if let frame = WebSocketOutput.frame(of: event, errorText: errorText) { try await outbound.write(.text(frame)) }
                     lastReplayed = event.sequence
                 }
                 if page.count < Self.replayPage { break }
@@ -211,7 +212,7 @@ struct WebSocketChannel: Sendable {
                     switch item {
                     case .event(let event):
                         last = max(last, event.sequence)
-                        if let frame = WebSocketOutput.frame(of: event) { try await outbound.write(.text(frame)) }
+                        if let frame = WebSocketOutput.frame(of: event, errorText: errorText) { try await outbound.write(.text(frame)) }
                         while let ack = acks.first, ack.through <= last {
                             try await outbound.write(.text(ack.frame))
                             acks.removeFirst()

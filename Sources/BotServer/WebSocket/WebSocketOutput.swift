@@ -24,12 +24,15 @@ enum WebSocketOutput {
     /// Event types of a user's own history, replayed on reconnect.
     static let userHistory: Set<String> = [EventTypes.say, EventTypes.click, EventTypes.formSubmit]
 
-    /// The frame for `event`, or nil when users do not see it.
-    static func frame(of event: Event) -> String? {
+    /// The frame for `event`, or nil when users do not see it; an error event says
+    /// `errorText` (the app's message for users, `UserErrorText`), not its details.
+    static func frame(of event: Event, errorText: String) -> String? {
         guard !hidden.contains(event.type) else { return nil }
         if event.sender == .user, !userHistory.contains(event.type) { return nil }
         var frame: TemplateMap = ["id": .int(event.sequence), "type": .string(event.type), "sender": .string(event.sender.rawValue)]
-        if let text = event.text {
+        if event.type == EventTypes.error {
+            frame["text"] = .string(errorText)
+        } else if let text = event.text {
             frame[event.type == EventTypes.status ? "status" : "text"] = .string(text)
         }
         if event.sender == .agent, case .string(let name)? = event.data["agent_name"], !name.isEmpty {

@@ -45,7 +45,9 @@ enum StandardTriggers {
         ElementSpec("meya.bot.element", kind: .bot, aliases: ["meya.bot"], fields: [
             FieldSpec("name", .string), FieldSpec("avatar", .any), FieldSpec("markdown", .any),
             FieldSpec("typing", .bool), FieldSpec("default", .bool),
-        ], summary: "The bot's name and look.")
+            // Parley's: what users are told when a flow fails (the details go to the log and the ledger).
+            FieldSpec("error_message", .string),
+        ], summary: "The bot's name and look, and what users are told when something fails.")
     }
 
     static var events: [EventTypeSpec] {
