@@ -42,4 +42,31 @@ struct VaultResolutionTests {
         #expect(ledger.compactMap(\.text) == ["call", "Call [vault.support_phone]"], "the ledger keeps the placeholder")
         #expect(try await engine.thread("t")?.scope["phone"] == .string("[vault.support_phone]"), "scopes keep the placeholder")
     }
+
+    @Test("a retried delivery gets the first answer as it was shown, vault values included, while the ledger keeps placeholders",
+          arguments: [false, true])
+    func retriedAnswer(sqlite: Bool) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-retry-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let app = try #require(AppLoader().load(sources: [AppSource(path: "vault.yaml", text: "support.phone: xxx\n"),
+                                                          AppSource(path: "flow/a.yaml", text: """
+            triggers:
+              - keyword: call
+            steps:
+              - ask: Call (@ vault.support.phone ) or write to [vault.not_a_key]
+                buttons:
+                  - text: Call (@ vault.support.phone )
+                    result: call
+            """)]).app)
+        let store: any BotStore = sqlite ? try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path) : MemoryStore()
+        let engine = BotEngine(app: app, store: store, vault: VaultScope(flat: ["support.phone": .string("+1-555-0100")]))
+        let event = Event(type: EventTypes.say, threadID: "t", userID: "u", data: ["text": .string("call")], idempotencyKey: "m-1")
+        let first = try await engine.handle(event)
+        let again = try await engine.handle(event)
+        #expect(again.isDuplicate)
+        // Button labels show placeholders (they are kept as rendered for the ledger).
+        #expect(first.plainLines == ["bot: Call +1-555-0100 or write to [vault.not_a_key]", "button: Call [vault.support.phone]"])
+        #expect(again.plainLines == first.plainLines)
+        #expect(try await engine.events(thread: "t").last?.text == "Call [vault.support.phone] or write to [vault.not_a_key]")
+    }
 }

@@ -178,7 +178,9 @@ public final class BotEngine: Sendable {
             guard let inbound = events.first else { throw RuntimeError.unknownFlow("turn \(receipt.turnSequence)") }
             // Another user's retry of the same message id gets nothing of the first answer.
             try Self.checkOwner(inbound.sender == .user ? inbound.userID : "", of: incoming)
-            return TurnResult(inbound: inbound, outputs: Array(events.dropFirst()), isDuplicate: true)
+            // The first answer as it was shown: the ledger keeps vault values as placeholders.
+            let vault = scopes.withLock { $0.vault }
+            return TurnResult(inbound: inbound, outputs: events.dropFirst().map(vault.revealed), isDuplicate: true)
         case .fresh(let thread, let scope):
             (stored, userScope) = (thread, scope)
         }

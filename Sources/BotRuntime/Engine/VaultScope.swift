@@ -35,3 +35,37 @@ public struct VaultScope: Sendable {
         map[head] = .map(child)
     }
 }
+
+extension VaultScope {
+    /// `event` as it was shown when its turn ran: the `[vault.KEY]` placeholders the ledger
+    /// keeps in its `text` (the one field a turn shows with real values) replaced by the value
+    /// the user saw (the current one). For the answer to a retried delivery, which is read
+    /// back from the ledger; nothing is stored.
+    public func revealed(_ event: Event) -> Event {
+        guard hasValues, event.sender != .user, case .string(let text)? = event.data["text"], text.contains("[vault.") else { return event }
+        var event = event
+        event.data["text"] = .string(reveal(text))
+        return event
+    }
+
+    private func reveal(_ text: String) -> String {
+        var result = "", rest = Substring(text)
+        while let start = rest.range(of: "[vault."), let end = rest[start.upperBound...].firstIndex(of: "]") {
+            result += rest[..<start.lowerBound]
+            let key = rest[start.upperBound..<end]
+            if let value = lookup(key.split(separator: ".").map(String.init)[...], in: values) {
+                result += value.pythonString
+            } else {
+                result += rest[start.lowerBound...end]
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        return result + rest
+    }
+
+    private func lookup(_ path: ArraySlice<String>, in value: TemplateValue) -> TemplateValue? {
+        guard let head = path.first else { return value }
+        guard case .map(let map) = value, let child = map[head] else { return nil }
+        return lookup(path.dropFirst(), in: child)
+    }
+}
