@@ -25,6 +25,35 @@ struct ServeCommandTests {
         #expect(url.status != 0 && url.stderr.contains("--public-url must be an http:// or https:// URL"))
     }
 
+    @Test("by default a client needs a server-issued token; ids with newlines and escapes reach the log escaped, never as lines of their own")
+    func tokensAndLogEscaping() async throws {
+        let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
+        defer { try? FileManager.default.removeItem(at: app) }
+        // PARLEY_REST_AUTH empty: the default.
+        let (server, port) = try await BotCLIRunner.serve(app: app, environment: ["PARLEY_REST_AUTH": "", "PARLEY_LOG_LEVEL": "debug"])
+        defer { server.send(SIGTERM) }
+        let bare = try await LoopbackHTTP.request(port: port, .post, "/webhooks/rest/webhook", body: #"{"sender": "ana", "message": "hi"}"#)
+        #expect(bare.status == 401)
+        let identity = try await LoopbackHTTP.request(port: port, .post, "/webchat/identity")
+        guard let issued = try? JSONSerialization.jsonObject(with: Data(identity.body.utf8)) as? [String: Any],
+              let token = issued["token"] as? String else {
+            Issue.record("no identity: \(identity.body)")
+            return
+        }
+        // The identity key is kept beside the store, readable by its owner only.
+        let key = app.appendingPathComponent(".parley/web-identity.key").path
+        #expect((try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int) == 0o600)
+
+        let forged = #"{"thread": "t\nFORGED level=critical\r\u001b[31m", "message": "hi"}"#
+        let reply = try await LoopbackHTTP.request(port: port, .post, "/webhooks/rest/webhook", body: forged,
+                                                   headers: [.authorization: "Bearer \(token)"])
+        #expect(reply.status == 200)
+        let log = server.output
+        #expect(log.contains(#"t\nFORGED level=critical\r\u{1B}[31m"#), "\(log)")
+        #expect(!log.split(separator: "\n").contains { $0.hasPrefix("FORGED") })
+        #expect(!log.contains("\u{1B}") && !log.contains("\r"))
+    }
+
     @Test("serves the app's store over HTTP and stops cleanly on SIGTERM")
     func serveAndStop() async throws {
         let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
