@@ -1,6 +1,12 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+/// `scripts/fuzz` builds with PARLEY_FUZZ=1 (in its own build folder, .build-fuzz): Parley's
+/// modules that read network input get libFuzzer's coverage instrumentation and ParleyFuzz
+/// links libFuzzer. Dependencies and build tools stay as they are.
+let fuzzing = Context.environment["PARLEY_FUZZ"] == "1"
+let fuzzCoverage: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])] : []
+
 let package = Package(
     name: "Parley",
     platforms: [.macOS(.v14)],
@@ -35,7 +41,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
+            ],
+            swiftSettings: fuzzCoverage
         ),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -57,7 +64,8 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
+            ],
+            swiftSettings: fuzzCoverage
         ),
         .target(
             name: "BotTesting",
@@ -65,7 +73,7 @@ let package = Package(
         ),
         // Twilio's wire-level pieces (forms, signatures, SIDs, error bodies), shared by the Flex
         // integration and the emulator.
-        .target(name: "TwilioWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "TwilioWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: fuzzCoverage),
         // A local stand-in for Twilio Flex (REST, webhooks, agent console); development and tests only.
         .target(
             name: "FlexEmulator",
@@ -99,9 +107,18 @@ let package = Package(
             ],
             // The chat page's files, embedded by EmbedFiles (see embed.json).
             exclude: ["embed.json", "WebChat/Assets"],
+            swiftSettings: fuzzCoverage,
             plugins: ["EmbedFiles"]
         ),
         .executableTarget(name: "EmbedFilesTool"),
+        // The network decoders under libFuzzer (`scripts/fuzz` builds it with -sanitize=fuzzer);
+        // built normally it replays corpora. Development and CI only: not a product.
+        .executableTarget(
+            name: "ParleyFuzz",
+            dependencies: ["BotServer", "BotRuntime", "FlowDSL", "TwilioWire"],
+            swiftSettings: fuzzing ? fuzzCoverage + [.define("FUZZING")] : [],
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])] : []
+        ),
         // Embeds the folders a target's embed.json names into it (app-template/ into botcli).
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         .executableTarget(

@@ -126,7 +126,8 @@ struct FlexRelayTests {
             #expect(try await bot.mode() == "bot")
             let status = fixture.contains("canceled") ? "status: No agent is available right now." : "status: The agent has left the chat."
             #expect(try await bot.ledger().flatMap(\.plainLines).contains(status))
-            #expect(try await bot.engine.thread(forLink: "flex:channel:\(TwilioFixtures.channelSid)") == nil)
+            // The channel still leads to the thread (an agent's last message reaches the user); the task no longer.
+            #expect(try await bot.engine.thread(forLink: "flex:channel:\(TwilioFixtures.channelSid)") == "ada")
             #expect(try await bot.engine.thread(forLink: "flex:task:\(TwilioFixtures.taskSid)") == nil)
             try await bot.say("hello")
             #expect(try await bot.ledger().flatMap(\.plainLines).last == "bot: Hello from the bot")

@@ -210,8 +210,13 @@ public final class BotEngine: Sendable {
         }
         do {
             for integration in integrations.values { try integration.prepare(inbound, in: &runner.context) }
-            let waitingElement = previousWaiting.flatMap { runtime.elements[$0.elementID] }
-            selection = try TriggerMatcher(runtime: runtime, event: inbound).select(waiting: waitingElement, context: runner.context)
+            if let reason = runner.context.ignoredBecause {
+                logger.debug("event ignored", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)", "reason": "\(reason)"])
+                inbound.data["ignored"] = .string(reason)
+            } else {
+                let waitingElement = previousWaiting.flatMap { runtime.elements[$0.elementID] }
+                selection = try TriggerMatcher(runtime: runtime, event: inbound).select(waiting: waitingElement, context: runner.context)
+            }
             switch selection {
             case .answer(let answer)?:
                 waiting = try await runner.resume(previousWaiting!, answer: answer).waitingFlow

@@ -25,6 +25,10 @@ public struct ComponentContext: Sendable {
     public let options: EngineOptions
     /// Invalid answers given so far to the step being resumed.
     public internal(set) var attempts = 0
+    /// Why the turn's event means nothing now, as an integration's `prepare` judged it (a late
+    /// delivery: a queue status after the agent joined, an event of a handoff that ended). The
+    /// event is filed with the reason (`data.ignored`) and no trigger runs for it.
+    public var ignoredBecause: String?
 
     let runtime: RuntimeApp
     let vault: VaultScope

@@ -23,7 +23,7 @@ struct EndChatComponent: ComponentHandler {
             let integration = try FlexComponentSupport.integrationElement(of: element, in: context)
             settings = try FlexComponentSupport.settings(of: integration, in: context, flex: flex)
         } catch let error as FlexError {
-            FlexIntegration.endHandoff(state, in: &context)
+            FlexIntegration.endHandoff(state, taskEnded: true, in: &context)
             return .next(["result": .map(error.resultFields)])
         }
         let client = flex.client
@@ -45,7 +45,7 @@ struct EndChatComponent: ComponentHandler {
             }
             return first
         }
-        FlexIntegration.endHandoff(state, in: &context)
+        FlexIntegration.endHandoff(state, taskEnded: true, in: &context)
         if let failure {
             flex.logger.warning("Flex chat ended with an error", metadata: ["thread": "\(context.thread.id)", "error": "\(failure)"])
             var data: TemplateMap = ["text": .string(failure.description), "operation": .string("end_chat")]

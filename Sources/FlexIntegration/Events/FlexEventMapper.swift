@@ -32,10 +32,12 @@ enum FlexEventMapper {
     /// Identities whose chat messages are the bot's own.
     static let botIdentities: Set<String> = ["bot", "system"]
 
-    /// The event for `delivery` in thread `threadID`, whose handoff state is `state`.
-    /// `agentName` names an agent by chat identity (remembered from reservation.accepted).
-    static func map(_ delivery: FlexDelivery, threadID: String, state: FlexThreadState?, settings: FlexSettings,
-                    agentName: (String) -> String?) -> Outcome {
+    /// The event for `delivery` in thread `threadID`, whose handoff state is `state` (or, after
+    /// the handoff, `ended`). `agentName` names an agent by chat identity (remembered from
+    /// reservation.accepted). An agent's message to a chat that has just closed still reaches
+    /// the user (its commands do not run: no agent has the thread any more).
+    static func map(_ delivery: FlexDelivery, threadID: String, state: FlexThreadState?, ended: FlexEndedHandoff? = nil,
+                    settings: FlexSettings, agentName: (String) -> String?) -> Outcome {
         let form = delivery.form
         let key = delivery.idempotencyKey
         func system(_ type: String, _ data: TemplateMap) -> Outcome {
@@ -43,16 +45,27 @@ enum FlexEventMapper {
             if let task = delivery.taskSid { data["task_sid"] = .string(task) }
             if let channel = delivery.channelSid { data["channel_sid"] = .string(channel) }
             if let workspace = form["WorkspaceSid"], !workspace.isEmpty { data["workspace_sid"] = .string(workspace) }
+            // TaskRouter's own clock, for telling a late delivery from a new event.
+            if let time = form["TimestampMs"].flatMap({ Int($0) }) ?? form["Timestamp"].flatMap({ Int($0) }).map({ $0 * 1000 }) {
+                data["event_ms"] = .int(time)
+            }
             return .event(Event(type: type, threadID: threadID, sender: .system, userID: settings.integrationID, data: data,
                                 idempotencyKey: key))
         }
         let attributes = TemplateValue.map(delivery.taskAttributes)
         switch delivery.eventType {
         case "onMessageSent", "onMediaMessageSent":
-            guard let state else { return .ignored("the thread is not in a Flex chat") }
+            let chat: (identity: String, agentName: String?, agentIdentity: String?)
+            if let state {
+                chat = (state.identity, state.agentName, state.agentIdentity)
+            } else if let ended, delivery.channelSid == ended.channelSid {
+                chat = (ended.identity, ended.agentName, nil)
+            } else {
+                return .ignored("the thread is not in a Flex chat")
+            }
             let from = form["From"] ?? form["ClientIdentity"] ?? ""
-            if from == state.identity || botIdentities.contains(from) { return .ignored("an echo of the thread's own message") }
-            let name = agentName(from) ?? (from == state.agentIdentity ? state.agentName : nil) ?? state.agentName
+            if from == chat.identity || botIdentities.contains(from) { return .ignored("an echo of the thread's own message") }
+            let name = agentName(from) ?? (from == chat.agentIdentity ? chat.agentName : nil) ?? chat.agentName
                 ?? AgentNameFormat.fallback
             var text = form["Body"] ?? ""
             var data: TemplateMap = [:]
@@ -65,6 +78,7 @@ enum FlexEventMapper {
                 if text.isEmpty { text = "[attachment: \(form["MediaFilename"] ?? media)]" }
             }
             let isCommand = !settings.agentCommandPrefix.isEmpty && text.hasPrefix(settings.agentCommandPrefix)
+            if isCommand, state == nil { return .ignored("an agent command after the chat ended") }
             data["text"] = .string(text)
             data["agent_name"] = .string(name)
             if let channel = delivery.channelSid { data["channel_sid"] = .string(channel) }

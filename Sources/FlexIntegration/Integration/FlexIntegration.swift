@@ -77,38 +77,60 @@ public final class FlexIntegration: Integration {
 
     // MARK: Integration
 
+    /// Keeps the thread's handoff state in step with Flex's events, and judges deliveries that
+    /// arrive late or out of order (Twilio promises neither order nor timeliness): an event
+    /// of a handoff that is over or of an earlier one, a queue status after the agent joined,
+    /// or a TaskRouter event older (`event_ms`) than one already taken means nothing now; it is
+    /// filed and no flow runs (`ignoredBecause`). The task's end after the agent closed the
+    /// chat is still told, once.
     public func prepare(_ event: Event, in context: inout ComponentContext) throws {
         guard event.sender == .system, event.type.hasPrefix("meya.twilio.flex.event.") else { return }
         func text(_ key: String) -> String? {
             if case .string(let value)? = event.data[key], !value.isEmpty { return value }
             return nil
         }
-        let taskEnded = [FlexElements.Event.reservationCompleted, FlexElements.Event.taskCanceled].contains(event.type)
-        if taskEnded {
-            // The task is over whatever the thread's state: its links go (idempotent).
-            if let task = text("task_sid") { context.unlink(FlexThreadState.taskLink(task)) }
-            if let channel = text("channel_sid") { context.unlink(FlexThreadState.channelLink(channel)) }
+        let taskEnds = [FlexElements.Event.reservationCompleted, FlexElements.Event.taskCanceled].contains(event.type)
+        if taskEnds, let task = text("task_sid") { context.unlink(FlexThreadState.taskLink(task)) }
+        guard var state = FlexThreadState(scope: context.thread.scope) else {
+            // No handoff now: the end of one that the agent closed is told once; the rest is late.
+            if taskEnds, var ended = FlexEndedHandoff(scope: context.thread.scope), !ended.taskEnded,
+               text("task_sid") == ended.taskSid || text("channel_sid") == ended.channelSid {
+                ended.taskEnded = true
+                context.setThread(FlexEndedHandoff.scopeKey, ended.scopeValue)
+            } else {
+                context.ignoredBecause = "the handoff this event belongs to is over"
+            }
+            return
         }
-        guard var state = FlexThreadState(scope: context.thread.scope) else { return }
         // Only this handoff's task or channel changes the thread (not a late event of an earlier one).
         let ownTask = text("task_sid").map { $0 == state.taskSid } ?? false
         let ownChannel = text("channel_sid").map { $0 == state.channelSid } ?? false
-        guard ownTask || ownChannel else { return }
+        guard ownTask || ownChannel else {
+            context.ignoredBecause = "an event of an earlier handoff"
+            return
+        }
+        if case .int(let time)? = event.data["event_ms"] {
+            if let last = state.lastEventMs, time < last {
+                context.ignoredBecause = "older than an event of this task already taken"
+                return
+            }
+            state.lastEventMs = time
+        }
         if let workspace = text("workspace_sid") { state.workspaceSid = workspace }
         switch event.type {
         case FlexElements.Event.taskQueueEntered:
-            break
+            if state.accepted { context.ignoredBecause = "the task was queued before an agent accepted it" }
         case FlexElements.Event.reservationAccepted:
             state.accepted = true
             state.agentName = text("agent_name")
             state.agentIdentity = text("agent_identity")
             if state.sendTranscript { state.transcriptSent = true }
         case FlexElements.Event.reservationCompleted, FlexElements.Event.taskCanceled:
-            Self.endHandoff(state, in: &context)
+            Self.endHandoff(state, taskEnded: true, in: &context)
             return
         case FlexEventTypes.channelInactive:
-            // The chat is closed; the task link stays until the task's own end arrives.
-            Self.endHandoff(state, keepTaskLink: true, in: &context)
+            // The chat is closed; the task's own end may still come, and is told then.
+            Self.endHandoff(state, taskEnded: false, in: &context)
             return
         default:
             return
@@ -126,11 +148,14 @@ public final class FlexIntegration: Integration {
 
     // MARK: Shared by components and webhooks
 
-    /// Gives the thread back to the bot: mode `bot` (with a mode event), links and state removed.
-    static func endHandoff(_ state: FlexThreadState, keepTaskLink: Bool = false, in context: inout ComponentContext) {
+    /// Gives the thread back to the bot: mode `bot` (with a mode event), the handoff's state
+    /// replaced by what late deliveries are judged by (`FlexEndedHandoff`). The channel's link
+    /// stays, so that an agent's last message still finds the thread; the task's goes once the
+    /// task has ended.
+    static func endHandoff(_ state: FlexThreadState, taskEnded: Bool, in context: inout ComponentContext) {
         context.setThread(FlexThreadState.scopeKey, nil)
-        context.unlink(FlexThreadState.channelLink(state.channelSid))
-        if let task = state.taskSid, !keepTaskLink { context.unlink(FlexThreadState.taskLink(task)) }
+        context.setThread(FlexEndedHandoff.scopeKey, FlexEndedHandoff(state, taskEnded: taskEnded).scopeValue)
+        if let task = state.taskSid, taskEnded { context.unlink(FlexThreadState.taskLink(task)) }
         if context.thread.mode != "bot" {
             context.setThread("mode", .string("bot"))
             context.emit(EventTypes.mode, data: ["mode": .string("bot")])

@@ -26,6 +26,8 @@ public struct FlexThreadState: Sendable, Equatable {
     public var accepted: Bool
     /// Whether the transcript was queued (once per handoff).
     public var transcriptSent: Bool
+    /// The time (ms) of the latest TaskRouter event taken: an older one arriving later is stale.
+    public var lastEventMs: Int?
 
     public init(integrationID: String, channelSid: String, taskSid: String?, identity: String, sendTranscript: Bool,
                 relayAfter: Int) {
@@ -59,6 +61,7 @@ public struct FlexThreadState: Sendable, Equatable {
         agentIdentity = text("agent_identity")
         accepted = map["accepted"]?.isTruthy ?? false
         transcriptSent = map["transcript_sent"]?.isTruthy ?? false
+        if case .int(let time)? = map["last_event_ms"] { lastEventMs = time }
     }
 
     /// The state as the thread scope keeps it.
@@ -72,10 +75,51 @@ public struct FlexThreadState: Sendable, Equatable {
         if let workspaceSid { map["workspace_sid"] = .string(workspaceSid) }
         if let agentName { map["agent_name"] = .string(agentName) }
         if let agentIdentity { map["agent_identity"] = .string(agentIdentity) }
+        if let lastEventMs { map["last_event_ms"] = .int(lastEventMs) }
         return .map(map)
     }
 
     /// Link keys (`ComponentContext.link`) that find the thread from a webhook.
     public static func channelLink(_ sid: String) -> String { "flex:channel:\(sid)" }
     public static func taskLink(_ sid: String) -> String { "flex:task:\(sid)" }
+}
+
+/// What a thread remembers of its last handoff once it ended (`thread.flex_ended`), so that a
+/// delivery arriving after the end is judged rather than dropped: the agent's last message
+/// still reaches the user, a late queue status does not, and the task's end is told once.
+public struct FlexEndedHandoff: Sendable, Equatable {
+    public static let scopeKey = "flex_ended"
+
+    public var channelSid: String
+    public var taskSid: String?
+    /// The user's chat identity: messages from it are echoes.
+    public var identity: String
+    public var agentName: String?
+    /// Whether the task's own end (reservation completed, task canceled) was taken yet.
+    public var taskEnded: Bool
+
+    public init(_ state: FlexThreadState, taskEnded: Bool) {
+        channelSid = state.channelSid
+        taskSid = state.taskSid
+        identity = state.identity
+        agentName = state.agentName
+        self.taskEnded = taskEnded
+    }
+
+    public init?(scope: TemplateMap) {
+        guard case .map(let map)? = scope[Self.scopeKey], case .string(let channel)? = map["channel_sid"],
+              case .string(let identity)? = map["identity"] else { return nil }
+        channelSid = channel
+        self.identity = identity
+        if case .string(let task)? = map["task_sid"] { taskSid = task }
+        if case .string(let name)? = map["agent_name"] { agentName = name }
+        taskEnded = map["task_ended"]?.isTruthy ?? true
+    }
+
+    public var scopeValue: TemplateValue {
+        var map: TemplateMap = ["channel_sid": .string(channelSid), "identity": .string(identity), "task_ended": .bool(taskEnded)]
+        if let taskSid { map["task_sid"] = .string(taskSid) }
+        if let agentName { map["agent_name"] = .string(agentName) }
+        return .map(map)
+    }
 }

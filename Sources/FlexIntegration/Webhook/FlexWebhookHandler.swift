@@ -75,6 +75,7 @@ struct FlexWebhookHandler {
             return Self.accepted
         }
         let state = thread.flatMap { FlexThreadState(scope: $0.scope) }
+        let ended = thread.flatMap { FlexEndedHandoff(scope: $0.scope) }
         if delivery.eventType == "reservation.accepted" {
             let worker = FlexDelivery.jsonMap(form["WorkerAttributes"])
             let name = FlexEventMapper.agentName(form, worker: worker, format: settings.agentName)
@@ -83,7 +84,7 @@ struct FlexWebhookHandler {
             }
         }
         // 4. The event.
-        switch FlexEventMapper.map(delivery, threadID: threadID, state: state, settings: settings,
+        switch FlexEventMapper.map(delivery, threadID: threadID, state: state, ended: ended, settings: settings,
                                    agentName: { flex.agentName(identity: $0) }) {
         case .ignored(let reason):
             logger.debug("Flex webhook needs no event", metadata: ["thread": "\(threadID)", "reason": "\(reason)"])
