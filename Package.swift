@@ -113,11 +113,12 @@ let package = Package(
         .executableTarget(name: "EmbedFilesTool"),
         // The network decoders under libFuzzer (`scripts/fuzz` builds it with -sanitize=fuzzer);
         // built normally it replays corpora. Development and CI only: not a product.
+        .target(name: "CFuzzer"),
         .executableTarget(
             name: "ParleyFuzz",
-            dependencies: ["BotServer", "BotRuntime", "FlowDSL", "TwilioWire"],
+            dependencies: ["BotServer", "BotRuntime", "FlowDSL", "TwilioWire", "CFuzzer"],
             swiftSettings: fuzzing ? fuzzCoverage + [.define("FUZZING")] : [],
-            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])] : []
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer", "-use-ld=lld"])] : []
         ),
         // Embeds the folders a target's embed.json names into it (app-template/ into botcli).
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),

@@ -1,3 +1,4 @@
+import CFuzzer
 import Foundation
 
 /// The target this process fuzzes, from `PARLEY_FUZZ_TARGET` (see `scripts/fuzz`).
@@ -11,19 +12,26 @@ let selectedTarget: FuzzTarget = {
 }()
 
 #if FUZZING
-/// libFuzzer's entry point: built with `-sanitize=fuzzer` (`scripts/fuzz`), libFuzzer brings
-/// `main`, mutates inputs guided by coverage, and calls this with each.
+/// libFuzzer's callback: one input for the selected target.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    selectedTarget.run(UnsafeBufferPointer(start: start, count: count))
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    selectedTarget.run(UnsafeBufferPointer(start: data, count: size))
     return 0
 }
-#else
-/// Built normally, it replays inputs: `parley-fuzz FILE_OR_FOLDER…` runs every file through
-/// the target of `PARLEY_FUZZ_TARGET` (the committed corpora, a crash libFuzzer found).
+#endif
+
+/// `parley-fuzz FILE_OR_FOLDER…` built normally replays inputs: every file runs through the
+/// target of `PARLEY_FUZZ_TARGET` (the committed corpora, a crash libFuzzer found). Built with
+/// `-sanitize=fuzzer` (`scripts/fuzz`), it hands its arguments to libFuzzer, which mutates
+/// inputs guided by coverage and calls the target with each.
 @main
-struct ReplayCorpus {
+struct FuzzEntry {
     static func main() throws {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) })
+        #else
         var count = 0
         for argument in CommandLine.arguments.dropFirst() {
             var isFolder: ObjCBool = false
@@ -40,6 +48,6 @@ struct ReplayCorpus {
             }
         }
         print("\(selectedTarget.rawValue): \(count) inputs replayed, none crashed")
+        #endif
     }
 }
-#endif

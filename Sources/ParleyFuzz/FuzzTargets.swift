@@ -24,9 +24,12 @@ enum FuzzTarget: String, CaseIterable {
         switch self {
         case .json:
             guard let value = try? TemplateValue(jsonBytes: Array(bytes)) else { return }
-            let again = try? TemplateValue(jsonText: value.jsonText, maxDepth: JSONLimits.readDepth)
+            // What a client sent, as a store writes it and reads it back.
+            let again = try? TemplateValue(storedJSON: value.jsonText)
             precondition(again != nil, "what the parser accepted does not read back")
-            if !value.containsNaN { precondition(again == value, "a JSON value changed on its round trip") }
+            // A client object shaped like the store's float marker cannot round-trip (see the
+            // closing note of the hardening issue); everything else must.
+            if !value.containsNaN, !value.containsFloatMarker { precondition(again == value, "a JSON value changed on its round trip") }
         case .rest:
             guard case .map(let body)? = try? TemplateValue(jsonBytes: Array(bytes)) else { return }
             for identity in [ClientIdentity.trusted, .user("web-fuzz")] {
@@ -60,7 +63,7 @@ enum FuzzTarget: String, CaseIterable {
     static func query(_ text: String) -> [String: String] {
         var query: [String: String] = [:]
         for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             query[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         return query
@@ -68,6 +71,15 @@ enum FuzzTarget: String, CaseIterable {
 }
 
 extension TemplateValue {
+    /// An object whose only key is `$float`: the store writes NaN and the infinities that way.
+    var containsFloatMarker: Bool {
+        switch self {
+        case .list(let items): items.contains { $0.containsFloatMarker }
+        case .map(let map): (map.count == 1 && map["$float"] != nil) || map.values.contains { $0.containsFloatMarker }
+        default: false
+        }
+    }
+
     /// NaN is not equal to itself: such a value round-trips, but `==` cannot say so.
     var containsNaN: Bool {
         switch self {

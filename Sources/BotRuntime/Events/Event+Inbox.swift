@@ -15,7 +15,7 @@ extension Event {
 
     /// Reads what `inboxJSON` wrote.
     init(inboxJSON: String) throws {
-        guard case .map(let fields) = try TemplateValue(jsonText: inboxJSON, maxDepth: JSONLimits.readDepth),
+        guard case .map(let fields) = try TemplateValue(storedJSON: inboxJSON),
               case .string(let type)? = fields["type"], case .string(let thread)? = fields["thread"],
               case .string(let user)? = fields["user"], case .map(let data)? = fields["data"] else {
             throw JSONValueError(message: "inbox entry is not an event", offset: 0)

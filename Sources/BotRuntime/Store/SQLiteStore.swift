@@ -209,7 +209,7 @@ public final class SQLiteStore: BotStore {
                 WHERE thread_id = ? AND sequence > ? ORDER BY sequence LIMIT ?
                 """, arguments: [thread, sequence, limit])
             return try rows.map { row in
-                guard case .map(let data) = try TemplateValue(jsonText: row["data"], maxDepth: JSONLimits.readDepth) else { throw JSONValueError(message: "event data is not an object", offset: 0) }
+                guard case .map(let data) = try TemplateValue(storedJSON: row["data"]) else { throw JSONValueError(message: "event data is not an object", offset: 0) }
                 return Event(type: row["type"], threadID: thread, sender: Sender(rawValue: row["sender"]) ?? .system,
                              userID: row["user_id"], data: data, idempotencyKey: row["idempotency_key"],
                              isSensitive: row["sensitive"], time: Date(timeIntervalSince1970: row["time"]), sequence: row["sequence"])

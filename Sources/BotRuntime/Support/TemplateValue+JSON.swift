@@ -13,21 +13,28 @@ extension TemplateValue {
         return writer.text
     }
 
-    /// Parses JSON text. `maxDepth` defaults to what a client may send (`JSONLimits.inputDepth`);
-    /// stores read their own JSON with `JSONLimits.readDepth`.
+    /// Parses JSON a client sent (a request body, a frame, an attribute), nested at most
+    /// `maxDepth` levels. Objects are objects: the store's `{"$float": …}` means nothing here.
     public init(jsonText: String, maxDepth: Int = JSONLimits.inputDepth) throws(JSONValueError) {
         var text = jsonText
-        self = try text.withUTF8 { JSONValueParser.parse($0, maxDepth: maxDepth) }.get()
+        self = try text.withUTF8 { JSONValueParser.parse($0, maxDepth: maxDepth, stored: false) }.get()
     }
 
-    /// Parses JSON from UTF-8 bytes (a request body) without making text of them first.
+    /// Parses JSON from UTF-8 bytes a client sent, without making text of them first.
     public init(jsonBytes: [UInt8], maxDepth: Int = JSONLimits.inputDepth) throws(JSONValueError) {
-        self = try jsonBytes.withUnsafeBufferPointer { JSONValueParser.parse($0, maxDepth: maxDepth) }.get()
+        self = try jsonBytes.withUnsafeBufferPointer { JSONValueParser.parse($0, maxDepth: maxDepth, stored: false) }.get()
+    }
+
+    /// Parses what a store wrote with `JSONWriter` (`jsonText`): up to `JSONLimits.readDepth`
+    /// levels, NaN and the infinities as `{"$float": …}`.
+    public init(storedJSON: String) throws(JSONValueError) {
+        var text = storedJSON
+        self = try text.withUTF8 { JSONValueParser.parse($0, maxDepth: JSONLimits.readDepth, stored: true) }.get()
     }
 
     /// Parses stored JSON in memory the caller holds (a database column) without copying it first.
     init(jsonUTF8: UnsafeBufferPointer<UInt8>) throws(JSONValueError) {
-        self = try JSONValueParser.parse(jsonUTF8, maxDepth: JSONLimits.readDepth).get()
+        self = try JSONValueParser.parse(jsonUTF8, maxDepth: JSONLimits.readDepth, stored: true).get()
     }
 }
 
@@ -41,14 +48,16 @@ public struct JSONValueError: Error, CustomStringConvertible, Sendable {
 private struct JSONValueParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
+    /// Whether `{"$float": "nan" | "inf" | "-inf"}` is a float (the store's own JSON).
+    let stored: Bool
     var index = 0
     /// The keys and values of the objects being parsed, innermost last: an object's map is
     /// made once, at its exact size, when its `}` is read.
     var keys: [String] = []
     var values: [TemplateValue] = []
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<TemplateValue, JSONValueError> {
-        var parser = JSONValueParser(bytes: bytes, maxDepth: maxDepth)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, stored: Bool) -> Result<TemplateValue, JSONValueError> {
+        var parser = JSONValueParser(bytes: bytes, maxDepth: maxDepth, stored: stored)
         return Result { () throws(JSONValueError) in try parser.parseDocument() }
     }
 
@@ -119,14 +128,14 @@ private struct JSONValueParser {
     /// The object whose keys and values were pushed from `base` on, popped off the stacks.
     mutating func takeObject(from base: Int) -> TemplateValue {
         // The slices end with the call, so the stacks are shrunk in place, not copied.
-        let object = Self.object(keys: keys[base...], values: values[base...])
+        let object = Self.object(keys: keys[base...], values: values[base...], stored: stored)
         keys.removeSubrange(base...)
         values.removeSubrange(base...)
         return object
     }
 
-    static func object(keys: ArraySlice<String>, values: ArraySlice<TemplateValue>) -> TemplateValue {
-        if keys.count == 1, keys.first == "$float", case .string(let special)? = values.first {
+    static func object(keys: ArraySlice<String>, values: ArraySlice<TemplateValue>, stored: Bool) -> TemplateValue {
+        if stored, keys.count == 1, keys.first == "$float", case .string(let special)? = values.first {
             switch special {
             case "nan": return .double(.nan)
             case "inf": return .double(.infinity)
