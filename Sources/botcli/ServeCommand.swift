@@ -21,15 +21,25 @@ struct ServeCommand: AsyncParsableCommand {
             (their turns committed) and sends open WebSockets a close frame; connections still \
             open after --shutdown-timeout are closed, and the process exits 0.
 
+            Who a client is (--rest-auth): a thread belongs to the user who started it, and \
+            another user gets 403 (REST) or a socket closed with 4403 (WebSocket). By default \
+            (token) POST /webchat/identity issues {"user": ID, "token": TOKEN}: the client \
+            sends `Authorization: Bearer TOKEN` (REST; `sender` may then be left out) or \
+            token=TOKEN (WebSocket), and a request without a valid token gets 401 (a socket: \
+            4401). Servers of your own may name any sender with the shared secret of \
+            --rest-secret-file. --rest-auth open trusts the sender or user a client names, as \
+            Rasa does: only where every client is trusted. Users see the app's error_message \
+            (bot/default.yaml) when something fails; the details go to the log and the ledger.
+
             Chat page: open http://HOST:PORT/chat in a browser to talk to the bot. It is \
             built into botcli (no files to deploy) and uses the WebSocket GET \
-            /ws?user=ID&thread=ID&after=SEQ: it sends {"message": TEXT}, {"button": ID} and \
+            /ws?user=ID&token=TOKEN&thread=ID&after=SEQ: it sends {"message": TEXT}, {"button": ID} and \
             {"event": "page_open", "url": PAGE} (when it opens), each with a "message_id" the \
             server acknowledges with {"ack": ID} after the turn's events, and receives every \
             event of the thread as JSON with its "id". After a dropped connection it \
             reconnects with after=<last id> and the server replays what it missed. The page \
-            keeps its user and thread ids in the browser; /chat?user=U&thread=T opens a given \
-            conversation.
+            keeps its identity and thread id in the browser; /chat?thread=T opens another \
+            conversation of the same user.
 
             Web chat: POST /webhooks/rest/webhook with {"sender": ID, "message": TEXT}; the \
             answer is the JSON array of the bot's messages for that turn, in Rasa's shape: \
@@ -76,6 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             Try it:
               botcli serve --app my-bot &        # then open http://localhost:5005/chat
+            or, with curl, in the trusted mode:
+              botcli serve --app my-bot --rest-auth open &
               curl localhost:5005/webhooks/rest/webhook \\
                 -d '{"sender": "ana", "message": "hi"}'
             """

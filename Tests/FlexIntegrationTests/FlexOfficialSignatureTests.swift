@@ -27,22 +27,27 @@ struct FlexOfficialSignatureTests {
         }
     }
 
+    /// Runs a program to its end. Its input and output go through files, not pipes: a pipe
+    /// read or write that a signal interrupts (another test's child exiting) traps in Foundation.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], in folder: URL, input: String? = nil) throws -> String {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("parley-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let (inURL, outURL, errURL) = (scratch.appendingPathComponent("in"), scratch.appendingPathComponent("out"),
+                                       scratch.appendingPathComponent("err"))
+        try Data((input ?? "").utf8).write(to: inURL)
+        for url in [outURL, errURL] { FileManager.default.createFile(atPath: url.path, contents: nil) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        let output = Pipe(), errors = Pipe(), stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = stdin
+        process.standardInput = try FileHandle(forReadingFrom: inURL)
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problems = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let data = try Data(contentsOf: outURL), problems = try Data(contentsOf: errURL)
         guard process.terminationStatus == 0 else {
             throw FixtureError("\(executable) \(arguments.first ?? "") failed: \(String(decoding: problems, as: UTF8.self).suffix(600))")
         }
