@@ -32,12 +32,16 @@ struct LiveServer: Sendable {
     }
 
     /// Runs `body` with a server for `engine` (nil: not ready yet), its configuration adjusted by
-    /// `configure`, on a free port of 127.0.0.1.
-    static func with<Value: Sendable>(engine: BotEngine?, configure: (inout BotServerConfiguration) -> Void,
+    /// `configure`, on a free port of 127.0.0.1, logging to `logger` (warnings to standard error
+    /// by default). Returns once the server has stopped: every connection's task has ended.
+    static func with<Value: Sendable>(engine: BotEngine?, logger: Logger? = nil, configure: (inout BotServerConfiguration) -> Void,
                                       _ body: @Sendable (LiveServer) async throws -> Value) async throws -> Value {
         let state = ServingState(engine: engine)
-        var logger = Logger(label: "parley.server.test")
-        logger.logLevel = .warning
+        let logger = logger ?? {
+            var logger = Logger(label: "parley.server.test")
+            logger.logLevel = .warning
+            return logger
+        }()
         // Rasa's model unless a test says otherwise; one identity key, so that a restarted
         // server takes the tokens it issued before.
         var configuration = BotServerConfiguration(host: "127.0.0.1", port: 0, clientAuthentication: .open, identityKey: identityKey)

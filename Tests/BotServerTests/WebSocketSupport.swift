@@ -72,6 +72,50 @@ extension LiveServer {
     }
 }
 
+/// Counts the loggers alive that were made from `logger` by setting metadata. The server makes
+/// one for each connection (its request id, then the socket's thread), so what a connection
+/// leaves behind when it closes — its context, its handler, its task — shows here as loggers
+/// that outlive it.
+final class LoggerCensus: Sendable {
+    fileprivate let alive = Mutex(0)
+
+    /// Loggers made from `logger` with metadata of their own, alive now.
+    var count: Int { alive.withLock { $0 } }
+
+    /// The logger to count from; it writes nothing.
+    var logger: Logger { Logger(label: "parley.server.census") { _ in CountingLogHandler(census: self) } }
+}
+
+private struct CountingLogHandler: LogHandler {
+    /// One for each logger with metadata of its own; copies that only share it share it.
+    final class Mark: Sendable {
+        let census: LoggerCensus
+        init(_ census: LoggerCensus) {
+            self.census = census
+            census.alive.withLock { $0 += 1 }
+        }
+        deinit { census.alive.withLock { $0 -= 1 } }
+    }
+
+    let census: LoggerCensus
+    var mark: Mark?
+    var logLevel: Logger.Level = .warning
+    var metadata: Logger.Metadata = [:] {
+        didSet { mark = Mark(census) }
+    }
+
+    init(census: LoggerCensus) {
+        self.census = census
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {}
+}
+
 /// Frames as JSON, for comparing with expected text.
 func frames(_ json: String) throws -> [TemplateValue] {
     guard case .list(let items) = try TemplateValue(jsonText: json) else { return [] }

@@ -44,25 +44,33 @@ struct WebSocketChannel: Sendable {
     let authentication: ClientAuthentication
     let identityKey: WebIdentityKey
 
-    /// The router the HTTP server consults for upgrade requests.
-    func makeRouter() -> Router<BasicWebSocketRequestContext> {
-        let router = Router(context: BasicWebSocketRequestContext.self)
-        router.ws(RouterPath(Self.path), shouldUpgrade: { request, context in
-            switch await admission(of: request) {
-            case .success:
-                return .upgrade([:])
-            case .failure(let problem) where [.unauthorized, .forbidden].contains(problem.status):
-                // Upgraded only to say why, so that a browser's script can tell (`serve`).
-                return .upgrade([:])
-            case .failure(let problem):
-                // The WebSocket library answers a refused upgrade with a bare 400.
-                context.logger.debug("websocket refused", metadata: ["status": "\(problem.status.code)", "reason": "\(problem.message)"])
-                return .dontUpgrade
-            }
-        }, onUpgrade: { inbound, outbound, context in
-            try await serve(inbound: inbound, outbound: outbound, request: context.request, logger: context.logger)
-        })
-        return router
+    /// Whether a request opens a socket here: `GET /ws` admitted (`admission(of:)`), or refused
+    /// for no token or another user's thread (upgraded only to say why, so that a browser's
+    /// script can tell (`serve`)). Anything else is not upgraded; the WebSocket library answers
+    /// it with a bare 400.
+    ///
+    /// A closure, not a `Router` with `router.ws`: that router hands the socket its handler
+    /// through a box kept in the request context, holding the very context that holds the box —
+    /// a reference cycle (HummingbirdWebSocket 2.8) that kept every upgraded connection's
+    /// context and logger, about 1 KB, for the life of the process.
+    func shouldUpgrade(_ head: HTTPRequest, logger: Logger) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        let request = Request(head: head, body: RequestBody(buffer: ByteBuffer()))
+        // Matched as the router matches paths: by their non-empty components.
+        guard head.method == .get, request.uri.path.split(separator: "/").elementsEqual(Self.path.split(separator: "/")) else {
+            return .dontUpgrade
+        }
+        switch await admission(of: request) {
+        case .success:
+            break
+        case .failure(let problem) where [.unauthorized, .forbidden].contains(problem.status):
+            break
+        case .failure(let problem):
+            logger.debug("websocket refused", metadata: ["status": "\(problem.status.code)", "reason": "\(problem.message)"])
+            return .dontUpgrade
+        }
+        return .upgrade([:]) { inbound, outbound, context in
+            try await serve(inbound: inbound, outbound: outbound, request: request, logger: context.logger)
+        }
     }
 
     /// `GET /ws` on the main router: requests the upgrade refused (or plain GETs), answered with
@@ -82,8 +90,9 @@ struct WebSocketChannel: Sendable {
 
     /// The server configuration: HTTP/1.1 with the upgrade to this channel.
     func serverBuilder() -> HTTPServerBuilder {
-        .http1WebSocketUpgrade(webSocketRouter: makeRouter(),
-                               configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: maxMessageSize)))
+        .http1WebSocketUpgrade(configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: maxMessageSize))) { head, _, logger in
+            await shouldUpgrade(head, logger: logger)
+        }
     }
 
     /// Whether `request` may open a socket, and on what: its parameters, the user its token
