@@ -150,8 +150,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TwilioWireTests", dependencies: ["TwilioWire", "SharedTestFixtures"]),
-        // Finds `../shared` and parses its recorded Twilio requests, for every test target that
-        // replays them. Not a product.
+        // Finds the Twilio fixtures in Tests/Fixtures and parses their recorded requests, for every
+        // test target that replays them. Not a product.
         .target(name: "SharedTestFixtures", path: "Tests/SharedTestFixtures"),
         .testTarget(
             name: "FlexEmulatorTests",

@@ -14,7 +14,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
             clicks a button (3 user turns). --threads conversations run on distinct threads, \
             --concurrency of them at a time, in --rounds rounds on fresh stores. Prints each \
             round's turns/s, then the median round's turns/s, p50 / p99 turn latency and the \
-            process's CPU time per turn. The peer is shared/peers/botframework/prechat_bench.py \
+            process's CPU time per turn. The peer is benchmarks/peers/botframework/prechat_bench.py \
             (Bot Framework, same conversation); see BENCHMARKS.md. Build with `-c release`.
             """
     )

@@ -122,12 +122,12 @@ struct EmulatorHarness: Sendable {
 /// The Twilio fixtures (`Tests/Fixtures`), as the emulator tests read them.
 enum Fixtures {
     static func json(_ relativePath: String) throws -> EmulatorJSON {
-        try EmulatorJSON(parsing: try SharedFolder.text(relativePath))
+        try EmulatorJSON(parsing: try FixtureFiles.text(relativePath))
     }
 
     /// The body of a `.http` fixture.
     static func body(_ file: String) throws -> String {
-        try SharedFolder.twilioRequest(file).body
+        try FixtureFiles.twilioRequest(file).body
     }
 
     /// The ordered field names of each fixture webhook, by `EventType`.

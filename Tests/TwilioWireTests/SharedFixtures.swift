@@ -2,10 +2,10 @@ import Foundation
 import SharedTestFixtures
 import TwilioWire
 
-/// The shared vectors and fixtures as the TwilioWire tests read them (through `SharedFolder`).
+/// The signature vectors and fixtures as the TwilioWire tests read them (through `FixtureFiles`).
 enum SharedFixtures {
     static func data(_ relativePath: String) throws -> Data {
-        try SharedFolder.data(relativePath)
+        try FixtureFiles.data(relativePath)
     }
 
     static func vectors() throws -> VectorFile {
@@ -18,12 +18,12 @@ enum SharedFixtures {
 
     /// A `.http` fixture by its path under `Tests/Fixtures`.
     static func request(_ relativePath: String) throws -> RecordedRequest {
-        try RecordedRequest(parsing: SharedFolder.text(relativePath), name: relativePath)
+        try RecordedRequest(parsing: FixtureFiles.text(relativePath), name: relativePath)
     }
 
     /// Every `.http` file of the fixtures folder.
     static func httpFiles() throws -> [String] {
-        try SharedFolder.twilioRequestNames()
+        try FixtureFiles.twilioRequestNames()
     }
 }
 

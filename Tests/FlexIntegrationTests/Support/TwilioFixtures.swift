@@ -19,16 +19,16 @@ enum TwilioFixtures {
 
     /// A fixture file's text.
     static func text(_ name: String) throws -> String {
-        try SharedFolder.text("\(SharedFolder.twilioFixtures)/\(name)")
+        try FixtureFiles.text("\(FixtureFiles.twilioFixtures)/\(name)")
     }
 
     /// A recorded `.http` request.
     static func request(_ name: String) throws -> RecordedRequest {
-        try SharedFolder.twilioRequest(name)
+        try FixtureFiles.twilioRequest(name)
     }
 
     /// Every signed Chat and TaskRouter webhook fixture, by name.
     static func webhookNames() throws -> [String] {
-        try SharedFolder.twilioRequestNames().filter { $0.hasPrefix("chat-on") || $0.hasPrefix("taskrouter-") }
+        try FixtureFiles.twilioRequestNames().filter { $0.hasPrefix("chat-on") || $0.hasPrefix("taskrouter-") }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// (`Tests/Fixtures`, made by `scripts/twilio-fixtures` with Twilio's Python library; its
 /// README lists them). One place finds them and parses their recorded requests, for every test
 /// target that replays them; a missing file fails with what to do.
-public enum SharedFolder {
+public enum FixtureFiles {
     /// `Tests/Fixtures` in the package.
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
