@@ -263,7 +263,8 @@ public final class BotEngine: Sendable {
             // Nothing was written. The thread keeps its earlier state; the event and why it
             // changed nothing are filed, so the thread stays readable and usable.
             logger.error("turn not stored", metadata: ["thread": "\(inbound.threadID)", "error": "\(tooDeep)"])
-            (thread, kept, shown) = keepEarlierState(stored ?? thread, inbound: inbound, reason: tooDeep)
+            let earlier = stored ?? ThreadRecord(id: thread.id, userID: thread.userID, scope: ["mode": .string("bot")])
+            (thread, kept, shown) = keepEarlierState(earlier, inbound: inbound, reason: tooDeep)
             try await store.commit(TurnCommit(thread: thread, userChanges: [:], events: kept, turnSequence: inbound.sequence, inboxID: inboxID))
         }
         // Still inside the thread's turn, so one thread's events reach subscribers in order.
@@ -283,8 +284,14 @@ extension BotEngine {
     /// Refuses a user's event on a thread that belongs to another user (`owner`, empty while
     /// no user has spoken on it). Agents' and the system's events are the integrations' business.
     static func checkOwner(_ owner: String, of event: Event) throws(ThreadOwnershipError) {
-        guard event.sender == .user, !owner.isEmpty, owner != event.userID else { return }
+        guard event.sender == .user, !admits(user: event.userID, toThreadOf: owner) else { return }
         throw ThreadOwnershipError(threadID: event.threadID, userID: event.userID)
+    }
+
+    /// The ownership rule, for channels that check before a turn (a WebSocket opening): `user`
+    /// may speak on a thread of `owner` (empty while no user has spoken on it).
+    public static func admits(user: String, toThreadOf owner: String) -> Bool {
+        owner.isEmpty || owner == user
     }
 
     /// The commit of a turn whose own writes could not be stored: the thread as it was before

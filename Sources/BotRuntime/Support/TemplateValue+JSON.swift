@@ -14,15 +14,16 @@ extension TemplateValue {
     }
 
     /// Parses JSON a client sent (a request body, a frame, an attribute), nested at most
-    /// `maxDepth` levels. Objects are objects: the store's `{"$float": …}` means nothing here.
-    public init(jsonText: String, maxDepth: Int = JSONLimits.inputDepth) throws(JSONValueError) {
+    /// `JSONLimits.inputDepth` levels. Objects are objects: the store's `{"$float": …}` means
+    /// nothing here.
+    public init(jsonText: String) throws(JSONValueError) {
         var text = jsonText
-        self = try text.withUTF8 { JSONValueParser.parse($0, maxDepth: maxDepth, stored: false) }.get()
+        self = try text.withUTF8 { JSONValueParser.parse($0, maxDepth: JSONLimits.inputDepth, stored: false) }.get()
     }
 
     /// Parses JSON from UTF-8 bytes a client sent, without making text of them first.
-    public init(jsonBytes: [UInt8], maxDepth: Int = JSONLimits.inputDepth) throws(JSONValueError) {
-        self = try jsonBytes.withUnsafeBufferPointer { JSONValueParser.parse($0, maxDepth: maxDepth, stored: false) }.get()
+    public init(jsonBytes: [UInt8]) throws(JSONValueError) {
+        self = try jsonBytes.withUnsafeBufferPointer { JSONValueParser.parse($0, maxDepth: JSONLimits.inputDepth, stored: false) }.get()
     }
 
     /// Parses what a store wrote with `JSONWriter` (`jsonText`): up to `JSONLimits.readDepth`

@@ -11,19 +11,13 @@ struct AdminAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+        guard request.headers[.authorization] != nil else {
             return refuse("the admin API needs the header `Authorization: Bearer <token>`", request, context)
         }
-        let utf8 = Array(header.utf8)
-        let scheme = "bearer "
-        guard utf8.count > scheme.utf8.count,
-              String(decoding: utf8[..<scheme.utf8.count], as: UTF8.self).lowercased() == scheme else {
+        guard let given = request.bearerCredential else {
             return refuse("the admin API takes a bearer token: `Authorization: Bearer <token>`", request, context)
         }
-        var given = utf8[scheme.utf8.count...]
-        while given.first == UInt8(ascii: " ") { given = given.dropFirst() }
-        while given.last == UInt8(ascii: " ") { given = given.dropLast() }
-        guard token.matches(given) else {
+        guard token.matches(given.utf8) else {
             return refuse("the admin token is not valid", request, context)
         }
         return try await next(request, context)

@@ -2,6 +2,18 @@ import BotRuntime
 import Foundation
 import Hummingbird
 
+/// How REST and WebSocket clients say which user they are (`botcli serve --rest-auth`).
+public enum ClientAuthentication: Sendable {
+    /// Rasa's model: the `sender` (REST) or `user` (WebSocket) a client names is trusted as it
+    /// is. Only where every client is trusted (a backend behind your own gateway, a demo on
+    /// loopback): anyone who can name a user can speak as them.
+    case open
+    /// Users prove who they are with a token the server issued (`POST /webchat/identity`);
+    /// a server-to-server client with the shared secret (`Authorization: Bearer SECRET`) may
+    /// name any `sender`, as in `open`. Nothing else is accepted (401).
+    case token(sharedSecret: BearerSecret?)
+}
+
 /// Who a REST or WebSocket request speaks for, decided once per request from the server's
 /// `ClientAuthentication`, so both channels follow one rule.
 enum ClientIdentity: Equatable {
@@ -23,14 +35,6 @@ enum ClientIdentity: Equatable {
             return .failure(ResponseProblem(status: .unauthorized, message: "the token is not one this server issued"))
         }
         return .success(.user(user))
-    }
-
-    /// The bearer credential of a request's `Authorization` header.
-    static func bearer(of request: Request) -> String? {
-        guard let header = request.headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return parts[1].trimmingCharacters(in: .whitespaces)
     }
 
     /// The user a request speaks as: `named` (a `sender`, a `user`) when the client may name

@@ -81,15 +81,3 @@ public struct WebIdentityKeyError: Error, CustomStringConvertible {
         "\(path) holds \(size) bytes, not a 32-byte web identity key; remove it to make a new one (web chat users then get new identities)"
     }
 }
-
-/// How REST and WebSocket clients say which user they are (`botcli serve --rest-auth`).
-public enum ClientAuthentication: Sendable {
-    /// Rasa's model: the `sender` (REST) or `user` (WebSocket) a client names is trusted as it
-    /// is. Only where every client is trusted (a backend behind your own gateway, a demo on
-    /// loopback): anyone who can name a user can speak as them.
-    case open
-    /// Users prove who they are with a token the server issued (`POST /webchat/identity`);
-    /// a server-to-server client with the shared secret (`Authorization: Bearer SECRET`) may
-    /// name any `sender`, as in `open`. Nothing else is accepted (401).
-    case token(sharedSecret: BearerSecret?)
-}

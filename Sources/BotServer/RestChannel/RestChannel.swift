@@ -33,7 +33,7 @@ struct RestChannel {
             return JSONResponse.error("the bot is not ready yet; retry shortly", status: .serviceUnavailable)
         }
         let identity: ClientIdentity
-        switch ClientIdentity.of(credential: ClientIdentity.bearer(of: request), authentication: authentication, key: identityKey) {
+        switch ClientIdentity.of(credential: request.bearerCredential, authentication: authentication, key: identityKey) {
         case .failure(let problem):
             logger.debug("rest request refused", metadata: ["status": "\(problem.status.code)", "error": "\(problem.message)"])
             return problem.response
@@ -58,7 +58,7 @@ struct RestChannel {
             logger.debug("rest turn", metadata: ["thread": "\(message.threadID)", "sequence": "\(result.inbound.sequence)",
                                                  "outputs": "\(result.outputs.count)", "duplicate": "\(result.isDuplicate)"])
             return JSONResponse.make(json: RestReply.json(of: result.outputs, recipient: message.sender,
-                                                                 errorText: UserErrorText.of(engine)))
+                                                                 errorText: { UserErrorText.of(engine) }))
         } catch let error as ThreadOwnershipError {
             logger.notice("rest request refused", metadata: ["thread": "\(message.threadID)", "user": "\(message.sender)", "error": "\(error)"])
             return JSONResponse.error("this thread belongs to another user", status: .forbidden)

@@ -13,7 +13,8 @@ import FlowDSL
 /// Events a user does not see (typing, notes, mode changes) are left out.
 enum RestReply {
     /// The answer's JSON, written straight into bytes (every REST turn answers with it).
-    static func json(of outputs: [Event], recipient: String, errorText: String) -> [UInt8] {
+    /// `errorText` is asked for only when the turn has an error to show.
+    static func json(of outputs: [Event], recipient: String, errorText: () -> String) -> [UInt8] {
         var json = JSONWriter(capacity: 512)
         json.raw("[")
         var first = true
@@ -60,7 +61,7 @@ enum RestReply {
 
     /// Which field carries the event's text (`text`, `status` or `error`) and the text; nil
     /// for events the user does not see.
-    private static func shownField(of event: Event, errorText: String) -> (key: String, text: String?)? {
+    private static func shownField(of event: Event, errorText: () -> String) -> (key: String, text: String?)? {
         switch event.type {
         case EventTypes.say, EventTypes.ask, EventTypes.buttons:
             guard event.sender == .bot || event.sender == .agent else { return nil }
@@ -68,7 +69,7 @@ enum RestReply {
         case EventTypes.status:
             return ("status", event.text ?? "")
         case EventTypes.error:
-            return ("error", errorText)
+            return ("error", errorText())
         default:
             return nil
         }

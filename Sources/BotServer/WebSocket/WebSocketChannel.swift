@@ -59,17 +59,13 @@ struct WebSocketChannel: Sendable {
         guard head.method == .get, request.uri.path.split(separator: "/").elementsEqual(Self.path.split(separator: "/")) else {
             return .dontUpgrade
         }
-        switch await admission(of: request) {
-        case .success:
-            break
-        case .failure(let problem) where [.unauthorized, .forbidden].contains(problem.status):
-            break
-        case .failure(let problem):
+        let admitted = await admission(of: request)
+        if case .failure(let problem) = admitted, ![.unauthorized, .forbidden].contains(problem.status) {
             logger.debug("websocket refused", metadata: ["status": "\(problem.status.code)", "reason": "\(problem.message)"])
             return .dontUpgrade
         }
         return .upgrade([:]) { inbound, outbound, context in
-            try await serve(inbound: inbound, outbound: outbound, request: request, logger: context.logger)
+            try await serve(inbound: inbound, outbound: outbound, admitted: admitted, logger: context.logger)
         }
     }
 
@@ -95,12 +91,20 @@ struct WebSocketChannel: Sendable {
         }
     }
 
+    /// A request that may open a socket: its parameters, a ready engine, and the thread as
+    /// stored when it was admitted (nil: new).
+    struct Admission {
+        var parameters: Parameters
+        var engine: BotEngine
+        var thread: ThreadRecord?
+    }
+
     /// Whether `request` may open a socket, and on what: its parameters, the user its token
     /// proves (or its `user`, in open mode), a ready engine, and a thread that is new or the user's.
-    func admission(of request: Request) async -> Result<(parameters: Parameters, engine: BotEngine), ResponseProblem> {
+    func admission(of request: Request) async -> Result<Admission, ResponseProblem> {
         let query = Self.query(of: request)
         let identity: ClientIdentity
-        switch ClientIdentity.of(credential: query["token"] ?? ClientIdentity.bearer(of: request), authentication: authentication, key: identityKey) {
+        switch ClientIdentity.of(credential: query["token"] ?? request.bearerCredential, authentication: authentication, key: identityKey) {
         case .failure(let problem): return .failure(problem)
         case .success(let proven): identity = proven
         }
@@ -113,14 +117,16 @@ struct WebSocketChannel: Sendable {
         guard let engine = state.engine else {
             return .failure(ResponseProblem(status: .serviceUnavailable, message: "the bot is not ready yet; retry shortly"))
         }
+        let thread: ThreadRecord?
         do {
-            if let owner = try await engine.thread(parameters.thread)?.userID, !owner.isEmpty, owner != parameters.user {
-                return .failure(ResponseProblem(status: .forbidden, message: "this thread belongs to another user"))
-            }
+            thread = try await engine.thread(parameters.thread)
         } catch {
             return .failure(ResponseProblem(status: .internalServerError, message: "the thread could not be read; the server log has the details"))
         }
-        return .success((parameters, engine))
+        if let owner = thread?.userID, !BotEngine.admits(user: parameters.user, toThreadOf: owner) {
+            return .failure(ResponseProblem(status: .forbidden, message: "this thread belongs to another user"))
+        }
+        return .success(Admission(parameters: parameters, engine: engine, thread: thread))
     }
 
     /// Where and from what a connection starts.
@@ -152,11 +158,13 @@ struct WebSocketChannel: Sendable {
         return query
     }
 
-    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request, logger: Logger) async throws {
-        let parameters: Parameters, engine: BotEngine
-        switch await admission(of: request) {
-        case .success(let admitted):
-            (parameters, engine) = admitted
+    /// Serves a socket `shouldUpgrade` admitted (or upgraded only to say why it is refused).
+    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, admitted: Result<Admission, ResponseProblem>,
+               logger: Logger) async throws {
+        let parameters: Parameters, engine: BotEngine, stored: ThreadRecord?
+        switch admitted {
+        case .success(let admission):
+            (parameters, engine, stored) = (admission.parameters, admission.engine, admission.thread)
         case .failure(let problem):
             // No token, or another user's thread: one frame saying so, then a close whose code
             // is 4000 + the HTTP status (4401, 4403). Other refusals never got here.
@@ -175,9 +183,9 @@ struct WebSocketChannel: Sendable {
         // Subscribe first: what is committed while the ledger is read waits in the stream.
         let live = engine.subscribe(thread: thread)
         var lastReplayed = 0
-        // Whether the thread is known to be this user's; a thread that did not exist yet is
-        // checked again when its first event comes (another user may have started it since).
-        let stored = try await engine.thread(thread)
+        // Whether the thread is known to be this user's; a thread that did not exist yet (or had
+        // no user yet) is checked again when its first event comes (another user may have
+        // started it since). Read before subscribing; what came between is in the ledger.
         let ownedAtStart = stored.map { $0.userID == user } ?? false
         if let after = parameters.after {
             // Past the end of the ledger means "from now": what comes next is not skipped.
@@ -202,7 +210,7 @@ struct WebSocketChannel: Sendable {
                 for await event in live where event.sequence > skipThrough {
                     if !owned {
                         let owner = try await engine.thread(thread)?.userID ?? ""
-                        guard owner.isEmpty || owner == user else {
+                        guard BotEngine.admits(user: user, toThreadOf: owner) else {
                             out.yield(.forbidden)
                             return
                         }

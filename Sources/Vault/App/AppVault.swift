@@ -99,12 +99,12 @@ public struct AppVault: Sendable {
         try store.remove(key)
     }
 
-    /// Every stored value, opened with the secret key. Do not print them.
+    /// Every stored value, opened with the secret key; the first that does not open is the
+    /// error (`openValues()` keeps going). Do not print them.
     public func values() throws(VaultError) -> [String: VaultValue] {
-        let secretKey = try keyring.secretKey()
-        var values: [String: VaultValue] = [:]
-        for entry in try entries() { values[entry.key] = try secretKey.open(entry.ciphertext, key: entry.key) }
-        return values
+        let opened = try openValues()
+        if let first = opened.unreadable.first { throw first.error }
+        return opened.values
     }
 
     /// Every stored value that opens with the secret key, and the keys that do not (sealed to
