@@ -2,7 +2,6 @@ import ArgumentParser
 import BotRuntime
 import FlowDSL
 import Foundation
-import Synchronization
 
 /// `botcli bench engine`: turns per second of the template's pre-chat conversation.
 struct BenchEngineCommand: AsyncParsableCommand {
@@ -43,12 +42,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
         #if DEBUG
         print("note: this is a debug build; build with `swift build -c release` for real figures")
         #endif
-        let sources = AppTemplateFiles.files.filter { $0.path.hasSuffix(".yaml") }.map {
-            AppSource(path: $0.path, text: String(decoding: $0.contents, as: UTF8.self))
-        }
-        let loaded = AppLoader(registry: ParleyModules.registry).load(sources: sources.filter { !$0.path.hasPrefix("tests/") })
-        guard let app = loaded.app else { throw ValidationError("the template app does not load: \(loaded.diagnostics.first?.description ?? "")") }
-
+        let app = try Self.templateApp()
         var results: [Round] = []
         for number in 1...rounds {
             let round = try await measure(app)
@@ -64,6 +58,16 @@ struct BenchEngineCommand: AsyncParsableCommand {
               + "(this process, all threads; \(String(format: "%.2f", median.cpuSeconds / median.seconds)) cores busy)")
     }
 
+    /// The template app as `botcli init` writes it, loaded in memory.
+    static func templateApp() throws -> BotApp {
+        let sources = AppTemplateFiles.files.filter { $0.path.hasSuffix(".yaml") && !$0.path.hasPrefix("tests/") }.map {
+            AppSource(path: $0.path, text: String(decoding: $0.contents, as: UTF8.self))
+        }
+        let loaded = AppLoader(registry: ParleyModules.registry).load(sources: sources)
+        guard let app = loaded.app else { throw ValidationError("the template app does not load: \(loaded.diagnostics.first?.description ?? "")") }
+        return app
+    }
+
     /// One round's figures.
     struct Round {
         var latencies: [Double]
@@ -73,7 +77,8 @@ struct BenchEngineCommand: AsyncParsableCommand {
         var turnsPerSecond: Double { Double(latencies.count) / seconds }
 
         func percentile(_ p: Double) -> String {
-            String(format: "%.2f ms", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000)
+            guard !latencies.isEmpty else { return "no turns" }
+            return String(format: "%.2f ms", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000)
         }
     }
 
@@ -93,27 +98,9 @@ struct BenchEngineCommand: AsyncParsableCommand {
             throw ValidationError("the pre-chat conversation did not run as expected: \(check.lines)")
         }
 
-        let threads = threads, concurrency = concurrency
         let start = ContinuousClock.now, cpuStart = ProcessCPU.seconds()
-        // `concurrency` workers, each taking the next conversation when its last one ends: the
-        // harness adds no task per conversation to what is measured.
-        let nextConversation = ConversationCounter()
-        let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
-            for _ in 0..<min(concurrency, threads) {
-                group.addTask {
-                    var latencies: [Duration] = []
-                    latencies.reserveCapacity(threads * 3 / concurrency + 3)
-                    while true {
-                        let number = nextConversation.take()
-                        guard number < threads else { return latencies }
-                        latencies += try await Self.conversation(engine, number: number).latencies
-                    }
-                }
-            }
-            var all: [Duration] = []
-            all.reserveCapacity(threads * 3)
-            while let finished = try await group.next() { all += finished }
-            return all
+        let (_, latencies) = try await BenchWorkers.run(count: threads, concurrency: concurrency) { number in
+            try await Self.conversation(engine, number: number).latencies
         }
         let seconds = (ContinuousClock.now - start).seconds, cpu = ProcessCPU.seconds() - cpuStart
         return Round(latencies: latencies.map(\.seconds).sorted(), seconds: seconds, cpuSeconds: cpu)
@@ -141,11 +128,4 @@ struct BenchEngineCommand: AsyncParsableCommand {
         }
         return (latencies.count, latencies, lines)
     }
-}
-
-/// Hands out conversation numbers to the benchmark's workers.
-private final class ConversationCounter: Sendable {
-    private let next = Atomic<Int>(0)
-
-    func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
 }

@@ -14,6 +14,37 @@ struct BenchCommandTests {
         #expect(output.stdout.contains("renders/s"))
     }
 
+    @Test("bench growth measures new and returning users at each size, side by side, with memory and the store's size")
+    func benchGrowthPrintsFigures() throws {
+        let output = try BotCLIRunner.run(["bench", "growth", "--sizes", "100,300", "--conversations", "20", "--concurrency", "8"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let table = output.stdout.components(separatedBy: "\n\n").last ?? ""
+        let rows = table.split(separator: "\n").map(String.init)
+        #expect(rows.first?.hasPrefix("threads    | growing   | new users") == true, "\(output.stdout)")
+        let row = /^(\d+) +\| \d+ \/s +\| \d+ turns\/s, [\d.]+ ms, [\d.]+ ms +\| \d+ turns\/s, [\d.]+ ms, [\d.]+ ms +\| [\d.]+ MiB, [\d.]+ MiB +\| [\d.]+ MiB \+ [\d.]+ MiB$/
+        #expect(rows.dropFirst().compactMap { try? row.wholeMatch(in: $0)?.output.1 }.map(String.init) == ["100", "300"], "\(table)")
+    }
+
+    @Test("bench growth stops growing at its time limit and measures the size it reached")
+    func benchGrowthTimeLimit() throws {
+        let output = try BotCLIRunner.run(["bench", "growth", "--sizes", "10,10M", "--conversations", "5", "--time-limit", "1"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let stopped = try #require(output.stdout.firstMatch(of: /time limit \(1 s\) reached while growing to 10000000: measured at (\d+) threads/),
+                                   "\(output.stdout)")
+        let reached = try #require(Int(stopped.output.1))
+        #expect(reached > 10 && reached < 10_000_000)
+        #expect(output.stdout.contains("\n\(reached) "), "the table has a row for the size reached: \(output.stdout)")
+    }
+
+    @Test("bench growth refuses sizes out of order and names the bad one")
+    func benchGrowthSizes() throws {
+        let unordered = try BotCLIRunner.run(["bench", "growth", "--sizes", "2k,1k"])
+        #expect(unordered.status != 0)
+        #expect(unordered.stderr.contains("--sizes must be positive thread counts in ascending order"), "\(unordered.stderr)")
+        let garbled = try BotCLIRunner.run(["bench", "growth", "--sizes", "1k,2x"])
+        #expect(garbled.stderr.contains("'2x' is not a thread count"), "\(garbled.stderr)")
+    }
+
     // scripts/bench installs wrk; without it this is skipped, and the error is tested below.
     @Test("bench http serves the template app, drives it with wrk and prints turns/s, latency, the bare route and the ratio",
           .enabled(if: WrkAvailability.installed, "wrk is not installed"))
