@@ -38,6 +38,19 @@ public enum FixtureFiles {
     public static func twilioRequestNames() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: url(twilioFixtures).path).filter { $0.hasSuffix(".http") }.sorted()
     }
+
+    /// The TwiML cases, relative to `root`: documents written by Twilio's library (made by
+    /// `scripts/twiml-cases`, not by `scripts/twilio-fixtures`).
+    public static let twimlCases = "twiml/cases.json"
+
+    /// The TwiML cases file's bytes; a clear failure when it is missing.
+    public static func twimlCasesData() throws -> Data {
+        let url = root.appendingPathComponent(twimlCases)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw FixtureError("\(url.path) does not exist: `scripts/twiml-cases` makes it")
+        }
+        return try Data(contentsOf: url)
+    }
 }
 
 /// A request as a fixture file records it: request line, headers, body (lines end in LF).
