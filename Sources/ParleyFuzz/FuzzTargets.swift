@@ -19,6 +19,9 @@ enum FuzzTarget: String, CaseIterable {
     case twilio
     /// `PUT /admin/vault`'s body (`AdminVaultUpload`).
     case admin
+    /// A web chat user token as REST (`Authorization: Bearer`) and WebSocket (`?token=`) clients
+    /// send it (`WebIdentityKey.user(of:)`); a token the key issued names its user again.
+    case identity
 
     func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch self {
@@ -56,8 +59,15 @@ enum FuzzTarget: String, CaseIterable {
         case .admin:
             guard case .map(let body)? = try? TemplateValue(jsonBytes: Array(bytes)) else { return }
             _ = try? AdminVaultUpload(json: body)
+        case .identity:
+            let text = String(decoding: bytes, as: UTF8.self)
+            _ = Self.identityKey.user(of: text)
+            let user = WebIdentityKey.userPrefix + text
+            precondition(Self.identityKey.user(of: Self.identityKey.token(for: user)) == user, "an issued token does not name its user")
         }
     }
+
+    static let identityKey = WebIdentityKey(bytes: [UInt8](repeating: 7, count: 32))
 
     /// `a=1&b=2` as a query's parameters (the WebSocket's `user`, `thread`, `after`).
     static func query(_ text: String) -> [String: String] {

@@ -253,6 +253,8 @@ struct AdminAPITests {
                 (#"{"vals": []}"#, "vals"),
                 (#"{"values": [{"key": "a.b", "value": "plain-secret"}]}"#, "ciphertext"),
                 (#"{"values": [{"key": "a..b", "ciphertext": "\#(good)"}]}"#, "key name"),
+                // A key that would nest the vault scope thousands of levels deep.
+                (#"{"values": [{"key": "\#(Array(repeating: "a", count: 20_000).joined(separator: "."))", "ciphertext": "\#(good)"}]}"#, "key name"),
                 (#"{"values": [{"key": "a.b", "ciphertext": "not base64!"}]}"#, "base64"),
                 (#"{"values": [{"key": "a.b", "ciphertext": "AAAA"}]}"#, "too short"),
                 (#"{"values": [{"key": "a.b", "ciphertext": "\#(good)", "expected_version": -1}]}"#, "expected_version"),

@@ -96,6 +96,20 @@ struct ThreadOwnershipTests {
         }
     }
 
+    @Test("cut-off and malformed tokens are refused with 401 over REST and WebSocket, and the server keeps serving",
+          arguments: ["pt1.", "pt1.x", "pt1.web-abc", "pt1..", "pt1.web-.", "pt1.web-x.%2B%2F", "pt1.é.", "pt1"])
+    func malformedTokens(token: String) async throws {
+        try await LiveServer.with(engine: try LiveServer.engine(files: Self.app), configure: Self.tokenMode) { server in
+            let decoded = token.removingPercentEncoding ?? token
+            #expect(try await Self.post(server, ["message": "hi"], bearer: decoded).status == 401)
+            let query = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token
+            #expect(try await server.request(.get, "/ws?token=\(query)").status == 401)
+            // Still alive, and a real token still works.
+            let (_, good) = try await Self.identity(server)
+            #expect(try await Self.post(server, ["message": "hi"], bearer: good).status == 200)
+        }
+    }
+
     @Test("with tokens, the WebSocket takes ?token= and refuses a bare user id with 401")
     func webSocketTokens() async throws {
         try await LiveServer.with(engine: try LiveServer.engine(files: Self.app), configure: Self.tokenMode) { server in

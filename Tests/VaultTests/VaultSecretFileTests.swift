@@ -85,6 +85,11 @@ struct VaultSecretFileTests {
         #expect(throws: VaultError.invalidKeyName(file: "f", line: 1, column: 1)) { try VaultSecretFile(text: "[a]: 2\n", file: "f") }
         #expect(VaultSecretFile.isValidKey("twilio_flex.flex_flow_sid"))
         #expect(!VaultSecretFile.isValidKey(".a") && !VaultSecretFile.isValidKey("a.") && !VaultSecretFile.isValidKey(""))
+        // Bounded: 16 parts and 256 bytes at most.
+        #expect(VaultSecretFile.isValidKey(Array(repeating: "a", count: 16).joined(separator: ".")))
+        #expect(!VaultSecretFile.isValidKey(Array(repeating: "a", count: 17).joined(separator: ".")))
+        #expect(VaultSecretFile.isValidKey(String(repeating: "k", count: 256)))
+        #expect(!VaultSecretFile.isValidKey(String(repeating: "k", count: 257)))
     }
 
     @Test("a missing file is an error naming it")

@@ -53,9 +53,12 @@ public struct WebIdentityKey: Sendable {
 
     /// The user a token proves, or nil for anything this key did not issue.
     public func user(of token: String) -> String? {
-        guard token.hasPrefix(Self.tokenPrefix), let dot = token.lastIndex(of: ".") else { return nil }
-        let user = String(token[token.index(token.startIndex, offsetBy: Self.tokenPrefix.count)..<dot])
-        guard user.hasPrefix(Self.userPrefix), let mac = Self.data(base64URL: String(token[token.index(after: dot)...])) else { return nil }
+        // The dot is looked for after the prefix (whose own dot a cut-off token may hold last).
+        guard token.hasPrefix(Self.tokenPrefix) else { return nil }
+        let signed = token.dropFirst(Self.tokenPrefix.count)
+        guard let dot = signed.lastIndex(of: ".") else { return nil }
+        let user = String(signed[..<dot])
+        guard user.hasPrefix(Self.userPrefix), let mac = Self.data(base64URL: String(signed[signed.index(after: dot)...])) else { return nil }
         // Constant time: a wrong MAC takes as long however much of it was right.
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(user.utf8), using: key) ? user : nil
     }

@@ -161,8 +161,8 @@ extension TemplateEvaluator {
             let s = try string(input)
             let width = try intArgument(a.a0, "width", default: 80)
             let n = TemplateText.length(s)
+            if width <= n { return .value(.string(s)) }
             let margin = width - n
-            if margin <= 0 { return .value(.string(s)) }
             try TemplateEvaluator.checkCount(width)
             let left = margin / 2 + (margin & width & 1)
             return .value(.string(String(repeating: " ", count: left) + s + String(repeating: " ", count: margin - left)))

@@ -103,7 +103,7 @@ enum TemplatePercentFormat {
             var precision: Int?
             if i < s.count && s[i] == "." {
                 i += 1
-                precision = try number() ?? 0
+                precision = max(0, try number() ?? 0)  // Python takes a negative `*` precision as 0
             }
             while i < s.count, "hlL".unicodeScalars.contains(s[i]) { i += 1 }
             guard i < s.count else { throw fail("incomplete format") }
@@ -119,7 +119,9 @@ enum TemplatePercentFormat {
                 next += 1
             }
             let v = value!
-            var leftAlign = flags.contains("-")
+            // A negative `*` width aligns left, as Python does.
+            var leftAlign = flags.contains("-") || (width ?? 0) < 0
+            width = width.map { abs($0) }
             var zeroPad = flags.contains("0") && !leftAlign
             var body: String
             switch type {

@@ -367,6 +367,9 @@ enum TemplatePython {
 
     /// Python `int(text, base)`: surrounding whitespace, sign, `_` between digits; nil when invalid.
     static func parseInt(_ text: String, base: Int = 10) -> Int?? {
+        // Python refuses other bases (ValueError, which Jinja's `int` answers from float());
+        // Int(_:radix:) would trap.
+        guard base == 0 || (2...36).contains(base) else { return nil }
         var s = Substring(TemplateText.strip(text))
         var negative = false
         if s.hasPrefix("-") || s.hasPrefix("+") {

@@ -88,9 +88,17 @@ public struct VaultSecretFile: Sendable {
         self.entries = entries
     }
 
-    /// A dotted name: non-empty parts, no white space or control characters.
+    /// The longest key name, in UTF-8 bytes, and the most dotted parts it may have: the vault
+    /// scope nests one level per part, and a key of thousands of parts (an admin upload can send
+    /// one in 64 KB) would nest that deep.
+    public static let maxKeyBytes = 256
+    public static let maxKeyParts = 16
+
+    /// A dotted name: non-empty parts (at most `maxKeyParts`, `maxKeyBytes` in all), no white
+    /// space or control characters.
     public static func isValidKey(_ key: String) -> Bool {
-        !key.isEmpty
+        !key.isEmpty && key.utf8.count <= maxKeyBytes
+            && key.utf8.count(where: { $0 == UInt8(ascii: ".") }) < maxKeyParts
             && !key.split(separator: ".", omittingEmptySubsequences: false).contains { $0.isEmpty }
             && !key.unicodeScalars.contains { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
     }
