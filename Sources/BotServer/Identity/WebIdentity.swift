@@ -53,12 +53,14 @@ public struct WebIdentityKey: Sendable {
 
     /// The user a token proves, or nil for anything this key did not issue.
     public func user(of token: String) -> String? {
-        // The dot is looked for after the prefix (whose own dot a cut-off token may hold last).
-        guard token.hasPrefix(Self.tokenPrefix) else { return nil }
-        let signed = token.dropFirst(Self.tokenPrefix.count)
-        guard let dot = signed.lastIndex(of: ".") else { return nil }
-        let user = String(signed[..<dot])
-        guard user.hasPrefix(Self.userPrefix), let mac = Self.data(base64URL: String(signed[signed.index(after: dot)...])) else { return nil }
+        // Byte by byte (tokens are ASCII; characters would join a combining mark to the prefix),
+        // and the dot looked for after the prefix, whose own dot a cut-off token may hold last.
+        let bytes = token.utf8
+        guard bytes.starts(with: Self.tokenPrefix.utf8) else { return nil }
+        let signed = bytes.dropFirst(Self.tokenPrefix.utf8.count)
+        guard let dot = signed.lastIndex(of: UInt8(ascii: ".")),
+              let user = String(signed[..<dot]), user.utf8.starts(with: Self.userPrefix.utf8),
+              let macText = String(signed[signed.index(after: dot)...]), let mac = Self.data(base64URL: macText) else { return nil }
         // Constant time: a wrong MAC takes as long however much of it was right.
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(user.utf8), using: key) ? user : nil
     }
