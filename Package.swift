@@ -15,11 +15,12 @@ let package = Package(
         .library(name: "FlowDSL", targets: ["FlowDSL"]),
         .library(name: "Vault", targets: ["Vault"]),
         .library(name: "BotRuntime", targets: ["BotRuntime"]),
-        .library(name: "FlexIntegration", targets: ["FlexIntegration"]),
+        .library(name: "TwilioIntegration", targets: ["TwilioIntegration"]),
         .library(name: "BotTesting", targets: ["BotTesting"]),
         .library(name: "BotServer", targets: ["BotServer"]),
         .library(name: "TwilioWire", targets: ["TwilioWire"]),
-        .library(name: "FlexEmulator", targets: ["FlexEmulator"]),
+        .library(name: "TwilioEmulator", targets: ["TwilioEmulator"]),
+        .library(name: "ParleyApp", targets: ["ParleyApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -34,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Imported directly (NIOCore, NIOHTTP1, HTTPTypes), not only through the packages above.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -71,12 +75,13 @@ let package = Package(
             name: "BotTesting",
             dependencies: ["BotRuntime", "FlowDSL", .product(name: "OrderedCollections", package: "swift-collections")]
         ),
-        // Twilio's wire-level pieces (forms, signatures, SIDs, error bodies), shared by the Flex
-        // integration and the emulator.
+        // Twilio's wire format (forms, signatures, SIDs, error bodies, TwiML), shared by the
+        // integration and the emulator, which never import each other.
         .target(name: "TwilioWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: fuzzCoverage),
-        // A local stand-in for Twilio Flex (REST, webhooks, agent console); development and tests only.
+        // A local stand-in for Twilio (Flex, Programmable Chat, TaskRouter, an agent console), one
+        // folder per product; development and tests only.
         .target(
-            name: "FlexEmulator",
+            name: "TwilioEmulator",
             dependencies: [
                 "TwilioWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -86,10 +91,12 @@ let package = Package(
             ]
         ),
         .target(
-            name: "FlexIntegration",
+            name: "TwilioIntegration",
             dependencies: [
                 "BotRuntime", "FlowDSL", "TwilioWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -98,9 +105,11 @@ let package = Package(
             dependencies: [
                 "BotRuntime", "FlowDSL", "Vault",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -109,6 +118,15 @@ let package = Package(
             exclude: ["embed.json", "WebChat/Assets"],
             swiftSettings: fuzzCoverage,
             plugins: ["EmbedFiles"]
+        ),
+        // An app's start-up (load, vault, store, integrations, engine) and the one list of
+        // integrations, shared by botcli, tests and benchmarks.
+        .target(
+            name: "ParleyApp",
+            dependencies: [
+                "BotRuntime", "FlowDSL", "Vault", "TwilioIntegration",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(name: "EmbedFilesTool"),
         // The network decoders under libFuzzer (`scripts/fuzz` builds it with -sanitize=fuzzer);
@@ -125,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "botcli",
             dependencies: [
-                "FlowDSL", "Vault", "BotRuntime", "BotTesting", "FlexIntegration", "FlexEmulator", "BotServer", "CEditLine",
+                "FlowDSL", "Vault", "BotRuntime", "BotTesting", "ParleyApp", "TwilioIntegration", "TwilioEmulator", "BotServer", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -141,12 +159,15 @@ let package = Package(
         .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL", "Vault", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "FlexIntegrationTests",
+            name: "TwilioIntegrationTests",
             dependencies: [
-                "FlexIntegration", "FlowDSL", "BotRuntime", "BotServer", "TwilioWire", "FlexEmulator", "HeadlessBrowser", "SharedTestFixtures",
+                "TwilioIntegration", "ParleyApp", "FlowDSL", "BotRuntime", "BotServer", "TwilioWire", "TwilioEmulator", "HeadlessBrowser", "SharedTestFixtures",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "TwilioWireTests", dependencies: ["TwilioWire", "SharedTestFixtures"]),
@@ -154,9 +175,10 @@ let package = Package(
         // test target that replays them. Not a product.
         .target(name: "SharedTestFixtures", path: "Tests/SharedTestFixtures"),
         .testTarget(
-            name: "FlexEmulatorTests",
+            name: "TwilioEmulatorTests",
             dependencies: [
-                "FlexEmulator", "TwilioWire", "SharedTestFixtures",
+                "TwilioEmulator", "TwilioWire", "SharedTestFixtures",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -179,13 +201,16 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "BotCLITests",
             dependencies: [
-                "botcli", "FlexEmulator", "Vault",
+                "botcli", "TwilioEmulator", "Vault",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -3,28 +3,42 @@ import FlowDSL
 import Foundation
 import Logging
 
-/// An app opened for serving: its vault read with the secret key, its SQLite store, and the
-/// engine over both. `botcli serve` and `botcli bench http` (which measures what serve runs)
-/// open apps the same way through it.
-struct ServedApp: Sendable {
-    let app: BotApp
-    let root: URL
-    let storePath: String
+/// An app opened for serving: its vault read with the secret key, its SQLite store, its
+/// integrations and the engine over them. The start-up of an app, in one place: `botcli serve`,
+/// `botcli bench http` (which measures what serve runs) and tests open apps through it.
+public struct ServedApp: Sendable {
+    public let app: BotApp
+    public let root: URL
+    public let storePath: String
+    /// Where vault keys given as variables are read from (`PARLEY_VAULT_SECRET_KEY` …).
+    public var environment: [String: String]
+    /// The logger for a label (`parley.vault`, `parley.runtime`).
+    public var logger: @Sendable (String) -> Logger
+
+    /// `storePath` nil: the app's `.parley/state.sqlite`.
+    public init(app: BotApp, root: URL, storePath: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                logger: @escaping @Sendable (String) -> Logger = { Logger(label: $0) }) {
+        self.app = app
+        self.root = root
+        self.storePath = storePath ?? SQLiteStore.defaultPath(forApp: root.path)
+        self.environment = environment
+        self.logger = logger
+    }
+
     /// The key that signs the web chat identities `serve` issues, beside the store (made at
     /// first start; removing it gives every web chat user a new identity).
-    var identityKeyURL: URL { URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("web-identity.key") }
-    /// Where vault keys given as variables are read from (`PARLEY_VAULT_SECRET_KEY` …).
-    var environment: [String: String] = ProcessInfo.processInfo.environment
+    public var identityKeyURL: URL { URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("web-identity.key") }
 
     /// Reads the app's vault as the bot sees it: stored values, and `[vault.KEY]` for keys
     /// `vault.yaml` names that are not stored yet. Run at start and after each admin upload.
     /// A stored value that does not open is logged (its key, never a value) and reads as its
     /// placeholder: the bot still starts.
-    var vaultLoader: @Sendable () throws -> VaultScope {
-        let root = root, placeholders = Array(app.vaultKeys.keys), environment = environment
+    public var vaultLoader: @Sendable () throws -> VaultScope {
+        let root = root, placeholders = Array(app.vaultKeys.keys), environment = environment, logger = logger
         return {
             try VaultScope.load(app: root, placeholders: placeholders, environment: environment) { key, error in
-                ParleyLogging.logger("parley.vault").error("a vault value does not open; the bot sees [vault.\(key)] until it is uploaded again",
+                logger("parley.vault").error("a vault value does not open; the bot sees [vault.\(key)] until it is uploaded again",
                                                            metadata: ["key": "\(key)", "error": "\(error)"])
             }
         }
@@ -34,8 +48,8 @@ struct ServedApp: Sendable {
     /// handled yet, and warns on `logger` about misconfigured integrations and step types no
     /// handler runs.
     /// `store` replaces the app's SQLite store (benchmarks measuring what the store costs).
-    func openEngine(integrations: ParleyModules.Integrations, logger: Logger, options: EngineOptions = EngineOptions(),
-                    store replacement: (any BotStore)? = nil) async throws(ServeFailure) -> BotEngine {
+    public func openEngine(integrations: AppIntegrations, logger: Logger, options: EngineOptions = EngineOptions(),
+                           store replacement: (any BotStore)? = nil) async throws(ServeFailure) -> BotEngine {
         let vault: VaultScope, store: any BotStore
         do {
             vault = try vaultLoader()
@@ -48,14 +62,14 @@ struct ServedApp: Sendable {
             throw .store(path: storePath, reason: "\(error)")
         }
         let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all, options: options,
-                               logger: ParleyLogging.logger("parley.runtime"))
+                               logger: self.logger("parley.runtime"))
         do {
             let resumed = try await engine.resumeInbox()
             if resumed > 0 { logger.notice("resumed accepted events", metadata: ["count": "\(resumed)"]) }
         } catch {
             throw .store(path: storePath, reason: "cannot read its inbox: \(error)")
         }
-        for problem in integrations.flex.configurationProblems(in: engine) {
+        for problem in engine.configurationProblems {
             logger.warning("\(problem)")
         }
         let unhandled = engine.unhandledTypes.sorted()
@@ -68,11 +82,11 @@ struct ServedApp: Sendable {
 }
 
 /// Why an app could not be opened for serving, said for the person who ran the command.
-enum ServeFailure: Error, CustomStringConvertible {
+public enum ServeFailure: Error, CustomStringConvertible {
     case vault(app: String, reason: String)
     case store(path: String, reason: String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case let .vault(app, reason):
             "cannot open the vault of \(app): \(reason) (`botcli vault check` compares the vault with the app)"

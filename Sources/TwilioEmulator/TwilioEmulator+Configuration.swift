@@ -1,7 +1,7 @@
 import Foundation
 import TwilioWire
 
-extension FlexEmulator {
+extension TwilioEmulator {
     /// Everything the emulator is told at start: where it listens, the credentials clients must
     /// present, the SIDs of the one Flex setup it simulates, its agents and where its webhooks go.
     ///
@@ -25,7 +25,7 @@ extension FlexEmulator {
     /// These are development values: never reuse them for a real Twilio account.
     public struct Configuration: Sendable {
         public var host: String = "127.0.0.1"
-        /// The TCP port; 0 picks a free one (see `FlexEmulator.port`).
+        /// The TCP port; 0 picks a free one (see `TwilioEmulator.port`).
         public var port: Int = 5055
         public var accountSid: String = Defaults.accountSid
         public var authToken: String = Defaults.authToken

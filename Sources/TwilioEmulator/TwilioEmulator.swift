@@ -14,7 +14,7 @@ import TwilioWire
 /// Start it in-process (tests, `botcli flex emulator`, `botcli simulate --flex`):
 ///
 /// ```swift
-/// let emulator = try await FlexEmulator.start(FlexEmulator.Configuration(port: 0))
+/// let emulator = try await TwilioEmulator.start(TwilioEmulator.Configuration(port: 0))
 /// // point the integration's api_base_url at emulator.baseURL; open emulator.consoleURL
 /// let task = try await emulator.agent.waitForTask { $0.status == "reserved" }
 /// try await emulator.agent.accept(task.sid)
@@ -60,7 +60,7 @@ import TwilioWire
 /// - `GET /emulator/api/events`: every webhook delivery with its status, attempts and fields.
 ///
 /// `GET /` is the agent console page, built on the same API.
-public final class FlexEmulator: Sendable {
+public final class TwilioEmulator: Sendable {
     public let configuration: Configuration
     /// The port it listens on (the bound one when the configuration said 0).
     public let port: Int
@@ -96,7 +96,7 @@ public final class FlexEmulator: Sendable {
     /// Starts listening and returns once the port is bound. With `handlingSignals`, SIGINT and
     /// SIGTERM stop it (for a command line tool; see `waitUntilStopped`).
     public static func start(_ configuration: Configuration = Configuration(), logger: Logger = Logger(label: "parley.flex-emulator"),
-                             handlingSignals: Bool = false) async throws(FlexEmulatorError) -> FlexEmulator {
+                             handlingSignals: Bool = false) async throws(FlexEmulatorError) -> TwilioEmulator {
         guard (0...65_535).contains(configuration.port) else { throw .invalidConfiguration("port \(configuration.port) is out of range") }
         guard !configuration.authToken.isEmpty, !configuration.accountSid.isEmpty else {
             throw .invalidConfiguration("the account SID and auth token must not be empty")
@@ -119,7 +119,7 @@ public final class FlexEmulator: Sendable {
         let application = Application(
             router: makeRouter(configuration: configuration, state: state),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
-                                                    serverName: "FlexEmulator"),
+                                                    serverName: "TwilioEmulator"),
             onServerRunning: { channel in ports.continuation.yield(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -142,7 +142,7 @@ public final class FlexEmulator: Sendable {
             try? await webhookClient.shutdown()
             throw .cannotListen(host: configuration.host, port: configuration.port, reason: reason)
         }
-        let emulator = FlexEmulator(configuration: configuration, port: port, state: state, logger: logger, services: services,
+        let emulator = TwilioEmulator(configuration: configuration, port: port, state: state, logger: logger, services: services,
                                     webhookClient: webhookClient, running: running)
         logger.notice("Flex emulator listening (development tool)", metadata: ["url": "\(emulator.baseURL)"])
         return emulator

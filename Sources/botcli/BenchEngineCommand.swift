@@ -2,6 +2,7 @@ import ArgumentParser
 import BotRuntime
 import FlowDSL
 import Foundation
+import ParleyApp
 
 /// `botcli bench engine`: turns per second of the template's pre-chat conversation.
 struct BenchEngineCommand: AsyncParsableCommand {
@@ -63,7 +64,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
         let sources = AppTemplateFiles.files.filter { $0.path.hasSuffix(".yaml") && !$0.path.hasPrefix("tests/") }.map {
             AppSource(path: $0.path, text: String(decoding: $0.contents, as: UTF8.self))
         }
-        let loaded = AppLoader(registry: ParleyModules.registry).load(sources: sources)
+        let loaded = AppLoader(registry: ParleyIntegrations.standardRegistry).load(sources: sources)
         guard let app = loaded.app else { throw ValidationError("the template app does not load: \(loaded.diagnostics.first?.description ?? "")") }
         return app
     }

@@ -3,6 +3,7 @@ import BotRuntime
 import BotServer
 import FlowDSL
 import Foundation
+import ParleyApp
 import Vault
 
 /// `botcli bench http`: what the HTTP server adds to a turn — REST turns per second and their
@@ -69,7 +70,7 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         let served = try Self.templateApp(in: folder)
         let logger = ParleyLogging.logger("parley.server")
         // As `botcli serve` runs it, with the app's integrations (the conversation hands nothing over).
-        let integrations = ParleyModules.integrations()
+        let integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger))
         let engine = try await served.openEngine(integrations: integrations, logger: logger,
                                                 store: store == .memory ? MemoryStore() : nil)
         let server = BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: integrations.all, clientAuthentication: .open),
@@ -123,11 +124,11 @@ struct BenchHTTPCommand: AsyncParsableCommand {
             _ = try vault.keyring.generate(force: false)
             _ = try vault.upload([("support_phone", .string("+1-555-0100"))])
         }
-        let loaded = AppLoader(registry: ParleyModules.registry).load(folder)
+        let loaded = AppLoader(registry: ParleyIntegrations.standardRegistry).load(folder)
         guard let app = loaded.app else {
             throw BenchHTTPError.conversationFailed("the template app does not load: \(loaded.diagnostics.first?.description ?? "")")
         }
-        return ServedApp(app: app, root: folder, storePath: SQLiteStore.defaultPath(forApp: folder.path), environment: [:])
+        return ServedApp(app: app, root: folder, environment: [:], logger: ParleyLogging.logger)
     }
 
     /// The run's first sender that wrk sent went through the conversation as designed: five

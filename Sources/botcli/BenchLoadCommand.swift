@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowDSL
 import Foundation
+import ParleyApp
 
 /// `botcli bench load`: app loading and template rendering speed.
 struct BenchLoadCommand: ParsableCommand {
@@ -37,7 +38,7 @@ struct BenchLoadCommand: ParsableCommand {
         var summary = ""
         for _ in 0..<max(1, runs) {
             let start = ContinuousClock.now
-            let result = AppLoader(registry: ParleyModules.registry).load(directory)
+            let result = AppLoader(registry: ParleyIntegrations.standardRegistry).load(directory)
             times.append((ContinuousClock.now - start).seconds)
             guard let app = result.app else {
                 result.diagnostics.prefix(5).forEach { Terminal.error($0.description) }

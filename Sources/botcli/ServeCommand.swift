@@ -1,10 +1,11 @@
 import ArgumentParser
 import BotRuntime
 import BotServer
-import FlexIntegration
 import FlowDSL
 import Foundation
 import Logging
+import ParleyApp
+import TwilioIntegration
 import Vault
 
 /// `botcli serve`: run the bot as an HTTP server.
@@ -150,11 +151,11 @@ struct ServeCommand: AsyncParsableCommand {
         ParleyLogging.useDefaultLevel(.info)
         let logger = ParleyLogging.logger("parley.server")
         let app = try options.loadApp(toDo: "serve the bot")
-        let served = ServedApp(app: app, root: options.url, storePath: SQLiteStore.defaultPath(forApp: options.app))
+        let served = ServedApp(app: app, root: options.url, logger: ParleyLogging.logger)
         let admin = try resolvedAdminToken().map {
             AdminConfiguration(token: $0, vault: AppVault(app: served.root), vaultScope: served.vaultLoader)
         }
-        let integrations = ParleyModules.integrations()
+        let integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger))
         let configuration = BotServerConfiguration(host: resolvedHost(), port: try resolvedPort(),
                                                    publicURL: resolvedPublicURL(), maxBodySize: maxBodySize, admin: admin,
                                                    metrics: .process, integrations: integrations.all,

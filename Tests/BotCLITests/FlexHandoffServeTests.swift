@@ -1,8 +1,8 @@
-import FlexEmulator
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TwilioEmulator
 
 /// The acceptance run of the Flex handoff: the real `botcli serve` binary on the template app
 /// (its Twilio values uploaded to the vault) and the Flex emulator, over HTTP on 127.0.0.1.
@@ -15,7 +15,7 @@ struct FlexHandoffServeTests {
 
     /// A served template app pointed at a running emulator.
     struct Handoff {
-        let emulator: FlexEmulator
+        let emulator: TwilioEmulator
         let client: TestClient
         var agent: AgentClient { emulator.agent }
 
@@ -82,10 +82,10 @@ struct FlexHandoffServeTests {
         let app = try SimulateCommandTests.copyOfTemplateApp()
         defer { try? FileManager.default.removeItem(at: app) }
         let servePort = try SimulateFlexTests.freePort()
-        var configuration = FlexEmulator.Configuration(port: 0)
+        var configuration = TwilioEmulator.Configuration(port: 0)
         configuration.chatWebhookURL = "http://127.0.0.1:\(servePort)/webhooks/integration.twilio.flex"
         configuration.taskRouterCallbackURL = configuration.chatWebhookURL
-        let emulator = try await FlexEmulator.start(configuration)
+        let emulator = try await TwilioEmulator.start(configuration)
         do {
             // The template points at the emulator's default port; this one chose its own.
             let integration = app.appendingPathComponent("integration/twilio/flex.yaml")

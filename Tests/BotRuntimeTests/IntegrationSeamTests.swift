@@ -17,6 +17,15 @@ struct IntegrationSeamTests {
         var components: [any ComponentHandler] { [self] }
         let committed = Mutex<[[String]]>([])
 
+        init(setup: IntegrationSetup = IntegrationSetup()) {}
+
+        static func register(in registry: inout ElementRegistry) {
+            registry.register(ElementSpec("test.handoff.integration", kind: .integration))
+            registry.register(ElementSpec("test.handoff.component.link", kind: .component, parent: "meya.component.element",
+                                          fields: [FieldSpec("key", .string, required: true)]))
+            registry.register(event: EventTypeSpec(releaseEvent))
+        }
+
         func run(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
             let key = try context.renderText(element["key"])
             context.link(key)
@@ -37,10 +46,7 @@ struct IntegrationSeamTests {
 
         static var registry: ElementRegistry {
             var registry = ElementRegistry.standard
-            registry.register(ElementSpec("test.handoff.integration", kind: .integration))
-            registry.register(ElementSpec("test.handoff.component.link", kind: .component, parent: "meya.component.element",
-                                          fields: [FieldSpec("key", .string, required: true)]))
-            registry.register(event: EventTypeSpec(releaseEvent))
+            register(in: &registry)
             return registry
         }
     }

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
-import FlexEmulator
 import Foundation
 import Testing
+import TwilioEmulator
 import TwilioWire
 
 @Suite("Flex emulator agent API")
@@ -108,19 +108,19 @@ struct AgentAPITests {
             #expect(first[field: "EventType"] == "task-queue.entered")
             let info = try await harness.rest("GET", "/emulator/api/info", auth: .none)
             #expect(info.status == 200)
-            #expect(try info.json["workspace_sid"]?.stringValue == FlexEmulator.Defaults.workspaceSid)
+            #expect(try info.json["workspace_sid"]?.stringValue == TwilioEmulator.Defaults.workspaceSid)
             #expect(try info.json["chat_webhook_url"]?.stringValue == harness.receiver.chatURL)
-            #expect(!info.body.contains(FlexEmulator.Defaults.authToken))
-            #expect(!info.body.contains(FlexEmulator.Defaults.apiKeySecret))
+            #expect(!info.body.contains(TwilioEmulator.Defaults.authToken))
+            #expect(!info.body.contains(TwilioEmulator.Defaults.apiKeySecret))
         }
     }
 
     @Test("several workers: each new task is offered to the agent with the fewest open tasks")
     func workers() async throws {
         try await EmulatorHarness.with(configure: {
-            $0.workers = [.alice, FlexEmulator.Worker(email: "bob@example.com", fullName: "Bob Example")]
+            $0.workers = [.alice, TwilioEmulator.Worker(email: "bob@example.com", fullName: "Bob Example")]
         }) { harness in
-            #expect(FlexEmulator.Worker(email: "bob@example.com", fullName: "Bob").name == "bob_40example_2Ecom")
+            #expect(TwilioEmulator.Worker(email: "bob@example.com", fullName: "Bob").name == "bob_40example_2Ecom")
             _ = try await harness.createChannel(EmulatorHarness.channelForm(identity: "a"))
             _ = try await harness.createChannel(EmulatorHarness.channelForm(identity: "b"))
             let tasks = try await harness.agent.tasks().value
@@ -132,12 +132,12 @@ struct AgentAPITests {
     @Test("start fails clearly on a port in use and on a bad webhook URL")
     func startFailures() async throws {
         try await EmulatorHarness.with { harness in
-            var configuration = FlexEmulator.Configuration(port: harness.emulator.port)
+            var configuration = TwilioEmulator.Configuration(port: harness.emulator.port)
             configuration.host = "127.0.0.1"
-            await #expect(throws: FlexEmulatorError.self) { _ = try await FlexEmulator.start(configuration) }
+            await #expect(throws: FlexEmulatorError.self) { _ = try await TwilioEmulator.start(configuration) }
         }
-        var configuration = FlexEmulator.Configuration(port: 0)
+        var configuration = TwilioEmulator.Configuration(port: 0)
         configuration.chatWebhookURL = "not a url"
-        await #expect(throws: FlexEmulatorError.self) { _ = try await FlexEmulator.start(configuration) }
+        await #expect(throws: FlexEmulatorError.self) { _ = try await TwilioEmulator.start(configuration) }
     }
 }

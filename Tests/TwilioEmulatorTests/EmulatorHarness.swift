@@ -1,32 +1,32 @@
 import AsyncHTTPClient
-import FlexEmulator
 import Foundation
 import Hummingbird
 import Logging
 import SharedTestFixtures
 import Testing
+import TwilioEmulator
 import TwilioWire
 
 /// Runs a test against a real emulator on 127.0.0.1 (free port) whose webhooks go to a
 /// `WebhookReceiver`, with fast retries; both are stopped afterwards.
 struct EmulatorHarness: Sendable {
-    let emulator: FlexEmulator
+    let emulator: TwilioEmulator
     let receiver: WebhookReceiver
 
     var agent: AgentClient { emulator.agent }
-    var configuration: FlexEmulator.Configuration { emulator.configuration }
+    var configuration: TwilioEmulator.Configuration { emulator.configuration }
 
-    static func with<Value: Sendable>(receiverStatuses: [Int] = [], configure: (inout FlexEmulator.Configuration) -> Void = { _ in },
+    static func with<Value: Sendable>(receiverStatuses: [Int] = [], configure: (inout TwilioEmulator.Configuration) -> Void = { _ in },
                                       _ body: @Sendable (EmulatorHarness) async throws -> Value) async throws -> Value {
         let receiver = try await WebhookReceiver.start(statuses: receiverStatuses)
-        var configuration = FlexEmulator.Configuration(port: 0)
+        var configuration = TwilioEmulator.Configuration(port: 0)
         configuration.chatWebhookURL = receiver.chatURL
         configuration.taskRouterCallbackURL = receiver.taskRouterURL
-        configuration.retry = FlexEmulator.RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(20), timeout: .seconds(5))
+        configuration.retry = TwilioEmulator.RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(20), timeout: .seconds(5))
         configure(&configuration)
         var logger = Logger(label: "test.flex-emulator")
         logger.logLevel = .warning
-        let emulator = try await FlexEmulator.start(configuration, logger: logger)
+        let emulator = try await TwilioEmulator.start(configuration, logger: logger)
         do {
             let value = try await body(EmulatorHarness(emulator: emulator, receiver: receiver))
             await emulator.stop()
@@ -93,7 +93,7 @@ struct EmulatorHarness: Sendable {
 
     static func channelForm(identity: String = "bot-user-7f3a", uniqueName: String? = nil) -> TwilioForm {
         var form: TwilioForm = [
-            "FlexFlowSid": FlexEmulator.Defaults.flexFlowSid,
+            "FlexFlowSid": TwilioEmulator.Defaults.flexFlowSid,
             "Identity": identity,
             "ChatUserFriendlyName": "Ada Lovelace",
             "ChatFriendlyName": "Ada Lovelace - order 1234",

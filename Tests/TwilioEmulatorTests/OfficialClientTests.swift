@@ -1,6 +1,6 @@
-import FlexEmulator
 import Foundation
 import Testing
+import TwilioEmulator
 import TwilioWire
 
 /// The emulator checked with Twilio's own Python library (issue item 9): its REST client
@@ -168,7 +168,7 @@ print(json.dumps([{"valid": good.validate(w["url"], dict(w["params"]), w["signat
                 webhooks.append(["url": .string(webhook.url), "signature": .string(webhook.header("X-Twilio-Signature") ?? ""),
                                  "params": .array(webhook.form.fields.map { [.string($0.name), .string($0.value)] })])
             }
-            let input: EmulatorJSON = ["token": .string(FlexEmulator.Defaults.authToken), "webhooks": .array(webhooks)]
+            let input: EmulatorJSON = ["token": .string(TwilioEmulator.Defaults.authToken), "webhooks": .array(webhooks)]
             let output = try await PythonTwilio.run(Self.validatorScript, input: input.text)
             guard case .array(let results) = try EmulatorJSON(parsing: output) else { Issue.record("unexpected output \(output)"); return }
             #expect(results.count == received.count)

@@ -1,6 +1,6 @@
-import FlexEmulator
 import Foundation
 import Testing
+import TwilioEmulator
 import TwilioWire
 
 @Suite("Flex emulator REST")
@@ -18,18 +18,18 @@ struct RESTTests {
             #expect(TwilioSID.isValid(sid, prefix: "CH"))
             #expect(TwilioSID.isValid(taskSid, prefix: "WT"))
             #expect(TwilioSID.isValid(channel["user_sid"]?.stringValue ?? "", prefix: "US"))
-            #expect(channel["flex_flow_sid"]?.stringValue == FlexEmulator.Defaults.flexFlowSid)
-            #expect(channel["account_sid"]?.stringValue == FlexEmulator.Defaults.accountSid)
+            #expect(channel["flex_flow_sid"]?.stringValue == TwilioEmulator.Defaults.flexFlowSid)
+            #expect(channel["account_sid"]?.stringValue == TwilioEmulator.Defaults.accountSid)
             #expect(channel["url"]?.stringValue == "\(harness.emulator.baseURL)/v1/Channels/\(sid)")
             #expect(channel["date_created"]?.stringValue?.hasSuffix("Z") == true)
 
             // The chat channel carries Flex's attributes; the task merges the caller's.
-            let chat = try await harness.rest("GET", "/v2/Services/\(FlexEmulator.Defaults.chatServiceSid)/Channels/\(sid)")
+            let chat = try await harness.rest("GET", "/v2/Services/\(TwilioEmulator.Defaults.chatServiceSid)/Channels/\(sid)")
             #expect(chat.status == 200)
             let attributes = try EmulatorJSON(parsing: try #require(try chat.json["attributes"]?.stringValue))
             #expect(attributes.text == #"{"task_sid":"\#(taskSid)","from":"Ada Lovelace","channel_type":"web","status":"ACTIVE","long_lived":false,"pre_engagement_data":{"friendlyName":"Ada Lovelace","question":"Where is my order?"}}"#)
             #expect(try chat.json["unique_name"]?.stringValue == "bot-user-7f3a-1741946398")
-            let task = try await harness.rest("GET", "/v1/Workspaces/\(FlexEmulator.Defaults.workspaceSid)/Tasks/\(taskSid)")
+            let task = try await harness.rest("GET", "/v1/Workspaces/\(TwilioEmulator.Defaults.workspaceSid)/Tasks/\(taskSid)")
             #expect(task.status == 200)
             #expect(try task.json["assignment_status"]?.stringValue == "reserved")
             #expect(try task.json["attributes"]?.stringValue == #"{"channelSid":"\#(sid)","channelType":"web","name":"Ada Lovelace","from":"Ada Lovelace","bot_session_id":"sess-0001","handoff_reason":"customer asked for a human","conversations":{"conversation_id":"\#(taskSid)"}}"#)
@@ -70,7 +70,7 @@ struct RESTTests {
     func unknownResources() async throws {
         try await EmulatorHarness.with { harness in
             let missingTask = "WT" + String(repeating: "0", count: 32)
-            for path in ["/v1/Nothing/Here", "/v1/Workspaces/\(FlexEmulator.Defaults.workspaceSid)/Tasks/\(missingTask)",
+            for path in ["/v1/Nothing/Here", "/v1/Workspaces/\(TwilioEmulator.Defaults.workspaceSid)/Tasks/\(missingTask)",
                          "/v1/Workspaces/WS\(String(repeating: "1", count: 32))",
                          "/v2/Services/IS\(String(repeating: "2", count: 32))/Channels/CHx/Messages"] {
                 let reply = try await harness.rest("GET", path)
@@ -103,10 +103,10 @@ struct RESTTests {
             otherFlow.fields[0].value = "FO" + String(repeating: "9", count: 32)
             let unknownFlow = try await harness.rest("POST", "/v1/Channels", form: otherFlow)
             #expect(unknownFlow.status == 400)
-            #expect(try unknownFlow.json["message"]?.stringValue?.contains(FlexEmulator.Defaults.flexFlowSid) == true)
+            #expect(try unknownFlow.json["message"]?.stringValue?.contains(TwilioEmulator.Defaults.flexFlowSid) == true)
             // Completing needs a Reason; a pending task cannot complete.
             let channel = try await harness.createChannel()
-            let task = "/v1/Workspaces/\(FlexEmulator.Defaults.workspaceSid)/Tasks/\(channel["task_sid"]?.stringValue ?? "")"
+            let task = "/v1/Workspaces/\(TwilioEmulator.Defaults.workspaceSid)/Tasks/\(channel["task_sid"]?.stringValue ?? "")"
             let noReason = try await harness.rest("POST", task, form: ["AssignmentStatus": "canceled"])
             #expect(noReason.status == 400)
             #expect(try noReason.json["message"]?.stringValue == "Missing required parameter Reason in the post body")
@@ -130,7 +130,7 @@ struct RESTTests {
         try await EmulatorHarness.with { harness in
             let created = try await harness.createChannel(EmulatorHarness.channelForm(uniqueName: "bot-user-7f3a-1741946398"))
             let sid = try #require(created["sid"]?.stringValue)
-            let service = FlexEmulator.Defaults.chatServiceSid
+            let service = TwilioEmulator.Defaults.chatServiceSid
             let form = try TwilioForm(encoded: try Fixtures.body("chat-messages-create.request.http"))
             let reply = try await harness.rest("POST", "/v2/Services/\(service)/Channels/\(sid)/Messages", form: form,
                                                headers: ["X-Twilio-Webhook-Enabled": "false"])
@@ -165,7 +165,7 @@ struct RESTTests {
     @Test("service and workspace settings: webhook URLs and filters are set and read back")
     func settings() async throws {
         try await EmulatorHarness.with(configure: { $0.chatWebhookURL = nil; $0.taskRouterCallbackURL = nil }) { harness in
-            let service = "/v2/Services/\(FlexEmulator.Defaults.chatServiceSid)"
+            let service = "/v2/Services/\(TwilioEmulator.Defaults.chatServiceSid)"
             let before = try await harness.rest("GET", service)
             #expect(try before.json["post_webhook_url"] == .null)
             var form: TwilioForm = ["PostWebhookUrl": "http://127.0.0.1:9/chat", "WebhookMethod": "POST"]
@@ -177,7 +177,7 @@ struct RESTTests {
             #expect(try updated.json["webhook_filters"] == ["onMessageSent", "onChannelUpdated"])
             #expect(try await harness.rest("POST", service, form: ["PostWebhookUrl": "ftp://x"]).status == 400)
 
-            let workspace = "/v1/Workspaces/\(FlexEmulator.Defaults.workspaceSid)"
+            let workspace = "/v1/Workspaces/\(TwilioEmulator.Defaults.workspaceSid)"
             let changed = try await harness.rest("POST", workspace, form: ["EventCallbackUrl": "http://127.0.0.1:9/tr",
                                                                            "EventsFilter": "task.canceled, reservation.accepted"])
             #expect(changed.status == 200)

@@ -1,8 +1,8 @@
-import FlexEmulator
 import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import TwilioEmulator
 import TwilioWire
 
 /// A bot stand-in for tests: a Hummingbird server on 127.0.0.1 (any free port) that records
@@ -40,7 +40,7 @@ final class WebhookReceiver: Sendable {
     }
 
     /// Starts a receiver; `statuses` are answered in turn (then 200 for every later request).
-    static func start(authToken: String = FlexEmulator.Defaults.authToken, statuses: [Int] = []) async throws -> WebhookReceiver {
+    static func start(authToken: String = TwilioEmulator.Defaults.authToken, statuses: [Int] = []) async throws -> WebhookReceiver {
         let log = RequestLog(statuses: statuses)
         let router = Router(context: BasicRequestContext.self)
         let ports = AsyncStream.makeStream(of: Int.self)

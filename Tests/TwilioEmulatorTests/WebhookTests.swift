@@ -1,6 +1,6 @@
-import FlexEmulator
 import Foundation
 import Testing
+import TwilioEmulator
 import TwilioWire
 
 @Suite("Flex emulator webhooks")
@@ -12,7 +12,7 @@ struct WebhookTests {
         var tokens = Set<String>()
         for webhook in received {
             #expect(webhook.signatureValid, "\(webhook.eventType): bad X-Twilio-Signature")
-            #expect(TwilioSignature.compute(url: webhook.url, parameters: webhook.form, authToken: FlexEmulator.Defaults.authToken)
+            #expect(TwilioSignature.compute(url: webhook.url, parameters: webhook.form, authToken: TwilioEmulator.Defaults.authToken)
                     == webhook.header("X-Twilio-Signature"))
             #expect(webhook.header("User-Agent") == "TwilioProxy/1.1")
             #expect(webhook.header("Accept") == "*/*")
@@ -26,8 +26,8 @@ struct WebhookTests {
                 #expect(webhook.form.fields.map(\.name) == expected, "\(webhook.eventType) fields")
             }
             if chat {
-                #expect(webhook.form["AccountSid"] == FlexEmulator.Defaults.accountSid)
-                #expect(webhook.form["InstanceSid"] == FlexEmulator.Defaults.chatServiceSid)
+                #expect(webhook.form["AccountSid"] == TwilioEmulator.Defaults.accountSid)
+                #expect(webhook.form["InstanceSid"] == TwilioEmulator.Defaults.chatServiceSid)
             } else {
                 #expect(webhook.form["WorkspaceName"] == "Flex Task Assignment")
                 #expect(TwilioSID.isValid(webhook.form["Sid"] ?? "", prefix: "EV"))
@@ -71,7 +71,7 @@ struct WebhookTests {
             let accepted = try #require(byType["reservation.accepted"]?.first)
             #expect(accepted.form["TaskAssignmentStatus"] == "assigned")
             #expect(accepted.form["WorkerName"] == "alice_40example_2Ecom")
-            #expect(accepted.form["WorkerAttributes"] == FlexEmulator.Worker.alice.attributes)
+            #expect(accepted.form["WorkerAttributes"] == TwilioEmulator.Worker.alice.attributes)
             #expect(accepted.path == "/twilio/taskrouter/events")
             let messages = try #require(byType["onMessageSent"])
             #expect(messages.map { $0.form["Body"] } == ["Hi Ada, I'm Alice. I'll take it from here — what's the order number?", "/bot"])
@@ -98,7 +98,7 @@ struct WebhookTests {
             let first = try #require(try await harness.createChannel()["task_sid"]?.stringValue)
             try await harness.agent.cancel(first, reason: "Customer left the chat")
             let second = try #require(try await harness.createChannel(EmulatorHarness.channelForm(identity: "other"))["task_sid"]?.stringValue)
-            let reply = try await harness.rest("POST", "/v1/Workspaces/\(FlexEmulator.Defaults.workspaceSid)/Tasks/\(second)",
+            let reply = try await harness.rest("POST", "/v1/Workspaces/\(TwilioEmulator.Defaults.workspaceSid)/Tasks/\(second)",
                                                form: ["AssignmentStatus": "canceled", "Reason": "bot gave up"])
             #expect(reply.status == 200)
             #expect(try reply.json["assignment_status"]?.stringValue == "canceled")
@@ -124,7 +124,7 @@ struct WebhookTests {
         try await EmulatorHarness.with { harness in
             let task = try #require(try await harness.createChannel()["task_sid"]?.stringValue)
             try await harness.agent.accept(task)
-            let reply = try await harness.rest("POST", "/v1/Workspaces/\(FlexEmulator.Defaults.workspaceSid)/Tasks/\(task)",
+            let reply = try await harness.rest("POST", "/v1/Workspaces/\(TwilioEmulator.Defaults.workspaceSid)/Tasks/\(task)",
                                                form: ["AssignmentStatus": "completed", "Reason": "resolved by bot"])
             #expect(reply.status == 200, "\(reply.body)")
             let deliveries = try await harness.settledDeliveries(atLeast: 5)
@@ -160,7 +160,7 @@ struct WebhookTests {
     func restEvents() async throws {
         try await EmulatorHarness.with { harness in
             let channel = try #require(try await harness.createChannel()["sid"]?.stringValue)
-            let service = "/v2/Services/\(FlexEmulator.Defaults.chatServiceSid)/Channels/\(channel)"
+            let service = "/v2/Services/\(TwilioEmulator.Defaults.chatServiceSid)/Channels/\(channel)"
             let media = try await harness.rest("POST", "\(service)/Messages", form: ["From": "bot-user-7f3a", "MediaSid": "ME" + String(repeating: "a", count: 32)],
                                                headers: ["X-Twilio-Webhook-Enabled": "true"])
             #expect(media.status == 201)
@@ -230,7 +230,7 @@ struct WebhookTests {
             #expect(deliveries[0].attempts.map(\.statusCode) == [404])
             #expect(deliveries[1].status == .delivered)
             // Nothing listens on port 9 of 127.0.0.1 (discard); connections are refused.
-            let moved = try await harness.rest("POST", "/v1/Workspaces/\(FlexEmulator.Defaults.workspaceSid)",
+            let moved = try await harness.rest("POST", "/v1/Workspaces/\(TwilioEmulator.Defaults.workspaceSid)",
                                                form: ["EventCallbackUrl": "http://127.0.0.1:9/twilio/taskrouter/events"])
             #expect(moved.status == 200)
             let task = try #require(try await harness.createChannel(EmulatorHarness.channelForm(identity: "x"))["task_sid"]?.stringValue)
@@ -258,7 +258,7 @@ struct WebhookTests {
             try await harness.agent.complete(task)
             let deliveries = try await harness.settledDeliveries(atLeast: 3)
             #expect(deliveries.map(\.eventType) == ["reservation.accepted", "onChannelUpdated", "task.completed"])
-            let cleared = try await harness.rest("POST", "/v2/Services/\(FlexEmulator.Defaults.chatServiceSid)", form: ["PostWebhookUrl": ""])
+            let cleared = try await harness.rest("POST", "/v2/Services/\(TwilioEmulator.Defaults.chatServiceSid)", form: ["PostWebhookUrl": ""])
             #expect(cleared.status == 200)
             _ = try await harness.createChannel(EmulatorHarness.channelForm(identity: "y"))
             let second = try await harness.agent.waitForTask { $0.customer?.identity == "y" }

@@ -1,7 +1,7 @@
-import FlexEmulator
 import Foundation
 import HeadlessBrowser
 import Testing
+import TwilioEmulator
 
 /// The Flex emulator's agent console in a real headless Chromium, during a real handoff: the
 /// agent sees the waiting task, accepts it, reads the transcript, chats, runs a `/command` and

@@ -1,7 +1,7 @@
-import FlexIntegration
 import FlowDSL
 import Foundation
 import Testing
+import TwilioIntegration
 
 @Suite("Flex element registration")
 struct FlexElementsTests {

@@ -1,8 +1,8 @@
 import BotRuntime
-import FlexIntegration
 import FlowDSL
 import Foundation
 import Testing
+import TwilioIntegration
 
 @Suite("Flex agent names and transcripts")
 struct FlexFormattingTests {

@@ -1,14 +1,14 @@
 import BotRuntime
 import BotServer
-import FlexEmulator
-import FlexIntegration
 import FlowDSL
 import Foundation
 import SharedTestFixtures
 import Testing
+import TwilioEmulator
+import TwilioIntegration
 
 /// The whole handoff over real HTTP between an in-process `BotServer` running the
-/// `flex-handoff` fixture app with the Flex integration and an in-process `FlexEmulator`: the
+/// `flex-handoff` fixture app with the Flex integration and an in-process `TwilioEmulator`: the
 /// emulator's signed webhooks drive the bot, the bot's REST calls drive the emulator, and the
 /// agent acts through the emulator's agent API.
 @Suite("Flex handoff end to end with the Flex emulator")
@@ -19,7 +19,7 @@ struct FlexHandoffEndToEndTests {
     /// The bot (ready) and the emulator, wired to each other.
     struct Handoff: Sendable {
         let bot: FlexBot
-        let emulator: FlexEmulator
+        let emulator: TwilioEmulator
         var agent: AgentClient { emulator.agent }
 
         func lines() async throws -> [String] { try await bot.ledger().flatMap(\.plainLines) }
@@ -34,17 +34,17 @@ struct FlexHandoffEndToEndTests {
 
     static func with(_ body: @Sendable (Handoff) async throws -> Void) async throws {
         let state = ServingState()
-        let flex = FlexIntegration(retry: FlexBot.retry, logger: TestServer.quietLogger)
+        let flex = FlexIntegration(setup: IntegrationSetup(logger: { _ in TestServer.quietLogger }), retry: FlexBot.retry)
         do {
             try await TestServer.run({ onListening in
                 // No public URL: signatures are checked against the address the emulator called.
                 BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: [flex], clientAuthentication: .open), state: state,
                           logger: TestServer.quietLogger).makeApplication(onListening: onListening)
             }) { port in
-                var configuration = FlexEmulator.Configuration(port: 0)
+                var configuration = TwilioEmulator.Configuration(port: 0)
                 configuration.chatWebhookURL = "http://127.0.0.1:\(port)/twilio/chat/events"
                 configuration.taskRouterCallbackURL = "http://127.0.0.1:\(port)/twilio/taskrouter/events"
-                let emulator = try await FlexEmulator.start(configuration, logger: TestServer.quietLogger)
+                let emulator = try await TwilioEmulator.start(configuration, logger: TestServer.quietLogger)
                 do {
                     let engine = try Self.engine(emulator: emulator, flex: flex)
                     state.serve(engine)
@@ -64,7 +64,7 @@ struct FlexHandoffEndToEndTests {
     }
 
     /// The fixture app with its API base URL pointed at the emulator, on a fresh SQLite store.
-    static func engine(emulator: FlexEmulator, flex: FlexIntegration) throws -> BotEngine {
+    static func engine(emulator: TwilioEmulator, flex: FlexIntegration) throws -> BotEngine {
         let files = FileManager.default.enumerator(at: appFolder, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "yaml" } ?? []
         var sources = try files.map { url in
@@ -77,7 +77,7 @@ struct FlexHandoffEndToEndTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-flex-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path)
-        let defaults = FlexEmulator.Defaults.self
+        let defaults = TwilioEmulator.Defaults.self
         let vault = VaultScope(flat: [
             "twilio.account_sid": .string(defaults.accountSid), "twilio.auth_token": .string(defaults.authToken),
             "twilio.api_key_sid": .string(defaults.apiKeySid), "twilio.api_key_secret": .string(defaults.apiKeySecret),

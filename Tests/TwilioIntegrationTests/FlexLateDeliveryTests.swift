@@ -1,8 +1,9 @@
 import BotRuntime
-import FlexIntegration
 import FlowDSL
 import Foundation
 import Testing
+import TwilioIntegration
+import TwilioWire
 
 /// Twilio promises neither the order nor the timeliness of its webhooks. Whatever order the
 /// queue entry, the acceptance, the agent's message and the end of the reservation arrive in,
@@ -69,6 +70,23 @@ struct FlexLateDeliveryTests {
             #expect(!added.flatMap(\.plainLines).contains { $0.contains("How often") })
             #expect(added.filter { $0.type == FlexElements.Event.taskQueueEntered }.count == 1)
             #expect(added.flatMap(\.plainLines).filter { $0.hasPrefix("status:") }.isEmpty)
+        }
+    }
+
+    @Test("a signed TaskRouter delivery whose Timestamp overflows in milliseconds is taken without a time, not a crash")
+    func absurdTimestamp() async throws {
+        try await FlexBot.with { bot in
+            try await bot.startHandoff()
+            var form = TwilioForm()
+            for field in try TwilioForm(encoded: try TwilioFixtures.request(Self.queued).body).fields where field.name != "TimestampMs" {
+                form.append(field.name, field.name == "Timestamp" ? "9999999999999999" : field.value)
+            }
+            #expect(try await bot.deliver(form, path: "/twilio/taskrouter/events").status == 204)
+            try await bot.settle()
+            let queued = try await bot.ledger().last { $0.type == FlexElements.Event.taskQueueEntered }
+            #expect(queued != nil)
+            #expect(queued?.data["event_ms"] == nil)
+            #expect(try await bot.say("hello").status == 200)
         }
     }
 }

@@ -9,49 +9,11 @@ import TwilioWire
 /// accepted, what it signs with another token is refused.
 @Suite("Flex webhooks signed by Twilio's Python library")
 struct FlexOfficialSignatureTests {
-    /// The venv's python, made (when missing) by `scripts/twilio-venv`; nil when python3 is not installed.
-    static func python() throws -> String? {
-        let root = TwilioFixtures.projectRoot
-        let script = root.appendingPathComponent("scripts/twilio-venv")
-        let path = try run("/bin/bash", [script.path, "--print-python"], in: root).trimmingCharacters(in: .whitespacesAndNewlines)
-        return path.isEmpty ? nil : path
-    }
-
     @Test("the committed Twilio fixtures are what scripts/twilio-fixtures makes with Twilio's library, byte for byte")
     func fixturesAreGenerated() throws {
-        guard try Self.python() != nil else { return }
-        // Exits 1 (and `run` throws, with the diff) when a file differs.
-        #expect(throws: Never.self) {
-            try Self.run("/bin/bash", [TwilioFixtures.projectRoot.appendingPathComponent("scripts/twilio-fixtures").path, "--check"],
-                         in: TwilioFixtures.projectRoot)
-        }
-    }
-
-    /// Runs a program to its end. Its input and output go through files, not pipes: a pipe
-    /// read or write that a signal interrupts (another test's child exiting) traps in Foundation.
-    @discardableResult
-    static func run(_ executable: String, _ arguments: [String], in folder: URL, input: String? = nil) throws -> String {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("parley-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let (inURL, outURL, errURL) = (scratch.appendingPathComponent("in"), scratch.appendingPathComponent("out"),
-                                       scratch.appendingPathComponent("err"))
-        try Data((input ?? "").utf8).write(to: inURL)
-        for url in [outURL, errURL] { FileManager.default.createFile(atPath: url.path, contents: nil) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.standardInput = try FileHandle(forReadingFrom: inURL)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
-        let data = try Data(contentsOf: outURL), problems = try Data(contentsOf: errURL)
-        guard process.terminationStatus == 0 else {
-            throw FixtureError("\(executable) \(arguments.first ?? "") failed: \(String(decoding: problems, as: UTF8.self).suffix(600))")
-        }
-        return String(decoding: data, as: UTF8.self)
+        guard try ProjectScripts.python() != nil else { return }
+        // Exits 1 (and `script` throws, with the diff) when a file differs.
+        #expect(throws: Never.self) { try ProjectScripts.script("twilio-fixtures", ["--check"]) }
     }
 
     /// `RequestValidator(token).compute_signature(url, params)` in Python.
@@ -64,12 +26,12 @@ struct FlexOfficialSignatureTests {
             d = json.load(sys.stdin)
             print(RequestValidator(d["token"]).compute_signature(d["url"], d["params"]))
             """
-        return try run(python, ["-c", code], in: TwilioFixtures.projectRoot, input: input).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try ProjectScripts.run(python, ["-c", code], input: input).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test("a message signed by twilio-python is accepted (2xx) and filed; signed with another token it is refused (403)")
     func officialClient() async throws {
-        guard let python = try Self.python() else {
+        guard let python = try ProjectScripts.python() else {
             print("skipped: python3 is not installed, so Twilio's Python library cannot sign requests")
             return
         }

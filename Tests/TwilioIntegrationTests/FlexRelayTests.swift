@@ -1,8 +1,8 @@
 import BotRuntime
-import FlexIntegration
 import FlowDSL
 import Foundation
 import Testing
+import TwilioIntegration
 import TwilioWire
 
 @Suite("Flex relay, agent messages, commands, transcript and the way back to the bot")

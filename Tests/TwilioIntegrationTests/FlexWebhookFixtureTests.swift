@@ -1,8 +1,8 @@
 import BotRuntime
-import FlexIntegration
 import FlowDSL
 import Foundation
 import Testing
+import TwilioIntegration
 
 /// Every signed Chat and TaskRouter fixture replayed over real HTTP to a bot whose thread
 /// `ada` was handed to the fixture channel by start_chat.

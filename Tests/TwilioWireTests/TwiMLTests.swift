@@ -221,52 +221,12 @@ struct TwiMLTests {
 
     @Test("the committed cases are what scripts/twiml-cases makes with Twilio's library, byte for byte")
     func casesAreGenerated() throws {
-        guard try Self.python() != nil else { return }
-        // Exits 1 (and `run` throws, with the differences) when the file differs.
-        #expect(throws: Never.self) {
-            try Self.run("/bin/bash", [Self.projectRoot.appendingPathComponent("scripts/twiml-cases").path, "--check"],
-                         in: Self.projectRoot)
-        }
+        guard try ProjectScripts.python() != nil else { return }
+        // Exits 1 (and `script` throws, with the differences) when the file differs.
+        #expect(throws: Never.self) { try ProjectScripts.script("twiml-cases", ["--check"]) }
     }
 
     // MARK: - Helpers
-
-    /// The project root (three levels above this file).
-    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    /// The venv's python, made (when missing) by `scripts/twilio-venv`; nil when python3 is not installed.
-    static func python() throws -> String? {
-        let script = projectRoot.appendingPathComponent("scripts/twilio-venv")
-        let path = try run("/bin/bash", [script.path, "--print-python"], in: projectRoot).trimmingCharacters(in: .whitespacesAndNewlines)
-        return path.isEmpty ? nil : path
-    }
-
-    /// Runs a program to its end. Its output goes through files, not pipes: a pipe read or
-    /// write that a signal interrupts (another test's child exiting) traps in Foundation.
-    @discardableResult
-    static func run(_ executable: String, _ arguments: [String], in folder: URL) throws -> String {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("parley-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let (inURL, outURL, errURL) = (scratch.appendingPathComponent("in"), scratch.appendingPathComponent("out"),
-                                       scratch.appendingPathComponent("err"))
-        for url in [inURL, outURL, errURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.standardInput = try FileHandle(forReadingFrom: inURL)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
-        let data = try Data(contentsOf: outURL), problems = try Data(contentsOf: errURL)
-        guard process.terminationStatus == 0 else {
-            throw FixtureError("\(executable) \(arguments.first ?? "") failed: \(String(decoding: problems, as: UTF8.self).suffix(1200))")
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
 
     /// Expects `element` to write exactly the XML of the named case.
     private func expect(_ element: TwiMLElement, writes caseName: String, sourceLocation: SourceLocation = #_sourceLocation) throws {

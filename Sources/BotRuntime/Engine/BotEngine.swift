@@ -21,15 +21,17 @@ public final class BotEngine: Sendable {
     /// The vault and the template scopes that are the same for every turn; replaced together
     /// when the vault changes (`replaceVault(_:)`), read once per turn.
     private let scopes: Mutex<TurnScopes>
-    /// Integrations by the element type they serve.
-    public let integrations: [String: any Integration]
+    /// The integrations, in registration order: `prepare` runs in this order.
+    public let integrations: [any Integration]
+    /// Each integration by the element type it serves (the first registered for a type).
+    private let integrationsByType: [String: any Integration]
     let logger: Logger
     private let mailboxes = ThreadMailboxes()
     private let live = ThreadEvents()
 
     /// - Parameters:
     ///   - components: handlers for element types beyond the built-in steps.
-    ///   - integrations: vendor integrations (Flex …); their components are added too.
+    ///   - integrations: vendor integrations (Flex …) in registration order; their components are added too.
     ///   - vault: the `vault` scope; its values reach only text shown to users and integrations.
     public init(app: BotApp, store: any BotStore, vault: VaultScope = .empty, components: [any ComponentHandler] = [],
                 integrations: [any Integration] = [],
@@ -47,8 +49,15 @@ public final class BotEngine: Sendable {
             for type in handler.types { handlers[type] = handler }
         }
         self.handlers = handlers
-        self.integrations = Dictionary(integrations.map { ($0.elementType, $0) }) { first, _ in first }
+        self.integrations = integrations
+        integrationsByType = Dictionary(integrations.map { ($0.elementType, $0) }) { first, _ in first }
     }
+
+    /// The integration that serves elements of `type`, if any.
+    public func integration(serving type: String) -> (any Integration)? { integrationsByType[type] }
+
+    /// What is wrong with the app's integration elements, from every integration in order.
+    public var configurationProblems: [String] { integrations.flatMap { $0.configurationProblems(in: self) } }
 
     /// The `vault` scope turns use now.
     public var vault: VaultScope { scopes.withLock { $0.vault } }
@@ -209,7 +218,7 @@ public final class BotEngine: Sendable {
             runner.context.emit(EventTypes.error, data: ["text": .string("the conversation's saved state could not be read and was reset (\(unreadable))")])
         }
         do {
-            for integration in integrations.values { try integration.prepare(inbound, in: &runner.context) }
+            for integration in integrations { try integration.prepare(inbound, in: &runner.context) }
             if let reason = runner.context.ignoredBecause {
                 logger.debug("event ignored", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)", "reason": "\(reason)"])
                 inbound.data["ignored"] = .string(reason)
@@ -271,7 +280,7 @@ public final class BotEngine: Sendable {
         live.publish(inbound.sender == .user ? nil : inbound, shown, thread: inbound.threadID)
         if !integrations.isEmpty {
             let turn = CommittedTurn(thread: thread, previousThread: stored, events: kept)
-            for integration in integrations.values { integration.turnCommitted(turn, engine: self) }
+            for integration in integrations { integration.turnCommitted(turn, engine: self) }
         }
         // Ids and counts only: event data may hold what users typed.
         logger.trace("turn", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)",

@@ -1,37 +1,84 @@
 import FlowDSL
+import Logging
 
-/// A vendor integration plugged into the engine (Twilio Flex today; Zendesk or a voice
-/// channel next): the components it runs, what it does at the edges of a thread's turns, and
-/// the webhooks its service sends.
+/// A vendor integration plugged into the engine (Twilio today; any service that hands
+/// conversations over or carries them): the element types it brings, what it checks in the
+/// app's configuration, the components it runs, what it does at the edges of a thread's turns,
+/// the webhooks its service sends, and its shutdown.
 ///
-/// One value serves every integration element of its `elementType` in the app; webhook calls
-/// name the element they are for. The engine calls the hooks inside the thread's turn, so a
-/// thread's hooks never run concurrently and see its events in ledger order.
+/// An app's integrations are a list, and the engine keeps that order: `prepare` runs for each
+/// integration in registration order, so with several of them a thread's mode changes the same
+/// way in every process. One value serves every integration element of its `elementType`;
+/// webhook calls name the element they are for. The engine calls the turn hooks inside the
+/// thread's turn, so a thread's hooks never run concurrently and see its events in ledger order.
 public protocol Integration: Sendable {
+    /// Adds the element types it brings (its integration element, components and event types)
+    /// to the loader's registry. Static, so that `botcli check` knows them without starting it.
+    static func register(in registry: inout ElementRegistry)
+    /// A fresh value for one engine (it may hold HTTP clients: `shutdown()` closes them).
+    init(setup: IntegrationSetup)
+
     /// The integration element type it serves (`meya.twilio.flex.integration`).
     var elementType: String { get }
     /// Handlers for the component types it adds (`…flex.component.start_chat`).
     var components: [any ComponentHandler] { get }
-    /// Absolute paths it answers besides `/webhooks/{element id}` (a vendor's documented
-    /// paths, such as `/twilio/chat/events`), when the app has one element of its type.
-    var webhookPaths: [String] { get }
+    /// Absolute paths of its service's documented webhooks (`/twilio/chat/events`) besides
+    /// `/webhooks/{element id}` and its sub-paths, which always reach it.
+    var vendorWebhooks: [VendorWebhook] { get }
+    /// What is wrong with the app's elements of its type as configured with the engine's
+    /// vault, one sentence each naming the element and the field, never a value. Logged at start.
+    func configurationProblems(in engine: BotEngine) -> [String]
     /// Runs at the start of a turn, before triggers are matched: an integration's own events
     /// may change the thread first (a TaskRouter completion gives the thread back to the bot).
     func prepare(_ event: Event, in context: inout ComponentContext) throws
     /// Runs after a turn committed, still in the thread's order: hand what must leave to the
     /// service (a user's message to the human agent). Must not block: queue the work.
     func turnCommitted(_ turn: CommittedTurn, engine: BotEngine)
-    /// Answers one webhook delivery for the integration element `integrationID`.
+    /// Answers one webhook delivery for the integration element `integrationID`, on
+    /// `/webhooks/{id}`, one of its sub-paths, or one of its `vendorWebhooks` it claimed.
     func handleWebhook(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse
+    /// Finishes queued work and closes what it holds. Called once, when the engine stops.
+    func shutdown() async
 }
 
 extension Integration {
     public var components: [any ComponentHandler] { [] }
-    public var webhookPaths: [String] { [] }
+    public var vendorWebhooks: [VendorWebhook] { [] }
+    public func configurationProblems(in engine: BotEngine) -> [String] { [] }
     public func prepare(_ event: Event, in context: inout ComponentContext) throws {}
     public func turnCommitted(_ turn: CommittedTurn, engine: BotEngine) {}
     public func handleWebhook(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse {
         WebhookResponse(status: 404, json: #"{"error":"this integration takes no webhooks"}"#)
+    }
+    public func shutdown() async {}
+}
+
+/// What an integration is made with: the same for every integration of one engine.
+public struct IntegrationSetup: Sendable {
+    /// The logger for a label (`parley.flex`); the server's handler escapes what it writes.
+    public var logger: @Sendable (_ label: String) -> Logger
+    /// Rewrites an integration element's rendered settings before the integration uses them.
+    /// A development tool points every integration of a vendor at a local emulator this way
+    /// (with the emulator's own credentials, so real ones never reach it). None by default.
+    public var settingsOverride: @Sendable (_ elementType: String, _ fields: TemplateMap) -> TemplateMap
+
+    public init(logger: @escaping @Sendable (_ label: String) -> Logger = { Logger(label: $0) },
+                settingsOverride: @escaping @Sendable (_ elementType: String, _ fields: TemplateMap) -> TemplateMap = { $1 }) {
+        self.logger = logger
+        self.settingsOverride = settingsOverride
+    }
+}
+
+/// A documented webhook path of a service (`/twilio/chat/events`), which several integrations
+/// may serve: each delivery goes to the first integration, in registration order, whose
+/// `claims` accepts it (by what the request carries, e.g. a `ChannelSid` or a `ConversationSid`).
+public struct VendorWebhook: Sendable {
+    public var path: String
+    public var claims: @Sendable (WebhookRequest) -> Bool
+
+    public init(_ path: String, claims: @escaping @Sendable (WebhookRequest) -> Bool = { _ in true }) {
+        self.path = path
+        self.claims = claims
     }
 }
 

@@ -2,9 +2,11 @@ import BotRuntime
 import Hummingbird
 import Logging
 
-/// Integration webhooks: `POST /webhooks/{integration id}` goes to the integration that serves
-/// that element's type (what `botcli webhooks` lists), and each integration's documented paths
-/// (Twilio's `/twilio/chat/events` …) go to the app's one element of its type.
+/// Integration webhooks: `POST /webhooks/{integration id}` and its sub-paths
+/// (`/webhooks/{id}/…`) go to the integration that serves that element's type (what
+/// `botcli webhooks` lists); each documented vendor path (Twilio's `/twilio/chat/events` …) is
+/// routed once, to the first integration in registration order that claims the delivery, and
+/// then to the app's one element of its type.
 ///
 /// The integration gets the raw request (it verifies signatures over the exact bytes) and the
 /// public URL the service called, so signatures hold behind a TLS proxy.
@@ -15,31 +17,40 @@ struct IntegrationWebhooks {
     let body: RequestBodyReader
 
     func register(on router: Router<BasicRequestContext>) {
+        let vendorPaths = integrations.flatMap { $0.vendorWebhooks.map(\.path) }.reduce(into: [String]()) { paths, path in
+            if !paths.contains(path) { paths.append(path) }
+        }
         for method in [HTTPRequest.Method.post, .get] {
-            router.on("/webhooks/:integration", method: method) { request, context in
-                let id = context.parameters.get("integration") ?? ""
-                return await dispatch(request, context: context) { engine in
-                    guard let element = engine.app.integrations[id] else {
-                        return .failure(Unrouted("no integration has the id `\(id)`; `botcli webhooks` lists this app's webhook URLs"))
+            for path in ["/webhooks/:integration", "/webhooks/:integration/**"] {
+                router.on(RouterPath(path), method: method) { request, context in
+                    let id = context.parameters.get("integration") ?? ""
+                    return await dispatch(request, context: context) { engine, _ in
+                        guard let element = engine.app.integrations[id] else {
+                            return .failure(Unrouted("no integration has the id `\(id)`; `botcli webhooks` lists this app's webhook URLs"))
+                        }
+                        guard let integration = engine.integration(serving: element.type) else {
+                            return .failure(Unrouted("the integration `\(id)` (\(element.type)) takes no webhooks"))
+                        }
+                        return .success((integration, id))
                     }
-                    guard let integration = engine.integrations[element.type] else {
-                        return .failure(Unrouted("the integration `\(id)` (\(element.type)) takes no webhooks"))
-                    }
-                    return .success((integration, id))
                 }
             }
-            for integration in integrations {
-                for path in integration.webhookPaths {
-                    router.on(RouterPath(path), method: method) { request, context in
-                        await dispatch(request, context: context) { engine in
-                            let ids = engine.app.integrations.values.filter { $0.type == integration.elementType }.map(\.id)
-                            guard ids.count == 1 else {
-                                return .failure(Unrouted(ids.isEmpty
-                                    ? "this app has no \(integration.elementType) integration"
-                                    : "this app has \(ids.count) \(integration.elementType) integrations; use /webhooks/{id} for each"))
-                            }
-                            return .success((integration, ids[0]))
+            for path in vendorPaths {
+                router.on(RouterPath(path), method: method) { request, context in
+                    await dispatch(request, context: context) { engine, webhook in
+                        let claimants = engine.integrations.filter { $0.vendorWebhooks.contains { $0.path == path } }
+                        guard let integration = claimants.first(where: { integration in
+                            integration.vendorWebhooks.contains { $0.path == path && $0.claims(webhook) }
+                        }) else {
+                            return .failure(Unrouted("no integration of this app takes this delivery on \(path)"))
                         }
+                        let ids = engine.app.integrations.values.filter { $0.type == integration.elementType }.map(\.id).sorted()
+                        guard ids.count == 1 else {
+                            return .failure(Unrouted(ids.isEmpty
+                                ? "this app has no \(integration.elementType) integration"
+                                : "this app has \(ids.count) \(integration.elementType) integrations; use /webhooks/{id} for each"))
+                        }
+                        return .success((integration, ids[0]))
                     }
                 }
             }
@@ -52,16 +63,12 @@ struct IntegrationWebhooks {
         init(_ message: String) { self.message = message }
     }
 
+    /// Reads the request, asks `route` whose it is (from what it carries), and hands it over.
     private func dispatch(_ request: Request, context: BasicRequestContext,
-                          route: (BotEngine) -> Result<(any Integration, String), Unrouted>) async -> Response {
+                          route: (BotEngine, WebhookRequest) -> Result<(any Integration, String), Unrouted>) async -> Response {
         guard let engine = state.engine else {
             // Services retry a 503: nothing is lost while the bot starts.
             return JSONResponse.error("the bot is not ready yet; retry shortly", status: .serviceUnavailable)
-        }
-        let integration: any Integration, id: String
-        switch route(engine) {
-        case .failure(let unrouted): return JSONResponse.error(unrouted.message, status: .notFound)
-        case .success(let routed): (integration, id) = routed
         }
         let bytes: [UInt8]
         switch await body.bytes(of: request) {
@@ -71,6 +78,11 @@ struct IntegrationWebhooks {
         let webhook = WebhookRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                                      headers: request.headers.map { ($0.name.canonicalName, $0.value) }, body: bytes,
                                      publicBaseURL: baseURL(of: request))
+        let integration: any Integration, id: String
+        switch route(engine, webhook) {
+        case .failure(let unrouted): return JSONResponse.error(unrouted.message, status: .notFound)
+        case .success(let routed): (integration, id) = routed
+        }
         let answer = await integration.handleWebhook(webhook, integrationID: id, engine: engine)
         var headers = HTTPFields()
         if let type = answer.contentType { headers[.contentType] = type }

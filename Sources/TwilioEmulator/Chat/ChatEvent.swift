@@ -6,7 +6,7 @@ import TwilioWire
 enum ChatEvent {
     /// `onMessageSent`, or `onMediaMessageSent` for a message with media (no `Body` then).
     static func messageSent(_ message: ChatMessage, channel: ChatChannel, source: String, clientIdentity: String,
-                            configuration: FlexEmulator.Configuration) -> TwilioForm {
+                            configuration: TwilioEmulator.Configuration) -> TwilioForm {
         var form = TwilioForm()
         form.append("EventType", message.mediaSid == nil ? "onMessageSent" : "onMediaMessageSent")
         form.append("InstanceSid", configuration.chatServiceSid)
@@ -34,7 +34,7 @@ enum ChatEvent {
 
     /// `onChannelUpdated`.
     static func channelUpdated(_ channel: ChatChannel, source: String, clientIdentity: String,
-                               configuration: FlexEmulator.Configuration) -> TwilioForm {
+                               configuration: TwilioEmulator.Configuration) -> TwilioForm {
         var form = TwilioForm()
         form.append("EventType", "onChannelUpdated")
         form.append("InstanceSid", configuration.chatServiceSid)

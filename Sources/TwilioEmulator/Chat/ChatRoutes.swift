@@ -6,7 +6,7 @@ import TwilioWire
 /// `POST|GET /v2/Services/{IS}/Channels/{CH}/Messages` and `GET …/Messages/{IM}`.
 struct ChatRoutes {
     let state: EmulatorState
-    let configuration: FlexEmulator.Configuration
+    let configuration: TwilioEmulator.Configuration
     let fallbackOrigin: String
 
     func register(on router: Router<BasicRequestContext>) {

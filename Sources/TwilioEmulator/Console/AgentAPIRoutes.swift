@@ -5,10 +5,10 @@ import TwilioWire
 /// The agent JSON API under `/emulator/api/` (no authentication: a local development tool).
 /// Lists answer `{"version": N, …}`; `?after=N&wait=S` holds the answer until the emulator's
 /// version exceeds N or S seconds (at most 30) pass, so clients follow changes without polling
-/// loops. The routes are listed in `FlexEmulator`'s documentation.
+/// loops. The routes are listed in `TwilioEmulator`'s documentation.
 struct AgentAPIRoutes {
     let state: EmulatorState
-    let configuration: FlexEmulator.Configuration
+    let configuration: TwilioEmulator.Configuration
 
     static let maxWait: Double = 30
 

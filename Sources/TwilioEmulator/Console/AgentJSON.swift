@@ -6,7 +6,7 @@ import TwilioWire
 struct AgentJSON {
     let state: EmulatorState
 
-    func info(configuration: FlexEmulator.Configuration) async -> EmulatorJSON {
+    func info(configuration: TwilioEmulator.Configuration) async -> EmulatorJSON {
         let chat = await state.chatService, workspace = await state.workspace
         return [
             "version": .int(await state.version),
@@ -26,7 +26,7 @@ struct AgentJSON {
         ]
     }
 
-    func worker(_ worker: FlexEmulator.Worker) -> EmulatorJSON {
+    func worker(_ worker: TwilioEmulator.Worker) -> EmulatorJSON {
         ["sid": .string(worker.sid), "name": .string(worker.name), "display_name": .string(worker.displayName),
          "attributes": Self.object(worker.attributes)]
     }

@@ -6,7 +6,7 @@ import TwilioWire
 /// `fixtures/twilio/flex-channels-create.response.json`.
 struct FlexChannelRoutes {
     let state: EmulatorState
-    let configuration: FlexEmulator.Configuration
+    let configuration: TwilioEmulator.Configuration
     let fallbackOrigin: String
 
     func register(on router: Router<BasicRequestContext>) {

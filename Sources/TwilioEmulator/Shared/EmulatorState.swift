@@ -10,7 +10,7 @@ import TwilioWire
 /// `WebhookDelivery` in the same step, so events leave in the order things happened. One
 /// delivery worker per chat channel sends that channel's queue in order.
 actor EmulatorState {
-    let configuration: FlexEmulator.Configuration
+    let configuration: TwilioEmulator.Configuration
     let logger: Logger
     var deliverer: WebhookDeliverer?
 
@@ -34,12 +34,12 @@ actor EmulatorState {
     private(set) var stopped = false
     let started = Date()
 
-    init(configuration: FlexEmulator.Configuration, logger: Logger) {
+    init(configuration: TwilioEmulator.Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         let now = Date()
         workers = configuration.workers.map {
-            WorkerState(worker: $0, activitySid: FlexEmulator.Defaults.availableActivitySid, dateCreated: now)
+            WorkerState(worker: $0, activitySid: TwilioEmulator.Defaults.availableActivitySid, dateCreated: now)
         }
         chatService = ChatServiceSettings(postWebhookURL: configuration.chatWebhookURL, webhookFilters: configuration.chatWebhookFilters,
                                           dateCreated: now, dateUpdated: now)
@@ -159,7 +159,7 @@ struct ChatServiceSettings: Sendable {
 
 /// The workspace's event settings (`POST /v1/Workspaces/{WS}`).
 struct WorkspaceSettings: Sendable {
-    var friendlyName = FlexEmulator.Defaults.workspaceName
+    var friendlyName = TwilioEmulator.Defaults.workspaceName
     var eventCallbackURL: String?
     var eventsFilter: [String]
     var dateCreated: Date

@@ -11,7 +11,7 @@ struct TwilioAuthMiddleware: RouterMiddleware {
 
     let accepted: [TwilioBasicAuth]
 
-    init(configuration: FlexEmulator.Configuration) {
+    init(configuration: TwilioEmulator.Configuration) {
         accepted = [TwilioBasicAuth(username: configuration.accountSid, password: configuration.authToken),
                     TwilioBasicAuth(username: configuration.apiKeySid, password: configuration.apiKeySecret)]
     }

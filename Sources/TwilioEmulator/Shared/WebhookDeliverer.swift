@@ -11,7 +11,7 @@ struct WebhookDeliverer: Sendable {
     let state: EmulatorState
     let client: HTTPClient
     let authToken: String
-    let retry: FlexEmulator.RetryPolicy
+    let retry: TwilioEmulator.RetryPolicy
     let logger: Logger
 
     /// Sends a channel's pending deliveries one after the other until none is left.

@@ -45,7 +45,7 @@ enum ReservationStatus: String, Sendable {
 
 /// A worker as the workspace tracks it: the configured agent plus its version counter.
 struct WorkerState: Sendable {
-    var worker: FlexEmulator.Worker
+    var worker: TwilioEmulator.Worker
     var activitySid: String
     var activityName = "Available"
     var version = 1

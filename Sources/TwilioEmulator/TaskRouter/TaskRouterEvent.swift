@@ -13,7 +13,7 @@ struct TaskRouterEvent {
     var reservation: Reservation?
     var worker: WorkerState?
 
-    func form(configuration: FlexEmulator.Configuration, now: Date) -> TwilioForm {
+    func form(configuration: TwilioEmulator.Configuration, now: Date) -> TwilioForm {
         var form = TwilioForm()
         form.append("EventType", eventType)
         form.append("Sid", TwilioSID.random("EV"))
@@ -24,8 +24,8 @@ struct TaskRouterEvent {
         form.append("TimestampMs", TwilioTime.epochMilliseconds(now))
         form.append("AccountSid", configuration.accountSid)
         form.append("WorkspaceSid", configuration.workspaceSid)
-        form.append("WorkspaceName", FlexEmulator.Defaults.workspaceName)
-        form.append("OperatingUnitSid", FlexEmulator.Defaults.operatingUnitSid)
+        form.append("WorkspaceName", TwilioEmulator.Defaults.workspaceName)
+        form.append("OperatingUnitSid", TwilioEmulator.Defaults.operatingUnitSid)
         form.append("TaskSid", task.sid)
         form.append("TaskAttributes", task.attributes)
         form.append("TaskAge", TwilioTime.age(from: task.dateCreated, to: now))
@@ -38,11 +38,11 @@ struct TaskRouterEvent {
         if task.status == .completed { form.append("TaskCompletedReason", task.reason ?? "") }
         if task.status == .canceled { form.append("TaskCanceledReason", task.reason ?? "") }
         form.append("TaskQueueSid", configuration.taskQueueSid)
-        form.append("TaskQueueName", FlexEmulator.Defaults.taskQueueName)
-        form.append("TaskQueueTargetExpression", FlexEmulator.Defaults.taskQueueTargetExpression)
+        form.append("TaskQueueName", TwilioEmulator.Defaults.taskQueueName)
+        form.append("TaskQueueTargetExpression", TwilioEmulator.Defaults.taskQueueTargetExpression)
         form.append("TaskQueueEnteredDate", TwilioTime.epochSeconds(task.queueEnteredDate))
         form.append("WorkflowSid", configuration.workflowSid)
-        form.append("WorkflowName", FlexEmulator.Defaults.workflowName)
+        form.append("WorkflowName", TwilioEmulator.Defaults.workflowName)
         if let reservation {
             form.append("ReservationSid", reservation.sid)
             if let worker {

@@ -7,7 +7,7 @@ import TwilioWire
 /// (complete, cancel, wrap up, attributes) and `GET /v1/Workspaces/{WS}/Workers[/{WK}]`.
 struct TaskRouterRoutes {
     let state: EmulatorState
-    let configuration: FlexEmulator.Configuration
+    let configuration: TwilioEmulator.Configuration
     let fallbackOrigin: String
 
     func register(on router: Router<BasicRequestContext>) {
@@ -75,7 +75,7 @@ struct TaskRouterRoutes {
 
 /// TaskRouter resources as JSON, in the shape of Twilio's TaskRouter OpenAPI examples.
 struct TaskRouterJSON {
-    let configuration: FlexEmulator.Configuration
+    let configuration: TwilioEmulator.Configuration
 
     func workspace(_ settings: WorkspaceSettings, origin: String) -> EmulatorJSON {
         let url = "\(origin)/v1/Workspaces/\(configuration.workspaceSid)"
@@ -85,9 +85,9 @@ struct TaskRouterJSON {
             "friendly_name": .string(settings.friendlyName),
             "event_callback_url": RESTSupport.optional(settings.eventCallbackURL),
             "events_filter": settings.eventsFilter.isEmpty ? .null : .string(settings.eventsFilter.joined(separator: ",")),
-            "default_activity_sid": .string(FlexEmulator.Defaults.availableActivitySid),
+            "default_activity_sid": .string(TwilioEmulator.Defaults.availableActivitySid),
             "default_activity_name": "Available",
-            "timeout_activity_sid": .string(FlexEmulator.Defaults.availableActivitySid),
+            "timeout_activity_sid": .string(TwilioEmulator.Defaults.availableActivitySid),
             "timeout_activity_name": "Available",
             "multi_task_enabled": true,
             "prioritize_queue_order": "FIFO",
@@ -114,12 +114,12 @@ struct TaskRouterJSON {
             "reason": RESTSupport.optional(task.reason),
             "sid": .string(task.sid),
             "task_queue_sid": .string(configuration.taskQueueSid),
-            "task_queue_friendly_name": .string(FlexEmulator.Defaults.taskQueueName),
+            "task_queue_friendly_name": .string(TwilioEmulator.Defaults.taskQueueName),
             "task_channel_sid": .string(configuration.taskChannelSid),
             "task_channel_unique_name": "chat",
             "timeout": .int(task.timeout),
             "workflow_sid": .string(configuration.workflowSid),
-            "workflow_friendly_name": .string(FlexEmulator.Defaults.workflowName),
+            "workflow_friendly_name": .string(TwilioEmulator.Defaults.workflowName),
             "workspace_sid": .string(configuration.workspaceSid),
             "url": .string(url),
             "links": ["reservations": .string("\(url)/Reservations"),

@@ -1,6 +1,7 @@
-/// How the REST client retries and how long it waits: a call that gets 429, a 5xx or no
-/// answer at all is tried again after a growing, jittered delay, a bounded number of times.
-public struct FlexRetryPolicy: Sendable {
+/// How `TwilioRESTClient` retries every product's calls and how long it waits: a call that gets
+/// 429, a 5xx or no answer at all is tried again after a growing, jittered delay, a bounded
+/// number of times.
+public struct TwilioRetryPolicy: Sendable {
     /// Tries in all, the first included.
     public var attempts: Int
     /// The delay before the second try; each later one doubles, up to `maxDelay`.

@@ -1,11 +1,13 @@
 import BotRuntime
 import FlowDSL
 
-/// Another Flex to talk to than the one the app's settings name: the local Flex emulator, with
-/// its own account, for `botcli simulate --flex`. It replaces the app's REST base URL and
-/// credentials (so real ones never reach a development tool); everything else — agent names,
-/// transcript options, the command prefix — still comes from the app.
-public struct FlexTarget: Sendable, Equatable {
+/// Another Twilio to talk to than the one the app's settings name: the local Twilio emulator,
+/// with its own account, for `botcli simulate --flex`. It replaces the REST base URL,
+/// credentials and the emulator's resource sids in every Twilio integration element's settings
+/// (so real ones never reach a development tool); everything else (agent names, transcript
+/// options, the command prefix) still comes from the app. Give it to integrations as
+/// `IntegrationSetup.settingsOverride` (`settingsOverride`).
+public struct TwilioTarget: Sendable, Equatable {
     public var apiBaseURL: String
     public var accountSid: String
     public var authToken: String
@@ -26,7 +28,7 @@ public struct FlexTarget: Sendable, Equatable {
     }
 
     /// An integration element's rendered fields, pointed at this target.
-    func apply(to fields: TemplateMap) -> TemplateMap {
+    public func apply(to fields: TemplateMap) -> TemplateMap {
         var fields = fields
         fields["api_base_url"] = .string(apiBaseURL)
         fields["account_sid"] = .string(accountSid)
@@ -39,19 +41,14 @@ public struct FlexTarget: Sendable, Equatable {
     }
 }
 
-extension FlexIntegration {
-    /// The rendered settings of an integration element, pointed at `target` when one is set.
-    func targeted(_ fields: TemplateMap) -> TemplateMap {
-        target.map { $0.apply(to: fields) } ?? fields
+extension TwilioTarget {
+    /// Element types this target applies to: Meya's (`meya.twilio.…`) and Parley's own Twilio ones.
+    public static func isTwilio(_ elementType: String) -> Bool {
+        elementType.hasPrefix("meya.twilio.") || elementType.hasPrefix("parley.twilio.")
     }
 
-    /// The fields of the integration `id` rendered with the engine's vault, pointed at `target`.
-    func fields(of id: String, engine: BotEngine) throws -> TemplateMap {
-        targeted(try engine.integrationSettings(id))
-    }
-
-    /// The settings of the integration `id` as the engine's vault renders them, pointed at `target`.
-    func settings(of id: String, engine: BotEngine) throws -> FlexSettings {
-        try FlexSettings(integrationID: id, fields: fields(of: id, engine: engine))
+    /// The override for `IntegrationSetup`: Twilio elements' settings pointed at this target.
+    public var settingsOverride: @Sendable (String, TemplateMap) -> TemplateMap {
+        { [self] type, fields in Self.isTwilio(type) ? apply(to: fields) : fields }
     }
 }

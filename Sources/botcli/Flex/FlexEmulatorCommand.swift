@@ -1,7 +1,7 @@
 import ArgumentParser
-import FlexEmulator
 import Foundation
 import Logging
+import TwilioEmulator
 
 /// `botcli flex emulator`: serve the Flex emulator until Ctrl-C.
 struct FlexEmulatorCommand: AsyncParsableCommand {
@@ -70,7 +70,7 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
     var agents: [String] = []
 
     @Option(name: .customLong("account-sid"), help: ArgumentHelp("The account SID clients authenticate with.", valueName: "AC…"))
-    var accountSid: String = FlexEmulator.Defaults.accountSid
+    var accountSid: String = TwilioEmulator.Defaults.accountSid
 
     @Option(name: .customLong("auth-token-file"),
             help: ArgumentHelp("A file holding the auth token (default: the emulator's fixed development token).", valueName: "file"))
@@ -96,7 +96,7 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         ParleyLogging.useDefaultLevel(.notice)
-        var configuration = FlexEmulator.Configuration()
+        var configuration = TwilioEmulator.Configuration()
         configuration.host = host
         configuration.port = port
         configuration.accountSid = accountSid
@@ -116,12 +116,12 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
             configuration.workers = agents.map { agent in
                 let parts = agent.split(separator: "=", maxSplits: 1).map(String.init)
                 let email = parts[0]
-                return FlexEmulator.Worker(email: email, fullName: parts.count > 1 ? parts[1] : String(email.split(separator: "@")[0]))
+                return TwilioEmulator.Worker(email: email, fullName: parts.count > 1 ? parts[1] : String(email.split(separator: "@")[0]))
             }
         }
-        let emulator: FlexEmulator
+        let emulator: TwilioEmulator
         do {
-            emulator = try await FlexEmulator.start(configuration, logger: ParleyLogging.logger("parley.flex-emulator"), handlingSignals: true)
+            emulator = try await TwilioEmulator.start(configuration, logger: ParleyLogging.logger("parley.flex-emulator"), handlingSignals: true)
         } catch {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
@@ -133,7 +133,7 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
 
     /// What to open and what to put in the vault. The auth token is printed only when it is the
     /// emulator's fixed development token, never one read from a file.
-    static func banner(_ emulator: FlexEmulator, showsToken: Bool) -> String {
+    static func banner(_ emulator: TwilioEmulator, showsToken: Bool) -> String {
         let c = emulator.configuration
         var lines = [
             "Parley Flex emulator — a DEVELOPMENT tool, not Twilio; everything stays in memory.",

@@ -1,9 +1,10 @@
 import ArgumentParser
 import BotRuntime
-import FlexIntegration
 import FlowDSL
 import Foundation
 import Logging
+import ParleyApp
+import TwilioIntegration
 import Vault
 
 /// `botcli simulate`: talk to the bot in the terminal.
@@ -99,18 +100,19 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         var localFlex: SimulatedFlex?
-        let integrations: ParleyModules.Integrations
+        let integrations: AppIntegrations
         if flex {
             do {
                 let started = try await SimulatedFlex.start(app: app, port: flexPort, logger: ParleyLogging.logger("parley.flex"))
                 localFlex = started
-                integrations = ParleyModules.Integrations(flex: started.integration)
+                integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger,
+                                                                       settingsOverride: started.target.settingsOverride))
             } catch {
                 Terminal.error("error: \(error)")
                 throw ExitCode(1)
             }
         } else {
-            integrations = ParleyModules.integrations()
+            integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger))
         }
         let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all,
                                options: EngineOptions(realDelays: true), logger: ParleyLogging.logger("parley.simulate"))

@@ -1,24 +1,25 @@
 import BotRuntime
 import BotServer
-import FlexEmulator
-import FlexIntegration
 import FlowDSL
 import Foundation
 import Logging
+import TwilioEmulator
+import TwilioIntegration
 
-/// `botcli simulate --flex`: the whole human handoff in one terminal. A local Flex emulator
+/// `botcli simulate --flex`: the whole human handoff in one terminal. A local Twilio emulator
 /// stands in for Twilio, the bot's webhooks are served on a loopback port for it to call, and
-/// the Flex integration talks to the emulator with the emulator's own account (the app's
+/// the integrations talk to the emulator with the emulator's own account (`target`: the app's
 /// vault needs no Twilio values). `:agent` speaks as the agent who has the chat; the agent
 /// console in a browser works alongside.
 struct SimulatedFlex {
-    let emulator: FlexEmulator
-    let integration: FlexIntegration
+    let emulator: TwilioEmulator
+    /// The emulator's account, for the integrations' `IntegrationSetup.settingsOverride`.
+    let target: TwilioTarget
     private let state: ServingState
     private let server: Task<Void, Error>
 
-    /// Starts the emulator on `port` and the bot's webhook server, and makes the integration
-    /// the engine will run. Call `serve(_:)` with that engine, then `stop()` at the end.
+    /// Starts the emulator on `port` and the bot's webhook server. Make the engine's
+    /// integrations with `target`, call `serve(_:)` with the engine, then `stop()` at the end.
     static func start(app: BotApp, port: Int, logger: Logger) async throws -> SimulatedFlex {
         guard let integrationID = app.integrations.values.first(where: { $0.type == FlexElements.integrationType })?.id else {
             throw SimulatedFlexError.noFlexIntegration
@@ -35,22 +36,21 @@ struct SimulatedFlex {
         var ports = listening.makeAsyncIterator()
         guard let botPort = await ports.next() else { throw SimulatedFlexError.serverDidNotStart }
 
-        var configuration = FlexEmulator.Configuration(port: port)
+        var configuration = TwilioEmulator.Configuration(port: port)
         let webhookURL = "http://127.0.0.1:\(botPort)/webhooks/\(integrationID)"
         configuration.chatWebhookURL = webhookURL
         configuration.taskRouterCallbackURL = webhookURL
-        let emulator: FlexEmulator
+        let emulator: TwilioEmulator
         do {
-            emulator = try await FlexEmulator.start(configuration, logger: logger)
+            emulator = try await TwilioEmulator.start(configuration, logger: logger)
         } catch {
             server.cancel()
             throw SimulatedFlexError.emulatorDidNotStart(port: port, reason: "\(error)")
         }
-        let target = FlexTarget(apiBaseURL: emulator.baseURL, accountSid: configuration.accountSid, authToken: configuration.authToken,
+        let target = TwilioTarget(apiBaseURL: emulator.baseURL, accountSid: configuration.accountSid, authToken: configuration.authToken,
                                 apiKeySid: configuration.apiKeySid, apiKeySecret: configuration.apiKeySecret,
                                 flexFlowSid: configuration.flexFlowSid, chatServiceSid: configuration.chatServiceSid)
-        let integration = FlexIntegration(target: target, logger: logger)
-        return SimulatedFlex(emulator: emulator, integration: integration, state: state, server: server)
+        return SimulatedFlex(emulator: emulator, target: target, state: state, server: server)
     }
 
     /// Webhooks reach `engine` from now on.

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import BotRuntime
 import BotServer
-import FlexIntegration
 import FlowDSL
 import Foundation
 import Logging
@@ -9,6 +8,7 @@ import NIOCore
 import NIOHTTP1
 import SharedTestFixtures
 import Testing
+import TwilioIntegration
 
 /// A bot with the Flex integration served by an in-process `BotServer` (public URL
 /// `https://bot.example.com`, the fixtures' signing base) over a real SQLite store, talking to
@@ -136,7 +136,7 @@ struct FlexBot: Sendable {
     }
 
     /// A fast retry policy (tests must not wait seconds between tries).
-    static let retry = FlexRetryPolicy(attempts: 3, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100),
+    static let retry = TwilioRetryPolicy(attempts: 3, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100),
                                        requestTimeout: .seconds(5), connectTimeout: .seconds(2))
 
     /// Runs `body` with a fake Twilio and a bot served against it.
@@ -156,7 +156,7 @@ struct FlexBot: Sendable {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let store = try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path)
-            let flex = FlexIntegration(retry: retry, logger: logger)
+            let flex = FlexIntegration(setup: IntegrationSetup(logger: { _ in logger }), retry: retry)
             let engine = BotEngine(app: app, store: store, vault: VaultScope(flat: vault), integrations: [flex],
                                    options: EngineOptions(realDelays: false), logger: logger)
             do {

@@ -13,10 +13,6 @@ enum TwilioFixtures {
     static let flexFlowSid = "FO37c42c8ba36d0b96bd670468b7ad0531"
     static let chatServiceSid = "ISfeefe7297470ecb2343d2c48c3076989"
 
-    /// The project root (three levels above this file).
-    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
     /// A fixture file's text.
     static func text(_ name: String) throws -> String {
         try FixtureFiles.text("\(FixtureFiles.twilioFixtures)/\(name)")

@@ -49,7 +49,7 @@ struct EndChatComponent: ComponentHandler {
         if let failure {
             flex.logger.warning("Flex chat ended with an error", metadata: ["thread": "\(context.thread.id)", "error": "\(failure)"])
             var data: TemplateMap = ["text": .string(failure.description), "operation": .string("end_chat")]
-            if case .twilio(_, let twilio) = failure {
+            if case .call(.twilio(_, let twilio)) = failure {
                 data["code"] = .int(twilio.code)
                 data["status"] = .int(twilio.status)
             }
@@ -61,6 +61,6 @@ struct EndChatComponent: ComponentHandler {
     }
 
     private static func flexError(_ error: any Error) -> FlexError {
-        error as? FlexError ?? .transport(operation: "end_chat", detail: "\(error)")
+        error as? FlexError ?? .call(.transport(operation: "end_chat", detail: "\(error)"))
     }
 }

@@ -48,7 +48,7 @@ struct StartChatComponent: ComponentHandler {
 
         let channel = try await flex.client.createChannel(settings, form: form)
         guard case .string(let channelSid)? = channel["sid"], !channelSid.isEmpty else {
-            throw FlexError.invalidResponse(operation: "create_channel", detail: "no channel sid")
+            throw FlexError.call(.invalidResponse(operation: "create_channel", detail: "no channel sid"))
         }
         var taskSid: String?
         if case .string(let sid)? = channel["task_sid"], !sid.isEmpty { taskSid = sid }
@@ -79,7 +79,7 @@ struct StartChatComponent: ComponentHandler {
     private func fail(_ error: FlexError, in context: inout ComponentContext) -> ComponentOutcome {
         flex.logger.warning("Flex chat not started", metadata: ["thread": "\(context.thread.id)", "error": "\(error)"])
         var data: TemplateMap = ["text": .string(error.description), "operation": .string("create_channel")]
-        if case .twilio(_, let twilio) = error {
+        if case .call(.twilio(_, let twilio)) = error {
             data["code"] = .int(twilio.code)
             data["status"] = .int(twilio.status)
         }

@@ -46,7 +46,12 @@ enum FlexEventMapper {
             if let channel = delivery.channelSid { data["channel_sid"] = .string(channel) }
             if let workspace = form["WorkspaceSid"], !workspace.isEmpty { data["workspace_sid"] = .string(workspace) }
             // TaskRouter's own clock, for telling a late delivery from a new event.
-            if let time = form["TimestampMs"].flatMap({ Int($0) }) ?? form["Timestamp"].flatMap({ Int($0) }).map({ $0 * 1000 }) {
+            // A seconds value too large for milliseconds is no time at all (not a trap).
+            let seconds = form["Timestamp"].flatMap { Int($0) }.flatMap { seconds -> Int? in
+                let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+                return overflow ? nil : milliseconds
+            }
+            if let time = form["TimestampMs"].flatMap({ Int($0) }) ?? seconds {
                 data["event_ms"] = .int(time)
             }
             return .event(Event(type: type, threadID: threadID, sender: .system, userID: settings.integrationID, data: data,

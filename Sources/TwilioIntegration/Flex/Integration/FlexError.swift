@@ -11,12 +11,8 @@ public enum FlexError: Error, CustomStringConvertible, Sendable, Equatable {
     case missingSetting(integration: String, field: String)
     /// Neither `api_key_sid` + `api_key_secret` nor `auth_token` is set.
     case missingCredentials(integration: String)
-    /// Twilio answered with an error body.
-    case twilio(operation: String, TwilioRESTError)
-    /// Twilio could not be reached (after retries) or the call timed out.
-    case transport(operation: String, detail: String)
-    /// Twilio answered 2xx with a body that is not the JSON object expected.
-    case invalidResponse(operation: String, detail: String)
+    /// A REST call failed (Twilio refused it, could not be reached, or answered nonsense).
+    case call(TwilioCallError)
     /// The thread has no Flex chat for this operation (end_chat outside a handoff).
     case noChat
     /// The thread is already handed to Flex (start_chat twice).
@@ -32,12 +28,8 @@ public enum FlexError: Error, CustomStringConvertible, Sendable, Equatable {
             "the Twilio Flex integration `\(integration)` has no value for `\(field)` (is its vault value uploaded?)"
         case .missingCredentials(let integration):
             "the Twilio Flex integration `\(integration)` needs `api_key_sid` and `api_key_secret`, or `auth_token`"
-        case .twilio(let operation, let error):
-            "Twilio refused \(operation): \(error.code) \(error.message) (HTTP \(error.status))"
-        case .transport(let operation, let detail):
-            "could not reach Twilio for \(operation): \(detail)"
-        case .invalidResponse(let operation, let detail):
-            "Twilio's answer to \(operation) was not understood: \(detail)"
+        case .call(let error):
+            error.description
         case .noChat:
             "this thread has no Twilio Flex chat"
         case .chatAlreadyStarted(let channel):
@@ -49,7 +41,7 @@ public enum FlexError: Error, CustomStringConvertible, Sendable, Equatable {
     /// and `status` when Twilio answered, else a message (and no code), with `ok: false`.
     var resultFields: TemplateMap {
         switch self {
-        case .twilio(_, let error):
+        case .call(.twilio(_, let error)):
             ["ok": .bool(false), "code": .int(error.code), "message": .string(error.message),
              "more_info": error.moreInfo.map(TemplateValue.string) ?? .none, "status": .int(error.status)]
         default:

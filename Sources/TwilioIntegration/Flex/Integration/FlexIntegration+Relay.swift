@@ -74,7 +74,7 @@ extension FlexIntegration {
     private func sendTranscript(state: FlexThreadState, threadID: String, engine: BotEngine) async {
         do {
             let settings = try self.settings(of: state.integrationID, engine: engine)
-            let from = max(0, state.relayAfter - 1_000)
+            let from = max(0, state.relayAfter &- 1_000)  // relay_after is stored state a flow could have set
             let events = try await engine.events(thread: threadID, after: from, limit: 1_000).filter { $0.sequence <= state.relayAfter }
             guard let text = FlexTranscript(options: settings.transcript).render(events) else { return }
             try await client.sendMessage(settings, channel: state.channelSid, from: Self.botIdentity, body: text)
@@ -90,7 +90,7 @@ extension FlexIntegration {
         logger.error("Twilio Flex call failed", metadata: ["thread": "\(threadID)", "operation": "\(operation)", "error": "\(error)"])
         guard file else { return }
         var data: TemplateMap = ["text": .string("\(error)"), "operation": .string(operation)]
-        if case FlexError.twilio(_, let twilio)? = error as? FlexError {
+        if case .call(.twilio(_, let twilio))? = error as? FlexError {
             data["code"] = .int(twilio.code)
             data["status"] = .int(twilio.status)
         }

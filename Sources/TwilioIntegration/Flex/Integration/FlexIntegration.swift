@@ -22,24 +22,32 @@ public final class FlexIntegration: Integration {
     public static let botIdentity = "bot"
 
     public let elementType = FlexElements.integrationType
-    public let webhookPaths = ["/twilio/chat/events", "/twilio/taskrouter/events"]
+    public let vendorWebhooks = [VendorWebhook("/twilio/chat/events"), VendorWebhook("/twilio/taskrouter/events")]
 
     let client: FlexClient
-    /// Where REST calls go instead of the app's Flex (`botcli simulate --flex`), if anywhere.
-    public let target: FlexTarget?
+    /// Rewrites the app's settings before use (`TwilioTarget`: the local emulator), or keeps them.
+    let settingsOverride: @Sendable (String, TemplateMap) -> TemplateMap
     let relay = FlexRelay()
     let logger: Logger
     /// Agents' display names by chat identity, from reservation.accepted (bounded).
     private let agentNames = Mutex<[String: String]>([:])
 
+    public static func register(in registry: inout ElementRegistry) {
+        FlexElements.register(in: &registry)
+    }
+
+    public convenience init(setup: IntegrationSetup) {
+        self.init(setup: setup, retry: TwilioRetryPolicy())
+    }
+
     /// - Parameters:
+    ///   - setup: the logger (`parley.flex`: ids, statuses and Twilio error codes only; never
+    ///     credentials or message text) and the settings override.
     ///   - retry: how REST calls are timed and retried.
-    ///   - target: talk to this Flex (the local emulator) instead of the one the app names.
-    ///   - logger: ids, statuses and Twilio error codes only; never credentials or message text.
-    public init(retry: FlexRetryPolicy = FlexRetryPolicy(), target: FlexTarget? = nil, logger: Logger = Logger(label: "parley.flex")) {
-        client = FlexClient(retry: retry, logger: logger)
-        self.target = target
-        self.logger = logger
+    public init(setup: IntegrationSetup, retry: TwilioRetryPolicy) {
+        logger = setup.logger("parley.flex")
+        client = FlexClient(rest: TwilioRESTClient(retry: retry, logger: logger))
+        settingsOverride = setup.settingsOverride
     }
 
     public var components: [any ComponentHandler] {
@@ -54,13 +62,12 @@ public final class FlexIntegration: Integration {
     /// Waits for queued relays, then closes the HTTP client. Call once, when the server stops.
     public func shutdown() async {
         await relay.drain()
-        await client.shutdown()
+        await client.rest.shutdown()
     }
 
-    /// What is wrong with the app's Flex integrations as configured with the engine's vault,
-    /// one sentence each naming the integration and the field (never a value): a missing
-    /// required setting, no credentials (`api_key_sid` + `api_key_secret` or `auth_token`), no
-    /// `auth_token` to verify webhooks. `botcli serve` logs them at start.
+    /// What is wrong with the app's Flex integrations as configured with the engine's vault: a
+    /// missing required setting, no credentials (`api_key_sid` + `api_key_secret` or
+    /// `auth_token`), no `auth_token` to verify webhooks.
     public func configurationProblems(in engine: BotEngine) -> [String] {
         engine.app.integrations.values.filter { $0.type == elementType }.flatMap { element -> [String] in
             do {

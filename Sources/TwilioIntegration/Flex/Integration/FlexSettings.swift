@@ -1,3 +1,4 @@
+import BotRuntime
 import FlowDSL
 import Foundation
 import TwilioWire
@@ -41,16 +42,7 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
     public init(integrationID: String, fields: TemplateMap) throws(FlexError) {
         self.integrationID = integrationID
         func text(_ name: String, in options: TemplateMap? = nil) -> String? {
-            let value: String
-            switch (options ?? fields)[name] {
-            case .string(let string)?: value = string
-            case .int(let number)?: value = String(number)
-            default: return nil
-            }
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            // A vault key the vault does not hold renders as its placeholder: not a value.
-            if trimmed.isEmpty || (trimmed.hasPrefix("[vault.") && trimmed.hasSuffix("]")) { return nil }
-            return trimmed
+            TwilioSettingText.text((options ?? fields)[name])
         }
         func required(_ name: String) throws(FlexError) -> String {
             guard let value = text(name) else { throw .missingSetting(integration: integrationID, field: name) }
@@ -92,4 +84,21 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
     var chatBaseURL: String { apiBaseURL ?? "https://chat.twilio.com" }
     /// Base URL of TaskRouter (`/v1/Workspaces/…`).
     var taskRouterBaseURL: String { apiBaseURL ?? "https://taskrouter.twilio.com" }
+}
+
+extension FlexIntegration {
+    /// An integration element's rendered fields after the setup's override (the emulator's account).
+    func targeted(_ fields: TemplateMap) -> TemplateMap {
+        settingsOverride(elementType, fields)
+    }
+
+    /// The fields of the integration `id` rendered with the engine's vault, after the override.
+    func fields(of id: String, engine: BotEngine) throws -> TemplateMap {
+        targeted(try engine.integrationSettings(id))
+    }
+
+    /// The settings of the integration `id` as the engine's vault renders them, after the override.
+    func settings(of id: String, engine: BotEngine) throws -> FlexSettings {
+        try FlexSettings(integrationID: id, fields: fields(of: id, engine: engine))
+    }
 }

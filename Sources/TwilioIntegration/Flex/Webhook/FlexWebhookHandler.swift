@@ -5,9 +5,8 @@ import TwilioWire
 
 /// Answers one Twilio webhook delivery (Programmable Chat post-event or TaskRouter callback).
 ///
-/// 1. The `X-Twilio-Signature` is checked against the public URL Twilio called and the
-///    integration's `auth_token` (both URL forms of Twilio's port rule). Missing or wrong: 403,
-///    nothing else happens.
+/// 1. The `X-Twilio-Signature` is checked (`TwilioWebhook.verifiedForm`). Missing or wrong:
+///    403, nothing else happens.
 /// 2. Event types that need nothing are answered 204 at once.
 /// 3. The thread is found from the task attribute start_chat adds (`parley_thread_id`), else
 ///    the links to the channel or the task. None: 204 and a warning (a retry would not help).
@@ -24,40 +23,24 @@ struct FlexWebhookHandler {
             fields = try flex.fields(of: integrationID, engine: engine)
         } catch {
             logger.error("Flex webhook: settings unreadable", metadata: ["integration": "\(integrationID)", "error": "\(error)"])
-            return Self.error(500, "the integration's settings cannot be read")
+            return TwilioWebhook.answer(500, "the integration's settings cannot be read")
         }
         // 1. The signature.
-        guard let authToken = FlexWebhookHandler.text(fields["auth_token"]) else {
-            logger.warning("Flex webhook refused: the integration has no auth_token to verify signatures",
-                           metadata: ["integration": "\(integrationID)"])
-            return Self.error(403, "webhook signatures cannot be verified: the integration has no auth_token")
-        }
-        let isGet = request.method.uppercased() == "GET"
         let form: TwilioForm
-        do {
-            form = try TwilioForm(encoded: isGet ? (request.query ?? "") : String(decoding: request.body, as: UTF8.self))
-        } catch {
-            return Self.error(403, "the request is not a signed Twilio form")
-        }
-        guard let signature = request.header("X-Twilio-Signature"), !signature.isEmpty else {
-            logger.warning("Flex webhook refused: no signature", metadata: ["path": "\(request.path)"])
-            return Self.error(403, "missing X-Twilio-Signature")
-        }
-        // A GET's parameters are in its URL, which the signature covers already.
-        guard TwilioSignature.isValid(signature, url: request.publicURL, parameters: isGet ? TwilioForm() : form,
-                                      authToken: authToken, rawBody: request.body) else {
-            logger.warning("Flex webhook refused: invalid signature", metadata: ["path": "\(request.path)"])
-            return Self.error(403, "invalid X-Twilio-Signature")
+        switch TwilioWebhook.verifiedForm(request, authToken: TwilioSettingText.text(fields["auth_token"]),
+                                          integrationID: integrationID, logger: logger) {
+        case .refused(let refusal): return refusal
+        case .verified(let verified): form = verified
         }
         // 2. What it is about.
         let delivery = FlexDelivery(form: form, deliveryToken: request.header("I-Twilio-Idempotency-Token"))
-        guard FlexEventMapper.handledTypes.contains(delivery.eventType) else { return Self.accepted }
+        guard FlexEventMapper.handledTypes.contains(delivery.eventType) else { return TwilioWebhook.accepted }
         let settings: FlexSettings
         do {
             settings = try FlexSettings(integrationID: integrationID, fields: fields)
         } catch {
             logger.error("Flex webhook: integration misconfigured", metadata: ["integration": "\(integrationID)", "error": "\(error)"])
-            return Self.error(500, "\(error)")
+            return TwilioWebhook.answer(500, "\(error)")
         }
         // 3. The thread.
         let threadID: String?, thread: ThreadRecord?
@@ -66,13 +49,13 @@ struct FlexWebhookHandler {
             thread = try await threadID.asyncMap { try await engine.thread($0) } ?? nil
         } catch {
             logger.error("Flex webhook: store unavailable", metadata: ["error": "\(error)"])
-            return Self.error(500, "the bot's store is unavailable; retry")
+            return TwilioWebhook.answer(500, "the bot's store is unavailable; retry")
         }
         guard let threadID, thread != nil else {
             logger.warning("Flex webhook for no known thread", metadata: [
                 "event_type": "\(delivery.eventType)", "channel": "\(delivery.channelSid ?? "-")", "task": "\(delivery.taskSid ?? "-")",
             ])
-            return Self.accepted
+            return TwilioWebhook.accepted
         }
         let state = thread.flatMap { FlexThreadState(scope: $0.scope) }
         let ended = thread.flatMap { FlexEndedHandoff(scope: $0.scope) }
@@ -88,16 +71,16 @@ struct FlexWebhookHandler {
                                    agentName: { flex.agentName(identity: $0) }) {
         case .ignored(let reason):
             logger.debug("Flex webhook needs no event", metadata: ["thread": "\(threadID)", "reason": "\(reason)"])
-            return Self.accepted
+            return TwilioWebhook.accepted
         case .event(let event):
             do {
                 try await engine.accept(event)
             } catch {
                 logger.error("Flex webhook: event not accepted", metadata: ["thread": "\(threadID)", "error": "\(error)"])
-                return Self.error(500, "the event could not be stored; retry")
+                return TwilioWebhook.answer(500, "the event could not be stored; retry")
             }
             logger.debug("Flex webhook accepted", metadata: ["thread": "\(threadID)", "event": "\(event.type)"])
-            return Self.accepted
+            return TwilioWebhook.accepted
         }
     }
 
@@ -109,21 +92,6 @@ struct FlexWebhookHandler {
         }
         if let task = delivery.taskSid { return try await engine.thread(forLink: FlexThreadState.taskLink(task)) }
         return nil
-    }
-
-    /// 204 with a JSON content type, as TaskRouter asks.
-    static let accepted = WebhookResponse(status: 204, contentType: "application/json")
-
-    static func error(_ status: Int, _ message: String) -> WebhookResponse {
-        WebhookResponse(status: status, json: TemplateValue.map(["error": .string(message)]).jsonText)
-    }
-
-    /// A rendered setting's text, nil when empty or an unfilled vault placeholder.
-    static func text(_ value: TemplateValue?) -> String? {
-        guard case .string(let text)? = value else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty || (trimmed.hasPrefix("[vault.") && trimmed.hasSuffix("]")) { return nil }
-        return trimmed
     }
 }
 

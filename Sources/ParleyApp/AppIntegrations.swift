@@ -1,0 +1,37 @@
+import BotRuntime
+import FlowDSL
+import TwilioIntegration
+
+/// The integrations Parley ships, in registration order. This is the one list: an integration
+/// is its own folder and one line here, and nothing else names it (botcli does not).
+public enum ParleyIntegrations {
+    /// Registration order is the order in which `prepare` runs on every turn.
+    public static let standard: [any Integration.Type] = [
+        FlexIntegration.self,
+    ]
+
+    /// Every element type Parley knows: the built-in steps and each integration's types.
+    public static func registry(_ types: [any Integration.Type] = standard) -> ElementRegistry {
+        var registry = ElementRegistry.standard
+        for type in types { type.register(in: &registry) }
+        return registry
+    }
+
+    /// The registry of `standard`, made once.
+    public static let standardRegistry = registry()
+}
+
+/// The integrations of one engine, made fresh (they hold HTTP clients): give `all` to the
+/// engine and the server, and call `shutdown()` once when they stop.
+public struct AppIntegrations: Sendable {
+    public let all: [any Integration]
+
+    public init(_ types: [any Integration.Type] = ParleyIntegrations.standard, setup: IntegrationSetup = IntegrationSetup()) {
+        all = types.map { $0.init(setup: setup) }
+    }
+
+    /// Each integration's queued work finished and what it holds closed, in registration order.
+    public func shutdown() async {
+        for integration in all { await integration.shutdown() }
+    }
+}
