@@ -45,8 +45,9 @@ public struct ServedApp: Sendable {
     }
 
     /// Opens the vault and the store, runs webhook events accepted before a stop and not
-    /// handled yet, and warns on `logger` about misconfigured integrations and step types no
-    /// handler runs.
+    /// handled yet, delivers outbound work stored before it and starts the timers, and warns on
+    /// `logger` about misconfigured integrations and step types no handler runs. Stop the
+    /// engine (`stop()`) before the integrations' `shutdown()`.
     /// `store` replaces the app's SQLite store (benchmarks measuring what the store costs).
     public func openEngine(integrations: AppIntegrations, logger: Logger, options: EngineOptions = EngineOptions(),
                            store replacement: (any BotStore)? = nil) async throws(ServeFailure) -> BotEngine {
@@ -66,6 +67,8 @@ public struct ServedApp: Sendable {
         do {
             let resumed = try await engine.resumeInbox()
             if resumed > 0 { logger.notice("resumed accepted events", metadata: ["count": "\(resumed)"]) }
+            let waiting = try await engine.resumeOutbox()
+            if waiting > 0 { logger.notice("resumed outbound work", metadata: ["count": "\(waiting)"]) }
         } catch {
             throw .store(path: storePath, reason: "cannot read its inbox: \(error)")
         }

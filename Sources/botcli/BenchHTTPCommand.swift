@@ -99,6 +99,7 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         try await Self.checkConversation(engine)
         serving.cancel()
         _ = await serving.result
+        await engine.stop()
         await integrations.shutdown()
 
         print("bare GET /healthz: \(Self.number(bare.perSecond)) requests/s, p50 \(Self.ms(bare.p50)), p99 \(Self.ms(bare.p99))")

@@ -5,6 +5,7 @@ import FlowDSL
 import Foundation
 import Logging
 import ParleyApp
+import Synchronization
 import TwilioIntegration
 import Vault
 
@@ -163,13 +164,20 @@ struct ServeCommand: AsyncParsableCommand {
                                                    clientAuthentication: try resolvedAuthentication(),
                                                    identityKey: try WebIdentityKey.loadOrCreate(at: served.identityKeyURL))
         let server = BotServer(configuration: configuration, logger: logger)
+        let opened = Mutex<BotEngine?>(nil)
         do {
-            try await server.run(loadingEngine: { try await served.openEngine(integrations: integrations, logger: logger) })
+            try await server.run(loadingEngine: {
+                let engine = try await served.openEngine(integrations: integrations, logger: logger)
+                opened.withLock { $0 = engine }
+                return engine
+            })
         } catch {
+            await opened.withLock { $0 }?.stop()
             await integrations.shutdown()
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
+        await opened.withLock { $0 }?.stop()
         await integrations.shutdown()
     }
 

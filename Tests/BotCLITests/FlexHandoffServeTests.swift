@@ -87,25 +87,7 @@ struct FlexHandoffServeTests {
         configuration.taskRouterCallbackURL = configuration.chatWebhookURL
         let emulator = try await TwilioEmulator.start(configuration)
         do {
-            // The template points at the emulator's default port; this one chose its own.
-            let integration = app.appendingPathComponent("integration/twilio/flex.yaml")
-            let yaml = try String(contentsOf: integration, encoding: .utf8)
-                .replacingOccurrences(of: "http://127.0.0.1:5055", with: emulator.baseURL)
-            try Data(yaml.utf8).write(to: integration)
-            let secrets = app.appendingPathComponent("vault.secret.yaml")
-            try Data("""
-                support_phone: "+1 555 0100"
-                twilio.account_sid: \(configuration.accountSid)
-                twilio.api_key_sid: \(configuration.apiKeySid)
-                twilio.api_key_secret: \(configuration.apiKeySecret)
-                twilio.auth_token: \(configuration.authToken)
-                twilio_flex.flex_flow_sid: \(configuration.flexFlowSid)
-                twilio_flex.flex_chat_service_sid: \(configuration.chatServiceSid)
-                """.utf8).write(to: secrets)
-            for command in [["vault", "keygen"], ["vault", "upload", "--file", secrets.path]] {
-                let output = try BotCLIRunner.run(command + ["--app", app.path])
-                try #require(output.status == 0, "\(command): \(output.stderr)")
-            }
+            try Self.pointTemplate(app, at: emulator.baseURL, configuration: configuration)
 
             // The emulator already calls this port, so it is chosen here rather than by `--port 0`.
             let serve = try BotCLIProcess(["serve", "--app", app.path, "--port", "\(servePort)"],
@@ -123,6 +105,28 @@ struct FlexHandoffServeTests {
             throw error
         }
         await emulator.stop()
+    }
+
+    /// Points the template app's Flex integration at `baseURL` (the template names the
+    /// emulator's default port) and uploads the emulator's account to its vault.
+    static func pointTemplate(_ app: URL, at baseURL: String, configuration: TwilioEmulator.Configuration) throws {
+        let integration = app.appendingPathComponent("integration/twilio/flex.yaml")
+        let yaml = try String(contentsOf: integration, encoding: .utf8).replacingOccurrences(of: "http://127.0.0.1:5055", with: baseURL)
+        try Data(yaml.utf8).write(to: integration)
+        let secrets = app.appendingPathComponent("vault.secret.yaml")
+        try Data("""
+            support_phone: "+1 555 0100"
+            twilio.account_sid: \(configuration.accountSid)
+            twilio.api_key_sid: \(configuration.apiKeySid)
+            twilio.api_key_secret: \(configuration.apiKeySecret)
+            twilio.auth_token: \(configuration.authToken)
+            twilio_flex.flex_flow_sid: \(configuration.flexFlowSid)
+            twilio_flex.flex_chat_service_sid: \(configuration.chatServiceSid)
+            """.utf8).write(to: secrets)
+        for command in [["vault", "keygen"], ["vault", "upload", "--file", secrets.path]] {
+            let output = try BotCLIRunner.run(command + ["--app", app.path])
+            try #require(output.status == 0, "\(command): \(output.stderr)")
+        }
     }
 
     /// Pre-chat up to the handoff question, then "Talk to an agent"; the task it made.

@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 /// The engine's seam for integrations: components that link a thread, `prepare` changing the
-/// thread before triggers, `turnCommitted` in ledger order, and the durable inbox.
+/// thread before triggers, `outboundWork` in ledger order, and the durable inbox.
 @Suite("Integration seam")
 struct IntegrationSeamTests {
     /// A made-up integration: `handoff.link` links the thread to a key and enters agent mode;
@@ -40,8 +40,9 @@ struct IntegrationSeamTests {
             context.setThread("mode", .string("bot"))
         }
 
-        func turnCommitted(_ turn: CommittedTurn, engine: BotEngine) {
+        func outboundWork(for turn: CommittedTurn) -> [OutboundWork] {
             committed.withLock { $0.append(turn.events.map { "\($0.sequence) \($0.type)" }) }
+            return []
         }
 
         static var registry: ElementRegistry {

@@ -49,7 +49,7 @@ struct FlexHandoffEndToEndTests {
                     let engine = try Self.engine(emulator: emulator, flex: flex)
                     state.serve(engine)
                     try await body(Handoff(bot: FlexBot(port: port, engine: engine, flex: flex, fake: try FakeTwilio()), emulator: emulator))
-                    await flex.drain()
+                    await engine.drainOutbox()
                     await emulator.stop()
                 } catch {
                     await emulator.stop()

@@ -28,6 +28,8 @@ public final class BotEngine: Sendable {
     let logger: Logger
     private let mailboxes = ThreadMailboxes()
     private let live = ThreadEvents()
+    let outbox: OutboxDispatcher
+    let timers: TimerDriver
 
     /// - Parameters:
     ///   - components: handlers for element types beyond the built-in steps.
@@ -50,6 +52,8 @@ public final class BotEngine: Sendable {
         }
         self.handlers = handlers
         self.integrations = integrations
+        outbox = OutboxDispatcher(policy: options.outboxRetry, logger: logger)
+        timers = TimerDriver(logger: logger)
         integrationsByType = Dictionary(integrations.map { ($0.elementType, $0) }) { first, _ in first }
     }
 
@@ -114,7 +118,8 @@ public final class BotEngine: Sendable {
         return pending.count
     }
 
-    private func handleAccepted(_ entry: InboxEntry) {
+    /// Handles an event already in the inbox in its thread's order (the outbox's replies, fired timers).
+    func handleAccepted(_ entry: InboxEntry) {
         mailboxes.submit(thread: entry.event.threadID) { [self] in
             // A failed turn stays in the inbox and is tried again at the next start.
             _ = try? await runLoggedTurn(entry.event, inboxID: entry.id)
@@ -265,9 +270,16 @@ public final class BotEngine: Sendable {
         }
         let sequence = inbound.sequence + shown.count
         thread.lastSequence = sequence
+        var outbound = runner.context.outbound
+        if !integrations.isEmpty {
+            let turn = CommittedTurn(thread: thread, previousThread: stored, events: kept)
+            for integration in integrations { outbound += integration.outboundWork(for: turn) }
+        }
+        var timerChanges = runner.context.timerChanges
         do {
             try await store.commit(TurnCommit(thread: thread, userChanges: runner.context.userChanges, events: kept,
-                                              turnSequence: inbound.sequence, linkChanges: runner.context.linkChanges, inboxID: inboxID))
+                                              turnSequence: inbound.sequence, linkChanges: runner.context.linkChanges, inboxID: inboxID,
+                                              outbound: outbound, timerChanges: timerChanges))
         } catch let tooDeep as StoredValueTooDeep {
             // Nothing was written. The thread keeps its earlier state; the event and why it
             // changed nothing are filed, so the thread stays readable and usable.
@@ -275,13 +287,12 @@ public final class BotEngine: Sendable {
             let earlier = stored ?? ThreadRecord(id: thread.id, userID: thread.userID, scope: ["mode": .string("bot")])
             (thread, kept, shown) = keepEarlierState(earlier, inbound: inbound, reason: tooDeep)
             try await store.commit(TurnCommit(thread: thread, userChanges: [:], events: kept, turnSequence: inbound.sequence, inboxID: inboxID))
+            (outbound, timerChanges) = ([], [:])
         }
         // Still inside the thread's turn, so one thread's events reach subscribers in order.
         live.publish(inbound.sender == .user ? nil : inbound, shown, thread: inbound.threadID)
-        if !integrations.isEmpty {
-            let turn = CommittedTurn(thread: thread, previousThread: stored, events: kept)
-            for integration in integrations { integration.turnCommitted(turn, engine: self) }
-        }
+        if !outbound.isEmpty { try await offerOutbox(thread: inbound.threadID) }
+        if !timerChanges.isEmpty { timers.poke() }
         // Ids and counts only: event data may hold what users typed.
         logger.trace("turn", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)",
                                         "sequence": "\(inbound.sequence)", "outputs": "\(shown.count)"])

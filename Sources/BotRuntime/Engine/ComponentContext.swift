@@ -34,6 +34,8 @@ public struct ComponentContext: Sendable {
     let vault: VaultScope
     private(set) var userChanges: [String: TemplateValue?] = [:]
     private(set) var linkChanges: [String: Bool] = [:]
+    private(set) var outbound: [OutboundWork] = []
+    private(set) var timerChanges: [String: DurableTimer?] = [:]
     private var context: TemplateContext
 
     init(event: Event, thread: ThreadRecord, userScope: TemplateMap, runtime: RuntimeApp, vault: VaultScope,
@@ -128,6 +130,23 @@ public struct ComponentContext: Sendable {
     /// Removes a link of this thread, committed with the turn.
     public mutating func unlink(_ key: String) {
         linkChanges[key] = false
+    }
+
+    /// Sends `work` out once the turn has committed: stored with the turn, then delivered by its
+    /// integration in lane order (`OutboundWork`).
+    public mutating func send(_ work: OutboundWork) {
+        outbound.append(work)
+    }
+
+    /// Sets the thread's timer `name` to fire at `due` (replacing one of that name), with `data`
+    /// for the fired event; stored with the turn.
+    public mutating func setTimer(_ name: String, due: Date, data: TemplateMap = [:]) {
+        timerChanges[name] = DurableTimer(threadID: thread.id, name: name, due: due, data: data)
+    }
+
+    /// Removes the thread's timer `name`, if it is set, with the turn.
+    public mutating func cancelTimer(_ name: String) {
+        timerChanges[name] = .some(nil)
     }
 
     public mutating func mergeFlowScope(_ data: TemplateMap) {

@@ -18,15 +18,19 @@ public struct EngineOptions: Sendable {
     public var maxRegexTextLength: Int
     /// Searches of this engine that ran out of `regexBudget`.
     public let regexTimeouts = RegexTimeouts()
+    /// How outbound work the service did not take is tried again (`OutboxDispatcher`).
+    public var outboxRetry: OutboxRetryPolicy
 
     public init(stepBudget: Int = 1_000, realDelays: Bool = true, clock: @escaping @Sendable () -> Date = { Date() },
                 random: @escaping @Sendable (Int) -> Int = { Int.random(in: 0..<$0) },
-                regexBudget: Duration = .milliseconds(100), maxRegexTextLength: Int = 4_096) {
+                regexBudget: Duration = .milliseconds(100), maxRegexTextLength: Int = 4_096,
+                outboxRetry: OutboxRetryPolicy = OutboxRetryPolicy()) {
         self.stepBudget = stepBudget
         self.realDelays = realDelays
         self.clock = clock
         self.random = random
         self.regexBudget = regexBudget
         self.maxRegexTextLength = maxRegexTextLength
+        self.outboxRetry = outboxRetry
     }
 }

@@ -16,4 +16,8 @@ public enum EventTypes {
     public static let mode = "meya.thread.event.mode"
     public static let error = "meya.error.event"
     public static let media = "meya.media.event"
+    /// A durable timer fell due (`DurableTimer`): data `name`, `due` and what the turn that set it gave.
+    public static let timerFired = "parley.timer.event.fired"
+    /// Outbound work failed for good (`DeliveryOutcome.failed` without a reply of the integration's own).
+    public static let deliveryFailed = "parley.outbox.event.failed"
 }

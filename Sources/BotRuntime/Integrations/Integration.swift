@@ -9,8 +9,9 @@ import Logging
 /// An app's integrations are a list, and the engine keeps that order: `prepare` runs for each
 /// integration in registration order, so with several of them a thread's mode changes the same
 /// way in every process. One value serves every integration element of its `elementType`;
-/// webhook calls name the element they are for. The engine calls the turn hooks inside the
-/// thread's turn, so a thread's hooks never run concurrently and see its events in ledger order.
+/// webhook calls name the element they are for. The engine calls the turn hooks (`prepare`,
+/// `outboundWork`) inside the thread's turn, so a thread's hooks never run concurrently and see
+/// its events in ledger order; what leaves the bot goes through the durable outbox (`deliver`).
 public protocol Integration: Sendable {
     /// Adds the element types it brings (its integration element, components and event types)
     /// to the loader's registry. Static, so that `botcli check` knows them without starting it.
@@ -31,9 +32,17 @@ public protocol Integration: Sendable {
     /// Runs at the start of a turn, before triggers are matched: an integration's own events
     /// may change the thread first (a TaskRouter completion gives the thread back to the bot).
     func prepare(_ event: Event, in context: inout ComponentContext) throws
-    /// Runs after a turn committed, still in the thread's order: hand what must leave to the
-    /// service (a user's message to the human agent). Must not block: queue the work.
-    func turnCommitted(_ turn: CommittedTurn, engine: BotEngine)
+    /// The outbound work a turn causes (a user's message to the human agent), asked for with
+    /// the turn as it is about to commit, in the thread's order: the store writes it in the
+    /// turn's transaction. Must not block or call out.
+    func outboundWork(for turn: CommittedTurn) -> [OutboundWork]
+    /// Delivers one item of its outbound work (its own or its components'), after the turn that
+    /// caused it committed and outside any turn; items of one lane come one at a time, in
+    /// commit order. Says whether it is done, should be tried again, or failed for good.
+    func deliver(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome
+    /// The event to file when an item it asked to retry ran out of tries (its own error event,
+    /// for its flows); nil files the engine's `parley.outbox.event.failed`.
+    func failureReply(for item: OutboxItem, reason: String) -> Event?
     /// Answers one webhook delivery for the integration element `integrationID`, on
     /// `/webhooks/{id}`, one of its sub-paths, or one of its `vendorWebhooks` it claimed.
     func handleWebhook(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse
@@ -46,7 +55,11 @@ extension Integration {
     public var vendorWebhooks: [VendorWebhook] { [] }
     public func configurationProblems(in engine: BotEngine) -> [String] { [] }
     public func prepare(_ event: Event, in context: inout ComponentContext) throws {}
-    public func turnCommitted(_ turn: CommittedTurn, engine: BotEngine) {}
+    public func outboundWork(for turn: CommittedTurn) -> [OutboundWork] { [] }
+    public func deliver(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
+        .failed(reason: "\(elementType) delivers no outbound work")
+    }
+    public func failureReply(for item: OutboxItem, reason: String) -> Event? { nil }
     public func handleWebhook(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse {
         WebhookResponse(status: 404, json: #"{"error":"this integration takes no webhooks"}"#)
     }
@@ -82,8 +95,8 @@ public struct VendorWebhook: Sendable {
     }
 }
 
-/// A committed turn as integrations see it: the thread after the turn and the events it
-/// filed, inbound first, as the ledger keeps them (vault values as `[vault.KEY]`).
+/// A turn as integrations see it when it commits: the thread after the turn and the events it
+/// files, inbound first, as the ledger keeps them (vault values as `[vault.KEY]`).
 public struct CommittedTurn: Sendable {
     /// The thread as it was saved at the end of the turn.
     public var thread: ThreadRecord

@@ -1,11 +1,14 @@
 import FlowDSL
+import Foundation
 import OrderedCollections
 
-/// Where the runtime keeps threads, users, the ledger and idempotency keys.
+/// Where the runtime keeps threads, users, the ledger, idempotency keys, the inbox, the outbox
+/// and durable timers.
 ///
 /// Two implementations: `MemoryStore` (tests, benchmarks) and `SQLiteStore` (the default,
 /// durable). A turn's state change and the events it appended are committed together by
-/// `commit(_:)`: after a crash either the whole turn is there or none of it.
+/// `commit(_:)`, with the outbound work and timers it caused: after a crash either the whole
+/// turn is there or none of it.
 public protocol BotStore: Sendable {
     func thread(_ id: String) async throws -> ThreadRecord?
     func userScope(_ id: String) async throws -> TemplateMap
@@ -27,6 +30,24 @@ public protocol BotStore: Sendable {
     func pendingInbound() async throws -> [InboxEntry]
     /// Drops an inbox entry whose event needs no turn (a duplicate delivery).
     func removeInbound(_ id: Int64) async throws
+
+    // The outbox (`OutboundWork` committed with turns) and durable timers.
+
+    /// Outbound work not yet delivered, in commit order; of one thread when `thread` is given.
+    func pendingOutbox(thread: String?) async throws -> [OutboxItem]
+    /// Removes a delivered (or failed) item and, in the same transaction, accepts `reply` into
+    /// the inbox; returns the reply's inbox id.
+    func finishOutbox(_ id: Int64, reply: Event?) async throws -> Int64?
+    /// Records a failed try: `attempts` so far, not again before `notBefore`.
+    func postponeOutbox(_ id: Int64, attempts: Int, notBefore: Date) async throws
+    /// Timers due at or before `time`, earliest first.
+    func dueTimers(at time: Date) async throws -> [StoredTimer]
+    /// When the earliest timer falls due, if any is set.
+    func nextTimerDue() async throws -> Date?
+    /// Removes a timer and, in the same transaction, accepts the event it fired into the inbox;
+    /// returns the event's inbox id, or nil when the timer was no longer set (a turn replaced or
+    /// cancelled it meanwhile).
+    func fireTimer(_ timer: StoredTimer, event: Event) async throws -> Int64?
 }
 
 /// An event accepted into the inbox and not yet handled.
@@ -54,15 +75,22 @@ public struct TurnCommit: Sendable {
     public var linkChanges: [String: Bool]
     /// The inbox entry this turn handled, removed in the same transaction.
     public var inboxID: Int64?
+    /// Outbound work the turn caused, added to the outbox in commit order.
+    public var outbound: [OutboundWork]
+    /// The thread's timers the turn set (a timer) or cancelled (nil), by name.
+    public var timerChanges: [String: DurableTimer?]
 
     public init(thread: ThreadRecord, userChanges: [String: TemplateValue?], events: [Event], turnSequence: Int,
-                linkChanges: [String: Bool] = [:], inboxID: Int64? = nil) {
+                linkChanges: [String: Bool] = [:], inboxID: Int64? = nil, outbound: [OutboundWork] = [],
+                timerChanges: [String: DurableTimer?] = [:]) {
         self.thread = thread
         self.userChanges = userChanges
         self.events = events
         self.turnSequence = turnSequence
         self.linkChanges = linkChanges
         self.inboxID = inboxID
+        self.outbound = outbound
+        self.timerChanges = timerChanges
     }
 }
 

@@ -15,6 +15,7 @@ public final class MemoryStore: BotStore {
     private let turns = StripedMutex<[String: TurnReceipt]> { [:] }
     private let links = StripedMutex<[String: String]> { [:] }
     private let inbox = Mutex(Inbox())
+    let outbox = Mutex(OutboxState())
 
     private struct Inbox {
         var nextID: Int64 = 1
@@ -71,6 +72,7 @@ public final class MemoryStore: BotStore {
                 if linked { links[key] = thread.id } else if links[key] == thread.id { links[key] = nil }
             }
         }
+        commitOutbox(turn)
         if let id = turn.inboxID { try await removeInbound(id) }
     }
 

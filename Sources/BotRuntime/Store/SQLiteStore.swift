@@ -10,7 +10,7 @@ import Vault
 /// written wait and go into the next one together. Each turn is still all-or-nothing, and a
 /// turn is acknowledged only after its transaction is on disk.
 public final class SQLiteStore: BotStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let readers: ReadConnections
     private let writer: GroupCommitWriter
 
@@ -109,6 +109,7 @@ public final class SQLiteStore: BotStore {
                 CREATE UNIQUE INDEX ledger_thread_sequence ON ledger (thread_id, sequence);
                 """)
         }
+        registerOutboxMigration(in: &migrator)
         return migrator
     }
 
@@ -153,7 +154,7 @@ public final class SQLiteStore: BotStore {
     /// again; with the connections held that way and the cooperative threads blocked here
     /// waiting for one, no task could run again: the server would hang (a duplicate delivery
     /// read the ledger that way).
-    private func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         try readers.read(body)
     }
 
@@ -302,6 +303,7 @@ public final class SQLiteStore: BotStore {
             if let id = turn.inboxID {
                 try db.execute(sql: "DELETE FROM inbox WHERE id = ?", arguments: [id])
             }
+            if let outbox = turn.outbox { try writeOutbox(outbox, threadID: turn.threadID, in: db) }
         }
     }
 }
@@ -331,6 +333,8 @@ struct EncodedTurn: Sendable {
     var rows: [Row]
     var linkChanges: [(key: String, linked: Bool)]
     var inboxID: Int64?
+    /// Outbound work and timer changes; nil for the many turns with none.
+    var outbox: EncodedOutbox?
 
     /// - Throws: `StoredValueTooDeep` when the turn's writes nest deeper than
     ///   `JSONLimits.storedDepth` (nothing is written then).
@@ -353,6 +357,7 @@ struct EncodedTurn: Sendable {
         turnSequence = turn.turnSequence
         linkChanges = turn.linkChanges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         inboxID = turn.inboxID
+        outbox = turn.outbound.isEmpty && turn.timerChanges.isEmpty ? nil : try EncodedOutbox(turn)
         rows = try turn.events.map { event throws(StoredValueTooDeep) in
             var data = JSONWriter(capacity: 128)
             data.write(event.data)

@@ -20,4 +20,13 @@ public enum TwilioCallError: Error, CustomStringConvertible, Sendable, Equatable
             "Twilio's answer to \(operation) was not understood: \(detail)"
         }
     }
+
+    /// Whether trying again later may succeed: Twilio unreachable, busy (429) or failing (5xx).
+    public var isTransient: Bool {
+        switch self {
+        case .transport: true
+        case .twilio(_, let error): error.status == 429 || (500..<600).contains(error.status)
+        case .invalidResponse: false
+        }
+    }
 }

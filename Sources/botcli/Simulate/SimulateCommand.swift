@@ -119,6 +119,7 @@ struct SimulateCommand: AsyncParsableCommand {
         localFlex?.serve(engine)
         // Webhook events accepted in an earlier run and not handled yet.
         _ = try? await engine.resumeInbox()
+        _ = try? await engine.resumeOutbox()
         let unhandled = engine.unhandledTypes.sorted()
         if !unhandled.isEmpty {
             printer.warning("no handler runs \(unhandled.map { "`\($0)`" }.joined(separator: ", ")) here; "
@@ -163,6 +164,7 @@ struct SimulateCommand: AsyncParsableCommand {
             var reader = PlainLineReader()
             await session.run(reading: &reader)
         }
+        await engine.stop()
         await integrations.shutdown()
         await localFlex?.stop()
     }

@@ -157,8 +157,9 @@ struct FlexBot: Sendable {
             defer { try? FileManager.default.removeItem(at: folder) }
             let store = try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path)
             let flex = FlexIntegration(setup: IntegrationSetup(logger: { _ in logger }), retry: retry)
+            // One outbox try: Flex's client retries quickly itself; a failure is filed at once.
             let engine = BotEngine(app: app, store: store, vault: VaultScope(flat: vault), integrations: [flex],
-                                   options: EngineOptions(realDelays: false), logger: logger)
+                                   options: EngineOptions(realDelays: false, outboxRetry: OutboxRetryPolicy(attempts: 1)), logger: logger)
             do {
                 let value = try await TestServer.run({ onListening in
                     let configuration = BotServerConfiguration(host: "127.0.0.1", port: 0, publicURL: publicURL, integrations: [flex], clientAuthentication: .open)
@@ -254,7 +255,7 @@ struct FlexBot: Sendable {
         for _ in 0..<2 {
             _ = try await eventually { try await engine.store.pendingInbound().isEmpty }
             try? await Task.sleep(for: .milliseconds(30))
-            await flex.drain()
+            await engine.drainOutbox()
         }
         _ = try await eventually { try await engine.store.pendingInbound().isEmpty }
     }

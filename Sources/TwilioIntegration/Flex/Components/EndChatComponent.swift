@@ -3,9 +3,9 @@ import FlowDSL
 
 /// `meya.twilio.flex.component.end_chat` (spec §10.2): closes the thread's Flex chat.
 ///
-/// In the channel's relay order (after every message queued before it): posts `text` to the
-/// agent, marks the channel INACTIVE, and completes the task (cancels it when no agent had
-/// accepted) when its workspace is known. The thread goes back to bot mode and its links are
+/// Posts `text` to the agent, marks the channel INACTIVE, and completes the task (cancels it
+/// when no agent had accepted) when its workspace is known. (These calls still happen inside
+/// the turn, for `flow.result`; moving them onto the outbox is the seam issue's next step.) The thread goes back to bot mode and its links are
 /// removed whatever Twilio answers. `flow.result` is `{ok: true}`, or `ok: false` with what
 /// failed first (`code`, `message`, `more_info`, `status`).
 struct EndChatComponent: ComponentHandler {
@@ -27,7 +27,7 @@ struct EndChatComponent: ComponentHandler {
             return .next(["result": .map(error.resultFields)])
         }
         let client = flex.client
-        let failure: FlexError? = await flex.relay.run(state.channelSid) {
+        let failure: FlexError? = await { () async -> FlexError? in
             var first: FlexError?
             if !text.isEmpty {
                 do { try await client.sendMessage(settings, channel: state.channelSid, from: FlexIntegration.botIdentity, body: text) } catch {
@@ -44,7 +44,7 @@ struct EndChatComponent: ComponentHandler {
                 }
             }
             return first
-        }
+        }()
         FlexIntegration.endHandoff(state, taskEnded: true, in: &context)
         if let failure {
             flex.logger.warning("Flex chat ended with an error", metadata: ["thread": "\(context.thread.id)", "error": "\(failure)"])

@@ -1,104 +1,120 @@
 import BotRuntime
 import FlowDSL
+import Foundation
 
-/// Relaying a thread in agent mode to its Flex channel, and the transcript on acceptance.
+/// Relaying a thread in agent mode to its Flex channel, and the transcript on acceptance,
+/// through the durable outbox: each message the agent must see is one item of the channel's
+/// lane, stored with the turn that caused it and delivered in order after it committed.
 extension FlexIntegration {
     /// User event types whose content reaches the agent.
     static let relayedUserTypes: Set<String> = [EventTypes.say, EventTypes.click, EventTypes.formSubmit, EventTypes.media]
 
-    /// Queues what the committed turn sends to Flex; never blocks.
-    func relayTurn(_ turn: CommittedTurn, engine: BotEngine) {
-        guard let state = FlexThreadState(scope: turn.thread.scope) else { return }
+    /// Outbound work kinds.
+    enum Work {
+        /// One ledger event (`sequence`) to the channel, as the user or the bot.
+        static let relay = "relay"
+        /// The conversation before the handoff, as one message.
+        static let transcript = "send_transcript"
+    }
+
+    public func outboundWork(for turn: CommittedTurn) -> [OutboundWork] {
+        guard let state = FlexThreadState(scope: turn.thread.scope) else { return [] }
+        var payload: TemplateMap = ["integration_id": .string(state.integrationID), "channel_sid": .string(state.channelSid),
+                                    "identity": .string(state.identity), "relay_after": .int(state.relayAfter)]
+        func work(_ kind: String) -> OutboundWork {
+            OutboundWork(integration: elementType, lane: "flex:channel:\(state.channelSid)", kind: kind, payload: payload)
+        }
+        var items: [OutboundWork] = []
         let before = turn.previousThread.flatMap { FlexThreadState(scope: $0.scope) }
         if turn.inbound.type == FlexElements.Event.reservationAccepted, state.sendTranscript, state.transcriptSent,
            before?.transcriptSent != true {
-            relay.enqueue(state.channelSid) { [self] in
-                await sendTranscript(state: state, threadID: turn.thread.id, engine: engine)
-            }
+            items.append(work(Work.transcript))
         }
-        guard turn.thread.mode == "agent" else { return }
+        guard turn.thread.mode == "agent" else { return items }
         let transcript = FlexTranscript()
-        let relayed = turn.events.filter { event in
-            guard event.sequence > state.relayAfter else { return false }
-            switch event.sender {
-            case .user: return Self.relayedUserTypes.contains(event.type)
-            case .bot: return transcript.botLines(event) != nil
-            case .agent, .system: return false
-            }
-        }
-        guard !relayed.isEmpty else { return }
         // A failure while relaying the reaction to a failure is logged, not filed again.
-        let reportFailures = turn.inbound.type != FlexEventTypes.error
-        let history = turn.events
-        relay.enqueue(state.channelSid) { [self] in
-            await send(relayed, history: history, state: state, threadID: turn.thread.id, engine: engine,
-                       reportFailures: reportFailures)
+        payload["report_failures"] = .bool(turn.inbound.type != FlexEventTypes.error)
+        for event in turn.events where event.sequence > state.relayAfter {
+            let relayed = switch event.sender {
+            case .user: Self.relayedUserTypes.contains(event.type)
+            case .bot: transcript.botLines(event) != nil
+            case .agent, .system: false
+            }
+            guard relayed else { continue }
+            payload["sequence"] = .int(event.sequence)
+            items.append(work(Work.relay))
         }
+        return items
     }
 
-    private func send(_ events: [Event], history: [Event], state: FlexThreadState, threadID: String, engine: BotEngine,
-                      reportFailures: Bool) async {
-        let settings: FlexSettings
+    public func deliver(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
+        let payload = item.work.payload
+        func text(_ key: String) -> String { if case .string(let value)? = payload[key] { value } else { "" } }
+        func number(_ key: String) -> Int { if case .int(let value)? = payload[key] { value } else { 0 } }
+        let channel = text("channel_sid"), operation = item.work.kind == Work.relay ? "send_message" : "send_transcript"
         do {
-            settings = try self.settings(of: state.integrationID, engine: engine)
-        } catch {
-            await report(error, operation: "send_message", threadID: threadID, engine: engine, file: reportFailures)
-            return
-        }
-        let transcript = FlexTranscript(options: settings.transcript)
-        for event in events {
+            let settings = try self.settings(of: text("integration_id"), engine: engine)
             let from: String, body: String
-            if event.sender == .user {
-                from = state.identity
-                var earlier = history.filter { $0.sequence < event.sequence }
-                if event.type == EventTypes.click, FlexTranscript.chosenButton(event, history: earlier) == nil {
-                    // A click on a button offered in an earlier turn: read back in the ledger.
-                    earlier = (try? await engine.events(thread: threadID, after: max(0, event.sequence - 200), limit: 200))?
-                        .filter { $0.sequence < event.sequence } ?? []
-                }
-                body = FlexTranscript.userText(event, history: earlier) ?? ""
+            if item.work.kind == Work.transcript {
+                (from, body) = (Self.botIdentity, try await transcriptText(thread: item.threadID, relayAfter: number("relay_after"),
+                                                                            settings: settings, engine: engine) ?? "")
             } else {
-                from = Self.botIdentity
-                body = transcript.botLines(event)?.joined(separator: "\n") ?? ""
+                (from, body) = try await relayedText(thread: item.threadID, sequence: number("sequence"), identity: text("identity"),
+                                                     settings: settings, engine: engine)
             }
-            guard !body.isEmpty else { continue }
-            do {
-                try await client.sendMessage(settings, channel: state.channelSid, from: from, body: body)
-            } catch {
-                await report(error, operation: "send_message", threadID: threadID, engine: engine, file: reportFailures)
+            guard !body.isEmpty else { return .delivered() }
+            try await client.sendMessage(settings, channel: channel, from: from, body: body)
+            if item.work.kind == Work.transcript {
+                logger.info("transcript sent", metadata: ["thread": "\(item.threadID)", "channel": "\(channel)"])
             }
-        }
-    }
-
-    /// Posts the conversation before the handoff into the channel, as one message.
-    private func sendTranscript(state: FlexThreadState, threadID: String, engine: BotEngine) async {
-        do {
-            let settings = try self.settings(of: state.integrationID, engine: engine)
-            let from = max(0, state.relayAfter &- 1_000)  // relay_after is stored state a flow could have set
-            let events = try await engine.events(thread: threadID, after: from, limit: 1_000).filter { $0.sequence <= state.relayAfter }
-            guard let text = FlexTranscript(options: settings.transcript).render(events) else { return }
-            try await client.sendMessage(settings, channel: state.channelSid, from: Self.botIdentity, body: text)
-            logger.info("transcript sent", metadata: ["thread": "\(threadID)", "channel": "\(state.channelSid)"])
+            return .delivered()
         } catch {
-            await report(error, operation: "send_transcript", threadID: threadID, engine: engine, file: true)
+            logger.error("Twilio Flex call failed", metadata: ["thread": "\(item.threadID)", "operation": "\(operation)", "error": "\(error)"])
+            // Unreachable or busy after the client's own quick tries: the outbox tries again later.
+            if case .call(let call)? = error as? FlexError, call.isTransient { return .retry(reason: "\(call)") }
+            guard item.work.payload["report_failures"] != .bool(false) else { return .failed(reason: "\(error)") }
+            var twilio: (code: Int, status: Int)?
+            if case .call(.twilio(_, let refusal))? = error as? FlexError { twilio = (refusal.code, refusal.status) }
+            return .failed(reason: "\(error)", reply: Self.errorEvent("\(error)", operation: operation, threadID: item.threadID,
+                                                                      idempotencyKey: "parley.outbox.\(item.id)", twilio: twilio))
         }
     }
 
-    /// Logs a failed Twilio call (no secrets: `FlexError` never holds any) and files it as a
-    /// `meya.twilio.flex.event.error` system event of the thread, so flows may react.
-    func report(_ error: any Error, operation: String, threadID: String, engine: BotEngine, file: Bool) async {
-        logger.error("Twilio Flex call failed", metadata: ["thread": "\(threadID)", "operation": "\(operation)", "error": "\(error)"])
-        guard file else { return }
-        var data: TemplateMap = ["text": .string("\(error)"), "operation": .string(operation)]
-        if case .call(.twilio(_, let twilio))? = error as? FlexError {
+    /// Flex's error event for the thread (nil when the failure was in relaying an error event).
+    public func failureReply(for item: OutboxItem, reason: String) -> Event? {
+        guard item.work.payload["report_failures"] != .bool(false) else { return nil }
+        let operation = item.work.kind == Work.relay ? "send_message" : "send_transcript"
+        return Self.errorEvent(reason, operation: operation, threadID: item.threadID, idempotencyKey: "parley.outbox.\(item.id)")
+    }
+
+    /// What the relayed event at `sequence` says to the agent, and as whom.
+    private func relayedText(thread: String, sequence: Int, identity: String, settings: FlexSettings,
+                             engine: BotEngine) async throws -> (from: String, body: String) {
+        // The event and up to 200 before it: a click is read back against the buttons it answered.
+        let window = try await engine.events(thread: thread, after: max(0, sequence - 200), limit: 200).filter { $0.sequence <= sequence }
+        guard let event = window.last, event.sequence == sequence else { return (identity, "") }
+        if event.sender == .user {
+            return (identity, FlexTranscript.userText(event, history: Array(window.dropLast())) ?? "")
+        }
+        return (Self.botIdentity, FlexTranscript(options: settings.transcript).botLines(event)?.joined(separator: "\n") ?? "")
+    }
+
+    /// The conversation up to `relayAfter` as one message, or nil when there is nothing to tell.
+    private func transcriptText(thread: String, relayAfter: Int, settings: FlexSettings, engine: BotEngine) async throws -> String? {
+        let from = max(0, relayAfter &- 1_000)  // relay_after is stored state a flow could have set
+        let events = try await engine.events(thread: thread, after: from, limit: 1_000).filter { $0.sequence <= relayAfter }
+        return FlexTranscript(options: settings.transcript).render(events)
+    }
+
+    /// A `meya.twilio.flex.event.error` system event of the thread, so flows may react.
+    static func errorEvent(_ text: String, operation: String, threadID: String, idempotencyKey: String? = nil,
+                           twilio: (code: Int, status: Int)? = nil) -> Event {
+        var data: TemplateMap = ["text": .string(text), "operation": .string(operation)]
+        if let twilio {
             data["code"] = .int(twilio.code)
             data["status"] = .int(twilio.status)
         }
-        let event = Event(type: FlexEventTypes.error, threadID: threadID, sender: .system, userID: "flex", data: data)
-        do {
-            try await engine.accept(event)
-        } catch {
-            logger.error("could not file a Flex error event", metadata: ["thread": "\(threadID)", "error": "\(error)"])
-        }
+        return Event(type: FlexEventTypes.error, threadID: threadID, sender: .system, userID: "flex", data: data,
+                     idempotencyKey: idempotencyKey)
     }
 }

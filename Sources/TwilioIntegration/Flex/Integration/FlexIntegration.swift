@@ -12,11 +12,12 @@ import Synchronization
 ///   durably before the 204.
 /// - `prepare`: TaskRouter and channel events change the thread's mode before its triggers are
 ///   matched, so `event_type:` status flows already run in the new mode.
-/// - `turnCommitted`: while the thread is in agent mode, the user's messages and the bot's go to
-///   the channel through a per-channel serial queue; the transcript goes when an agent accepts.
+/// - `outboundWork` / `deliver`: while the thread is in agent mode, the user's messages and the
+///   bot's go to the channel through the durable outbox, in order (one lane per channel); the
+///   transcript goes when an agent accepts.
 ///
-/// One value serves every Flex element of the app. Call `shutdown()` when the server stops: it
-/// waits for queued relays and closes the HTTP client.
+/// One value serves every Flex element of the app. Call `shutdown()` when the server stops,
+/// after the engine (`BotEngine.stop()`): it closes the HTTP client.
 public final class FlexIntegration: Integration {
     /// The chat identity the bot's own messages (relayed bot text, transcript) are sent as.
     public static let botIdentity = "bot"
@@ -27,7 +28,6 @@ public final class FlexIntegration: Integration {
     let client: FlexClient
     /// Rewrites the app's settings before use (`TwilioTarget`: the local emulator), or keeps them.
     let settingsOverride: @Sendable (String, TemplateMap) -> TemplateMap
-    let relay = FlexRelay()
     let logger: Logger
     /// Agents' display names by chat identity, from reservation.accepted (bounded).
     private let agentNames = Mutex<[String: String]>([:])
@@ -54,14 +54,8 @@ public final class FlexIntegration: Integration {
         [StartChatComponent(flex: self), EndChatComponent(flex: self)]
     }
 
-    /// Waits until every relay queued so far was sent (or failed after its retries).
-    public func drain() async {
-        await relay.drain()
-    }
-
-    /// Waits for queued relays, then closes the HTTP client. Call once, when the server stops.
+    /// Closes the HTTP client. Call once, after the engine stopped (`BotEngine.stop()`).
     public func shutdown() async {
-        await relay.drain()
         await client.rest.shutdown()
     }
 
@@ -143,10 +137,6 @@ public final class FlexIntegration: Integration {
             return
         }
         context.setThread(FlexThreadState.scopeKey, state.scopeValue)
-    }
-
-    public func turnCommitted(_ turn: CommittedTurn, engine: BotEngine) {
-        relayTurn(turn, engine: engine)
     }
 
     public func handleWebhook(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse {

@@ -1,0 +1,61 @@
+import FlowDSL
+import Foundation
+import OrderedCollections
+
+/// One piece of work a turn sends out of the bot (a message to a Flex channel, a reply SMS), for
+/// an integration to deliver after the turn committed. It is written by the store in the same
+/// transaction as the turn that caused it, so nothing that left a committed turn is only in
+/// memory; it is delivered after the thread's lock is released, never inside a turn.
+public struct OutboundWork: Sendable, Equatable {
+    /// The element type of the integration that delivers it (`meya.twilio.flex.integration`).
+    public var integration: String
+    /// Work of one lane is delivered one item after another, in commit order (a Flex channel:
+    /// the agent reads messages in the order the user sent them); lanes run in parallel.
+    public var lane: String
+    /// What to do, in the integration's own words (`send_message`).
+    public var kind: String
+    /// What the integration needs to do it. Stored as JSON: ledger placeholders for vault
+    /// values, never the values themselves.
+    public var payload: TemplateMap
+
+    public init(integration: String, lane: String, kind: String, payload: TemplateMap = [:]) {
+        self.integration = integration
+        self.lane = lane
+        self.kind = kind
+        self.payload = payload
+    }
+}
+
+/// Outbound work as the store keeps it until it is delivered.
+public struct OutboxItem: Sendable, Equatable {
+    /// The store's id: increasing in commit order.
+    public var id: Int64
+    /// The thread whose turn caused it (a final failure is filed there).
+    public var threadID: String
+    public var work: OutboundWork
+    /// Deliveries tried so far.
+    public var attempts: Int
+    /// Not delivered before this time (a retry's backoff).
+    public var notBefore: Date
+
+    public init(id: Int64, threadID: String, work: OutboundWork, attempts: Int = 0, notBefore: Date = .distantPast) {
+        self.id = id
+        self.threadID = threadID
+        self.work = work
+        self.attempts = attempts
+        self.notBefore = notBefore
+    }
+}
+
+/// What came of one delivery (`Integration.deliver`).
+public enum DeliveryOutcome: Sendable {
+    /// Done. A `reply` (what the service answered, for the thread's flows) is accepted into the
+    /// thread's inbox in the same transaction that removes the item: exactly once.
+    case delivered(reply: Event? = nil)
+    /// Not now (the service is unreachable or busy): tried again later, after `after` if given,
+    /// else after the dispatcher's backoff. The lane waits, so its order holds.
+    case retry(after: Duration? = nil, reason: String)
+    /// Never: the item is dropped and `reply` (an error event, the engine's own if nil) is
+    /// filed on the thread, so that flows and the ledger know.
+    case failed(reason: String, reply: Event? = nil)
+}

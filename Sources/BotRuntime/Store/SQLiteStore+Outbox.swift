@@ -1,0 +1,152 @@
+import FlowDSL
+import Foundation
+import GRDB
+
+/// The outbox and the timers of a `SQLiteStore`: written with the turns that cause them, in the
+/// same transaction, by the group-commit writer; delivered and fired through the queries here.
+///
+/// Ids are `AUTOINCREMENT`: never reused, so an id names one item or timer for ever (a fired
+/// timer's event is filed under its id as idempotency key).
+extension SQLiteStore {
+    static func registerOutboxMigration(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("runtime-v4-outbox-timers") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    thread_id TEXT NOT NULL,
+                    integration TEXT NOT NULL,
+                    lane TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    not_before REAL NOT NULL DEFAULT 0
+                );
+                CREATE INDEX outbox_thread ON outbox (thread_id, id);
+                CREATE TABLE timer (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    thread_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    due REAL NOT NULL,
+                    data TEXT NOT NULL,
+                    UNIQUE (thread_id, name)
+                );
+                CREATE INDEX timer_due ON timer (due);
+                """)
+        }
+    }
+
+    /// Writes a turn's outbound work and timer changes inside the batch's transaction.
+    static func writeOutbox(_ outbox: EncodedOutbox, threadID: String, in db: Database) throws {
+        for work in outbox.outbound {
+            try db.execute(sql: "INSERT INTO outbox (thread_id, integration, lane, kind, payload) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [threadID, work.integration, work.lane, work.kind, work.payloadJSON])
+        }
+        for change in outbox.timerChanges {
+            try db.execute(sql: "DELETE FROM timer WHERE thread_id = ? AND name = ?", arguments: [threadID, change.name])
+            if let due = change.due {
+                try db.execute(sql: "INSERT INTO timer (thread_id, name, due, data) VALUES (?, ?, ?, ?)",
+                               arguments: [threadID, change.name, due, change.dataJSON])
+            }
+        }
+    }
+
+    public func pendingOutbox(thread: String?) async throws -> [OutboxItem] {
+        try readNow { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, thread_id, integration, lane, kind, payload, attempts, not_before FROM outbox
+                WHERE ?1 IS NULL OR thread_id = ?1 ORDER BY id
+                """, arguments: [thread])
+            return try rows.map { row in
+                OutboxItem(id: row["id"], threadID: row["thread_id"],
+                           work: OutboundWork(integration: row["integration"], lane: row["lane"], kind: row["kind"],
+                                              payload: try Self.map(storedJSON: row["payload"])),
+                           attempts: row["attempts"], notBefore: Date(timeIntervalSince1970: row["not_before"]))
+            }
+        }
+    }
+
+    public func finishOutbox(_ id: Int64, reply: Event?) async throws -> Int64? {
+        let json = reply?.inboxJSON
+        return try await pool.write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+            guard let json else { return nil }
+            try db.execute(sql: "INSERT INTO inbox (event) VALUES (?)", arguments: [json])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func postponeOutbox(_ id: Int64, attempts: Int, notBefore: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET attempts = ?, not_before = ? WHERE id = ?",
+                           arguments: [attempts, notBefore.timeIntervalSince1970, id])
+        }
+    }
+
+    public func dueTimers(at time: Date) async throws -> [StoredTimer] {
+        try readNow { db in
+            try Row.fetchAll(db, sql: "SELECT id, thread_id, name, due, data FROM timer WHERE due <= ? ORDER BY due, id",
+                             arguments: [time.timeIntervalSince1970]).map { row in
+                StoredTimer(id: row["id"], timer: DurableTimer(threadID: row["thread_id"], name: row["name"],
+                                                               due: Date(timeIntervalSince1970: row["due"]),
+                                                               data: try Self.map(storedJSON: row["data"])))
+            }
+        }
+    }
+
+    public func nextTimerDue() async throws -> Date? {
+        try readNow { db in
+            try Double.fetchOne(db, sql: "SELECT min(due) FROM timer").map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
+    public func fireTimer(_ timer: StoredTimer, event: Event) async throws -> Int64? {
+        let json = event.inboxJSON
+        return try await pool.write { db in
+            try db.execute(sql: "DELETE FROM timer WHERE id = ?", arguments: [timer.id])
+            guard db.changesCount > 0 else { return nil }
+            try db.execute(sql: "INSERT INTO inbox (event) VALUES (?)", arguments: [json])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// A stored JSON object (payloads, timer data).
+    private static func map(storedJSON text: String) throws -> TemplateMap {
+        guard case .map(let map) = try TemplateValue(storedJSON: text) else {
+            throw JSONValueError(message: "stored outbound work is not an object", offset: 0)
+        }
+        return map
+    }
+}
+
+/// A turn's outbound work and timer changes, encoded for the database.
+struct EncodedOutbox: Sendable {
+    struct Work: Sendable {
+        var integration: String
+        var lane: String
+        var kind: String
+        var payloadJSON: String
+    }
+
+    struct TimerChange: Sendable {
+        var name: String
+        /// nil: cancelled.
+        var due: Double?
+        var dataJSON: String
+    }
+
+    var outbound: [Work] = []
+    var timerChanges: [TimerChange] = []
+
+    init(_ turn: TurnCommit) throws(StoredValueTooDeep) {
+        for work in turn.outbound {
+            let payload = TemplateValue.map(work.payload)
+            if payload.nests(deeperThan: JSONLimits.storedDepth) { throw StoredValueTooDeep(what: "the outbound `\(work.kind)`") }
+            outbound.append(Work(integration: work.integration, lane: work.lane, kind: work.kind, payloadJSON: payload.jsonText))
+        }
+        for (name, timer) in turn.timerChanges.sorted(by: { $0.key < $1.key }) {
+            let data = TemplateValue.map(timer?.data ?? [:])
+            if data.nests(deeperThan: JSONLimits.storedDepth) { throw StoredValueTooDeep(what: "the timer `\(name)`") }
+            timerChanges.append(TimerChange(name: name, due: timer?.due.timeIntervalSince1970, dataJSON: data.jsonText))
+        }
+    }
+}
