@@ -291,7 +291,12 @@ public final class BotEngine: Sendable {
         }
         // Still inside the thread's turn, so one thread's events reach subscribers in order.
         live.publish(inbound.sender == .user ? nil : inbound, shown, thread: inbound.threadID)
-        if !outbound.isEmpty { try await offerOutbox(thread: inbound.threadID) }
+        if !outbound.isEmpty {
+            // The turn is committed whatever happens here: work not offered now is at the next start.
+            do { try await offerOutbox(thread: inbound.threadID) } catch {
+                logger.error("outbound work not offered", metadata: ["thread": "\(inbound.threadID)", "error": "\(error)"])
+            }
+        }
         if !timerChanges.isEmpty { timers.poke() }
         // Ids and counts only: event data may hold what users typed.
         logger.trace("turn", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)",
