@@ -16,6 +16,8 @@ struct OutboxCrashTests {
     final class OutageProxy: Sendable {
         let target: String
         let down = Mutex(false)
+        /// What came through, for a failure's message: method, path, answer.
+        let log = Mutex<[String]>([])
 
         init(target: String) {
             self.target = target
@@ -26,6 +28,7 @@ struct OutboxCrashTests {
             for method in [HTTPRequest.Method.get, .post] {
                 router.on("**", method: method) { request, _ -> Response in
                     if self.down.withLock({ $0 }) {
+                        self.log.withLock { $0.append("\(request.method) \(request.uri.path) 503 (down)") }
                         return Response(status: .serviceUnavailable, headers: [.contentType: "application/json"],
                                         body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"code": 20503, "message": "Service unavailable", "status": 503}"#)))
                     }
@@ -33,7 +36,14 @@ struct OutboxCrashTests {
                     forwarded.method = .init(rawValue: request.method.rawValue)
                     for field in request.headers { forwarded.headers.add(name: field.name.rawName, value: field.value) }
                     forwarded.body = .bytes(try await request.body.collect(upTo: 1 << 20))
-                    let answer = try await HTTPClient.shared.execute(forwarded, timeout: .seconds(10))
+                    let answer: HTTPClientResponse
+                    do {
+                        answer = try await HTTPClient.shared.execute(forwarded, timeout: .seconds(10))
+                    } catch {
+                        self.log.withLock { $0.append("\(request.method) \(request.uri.path) failed: \(error)") }
+                        throw error
+                    }
+                    self.log.withLock { $0.append("\(request.method) \(request.uri.path) \(answer.status.code)") }
                     let body = try await answer.body.collect(upTo: 1 << 20)
                     var headers = HTTPFields()
                     if let type = answer.headers.first(name: "Content-Type") { headers[.contentType] = type }
@@ -88,8 +98,11 @@ struct OutboxCrashTests {
             }
             // A moment more: nothing is delivered twice.
             try await Task.sleep(for: .seconds(1))
-            let bodies = try await emulator.agent.messages(channel: channel, wait: .zero).value.messages.map(\.body)
-            #expect(bodies.filter { texts.contains($0) } == texts, "\(bodies)\n\(second.output)")
+            let messages = try await emulator.agent.messages(channel: channel, wait: .zero).value.messages
+            let bodies = messages.map(\.body)
+            let sent = messages.filter { texts.contains($0.body) }.map { "\($0.sid) \($0.body) \($0.attributes) \($0.dateCreated)" }
+            #expect(bodies.filter { texts.contains($0) } == texts,
+                    "\(sent.joined(separator: "\n"))\nproxy: \(proxy.log.withLock { $0 }.joined(separator: "\n"))\nfirst: \(first.output)\nsecond: \(second.output)")
             #expect(second.output.contains("resumed outbound work"), "\(second.output)")
         } catch {
             await emulator.stop()

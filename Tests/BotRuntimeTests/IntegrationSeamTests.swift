@@ -12,6 +12,7 @@ struct IntegrationSeamTests {
     /// a `handoff.release` event gives it back to the bot before its flows run.
     final class HandoffIntegration: Integration, ComponentHandler {
         static let releaseEvent = "test.handoff.event.release"
+        static let earlyEvent = "test.handoff.event.early"
         let elementType = "test.handoff.integration"
         var types: [String] { ["test.handoff.component.link"] }
         var components: [any ComponentHandler] { [self] }
@@ -24,6 +25,7 @@ struct IntegrationSeamTests {
             registry.register(ElementSpec("test.handoff.component.link", kind: .component, parent: "meya.component.element",
                                           fields: [FieldSpec("key", .string, required: true)]))
             registry.register(event: EventTypeSpec(releaseEvent))
+            registry.register(event: EventTypeSpec(earlyEvent))
         }
 
         func run(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
@@ -35,6 +37,11 @@ struct IntegrationSeamTests {
         }
 
         func prepare(_ event: Event, in context: inout ComponentContext) throws {
+            // News of a handoff not linked yet waits for the link.
+            if event.type == Self.earlyEvent, context.thread.scope["handoff_key"] == nil {
+                context.deferredBecause = "not linked yet"
+                return
+            }
             guard event.type == Self.releaseEvent, case .string(let key)? = context.thread.scope["handoff_key"] else { return }
             context.unlink(key)
             context.setThread("mode", .string("bot"))
@@ -69,6 +76,7 @@ struct IntegrationSeamTests {
               - say: back in (@ thread.mode ) mode
             """,
         "flow/hello.yaml": "triggers:\n  - keyword: hello\nsteps:\n  - say: hi there\n",
+        "flow/early.yaml": "triggers:\n  - event_type: test.handoff.event.early\nsteps:\n  - say: the desk says hi (@ thread.handoff_key )\n",
     ]
 
     static func app() throws -> BotApp {
@@ -133,6 +141,29 @@ struct IntegrationSeamTests {
         #expect(await iterator.next()?.text == "hi there")
         let ledger = try await engine.events(thread: "t2")
         #expect(ledger.filter { $0.sender == .user }.compactMap(\.idempotencyKey) == ["webhook-1", "webhook-2", "webhook-3"])
+        #expect(try await store.pendingInbound().isEmpty)
+    }
+
+    @Test("an accepted event an integration judges early waits, unfiled, and runs after the thread's next turn", arguments: ["memory", "sqlite"])
+    func deferredEvent(store kind: String) async throws {
+        let store: any BotStore = kind == "memory" ? MemoryStore() : try SQLiteStore(path: Self.temporaryDatabase())
+        let engine = BotEngine(app: try Self.app(), store: store, integrations: [HandoffIntegration()], options: EngineOptions(realDelays: false))
+        let live = engine.subscribe(thread: "t3")
+        try await engine.accept(Event(type: HandoffIntegration.earlyEvent, threadID: "t3", sender: .system, userID: "desk", idempotencyKey: "early-1"))
+        _ = try await engine.handle(Event(type: EventTypes.say, threadID: "t3", userID: "u3", data: ["text": "hello"]))
+        // Still early after a turn that did not link: waiting again, kept in the inbox, nothing filed.
+        #expect(try await store.pendingInbound().count == 1)
+        #expect(try await engine.events(thread: "t3").allSatisfy { $0.type != HandoffIntegration.earlyEvent })
+        _ = try await engine.handle(Event(type: EventTypes.say, threadID: "t3", userID: "u3", data: ["text": "human"]))
+        var iterator = live.makeAsyncIterator()
+        var shown: [String] = []
+        while let event = await iterator.next() {
+            if let text = event.text { shown.append(text) }
+            if shown.contains("the desk says hi desk-t1") { break }
+        }
+        #expect(shown.last == "the desk says hi desk-t1")
+        let ledger = try await engine.events(thread: "t3")
+        #expect(ledger.filter { $0.type == HandoffIntegration.earlyEvent }.count == 1)
         #expect(try await store.pendingInbound().isEmpty)
     }
 }

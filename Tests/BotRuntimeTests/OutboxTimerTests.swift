@@ -147,6 +147,23 @@ struct OutboxTimerTests {
         #expect(pongs.count == 1)
     }
 
+    @Test("a lane that empties and fills again while its worker ends is delivered by one worker: 300 items, each once")
+    func laneRefilledWhileEnding() async throws {
+        let courier = Courier()
+        let engine = try Self.engine(Self.temporaryDatabase(), courier)
+        // Threads of their own, one shared lane: the lane drains and refills all the time.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for number in 0..<300 {
+                group.addTask { _ = try await engine.handle(Self.say("send x\(number)", thread: "t\(number)")) }
+            }
+            try await group.waitForAll()
+        }
+        await engine.drainOutbox()
+        let delivered = courier.delivered.withLock { $0 }
+        #expect(delivered.count == 300)
+        #expect(Set(delivered).count == 300)
+    }
+
     @Test("a stopped engine leaves undelivered work in the store; the next start delivers each item once, in lane order")
     func resumedAfterRestart() async throws {
         let path = Self.temporaryDatabase()

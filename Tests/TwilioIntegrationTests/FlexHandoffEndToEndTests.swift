@@ -99,7 +99,8 @@ struct FlexHandoffEndToEndTests {
         try await bot.say("ada@example.com")
         #expect(try await handoff.lines().suffix(3) == ["bot: Hi Ada Lovelace, what can we help you with?", "button: Hardware", "button: Software"])
         try await bot.say("Software")
-        #expect(try await bot.mode() == "agent")
+        // The channel is made after the turn (the outbox); Twilio's answer puts the thread in agent mode.
+        #expect(try await bot.eventually { try await bot.mode() == "agent" })
         try await handoff.expectShown("status: You're in the queue, an agent will be with you shortly.")
         let task = try await handoff.agent.waitForTask { $0.status == "reserved" }
         #expect(task.friendlyName == "Ada Lovelace - software")

@@ -63,6 +63,7 @@ struct FlexStartChatTests {
         try await FlexBot.with(files: ["flow/result.yaml": flow]) { bot in
             let reply = try await bot.say("handoff")
             #expect(reply.status == 200)
+            try await bot.settle()
             #expect(try await bot.ledger().flatMap(\.plainLines).contains(
                 "bot: True \(TwilioFixtures.channelSid) \(TwilioFixtures.taskSid) US3d7425018dcc7459e26b07a9839272d8 \(TwilioFixtures.accountSid) 2025-03-14T09:59:58Z"))
         }
@@ -76,6 +77,7 @@ struct FlexStartChatTests {
             }
             let reply = try await bot.say("agent")
             #expect(reply.status == 200)
+            try await bot.settle()
             #expect(try await bot.mode() == "bot")
             #expect(try await bot.engine.thread(forLink: "flex:channel:\(TwilioFixtures.channelSid)") == nil)
             let ledger = try await bot.ledger()
@@ -100,6 +102,7 @@ struct FlexStartChatTests {
             }
             let reply = try await bot.say("agent")
             #expect(reply.status == 200)
+            try await bot.settle()
             // Every try failed: three tries (the policy's bound), then ok: false.
             #expect(bot.fake.requests.filter { $0.path == "/v1/Channels" }.count == 3)
             #expect(try await bot.mode() == "bot")

@@ -30,6 +30,8 @@ public final class BotEngine: Sendable {
     private let live = ThreadEvents()
     let outbox: OutboxDispatcher
     let timers: TimerDriver
+    /// Accepted events an integration judged early, by thread: handled again after its next turn.
+    private let deferred = Mutex<[String: [InboxEntry]]>([:])
 
     /// - Parameters:
     ///   - components: handlers for element types beyond the built-in steps.
@@ -224,6 +226,14 @@ public final class BotEngine: Sendable {
         }
         do {
             for integration in integrations { try integration.prepare(inbound, in: &runner.context) }
+            if let reason = runner.context.deferredBecause {
+                if let inboxID {
+                    logger.debug("event deferred", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)", "reason": "\(reason)"])
+                    deferred.withLock { $0[inbound.threadID, default: []].append(InboxEntry(id: inboxID, event: incoming)) }
+                    return TurnResult(inbound: inbound, outputs: [], isDuplicate: false)
+                }
+                runner.context.ignoredBecause = reason
+            }
             if let reason = runner.context.ignoredBecause {
                 logger.debug("event ignored", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)", "reason": "\(reason)"])
                 inbound.data["ignored"] = .string(reason)
@@ -298,6 +308,10 @@ public final class BotEngine: Sendable {
             }
         }
         if !timerChanges.isEmpty { timers.poke() }
+        // Events deferred until this thread moved on get their turn again, behind this one.
+        if let waiting = deferred.withLock({ $0.removeValue(forKey: inbound.threadID) }) {
+            for entry in waiting { handleAccepted(entry) }
+        }
         // Ids and counts only: event data may hold what users typed.
         logger.trace("turn", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)",
                                         "sequence": "\(inbound.sequence)", "outputs": "\(shown.count)"])

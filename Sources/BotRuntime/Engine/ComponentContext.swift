@@ -29,6 +29,11 @@ public struct ComponentContext: Sendable {
     /// delivery: a queue status after the agent joined, an event of a handoff that ended). The
     /// event is filed with the reason (`data.ignored`) and no trigger runs for it.
     public var ignoredBecause: String?
+    /// Why the turn's event is early, as an integration's `prepare` judged it (a callback about
+    /// a chat whose creation Twilio has not answered yet): the event stays in the inbox,
+    /// unfiled, and is handled again after the thread's next turn. Only for accepted events
+    /// (`BotEngine.accept`); an event handled directly is filed as ignored instead.
+    public var deferredBecause: String?
 
     let runtime: RuntimeApp
     let vault: VaultScope

@@ -72,6 +72,10 @@ struct TriggerMatcher {
                 candidates.append(answer(buttonIndex: nil, catchAll: true))
             }
         }
+        // The reply to outbound work the step waits for (`DeliveryOutcome` replies name it).
+        if event.sender == .system, case .string(let id)? = event.data[Event.answersStepKey], id == element.id {
+            candidates.append(answer(buttonIndex: nil, catchAll: false))
+        }
         if event.type == EventTypes.formSubmit, event.sender == .user, element.type.hasSuffix(".form") {
             candidates.append(answer(buttonIndex: nil, catchAll: false))
         }

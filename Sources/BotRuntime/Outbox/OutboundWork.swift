@@ -59,3 +59,11 @@ public enum DeliveryOutcome: Sendable {
     /// filed on the thread, so that flows and the ledger know.
     case failed(reason: String, reply: Event? = nil)
 }
+
+extension Event {
+    /// The data key of a reply that answers a waiting step: a component that needs the outcome
+    /// of its outbound work (Flex's `start_chat` needs the channel Twilio made) sends the work,
+    /// waits, and its integration's reply carries the step's element id under this key. The
+    /// step then resumes with the reply as its answer, as an `ask` does with the user's.
+    public static let answersStepKey = "answers_step"
+}

@@ -96,23 +96,26 @@ final class OutboxDispatcher: Sendable {
         for worker in workers { await worker.value }
     }
 
+    /// The lane's one worker: delivers its items in order, and ends when the lane is empty
+    /// (removing it under the lock, so that the next offer starts a new worker; this one must
+    /// not take another item then, or two workers would share the lane).
     private func work(lane: String, engine: BotEngine) async {
         while let item = state.withLock({ $0.stopped ? nil : $0.lanes[lane]?.items.first }) {
             await deliver(item, engine: engine)
-            let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            let (waiters, laneEnded) = state.withLock { state -> ([CheckedContinuation<Void, Never>], Bool) in
                 state.lanes[lane]?.items.removeFirst()
                 state.known.remove(item.id)
                 let now = ContinuousClock.now
                 state.finished[item.id] = now
                 if state.finished.count > 1_000 { state.finished = state.finished.filter { now - $0.value < Self.finishedMemory } }
-                guard state.lanes[lane]?.items.isEmpty == true || state.stopped else { return [] }
+                guard state.lanes[lane]?.items.isEmpty == true || state.stopped else { return ([], false) }
                 state.lanes[lane] = nil
-                guard state.lanes.isEmpty else { return [] }
+                guard state.lanes.isEmpty else { return ([], true) }
                 defer { state.idle = [] }
-                return state.idle
+                return (state.idle, true)
             }
             for waiter in waiters { waiter.resume() }
-            if Task.isCancelled { return }
+            if laneEnded || Task.isCancelled { return }
         }
     }
 

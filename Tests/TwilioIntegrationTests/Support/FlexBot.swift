@@ -234,6 +234,8 @@ struct FlexBot: Sendable {
     func startHandoff() async throws {
         let reply = try await say("agent")
         #expect(reply.status == 200, "\(reply.body)")
+        // The channel is made after the turn (the outbox); Twilio's answer resumes the flow.
+        try await settle()
         #expect(try await mode() == "agent")
         #expect(try await engine.thread(forLink: "flex:channel:\(TwilioFixtures.channelSid)") == "ada")
     }

@@ -5,11 +5,17 @@ import TwilioWire
 
 /// `meya.twilio.flex.component.start_chat` (spec §10.2): hands the thread to a human agent.
 ///
-/// Creates the Flex chat channel (`POST /v1/Channels`) for the thread's user, links the thread
-/// to the channel and the task, records the handoff in `thread.flex` and puts the thread in
-/// agent mode. `flow.result` is the channel Twilio created with `ok: true`, or on failure
-/// `ok: false` with Twilio's `code`, `message`, `more_info` and `status`; the thread then stays
-/// with the bot and a `meya.twilio.flex.event.error` event is filed.
+/// The Flex chat channel (`POST /v1/Channels`) is created through the durable outbox, not
+/// inside the turn: the step sends the request and waits, as an `ask` waits for its answer.
+/// Twilio's answer comes back as `parley.twilio.flex.event.chat_started` on the thread:
+/// `FlexIntegration.prepare` links the thread to the channel and the task, records the handoff
+/// in `thread.flex` and puts the thread in agent mode; then this step resumes. `flow.result` is
+/// the channel Twilio created with `ok: true`, or on failure `ok: false` with Twilio's `code`,
+/// `message`, `more_info` and `status`; the thread then stays with the bot and a
+/// `meya.twilio.flex.event.error` event is filed.
+///
+/// While the channel is being made (`thread.flex_starting`), what the user writes is filed but
+/// starts no flow: it reaches the agent in the transcript.
 struct StartChatComponent: ComponentHandler {
     let flex: FlexIntegration
 
@@ -17,65 +23,68 @@ struct StartChatComponent: ComponentHandler {
 
     func run(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
         do {
-            return try await start(element, in: &context)
+            return try start(element, in: &context)
         } catch let error as FlexError {
             return fail(error, in: &context)
         }
     }
 
-    private func start(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
+    private func start(_ element: Element, in context: inout ComponentContext) throws -> ComponentOutcome {
         let integration = try FlexComponentSupport.integrationElement(of: element, in: context)
         if let state = FlexThreadState(scope: context.thread.scope) { throw FlexError.chatAlreadyStarted(channelSid: state.channelSid) }
+        // The settings are checked now (a missing one fails the step at once); the delivery
+        // renders them again, so no secret is stored with the work.
         let settings = try FlexComponentSupport.settings(of: integration, in: context, flex: flex)
-        let threadID = context.thread.id
         let identity = Self.identity(context)
         let userName = Self.displayName(context.userScope) ?? identity
         let friendlyName = try context.renderText(element["chat_friendly_name"])
         var attributes = TemplateMap()
         if case .map(let given) = try context.render(element["task_attributes"]) { attributes = given }
-        attributes[FlexDelivery.threadAttribute] = .string(threadID)
+        attributes[FlexDelivery.threadAttribute] = .string(context.thread.id)
         let sendTranscript = try element["send_transcript"].map { try context.render($0).isTruthy } ?? true
 
-        var form = TwilioForm()
-        form.append("FlexFlowSid", settings.flexFlowSid)
-        form.append("Identity", identity)
-        form.append("ChatUserFriendlyName", userName)
-        form.append("ChatFriendlyName", friendlyName.isEmpty ? userName : friendlyName)
-        form.append("ChatUniqueName", "\(identity)-\(Int(context.event.time.timeIntervalSince1970 * 1000))")
-        form.append("PreEngagementData", TemplateValue.map(["friendlyName": .string(userName)]).jsonText)
-        form.append("TaskAttributes", TemplateValue.map(attributes).jsonText)
-        form.append("LongLived", "false")
+        // `FlexFlowSid` is added at delivery, from the settings: vault values are not stored.
+        _ = settings
+        let form: TemplateMap = [
+            "Identity": .string(identity),
+            "ChatUserFriendlyName": .string(userName),
+            "ChatFriendlyName": .string(friendlyName.isEmpty ? userName : friendlyName),
+            "ChatUniqueName": .string("\(identity)-\(Int(context.event.time.timeIntervalSince1970 * 1000))"),
+            "PreEngagementData": .string(TemplateValue.map(["friendlyName": .string(userName)]).jsonText),
+            "TaskAttributes": .string(TemplateValue.map(attributes).jsonText),
+            "LongLived": .string("false"),
+        ]
+        let request: TemplateMap = ["integration_id": .string(integration.id), "identity": .string(identity),
+                                    "send_transcript": .bool(sendTranscript), Event.answersStepKey: .string(element.id)]
+        context.send(OutboundWork(integration: flex.elementType, lane: "flex:thread:\(context.thread.id)",
+                                  kind: FlexIntegration.Work.createChannel, payload: request.merging(["form": .map(form)]) { old, _ in old }))
+        context.setThread(FlexIntegration.startingKey, .map(request))
+        return .wait
+    }
 
-        let channel = try await flex.client.createChannel(settings, form: form)
-        guard case .string(let channelSid)? = channel["sid"], !channelSid.isEmpty else {
-            throw FlexError.call(.invalidResponse(operation: "create_channel", detail: "no channel sid"))
-        }
-        var taskSid: String?
-        if case .string(let sid)? = channel["task_sid"], !sid.isEmpty { taskSid = sid }
-
-        // Events after this step's (and those of later turns) are relayed live; earlier ones
-        // go into the transcript.
-        let relayAfter = context.event.sequence + context.emitted.count
-        let state = FlexThreadState(integrationID: integration.id, channelSid: channelSid, taskSid: taskSid, identity: identity,
-                                    sendTranscript: sendTranscript, relayAfter: relayAfter)
-        context.link(FlexThreadState.channelLink(channelSid))
-        if let taskSid { context.link(FlexThreadState.taskLink(taskSid)) }
-        context.setThread(FlexThreadState.scopeKey, state.scopeValue)
-        context.setThread("mode", .string("agent"))
-        context.emit(EventTypes.mode, data: ["mode": .string("agent")])
-        flex.logger.info("Flex chat started", metadata: ["thread": "\(threadID)", "channel": "\(channelSid)",
-                                                         "task": "\(taskSid ?? "-")"])
-
+    /// Twilio answered (`FlexIntegration.prepare` has taken a successful answer already).
+    func resume(_ element: Element, answer: Answer, in context: inout ComponentContext) async throws -> ComponentOutcome {
+        let data = answer.event.data
         var result = TemplateMap()
-        for key in ["sid", "task_sid", "flex_flow_sid", "user_sid", "url", "account_sid", "date_created", "date_updated"] {
-            result[key] = channel[key] ?? TemplateValue.none
+        if data["ok"]?.isTruthy == true {
+            for key in ["sid", "task_sid", "flex_flow_sid", "user_sid", "url", "account_sid", "date_created", "date_updated"] {
+                result[key] = data[key] ?? TemplateValue.none
+            }
+            result["ok"] = .bool(true)
+            result["status"] = .int(201)
+            return .next(["result": .map(result)])
         }
-        result["ok"] = .bool(true)
-        result["status"] = .int(201)
+        for key in ["ok", "code", "message", "more_info", "status"] { result[key] = data[key] ?? TemplateValue.none }
+        result["ok"] = .bool(false)
+        var error: TemplateMap = ["text": data["text"] ?? data["message"] ?? .string("the Flex chat was not started"),
+                                  "operation": .string("create_channel")]
+        if let code = data["code"], code != .none { error["code"] = code }
+        if let status = data["status"], status != .none { error["status"] = status }
+        context.emit(FlexEventTypes.error, data: error)
         return .next(["result": .map(result)])
     }
 
-    /// A failed start: the thread stays with the bot; the flow reads why in `flow.result`.
+    /// A start that fails before anything is sent: the thread stays with the bot.
     private func fail(_ error: FlexError, in context: inout ComponentContext) -> ComponentOutcome {
         flex.logger.warning("Flex chat not started", metadata: ["thread": "\(context.thread.id)", "error": "\(error)"])
         var data: TemplateMap = ["text": .string(error.description), "operation": .string("create_channel")]

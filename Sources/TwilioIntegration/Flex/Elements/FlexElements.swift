@@ -45,6 +45,10 @@ public enum FlexElements {
         registry.register(event: EventTypeSpec(FlexEventTypes.channelInactive, dataFields: [
             FieldSpec("channel_sid", .string), FieldSpec("status", .string),
         ], summary: "the agent closed the Flex chat; the thread is back with the bot"))
+        registry.register(event: EventTypeSpec(FlexEventTypes.chatStarted, dataFields: [
+            FieldSpec("ok", .bool), FieldSpec("sid", .string), FieldSpec("task_sid", .string), FieldSpec("code", .integer),
+            FieldSpec("message", .string),
+        ], summary: "Twilio answered start_chat: the channel, or why not"))
         registry.register(event: EventTypeSpec(FlexEventTypes.error, dataFields: [
             FieldSpec("text", .string), FieldSpec("operation", .string), FieldSpec("code", .integer), FieldSpec("status", .integer),
         ], summary: "a call to Twilio failed after its retries"))

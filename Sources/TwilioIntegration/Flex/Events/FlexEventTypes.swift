@@ -7,4 +7,8 @@ public enum FlexEventTypes {
     /// A call to Twilio failed after its retries (a relayed message, the transcript, closing
     /// the chat). Data: `text` (safe to show: no secrets), `operation`, `code`, `status`.
     public static let error = "meya.twilio.flex.event.error"
+    /// Twilio's answer to `start_chat`'s channel creation, filed by the outbox on the thread
+    /// (`Event.answersStepKey` names the waiting step). Data: `ok`, the channel's fields (`sid`,
+    /// `task_sid` …) or Twilio's `code`, `message`, `more_info`, `status`.
+    public static let chatStarted = "parley.twilio.flex.event.chat_started"
 }

@@ -15,6 +15,8 @@ extension FlexIntegration {
         static let relay = "relay"
         /// The conversation before the handoff, as one message.
         static let transcript = "send_transcript"
+        /// `start_chat`'s channel (`FlexIntegration+Start.swift`).
+        static let createChannel = "create_channel"
     }
 
     public func outboundWork(for turn: CommittedTurn) -> [OutboundWork] {
@@ -48,6 +50,7 @@ extension FlexIntegration {
     }
 
     public func deliver(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
+        if item.work.kind == Work.createChannel { return await createChannel(item, engine: engine) }
         let payload = item.work.payload
         func text(_ key: String) -> String { if case .string(let value)? = payload[key] { value } else { "" } }
         func number(_ key: String) -> Int { if case .int(let value)? = payload[key] { value } else { 0 } }
@@ -63,7 +66,10 @@ extension FlexIntegration {
                                                      settings: settings, engine: engine)
             }
             guard !body.isEmpty else { return .delivered() }
-            try await client.sendMessage(settings, channel: channel, from: from, body: body)
+            // The outbox item's id, so that a message Twilio got twice (an answer lost on the way
+            // back, then a retry) can be told apart from two messages.
+            let attributes = TemplateValue.map(["parley_outbox_id": .int(Int(item.id))]).jsonText
+            try await client.sendMessage(settings, channel: channel, from: from, body: body, attributes: attributes)
             if item.work.kind == Work.transcript {
                 logger.info("transcript sent", metadata: ["thread": "\(item.threadID)", "channel": "\(channel)"])
             }
@@ -80,8 +86,12 @@ extension FlexIntegration {
         }
     }
 
-    /// Flex's error event for the thread (nil when the failure was in relaying an error event).
+    /// Flex's error event for the thread (nil when the failure was in relaying an error event);
+    /// for `start_chat`'s channel, the answer its step waits for.
     public func failureReply(for item: OutboxItem, reason: String) -> Event? {
+        if item.work.kind == Work.createChannel {
+            return Self.chatStarted(item, ["ok": .bool(false), "message": .string(reason), "text": .string(reason)])
+        }
         guard item.work.payload["report_failures"] != .bool(false) else { return nil }
         let operation = item.work.kind == Work.relay ? "send_message" : "send_transcript"
         return Self.errorEvent(reason, operation: operation, threadID: item.threadID, idempotencyKey: "parley.outbox.\(item.id)")

@@ -85,6 +85,7 @@ public final class FlexIntegration: Integration {
     /// filed and no flow runs (`ignoredBecause`). The task's end after the agent closed the
     /// chat is still told, once.
     public func prepare(_ event: Event, in context: inout ComponentContext) throws {
+        if prepareStart(event, in: &context) { return }
         guard event.sender == .system, event.type.hasPrefix("meya.twilio.flex.event.") else { return }
         func text(_ key: String) -> String? {
             if case .string(let value)? = event.data[key], !value.isEmpty { return value }

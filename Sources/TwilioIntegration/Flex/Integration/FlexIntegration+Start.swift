@@ -1,0 +1,99 @@
+import BotRuntime
+import FlowDSL
+import Foundation
+import TwilioWire
+
+/// `start_chat`'s channel through the outbox: the request it stored is sent to Twilio after its
+/// turn, and Twilio's answer comes back as `parley.twilio.flex.event.chat_started`, which
+/// `prepareStart` applies to the thread before the waiting step resumes.
+extension FlexIntegration {
+    /// The thread scope key of a handoff being started: the request, until Twilio answers.
+    static let startingKey = "flex_starting"
+
+    /// `POST /v1/Channels` with the stored form; the answer, good or bad, is the reply.
+    func createChannel(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
+        let payload = item.work.payload
+        guard case .string(let integrationID)? = payload["integration_id"], case .map(let fields)? = payload["form"] else {
+            return .delivered(reply: Self.chatStarted(item, ["ok": .bool(false), "message": .string("the stored request is incomplete")]))
+        }
+        do {
+            let settings = try self.settings(of: integrationID, engine: engine)
+            var form = TwilioForm()
+            form.append("FlexFlowSid", settings.flexFlowSid)
+            for (name, value) in fields { if case .string(let text) = value { form.append(name, text) } }
+            let channel = try await client.createChannel(settings, form: form)
+            guard case .string(let channelSid)? = channel["sid"], !channelSid.isEmpty else {
+                throw FlexError.call(.invalidResponse(operation: "create_channel", detail: "no channel sid"))
+            }
+            var data: TemplateMap = ["ok": .bool(true)]
+            for key in ["sid", "task_sid", "flex_flow_sid", "user_sid", "url", "account_sid", "date_created", "date_updated"] {
+                data[key] = channel[key] ?? TemplateValue.none
+            }
+            logger.info("Flex chat started", metadata: ["thread": "\(item.threadID)", "channel": "\(channelSid)"])
+            return .delivered(reply: Self.chatStarted(item, data))
+        } catch {
+            logger.warning("Flex chat not started", metadata: ["thread": "\(item.threadID)", "error": "\(error)"])
+            if case .call(let call)? = error as? FlexError, call.isTransient { return .retry(reason: "\(call)") }
+            let failure = error as? FlexError ?? .call(.transport(operation: "create_channel", detail: "\(error)"))
+            var data = failure.resultFields
+            data["text"] = .string(failure.description)
+            return .delivered(reply: Self.chatStarted(item, data))
+        }
+    }
+
+    /// The reply to `start_chat`'s request: its fields, `data`, and the step it answers.
+    static func chatStarted(_ item: OutboxItem, _ data: TemplateMap) -> Event {
+        var data = data
+        for key in ["integration_id", "identity", "send_transcript", Event.answersStepKey] { data[key] = item.work.payload[key] }
+        return Event(type: FlexEventTypes.chatStarted, threadID: item.threadID, sender: .system, userID: "flex", data: data,
+                     idempotencyKey: "parley.outbox.\(item.id)")
+    }
+
+    /// Before triggers: Twilio's answer to `start_chat` puts a made channel's handoff on the
+    /// thread (links, `thread.flex`, agent mode); while one is being made, the user's messages
+    /// start no flow, and Twilio's callbacks about the new task (which may come before its
+    /// answer to the request) wait for the answer. True when the event was judged here.
+    func prepareStart(_ event: Event, in context: inout ComponentContext) -> Bool {
+        func text(_ key: String) -> String? {
+            if case .string(let value)? = event.data[key], !value.isEmpty { return value }
+            return nil
+        }
+        let starting: TemplateMap? = if case .map(let map)? = context.thread.scope[Self.startingKey] { map } else { nil }
+        if starting != nil, event.sender == .system || event.sender == .agent, event.type != FlexEventTypes.chatStarted {
+            // Early news of the new chat (its task queued, an agent already there): it waits
+            // for Twilio's answer to the request, so the user sees things in their order.
+            context.deferredBecause = "Twilio has not answered start_chat's request yet"
+            return true
+        }
+        if starting != nil, event.sender == .user {
+            context.ignoredBecause = "the agent chat is being opened; this reaches the agent in the transcript"
+            return true
+        }
+        guard event.type == FlexEventTypes.chatStarted, event.sender == .system else { return false }
+        guard let starting else {
+            context.ignoredBecause = "no handoff is being started"
+            return true
+        }
+        if event.data["ok"]?.isTruthy == true, let channelSid = text("sid") {
+            beginHandoff(starting, channelSid: channelSid, taskSid: text("task_sid"), before: event.sequence, in: &context)
+        } else {
+            context.setThread(Self.startingKey, nil)
+        }
+        return true
+    }
+
+    /// The handoff of a made channel: links, `thread.flex`, agent mode. What came before the
+    /// event at `sequence` goes in the transcript; what follows is relayed live.
+    private func beginHandoff(_ starting: TemplateMap, channelSid: String, taskSid: String?, before sequence: Int,
+                              in context: inout ComponentContext) {
+        context.setThread(Self.startingKey, nil)
+        guard case .string(let integrationID)? = starting["integration_id"], case .string(let identity)? = starting["identity"] else { return }
+        let state = FlexThreadState(integrationID: integrationID, channelSid: channelSid, taskSid: taskSid, identity: identity,
+                                    sendTranscript: starting["send_transcript"]?.isTruthy ?? true, relayAfter: sequence - 1)
+        context.link(FlexThreadState.channelLink(channelSid))
+        if let taskSid { context.link(FlexThreadState.taskLink(taskSid)) }
+        context.setThread(FlexThreadState.scopeKey, state.scopeValue)
+        context.setThread("mode", .string("agent"))
+        context.emit(EventTypes.mode, data: ["mode": .string("agent")])
+    }
+}
