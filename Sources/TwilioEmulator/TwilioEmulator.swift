@@ -69,6 +69,7 @@ public final class TwilioEmulator: Sendable {
     private let services: ServiceGroup
     private let webhookClient: HTTPClient
     private let running: Task<Void, any Error>
+    private let outage: EmulatorOutage
 
     /// `http://HOST:PORT`, the URL to give the integration as its API base URL.
     public var baseURL: String {
@@ -83,7 +84,7 @@ public final class TwilioEmulator: Sendable {
     public var agent: AgentClient { AgentClient(baseURL: baseURL) }
 
     private init(configuration: Configuration, port: Int, state: EmulatorState, logger: Logger, services: ServiceGroup,
-                 webhookClient: HTTPClient, running: Task<Void, any Error>) {
+                 webhookClient: HTTPClient, running: Task<Void, any Error>, outage: EmulatorOutage) {
         self.configuration = configuration
         self.port = port
         self.state = state
@@ -91,6 +92,12 @@ public final class TwilioEmulator: Sendable {
         self.services = services
         self.webhookClient = webhookClient
         self.running = running
+        self.outage = outage
+    }
+
+    /// Simulates a Twilio outage (`EmulatorOutage`): REST calls are answered 503 while on.
+    public func setOutage(_ on: Bool) {
+        outage.isOn.withLock { $0 = on }
     }
 
     /// Starts listening and returns once the port is bound. With `handlingSignals`, SIGINT and
@@ -107,6 +114,7 @@ public final class TwilioEmulator: Sendable {
             }
         }
         let state = EmulatorState(configuration: configuration, logger: logger)
+        let outage = EmulatorOutage()
         // Its own client: a refused connection fails the attempt at once (the delivery's retry
         // policy decides what next) instead of being retried inside the connection pool.
         var clientConfiguration = HTTPClient.Configuration()
@@ -117,7 +125,7 @@ public final class TwilioEmulator: Sendable {
                                             retry: configuration.retry, logger: logger))
         let ports = AsyncStream.makeStream(of: Int.self)
         let application = Application(
-            router: makeRouter(configuration: configuration, state: state),
+            router: makeRouter(configuration: configuration, state: state, outage: outage),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: "TwilioEmulator"),
             onServerRunning: { channel in ports.continuation.yield(channel.localAddress?.port ?? configuration.port) },
@@ -143,14 +151,15 @@ public final class TwilioEmulator: Sendable {
             throw .cannotListen(host: configuration.host, port: configuration.port, reason: reason)
         }
         let emulator = TwilioEmulator(configuration: configuration, port: port, state: state, logger: logger, services: services,
-                                    webhookClient: webhookClient, running: running)
+                                    webhookClient: webhookClient, running: running, outage: outage)
         logger.notice("Flex emulator listening (development tool)", metadata: ["url": "\(emulator.baseURL)"])
         return emulator
     }
 
-    static func makeRouter(configuration: Configuration, state: EmulatorState) -> Router<BasicRequestContext> {
+    static func makeRouter(configuration: Configuration, state: EmulatorState, outage: EmulatorOutage) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: TwilioAuthMiddleware(configuration: configuration))
+        router.add(middleware: outage)
         let origin = "http://\(configuration.host):\(configuration.port)"
         FlexChannelRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
         ChatRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
