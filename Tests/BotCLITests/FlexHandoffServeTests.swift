@@ -79,16 +79,11 @@ struct FlexHandoffServeTests {
 
     /// Template app + vault values for the emulator + `botcli serve` + emulator; runs `body`.
     static func withHandoff(_ body: @escaping @Sendable (Handoff) async throws -> Void) async throws {
-        let app = try SimulateCommandTests.copyOfTemplateApp()
-        defer { try? FileManager.default.removeItem(at: app) }
         let servePort = try SimulateFlexTests.freePort()
-        var configuration = TwilioEmulator.Configuration(port: 0)
-        configuration.chatWebhookURL = "http://127.0.0.1:\(servePort)/webhooks/integration.twilio.flex"
-        configuration.taskRouterCallbackURL = configuration.chatWebhookURL
-        let emulator = try await TwilioEmulator.start(configuration)
+        let (app, emulator) = try await Self.templateWithEmulator(servePort: servePort)
+        defer { try? FileManager.default.removeItem(at: app) }
+        let configuration = emulator.configuration
         do {
-            try Self.pointTemplate(app, at: emulator.baseURL, configuration: configuration)
-
             // The emulator already calls this port, so it is chosen here rather than by `--port 0`.
             let serve = try BotCLIProcess(["serve", "--app", app.path, "--port", "\(servePort)"],
                                           environment: ["PARLEY_ADMIN_TOKEN": token, "PARLEY_REST_AUTH": "open"])
@@ -107,9 +102,31 @@ struct FlexHandoffServeTests {
         await emulator.stop()
     }
 
+    /// A copy of the template app whose Flex integration and vault name a new emulator, which
+    /// calls the bot back on `servePort`. The caller stops the emulator and removes the app.
+    static func templateWithEmulator(servePort: Int) async throws -> (app: URL, emulator: TwilioEmulator) {
+        let app = try SimulateCommandTests.copyOfTemplateApp()
+        var configuration = TwilioEmulator.Configuration(port: 0)
+        configuration.chatWebhookURL = "http://127.0.0.1:\(servePort)/webhooks/integration.twilio.flex"
+        configuration.taskRouterCallbackURL = configuration.chatWebhookURL
+        do {
+            let emulator = try await TwilioEmulator.start(configuration)
+            do {
+                try pointTemplate(app, at: emulator.baseURL, configuration: configuration)
+            } catch {
+                await emulator.stop()
+                throw error
+            }
+            return (app, emulator)
+        } catch {
+            try? FileManager.default.removeItem(at: app)
+            throw error
+        }
+    }
+
     /// Points the template app's Flex integration at `baseURL` (the template names the
     /// emulator's default port) and uploads the emulator's account to its vault.
-    static func pointTemplate(_ app: URL, at baseURL: String, configuration: TwilioEmulator.Configuration) throws {
+    private static func pointTemplate(_ app: URL, at baseURL: String, configuration: TwilioEmulator.Configuration) throws {
         let integration = app.appendingPathComponent("integration/twilio/flex.yaml")
         let yaml = try String(contentsOf: integration, encoding: .utf8).replacingOccurrences(of: "http://127.0.0.1:5055", with: baseURL)
         try Data(yaml.utf8).write(to: integration)

@@ -10,15 +10,10 @@ import TwilioEmulator
 struct OutboxCrashTests {
     @Test("kill -9 while Twilio is out: after a restart every relayed message reaches the agent once, in order")
     func killedWithRelaysQueued() async throws {
-        let app = try SimulateCommandTests.copyOfTemplateApp()
-        defer { try? FileManager.default.removeItem(at: app) }
         let servePort = try SimulateFlexTests.freePort()
-        var configuration = TwilioEmulator.Configuration(port: 0)
-        configuration.chatWebhookURL = "http://127.0.0.1:\(servePort)/webhooks/integration.twilio.flex"
-        configuration.taskRouterCallbackURL = configuration.chatWebhookURL
-        let emulator = try await TwilioEmulator.start(configuration)
+        let (app, emulator) = try await FlexHandoffServeTests.templateWithEmulator(servePort: servePort)
+        defer { try? FileManager.default.removeItem(at: app) }
         do {
-            try FlexHandoffServeTests.pointTemplate(app, at: emulator.baseURL, configuration: configuration)
             let environment = ["PARLEY_ADMIN_TOKEN": FlexHandoffServeTests.token, "PARLEY_REST_AUTH": "open"]
             let texts = (1...5).map { "message \($0) while Twilio is out" }
 

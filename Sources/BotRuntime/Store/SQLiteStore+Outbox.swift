@@ -59,7 +59,7 @@ extension SQLiteStore {
             return try rows.map { row in
                 OutboxItem(id: row["id"], threadID: row["thread_id"],
                            work: OutboundWork(integration: row["integration"], lane: row["lane"], kind: row["kind"],
-                                              payload: try Self.map(storedJSON: row["payload"])),
+                                              payload: try Self.map(storedJSON: row["payload"], what: "an outbox payload")),
                            attempts: row["attempts"], notBefore: Date(timeIntervalSince1970: row["not_before"]))
             }
         }
@@ -88,7 +88,7 @@ extension SQLiteStore {
                              arguments: [time.timeIntervalSince1970]).map { row in
                 StoredTimer(id: row["id"], timer: DurableTimer(threadID: row["thread_id"], name: row["name"],
                                                                due: Date(timeIntervalSince1970: row["due"]),
-                                                               data: try Self.map(storedJSON: row["data"])))
+                                                               data: try Self.map(storedJSON: row["data"], what: "a timer's data")))
             }
         }
     }
@@ -107,14 +107,6 @@ extension SQLiteStore {
             try db.execute(sql: "INSERT INTO inbox (event) VALUES (?)", arguments: [json])
             return db.lastInsertedRowID
         }
-    }
-
-    /// A stored JSON object (payloads, timer data).
-    private static func map(storedJSON text: String) throws -> TemplateMap {
-        guard case .map(let map) = try TemplateValue(storedJSON: text) else {
-            throw JSONValueError(message: "stored outbound work is not an object", offset: 0)
-        }
-        return map
     }
 }
 

@@ -210,12 +210,20 @@ public final class SQLiteStore: BotStore {
                 WHERE thread_id = ? AND sequence > ? ORDER BY sequence LIMIT ?
                 """, arguments: [thread, sequence, limit])
             return try rows.map { row in
-                guard case .map(let data) = try TemplateValue(storedJSON: row["data"]) else { throw JSONValueError(message: "event data is not an object", offset: 0) }
+                let data = try Self.map(storedJSON: row["data"], what: "event data")
                 return Event(type: row["type"], threadID: thread, sender: Sender(rawValue: row["sender"]) ?? .system,
                              userID: row["user_id"], data: data, idempotencyKey: row["idempotency_key"],
                              isSensitive: row["sensitive"], time: Date(timeIntervalSince1970: row["time"]), sequence: row["sequence"])
             }
         }
+    }
+
+    /// A JSON object the store wrote (event data, an outbox payload, a timer's data).
+    static func map(storedJSON text: String, what: String) throws -> TemplateMap {
+        guard case .map(let map) = try TemplateValue(storedJSON: text) else {
+            throw JSONValueError(message: "\(what) is not an object", offset: 0)
+        }
+        return map
     }
 
     public func thread(forLink key: String) async throws -> String? {

@@ -26,41 +26,27 @@ struct EndChatComponent: ComponentHandler {
             FlexIntegration.endHandoff(state, taskEnded: true, in: &context)
             return .next(["result": .map(error.resultFields)])
         }
+        // The first failure is what flow.result tells; every call is tried.
+        var failure: FlexError?
+        func attempt(_ call: () async throws -> Void) async {
+            do { try await call() } catch { failure = failure ?? (error as? FlexError ?? .call(.transport(operation: "end_chat", detail: "\(error)"))) }
+        }
         let client = flex.client
-        let failure: FlexError? = await { () async -> FlexError? in
-            var first: FlexError?
-            if !text.isEmpty {
-                do { try await client.sendMessage(settings, channel: state.channelSid, from: FlexIntegration.botIdentity, body: text) } catch {
-                    first = first ?? Self.flexError(error)
-                }
-            }
-            do { try await client.closeChannel(settings, channel: state.channelSid) } catch { first = first ?? Self.flexError(error) }
-            if let task = state.taskSid, let workspace = state.workspaceSid {
-                let status = state.accepted ? "completed" : "canceled"
-                do {
-                    try await client.updateTask(settings, workspace: workspace, task: task, status: status, reason: "chat ended by the bot")
-                } catch {
-                    first = first ?? Self.flexError(error)
-                }
-            }
-            return first
-        }()
+        if !text.isEmpty {
+            await attempt { try await client.sendMessage(settings, channel: state.channelSid, from: FlexIntegration.botIdentity, body: text) }
+        }
+        await attempt { try await client.closeChannel(settings, channel: state.channelSid) }
+        if let task = state.taskSid, let workspace = state.workspaceSid {
+            let status = state.accepted ? "completed" : "canceled"
+            await attempt { try await client.updateTask(settings, workspace: workspace, task: task, status: status, reason: "chat ended by the bot") }
+        }
         FlexIntegration.endHandoff(state, taskEnded: true, in: &context)
         if let failure {
             flex.logger.warning("Flex chat ended with an error", metadata: ["thread": "\(context.thread.id)", "error": "\(failure)"])
-            var data: TemplateMap = ["text": .string(failure.description), "operation": .string("end_chat")]
-            if case .call(.twilio(_, let twilio)) = failure {
-                data["code"] = .int(twilio.code)
-                data["status"] = .int(twilio.status)
-            }
-            context.emit(FlexEventTypes.error, data: data)
+            context.emit(FlexEventTypes.error, data: failure.eventData(operation: "end_chat"))
             return .next(["result": .map(failure.resultFields)])
         }
         flex.logger.info("Flex chat ended", metadata: ["thread": "\(context.thread.id)", "channel": "\(state.channelSid)"])
         return .next(["result": .map(["ok": .bool(true)])])
-    }
-
-    private static func flexError(_ error: any Error) -> FlexError {
-        error as? FlexError ?? .call(.transport(operation: "end_chat", detail: "\(error)"))
     }
 }

@@ -33,8 +33,8 @@ struct StartChatComponent: ComponentHandler {
         let integration = try FlexComponentSupport.integrationElement(of: element, in: context)
         if let state = FlexThreadState(scope: context.thread.scope) { throw FlexError.chatAlreadyStarted(channelSid: state.channelSid) }
         // The settings are checked now (a missing one fails the step at once); the delivery
-        // renders them again, so no secret is stored with the work.
-        let settings = try FlexComponentSupport.settings(of: integration, in: context, flex: flex)
+        // renders them again (`FlexFlowSid` too), so no vault value is stored with the work.
+        _ = try FlexComponentSupport.settings(of: integration, in: context, flex: flex)
         let identity = Self.identity(context)
         let userName = Self.displayName(context.userScope) ?? identity
         let friendlyName = try context.renderText(element["chat_friendly_name"])
@@ -43,8 +43,6 @@ struct StartChatComponent: ComponentHandler {
         attributes[FlexDelivery.threadAttribute] = .string(context.thread.id)
         let sendTranscript = try element["send_transcript"].map { try context.render($0).isTruthy } ?? true
 
-        // `FlexFlowSid` is added at delivery, from the settings: vault values are not stored.
-        _ = settings
         let form: TemplateMap = [
             "Identity": .string(identity),
             "ChatUserFriendlyName": .string(userName),
@@ -87,12 +85,7 @@ struct StartChatComponent: ComponentHandler {
     /// A start that fails before anything is sent: the thread stays with the bot.
     private func fail(_ error: FlexError, in context: inout ComponentContext) -> ComponentOutcome {
         flex.logger.warning("Flex chat not started", metadata: ["thread": "\(context.thread.id)", "error": "\(error)"])
-        var data: TemplateMap = ["text": .string(error.description), "operation": .string("create_channel")]
-        if case .call(.twilio(_, let twilio)) = error {
-            data["code"] = .int(twilio.code)
-            data["status"] = .int(twilio.status)
-        }
-        context.emit(FlexEventTypes.error, data: data)
+        context.emit(FlexEventTypes.error, data: error.eventData(operation: "create_channel"))
         return .next(["result": .map(error.resultFields)])
     }
 

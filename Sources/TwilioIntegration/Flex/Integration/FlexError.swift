@@ -48,4 +48,15 @@ public enum FlexError: Error, CustomStringConvertible, Sendable, Equatable {
             ["ok": .bool(false), "code": .none, "message": .string(description), "more_info": .none, "status": .none]
         }
     }
+
+    /// The data of the `meya.twilio.flex.event.error` this failure files: its text and the
+    /// operation, with Twilio's `code` and `status` when Twilio answered.
+    func eventData(operation: String) -> TemplateMap {
+        var data: TemplateMap = ["text": .string(description), "operation": .string(operation)]
+        if case .call(.twilio(_, let twilio)) = self {
+            data["code"] = .int(twilio.code)
+            data["status"] = .int(twilio.status)
+        }
+        return data
+    }
 }

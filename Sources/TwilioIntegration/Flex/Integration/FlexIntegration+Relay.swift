@@ -79,10 +79,8 @@ extension FlexIntegration {
             // Unreachable or busy after the client's own quick tries: the outbox tries again later.
             if case .call(let call)? = error as? FlexError, call.isTransient { return .retry(reason: "\(call)") }
             guard item.work.payload["report_failures"] != .bool(false) else { return .failed(reason: "\(error)") }
-            var twilio: (code: Int, status: Int)?
-            if case .call(.twilio(_, let refusal))? = error as? FlexError { twilio = (refusal.code, refusal.status) }
-            return .failed(reason: "\(error)", reply: Self.errorEvent("\(error)", operation: operation, threadID: item.threadID,
-                                                                      idempotencyKey: "parley.outbox.\(item.id)", twilio: twilio))
+            let data = (error as? FlexError)?.eventData(operation: operation) ?? ["text": .string("\(error)"), "operation": .string(operation)]
+            return .failed(reason: "\(error)", reply: Self.errorEvent(data, item: item))
         }
     }
 
@@ -94,17 +92,20 @@ extension FlexIntegration {
         }
         guard item.work.payload["report_failures"] != .bool(false) else { return nil }
         let operation = item.work.kind == Work.relay ? "send_message" : "send_transcript"
-        return Self.errorEvent(reason, operation: operation, threadID: item.threadID, idempotencyKey: "parley.outbox.\(item.id)")
+        return Self.errorEvent(["text": .string(reason), "operation": .string(operation)], item: item)
     }
 
     /// What the relayed event at `sequence` says to the agent, and as whom.
     private func relayedText(thread: String, sequence: Int, identity: String, settings: FlexSettings,
                              engine: BotEngine) async throws -> (from: String, body: String) {
-        // The event and up to 200 before it: a click is read back against the buttons it answered.
-        let window = try await engine.events(thread: thread, after: max(0, sequence - 200), limit: 200).filter { $0.sequence <= sequence }
-        guard let event = window.last, event.sequence == sequence else { return (identity, "") }
+        guard let event = try await engine.events(thread: thread, after: sequence - 1, limit: 1).first, event.sequence == sequence else {
+            return (identity, "")
+        }
         if event.sender == .user {
-            return (identity, FlexTranscript.userText(event, history: Array(window.dropLast())) ?? "")
+            // A click is read back against the buttons it answered, up to 200 events before it.
+            let history = event.type == EventTypes.click
+                ? try await engine.events(thread: thread, after: max(0, sequence - 201), limit: 200).filter { $0.sequence < sequence } : []
+            return (identity, FlexTranscript.userText(event, history: history) ?? "")
         }
         return (Self.botIdentity, FlexTranscript(options: settings.transcript).botLines(event)?.joined(separator: "\n") ?? "")
     }
@@ -116,15 +117,10 @@ extension FlexIntegration {
         return FlexTranscript(options: settings.transcript).render(events)
     }
 
-    /// A `meya.twilio.flex.event.error` system event of the thread, so flows may react.
-    static func errorEvent(_ text: String, operation: String, threadID: String, idempotencyKey: String? = nil,
-                           twilio: (code: Int, status: Int)? = nil) -> Event {
-        var data: TemplateMap = ["text": .string(text), "operation": .string(operation)]
-        if let twilio {
-            data["code"] = .int(twilio.code)
-            data["status"] = .int(twilio.status)
-        }
-        return Event(type: FlexEventTypes.error, threadID: threadID, sender: .system, userID: "flex", data: data,
-                     idempotencyKey: idempotencyKey)
+    /// A `meya.twilio.flex.event.error` system event of the item's thread, so flows may react;
+    /// filed once (the item's id is its idempotency key).
+    static func errorEvent(_ data: TemplateMap, item: OutboxItem) -> Event {
+        Event(type: FlexEventTypes.error, threadID: item.threadID, sender: .system, userID: "flex", data: data,
+              idempotencyKey: "parley.outbox.\(item.id)")
     }
 }
