@@ -43,24 +43,27 @@ struct BotCLIRunner {
         environment["NO_COLOR"] = "1"
         environment.merge(extra) { _, new in new }
         process.environment = environment
-        // Output goes to files, so a large output can never block the child on a full pipe.
+        // Input and output go through files: a large output can never block the child on a full
+        // pipe, and a pipe write that a signal interrupts (another test's child exiting) crashed
+        // Foundation's FileHandle (seen on a fresh clone: signal 11 in FileHandle.write).
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("botcli-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
+        let inURL = scratch.appendingPathComponent("stdin")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        try Data((input ?? "").utf8).write(to: inURL)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let inPipe = Pipe()
+        let stdin = try FileHandle(forReadingFrom: inURL)
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = inPipe
+        process.standardInput = stdin
         try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inPipe.fileHandleForWriting.close()
         process.waitUntilExit()
         try out.close()
         try err.close()
+        try stdin.close()
         return Output(status: process.terminationStatus,
                       stdout: try String(contentsOf: outURL, encoding: .utf8),
                       stderr: try String(contentsOf: errURL, encoding: .utf8))

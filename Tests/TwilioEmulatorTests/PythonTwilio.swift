@@ -39,15 +39,19 @@ enum PythonTwilio {
         environment["NO_PROXY"] = "127.0.0.1,localhost"
         environment["no_proxy"] = "127.0.0.1,localhost"
         process.environment = environment
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        // Input from a file: a pipe write that a signal interrupts crashed Foundation's FileHandle.
+        let inURL = FileManager.default.temporaryDirectory.appendingPathComponent("parley-python-\(UUID().uuidString)")
+        try Data(input.utf8).write(to: inURL)
+        defer { try? FileManager.default.removeItem(at: inURL) }
+        let stdin = try FileHandle(forReadingFrom: inURL)
+        defer { try? stdin.close() }
+        let stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
         let finished = AsyncStream.makeStream(of: Int32.self)
         process.terminationHandler = { finished.continuation.yield($0.terminationStatus); finished.continuation.finish() }
         try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
         // Read while it runs so a full pipe cannot block it, on threads of their own: blocking
         // reads on the concurrency pool (two threads on a two-core machine) would starve the
         // in-process emulator that Python is talking to.
