@@ -164,6 +164,8 @@ struct FlexRelayTests {
             try await bot.taskRouter("taskrouter-reservation-accepted.http")
             try await bot.say("bye")
             #expect(try await bot.mode() == "bot")
+            // The closing goes through the outbox; Twilio's answer resumes the flow.
+            try await bot.settle()
             #expect(try await bot.ledger().flatMap(\.plainLines).last == "bot: You're back with the bot (ok True).")
             let requests = bot.fake.requests
             #expect(requests.contains { $0.path.hasSuffix("/Messages") && $0.form["Body"] == "The customer ended the chat." })
@@ -177,6 +179,33 @@ struct FlexRelayTests {
             #expect(task.form["AssignmentStatus"] == "completed")
             try await bot.say("hello")
             #expect(try await bot.ledger().flatMap(\.plainLines).last == "bot: Hello from the bot")
+        }
+    }
+
+    @Test("end_chat closes after the messages queued before it; what the user writes meanwhile is answered after its flow")
+    func endChatWaitsForTwilio() async throws {
+        try await FlexBot.with { bot in
+            try await bot.startHandoff()
+            try await bot.taskRouter("taskrouter-reservation-accepted.http")
+            bot.fake.holdChannelUpdates.withLock { $0 = true }
+            try await bot.say("one more thing")
+            try await bot.say("bye")
+            #expect(try await bot.mode() == "bot")
+            let early = try await bot.say("hello")
+            #expect(early.status == 200)
+            #expect(try await bot.ledger().flatMap(\.plainLines).contains("bot: Hello from the bot") == false)
+            let thread = try #require(try await bot.engine.thread("ada"))
+            #expect(thread.scope["flex_ending"] != nil)
+            bot.fake.holdChannelUpdates.withLock { $0 = false }
+            try await bot.settle()
+            let lines = try await bot.ledger().flatMap(\.plainLines)
+            #expect(Array(lines.suffix(2)) == ["bot: You're back with the bot (ok True).", "bot: Hello from the bot"])
+            #expect(try await bot.engine.thread("ada")?.scope["flex_ending"] == nil)
+            let requests = bot.fake.requests.filter { $0.method == "POST" }
+            let relayed = try #require(requests.firstIndex { $0.form["Body"] == "one more thing" })
+            let note = try #require(requests.firstIndex { $0.form["Body"] == "The customer ended the chat." })
+            let close = try #require(requests.firstIndex { $0.path.hasSuffix("/Channels/\(TwilioFixtures.channelSid)") })
+            #expect(relayed < note && note < close)
         }
     }
 }

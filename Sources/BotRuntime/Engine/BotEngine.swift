@@ -227,12 +227,12 @@ public final class BotEngine: Sendable {
         do {
             for integration in integrations { try integration.prepare(inbound, in: &runner.context) }
             if let reason = runner.context.deferredBecause {
-                if let inboxID {
-                    logger.debug("event deferred", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)", "reason": "\(reason)"])
-                    deferred.withLock { $0[inbound.threadID, default: []].append(InboxEntry(id: inboxID, event: incoming)) }
-                    return TurnResult(inbound: inbound, outputs: [], isDuplicate: false)
-                }
-                runner.context.ignoredBecause = reason
+                // Kept in the inbox (an event handled directly is put there now), so neither a
+                // crash nor the wait loses it; its turn comes after the thread's next one.
+                let id = if let inboxID { inboxID } else { try await store.enqueueInbound(incoming) }
+                logger.debug("event deferred", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)", "reason": "\(reason)"])
+                deferred.withLock { $0[inbound.threadID, default: []].append(InboxEntry(id: id, event: incoming)) }
+                return TurnResult(inbound: inbound, outputs: [], isDuplicate: false)
             }
             if let reason = runner.context.ignoredBecause {
                 logger.debug("event ignored", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)", "reason": "\(reason)"])

@@ -31,8 +31,8 @@ public struct ComponentContext: Sendable {
     public var ignoredBecause: String?
     /// Why the turn's event is early, as an integration's `prepare` judged it (a callback about
     /// a chat whose creation Twilio has not answered yet): the event stays in the inbox,
-    /// unfiled, and is handled again after the thread's next turn. Only for accepted events
-    /// (`BotEngine.accept`); an event handled directly is filed as ignored instead.
+    /// unfiled, and is handled again after the thread's next turn. An event handled directly
+    /// (`BotEngine.handle`) is put in the inbox then, and its turn answers with no outputs.
     public var deferredBecause: String?
 
     let runtime: RuntimeApp

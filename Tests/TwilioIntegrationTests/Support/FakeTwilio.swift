@@ -29,6 +29,8 @@ final class FakeTwilio: Sendable {
     let channelAnswer: Mutex<Answer>
     /// Statuses the next message posts get before they succeed (e.g. [503] for one retry).
     let messageFailures = Mutex<[Int]>([])
+    /// While true, updates of a channel (closing it) are not answered: they wait.
+    let holdChannelUpdates = Mutex(false)
 
     init() throws {
         channelAnswer = Mutex(Answer(status: 201, body: try TwilioFixtures.text("flex-channels-create.response.json")))
@@ -74,6 +76,7 @@ final class FakeTwilio: Sendable {
             reply = Answer(status: 200, body: TemplateValue.map(["sid": .string(TwilioFixtures.channelSid),
                                                                  "attributes": .string(attributes)]).jsonText)
         } else if path.contains("/Channels/") || path.contains("/Tasks/") {
+            while path.contains("/Channels/"), holdChannelUpdates.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
             reply = Answer(status: 200, body: #"{"sid": "ok"}"#)
         } else {
             reply = Answer(status: 404, body: try! TwilioFixtures.text("error-20404.response.json"))

@@ -3,11 +3,18 @@ import FlowDSL
 
 /// `meya.twilio.flex.component.end_chat` (spec §10.2): closes the thread's Flex chat.
 ///
-/// Posts `text` to the agent, marks the channel INACTIVE, and completes the task (cancels it
-/// when no agent had accepted) when its workspace is known. (These calls still happen inside
-/// the turn, for `flow.result`; moving them onto the outbox is the seam issue's next step.) The thread goes back to bot mode and its links are
-/// removed whatever Twilio answers. `flow.result` is `{ok: true}`, or `ok: false` with what
-/// failed first (`code`, `message`, `more_info`, `status`).
+/// The thread goes back to bot mode and its handoff ends in the step's own turn, whatever
+/// Twilio answers later. The closing goes through the durable outbox, in the channel's lane
+/// behind the relayed messages still waiting there: `text` is posted to the agent, the channel
+/// marked INACTIVE, and the task completed (canceled when no agent had accepted) when its
+/// workspace is known. The step waits, as an `ask` does, for Twilio's answer
+/// (`parley.twilio.flex.event.chat_ended`); `flow.result` is then `{ok: true}`, or `ok: false`
+/// with what failed first (`code`, `message`, `more_info`, `status`) and a
+/// `meya.twilio.flex.event.error` is filed. A note that cannot be posted files its own error
+/// event and does not stop the closing.
+///
+/// Meanwhile (`thread.flex_ending`) what the user writes waits in the inbox and is answered
+/// after the step's flow went on, in order.
 struct EndChatComponent: ComponentHandler {
     let flex: FlexIntegration
 
@@ -18,35 +25,34 @@ struct EndChatComponent: ComponentHandler {
             return .next(["result": .map(FlexError.noChat.resultFields)])
         }
         let text = try context.renderText(element["text"])
-        let settings: FlexSettings
+        let integration: Element
         do {
-            let integration = try FlexComponentSupport.integrationElement(of: element, in: context)
-            settings = try FlexComponentSupport.settings(of: integration, in: context, flex: flex)
+            integration = try FlexComponentSupport.integrationElement(of: element, in: context)
+            _ = try FlexComponentSupport.settings(of: integration, in: context, flex: flex)
         } catch let error as FlexError {
             FlexIntegration.endHandoff(state, taskEnded: true, in: &context)
             return .next(["result": .map(error.resultFields)])
         }
-        // The first failure is what flow.result tells; every call is tried.
-        var failure: FlexError?
-        func attempt(_ call: () async throws -> Void) async {
-            do { try await call() } catch { failure = failure ?? (error as? FlexError ?? .call(.transport(operation: "end_chat", detail: "\(error)"))) }
-        }
-        let client = flex.client
+        let lane = "flex:channel:\(state.channelSid)"
         if !text.isEmpty {
-            await attempt { try await client.sendMessage(settings, channel: state.channelSid, from: FlexIntegration.botIdentity, body: text) }
+            context.send(OutboundWork(integration: flex.elementType, lane: lane, kind: FlexIntegration.Work.note, payload: [
+                "integration_id": .string(integration.id), "channel_sid": .string(state.channelSid), "body": .string(text),
+            ]))
         }
-        await attempt { try await client.closeChannel(settings, channel: state.channelSid) }
-        if let task = state.taskSid, let workspace = state.workspaceSid {
-            let status = state.accepted ? "completed" : "canceled"
-            await attempt { try await client.updateTask(settings, workspace: workspace, task: task, status: status, reason: "chat ended by the bot") }
-        }
+        let request: TemplateMap = ["integration_id": .string(integration.id), "channel_sid": .string(state.channelSid),
+                                    Event.answersStepKey: .string(element.id)]
+        var close = request
+        close["task_sid"] = FlexComponentSupport.value(state.taskSid)
+        close["workspace_sid"] = FlexComponentSupport.value(state.workspaceSid)
+        close["task_status"] = .string(state.accepted ? "completed" : "canceled")
+        context.send(OutboundWork(integration: flex.elementType, lane: lane, kind: FlexIntegration.Work.closeChat, payload: close))
         FlexIntegration.endHandoff(state, taskEnded: true, in: &context)
-        if let failure {
-            flex.logger.warning("Flex chat ended with an error", metadata: ["thread": "\(context.thread.id)", "error": "\(failure)"])
-            context.emit(FlexEventTypes.error, data: failure.eventData(operation: "end_chat"))
-            return .next(["result": .map(failure.resultFields)])
-        }
-        flex.logger.info("Flex chat ended", metadata: ["thread": "\(context.thread.id)", "channel": "\(state.channelSid)"])
-        return .next(["result": .map(["ok": .bool(true)])])
+        context.setThread(FlexIntegration.endingKey, .map(request))
+        return .wait
+    }
+
+    /// Twilio answered.
+    func resume(_ element: Element, answer: Answer, in context: inout ComponentContext) async throws -> ComponentOutcome {
+        .next(["result": .map(FlexComponentSupport.result(of: answer, operation: "close_channel", fields: [], in: &context))])
     }
 }

@@ -29,4 +29,25 @@ enum FlexComponentSupport {
     static func value(_ text: String?) -> TemplateValue {
         text.map(TemplateValue.string) ?? .none
     }
+
+    /// `flow.result` from Twilio's answer to a step's outbound work: `ok: true` with the
+    /// answer's `fields`, or `ok: false` with Twilio's `code`, `message`, `more_info` and
+    /// `status`; a failure also files `meya.twilio.flex.event.error` for `operation`.
+    static func result(of answer: Answer, operation: String, fields: [String], in context: inout ComponentContext) -> TemplateMap {
+        let data = answer.event.data
+        var result = TemplateMap()
+        if data["ok"]?.isTruthy == true {
+            for key in fields { result[key] = data[key] ?? TemplateValue.none }
+            result["ok"] = .bool(true)
+            return result
+        }
+        for key in ["code", "message", "more_info", "status"] { result[key] = data[key] ?? TemplateValue.none }
+        result["ok"] = .bool(false)
+        var error: TemplateMap = ["text": data["text"] ?? data["message"] ?? .string("Twilio did not answer"),
+                                  "operation": .string(operation)]
+        if let code = data["code"], code != .none { error["code"] = code }
+        if let status = data["status"], status != .none { error["status"] = status }
+        context.emit(FlexEventTypes.error, data: error)
+        return result
+    }
 }

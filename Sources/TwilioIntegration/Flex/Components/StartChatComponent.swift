@@ -62,23 +62,8 @@ struct StartChatComponent: ComponentHandler {
 
     /// Twilio answered (`FlexIntegration.prepare` has taken a successful answer already).
     func resume(_ element: Element, answer: Answer, in context: inout ComponentContext) async throws -> ComponentOutcome {
-        let data = answer.event.data
-        var result = TemplateMap()
-        if data["ok"]?.isTruthy == true {
-            for key in ["sid", "task_sid", "flex_flow_sid", "user_sid", "url", "account_sid", "date_created", "date_updated"] {
-                result[key] = data[key] ?? TemplateValue.none
-            }
-            result["ok"] = .bool(true)
-            result["status"] = .int(201)
-            return .next(["result": .map(result)])
-        }
-        for key in ["ok", "code", "message", "more_info", "status"] { result[key] = data[key] ?? TemplateValue.none }
-        result["ok"] = .bool(false)
-        var error: TemplateMap = ["text": data["text"] ?? data["message"] ?? .string("the Flex chat was not started"),
-                                  "operation": .string("create_channel")]
-        if let code = data["code"], code != .none { error["code"] = code }
-        if let status = data["status"], status != .none { error["status"] = status }
-        context.emit(FlexEventTypes.error, data: error)
+        var result = FlexComponentSupport.result(of: answer, operation: "create_channel", fields: FlexIntegration.channelFields, in: &context)
+        if result["ok"] == .bool(true) { result["status"] = .int(201) }
         return .next(["result": .map(result)])
     }
 

@@ -49,6 +49,9 @@ public enum FlexElements {
             FieldSpec("ok", .bool), FieldSpec("sid", .string), FieldSpec("task_sid", .string), FieldSpec("code", .integer),
             FieldSpec("message", .string),
         ], summary: "Twilio answered start_chat: the channel, or why not"))
+        registry.register(event: EventTypeSpec(FlexEventTypes.chatEnded, dataFields: [
+            FieldSpec("ok", .bool), FieldSpec("channel_sid", .string), FieldSpec("code", .integer), FieldSpec("message", .string),
+        ], summary: "Twilio answered end_chat: the chat is closed, or why not"))
         registry.register(event: EventTypeSpec(FlexEventTypes.error, dataFields: [
             FieldSpec("text", .string), FieldSpec("operation", .string), FieldSpec("code", .integer), FieldSpec("status", .integer),
         ], summary: "a call to Twilio failed after its retries"))

@@ -11,4 +11,8 @@ public enum FlexEventTypes {
     /// (`Event.answersStepKey` names the waiting step). Data: `ok`, the channel's fields (`sid`,
     /// `task_sid` …) or Twilio's `code`, `message`, `more_info`, `status`.
     public static let chatStarted = "parley.twilio.flex.event.chat_started"
+    /// Twilio's answer to `end_chat`'s closing of the channel and the task, filed by the
+    /// outbox on the thread (`Event.answersStepKey` names the waiting step). Data: `ok`,
+    /// `channel_sid`, or Twilio's `code`, `message`, `more_info`, `status`.
+    public static let chatEnded = "parley.twilio.flex.event.chat_ended"
 }

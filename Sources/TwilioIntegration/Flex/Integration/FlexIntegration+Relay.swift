@@ -15,8 +15,12 @@ extension FlexIntegration {
         static let relay = "relay"
         /// The conversation before the handoff, as one message.
         static let transcript = "send_transcript"
+        /// `end_chat`'s text to the agent (`body`), as the bot.
+        static let note = "send_note"
         /// `start_chat`'s channel (`FlexIntegration+Start.swift`).
         static let createChannel = "create_channel"
+        /// `end_chat`'s closing of the channel and the task (`FlexIntegration+End.swift`).
+        static let closeChat = "close_chat"
     }
 
     public func outboundWork(for turn: CommittedTurn) -> [OutboundWork] {
@@ -50,17 +54,23 @@ extension FlexIntegration {
     }
 
     public func deliver(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
-        if item.work.kind == Work.createChannel { return await createChannel(item, engine: engine) }
+        switch item.work.kind {
+        case Work.createChannel: return await createChannel(item, engine: engine)
+        case Work.closeChat: return await closeChat(item, engine: engine)
+        default: break
+        }
         let payload = item.work.payload
         func text(_ key: String) -> String { if case .string(let value)? = payload[key] { value } else { "" } }
         func number(_ key: String) -> Int { if case .int(let value)? = payload[key] { value } else { 0 } }
-        let channel = text("channel_sid"), operation = item.work.kind == Work.relay ? "send_message" : "send_transcript"
+        let channel = text("channel_sid"), operation = Self.operation(item.work.kind)
         do {
             let settings = try self.settings(of: text("integration_id"), engine: engine)
             let from: String, body: String
             if item.work.kind == Work.transcript {
                 (from, body) = (Self.botIdentity, try await transcriptText(thread: item.threadID, relayAfter: number("relay_after"),
                                                                             settings: settings, engine: engine) ?? "")
+            } else if item.work.kind == Work.note {
+                (from, body) = (Self.botIdentity, text("body"))
             } else {
                 (from, body) = try await relayedText(thread: item.threadID, sequence: number("sequence"), identity: text("identity"),
                                                      settings: settings, engine: engine)
@@ -87,12 +97,19 @@ extension FlexIntegration {
     /// Flex's error event for the thread (nil when the failure was in relaying an error event);
     /// for `start_chat`'s channel, the answer its step waits for.
     public func failureReply(for item: OutboxItem, reason: String) -> Event? {
-        if item.work.kind == Work.createChannel {
-            return Self.chatStarted(item, ["ok": .bool(false), "message": .string(reason), "text": .string(reason)])
+        let answer: TemplateMap = ["ok": .bool(false), "message": .string(reason), "text": .string(reason)]
+        switch item.work.kind {
+        case Work.createChannel: return Self.chatStarted(item, answer)
+        case Work.closeChat: return Self.chatEnded(item, answer)
+        default:
+            guard item.work.payload["report_failures"] != .bool(false) else { return nil }
+            return Self.errorEvent(["text": .string(reason), "operation": .string(Self.operation(item.work.kind))], item: item)
         }
-        guard item.work.payload["report_failures"] != .bool(false) else { return nil }
-        let operation = item.work.kind == Work.relay ? "send_message" : "send_transcript"
-        return Self.errorEvent(["text": .string(reason), "operation": .string(operation)], item: item)
+    }
+
+    /// The Twilio operation a message item's failure names.
+    private static func operation(_ kind: String) -> String {
+        kind == Work.transcript ? "send_transcript" : "send_message"
     }
 
     /// What the relayed event at `sequence` says to the agent, and as whom.

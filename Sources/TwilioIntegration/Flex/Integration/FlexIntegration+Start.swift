@@ -10,6 +10,9 @@ extension FlexIntegration {
     /// The thread scope key of a handoff being started: the request, until Twilio answers.
     static let startingKey = "flex_starting"
 
+    /// The fields of Twilio's channel that the answer carries, and `flow.result` with it.
+    static let channelFields = ["sid", "task_sid", "flex_flow_sid", "user_sid", "url", "account_sid", "date_created", "date_updated"]
+
     /// `POST /v1/Channels` with the stored form; the answer, good or bad, is the reply.
     func createChannel(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
         let payload = item.work.payload
@@ -26,18 +29,14 @@ extension FlexIntegration {
                 throw FlexError.call(.invalidResponse(operation: "create_channel", detail: "no channel sid"))
             }
             var data: TemplateMap = ["ok": .bool(true)]
-            for key in ["sid", "task_sid", "flex_flow_sid", "user_sid", "url", "account_sid", "date_created", "date_updated"] {
-                data[key] = channel[key] ?? TemplateValue.none
-            }
+            for key in Self.channelFields { data[key] = channel[key] ?? TemplateValue.none }
             logger.info("Flex chat started", metadata: ["thread": "\(item.threadID)", "channel": "\(channelSid)"])
             return .delivered(reply: Self.chatStarted(item, data))
         } catch {
             logger.warning("Flex chat not started", metadata: ["thread": "\(item.threadID)", "error": "\(error)"])
             if case .call(let call)? = error as? FlexError, call.isTransient { return .retry(reason: "\(call)") }
             let failure = error as? FlexError ?? .call(.transport(operation: "create_channel", detail: "\(error)"))
-            var data = failure.resultFields
-            data["text"] = .string(failure.description)
-            return .delivered(reply: Self.chatStarted(item, data))
+            return .delivered(reply: Self.chatStarted(item, Self.failureAnswer(failure)))
         }
     }
 

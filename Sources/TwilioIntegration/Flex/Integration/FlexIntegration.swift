@@ -6,7 +6,8 @@ import Synchronization
 /// Twilio Flex for Parley (spec §10): the `meya.twilio.flex.integration` element's runtime.
 ///
 /// - Components: `start_chat` creates the Flex chat channel and puts the thread in agent mode;
-///   `end_chat` closes it and gives the thread back to the bot.
+///   `end_chat` gives the thread back to the bot and closes the chat; both call Twilio through
+///   the outbox and wait for its answer.
 /// - Webhooks (`/webhooks/{id}`, `/twilio/chat/events`, `/twilio/taskrouter/events`): signed
 ///   Programmable Chat and TaskRouter callbacks become events of the linked thread, accepted
 ///   durably before the 204.
@@ -14,7 +15,7 @@ import Synchronization
 ///   matched, so `event_type:` status flows already run in the new mode.
 /// - `outboundWork` / `deliver`: while the thread is in agent mode, the user's messages and the
 ///   bot's go to the channel through the durable outbox, in order (one lane per channel); the
-///   transcript goes when an agent accepts.
+///   transcript goes when an agent accepts; the components' requests go the same way.
 ///
 /// One value serves every Flex element of the app. Call `shutdown()` when the server stops,
 /// after the engine (`BotEngine.stop()`): it closes the HTTP client.
@@ -85,7 +86,7 @@ public final class FlexIntegration: Integration {
     /// filed and no flow runs (`ignoredBecause`). The task's end after the agent closed the
     /// chat is still told, once.
     public func prepare(_ event: Event, in context: inout ComponentContext) throws {
-        if prepareStart(event, in: &context) { return }
+        if prepareStart(event, in: &context) || prepareEnd(event, in: &context) { return }
         guard event.sender == .system, event.type.hasPrefix("meya.twilio.flex.event.") else { return }
         func text(_ key: String) -> String? {
             if case .string(let value)? = event.data[key], !value.isEmpty { return value }

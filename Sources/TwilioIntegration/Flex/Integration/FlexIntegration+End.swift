@@ -1,0 +1,78 @@
+import BotRuntime
+import FlowDSL
+
+/// `end_chat` through the outbox: the step gives the thread back to the bot in its own turn and
+/// stores the closing (its note to the agent, then the channel and the task) in the channel's
+/// lane, behind every relayed message still waiting there. Twilio's answer comes back as
+/// `parley.twilio.flex.event.chat_ended`, which resumes the waiting step with `flow.result`.
+extension FlexIntegration {
+    /// The thread scope key of a chat being closed: the request, until Twilio answers.
+    static let endingKey = "flex_ending"
+
+    /// Marks the channel INACTIVE, then completes (or cancels) the task when its workspace is
+    /// known. Both are tried; the first failure is the answer. Setting the same status again is
+    /// harmless, so a retry after a lost answer does no harm.
+    func closeChat(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
+        let payload = item.work.payload
+        func text(_ key: String) -> String? { if case .string(let value)? = payload[key], !value.isEmpty { value } else { nil } }
+        var failure: FlexError?
+        do {
+            let settings = try self.settings(of: text("integration_id") ?? "", engine: engine)
+            let channel = text("channel_sid") ?? ""
+            do { try await client.closeChannel(settings, channel: channel) } catch { failure = error }
+            if let task = text("task_sid"), let workspace = text("workspace_sid") {
+                do {
+                    try await client.updateTask(settings, workspace: workspace, task: task, status: text("task_status") ?? "completed",
+                                                reason: "chat ended by the bot")
+                } catch { failure = failure ?? error }
+            }
+        } catch {
+            failure = error as? FlexError ?? .call(.transport(operation: "close_channel", detail: "\(error)"))
+        }
+        guard let failure else {
+            logger.info("Flex chat ended", metadata: ["thread": "\(item.threadID)", "channel": "\(text("channel_sid") ?? "")"])
+            return .delivered(reply: Self.chatEnded(item, ["ok": .bool(true)]))
+        }
+        logger.warning("Flex chat ended with an error", metadata: ["thread": "\(item.threadID)", "error": "\(failure)"])
+        if case .call(let call) = failure, call.isTransient { return .retry(reason: "\(call)") }
+        return .delivered(reply: Self.chatEnded(item, Self.failureAnswer(failure)))
+    }
+
+    /// The reply to `end_chat`'s request: `data` and the step it answers.
+    static func chatEnded(_ item: OutboxItem, _ data: TemplateMap) -> Event {
+        var data = data
+        for key in ["integration_id", "channel_sid", Event.answersStepKey] { data[key] = item.work.payload[key] }
+        return Event(type: FlexEventTypes.chatEnded, threadID: item.threadID, sender: .system, userID: "flex", data: data,
+                     idempotencyKey: "parley.outbox.\(item.id)")
+    }
+
+    /// A failed answer's data: `flow.result`'s fields (`ok: false`, Twilio's `code` …) and the
+    /// text of the error event the resumed step files.
+    static func failureAnswer(_ failure: FlexError) -> TemplateMap {
+        var data = failure.resultFields
+        data["text"] = .string(failure.description)
+        return data
+    }
+
+    /// Before triggers: while a chat is being closed, the user's messages wait (kept in the
+    /// inbox) until Twilio's answer resumed `end_chat`'s flow, so the bot answers them after
+    /// it and in their order; the answer clears the mark. True when the event was judged here.
+    func prepareEnd(_ event: Event, in context: inout ComponentContext) -> Bool {
+        guard context.thread.scope[Self.endingKey] != nil else {
+            if event.type == FlexEventTypes.chatEnded, event.sender == .system {
+                context.ignoredBecause = "no Flex chat is being closed"
+                return true
+            }
+            return false
+        }
+        if event.sender == .user {
+            context.deferredBecause = "the Flex chat is being closed; the bot answers once Twilio has"
+            return true
+        }
+        if event.type == FlexEventTypes.chatEnded, event.sender == .system {
+            context.setThread(Self.endingKey, nil)
+            return true
+        }
+        return false
+    }
+}
