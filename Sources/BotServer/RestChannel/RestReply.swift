@@ -1,16 +1,17 @@
 import BotRuntime
 import FlowDSL
 
-/// A turn's outputs in Rasa's REST channel shape: a JSON array with one object per message.
+/// A turn's outputs in Rasa's REST channel shape: a JSON array with one object per message,
+/// formatting what the user sees of each event (`Event.userView`).
 ///
-/// - say / ask: `{"recipient_id": ID, "text": TEXT}`
+/// - messages: `{"recipient_id": ID, "text": TEXT}`, with `"agent_name"` for an agent's
 /// - buttons and quick replies: `"buttons": [{"title": TEXT, "payload": BUTTON_ID or TEXT}]`
 ///   (and `"url"` for a link button) on the message that offers them
 /// - status lines: `{"recipient_id": ID, "status": TEXT}`
 /// - errors: `{"recipient_id": ID, "error": TEXT}`, TEXT being the app's message for users
 ///   (`UserErrorText`), not the error's details
 ///
-/// Events a user does not see (typing, notes, mode changes) are left out.
+/// Signals (typing, mode changes) and the user's own events are left out.
 enum RestReply {
     /// The answer's JSON, written straight into bytes (every REST turn answers with it).
     /// `errorText` is asked for only when the turn has an error to show.
@@ -19,17 +20,25 @@ enum RestReply {
         json.raw("[")
         var first = true
         for event in outputs {
-            guard let field = shownField(of: event, errorText: errorText) else { continue }
-            let buttons = event.choices
-            let agentName: String? = if event.sender == .agent, case .string(let name)? = event.data["agent_name"], !name.isEmpty { name } else { nil }
-            guard field.text != nil || agentName != nil || !buttons.isEmpty else { continue }
+            let key: String, text: String?, agentName: String?, buttons: [Choice]
+            switch event.userView {
+            case .message(let said, let choices, let name)?:
+                guard said != nil || name != nil || !choices.isEmpty else { continue }
+                (key, text, agentName, buttons) = ("text", said, name, choices)
+            case .status(let status)?:
+                (key, text, agentName, buttons) = ("status", status, nil, [])
+            case .error?:
+                (key, text, agentName, buttons) = ("error", errorText(), nil, [])
+            case .userInput?, .signal?, nil:
+                continue
+            }
             if !first { json.raw(",") }
             first = false
             json.raw(#"{"recipient_id":"#)
             json.write(recipient)
-            if let text = field.text {
+            if let text {
                 json.raw(",")
-                json.write(field.key)
+                json.write(key)
                 json.raw(":")
                 json.write(text)
             }
@@ -57,21 +66,5 @@ enum RestReply {
         }
         json.raw("]")
         return json.bytes
-    }
-
-    /// Which field carries the event's text (`text`, `status` or `error`) and the text; nil
-    /// for events the user does not see.
-    private static func shownField(of event: Event, errorText: () -> String) -> (key: String, text: String?)? {
-        switch event.type {
-        case EventTypes.say, EventTypes.ask, EventTypes.buttons:
-            guard event.sender == .bot || event.sender == .agent else { return nil }
-            return ("text", event.text)
-        case EventTypes.status:
-            return ("status", event.text ?? "")
-        case EventTypes.error:
-            return ("error", errorText())
-        default:
-            return nil
-        }
     }
 }

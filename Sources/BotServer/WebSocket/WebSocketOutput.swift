@@ -1,7 +1,8 @@
 import BotRuntime
 import FlowDSL
 
-/// Server → client frames of the WebSocket channel: one JSON object per text frame.
+/// Server → client frames of the WebSocket channel: one JSON object per text frame, formatting
+/// what the user sees of each event (`Event.userView`).
 ///
 /// - an event of the thread: `{"id": SEQ, "type": TYPE, "sender": "bot" | "agent" | "user" |
 ///   "system", "text"?: TEXT, "buttons"?: [{"text": TEXT, "button_id"?: ID, "url"?: URL}],
@@ -9,7 +10,8 @@ import FlowDSL
 ///   in the thread's ledger (the `after=` of a reconnect), `type` Meya's event type
 ///   (`meya.text.event.say`, `meya.button.event.ask`, `meya.text.event.status`,
 ///   `meya.presence.event.typing.on` …). Status lines carry `status` instead of `text`;
-///   buttons and quick replies both come as `buttons`; a user's click carries `button_id`.
+///   buttons and quick replies both come as `buttons`; a user's click carries `button_id`;
+///   signals (typing, mode changes, an integration's events) carry no text.
 /// - the end of the turn of a client frame that had a `message_id`, after that turn's events:
 ///   `{"ack": MESSAGE_ID, "id": SEQ}` with the client's event's own sequence, and
 ///   `"duplicate": true` when the id had been handled before (nothing ran again).
@@ -18,29 +20,27 @@ import FlowDSL
 ///
 /// Agent notes and agent commands are never sent: they are for agents, not users.
 enum WebSocketOutput {
-    /// Event types kept from users.
-    static let hidden: Set<String> = [EventTypes.note, EventTypes.agentCommand]
-
-    /// Event types of a user's own history, replayed on reconnect.
-    static let userHistory: Set<String> = [EventTypes.say, EventTypes.click, EventTypes.formSubmit]
-
-    /// The frame for `event`, or nil when users do not see it; an error event says
-    /// `errorText` (the app's message for users, `UserErrorText`), not its details.
+    /// The frame for `event` (what the user sees of it, `Event.userView`), or nil when users
+    /// do not see it; an error event says `errorText` (the app's message for users,
+    /// `UserErrorText`), not its details.
     static func frame(of event: Event, errorText: String) -> String? {
-        guard !hidden.contains(event.type) else { return nil }
-        if event.sender == .user, !userHistory.contains(event.type) { return nil }
+        guard let view = event.userView else { return nil }
         var frame: TemplateMap = ["id": .int(event.sequence), "type": .string(event.type), "sender": .string(event.sender.rawValue)]
-        if event.type == EventTypes.error {
+        switch view {
+        case .message(let text, let choices, let agentName):
+            if let text { frame["text"] = .string(text) }
+            if let agentName { frame["agent_name"] = .string(agentName) }
+            if !choices.isEmpty { frame["buttons"] = .list(choices.map(button)) }
+        case .status(let text):
+            frame["status"] = .string(text)
+        case .error:
             frame["text"] = .string(errorText)
-        } else if let text = event.text {
-            frame[event.type == EventTypes.status ? "status" : "text"] = .string(text)
+        case .userInput(let text, let buttonID):
+            if let text { frame["text"] = .string(text) }
+            if let buttonID { frame["button_id"] = .string(buttonID) }
+        case .signal:
+            break
         }
-        if event.sender == .agent, case .string(let name)? = event.data["agent_name"], !name.isEmpty {
-            frame["agent_name"] = .string(name)
-        }
-        if case .string(let id)? = event.data["button_id"] { frame["button_id"] = .string(id) }
-        let buttons = buttons(of: event)
-        if !buttons.isEmpty { frame["buttons"] = .list(buttons) }
         return TemplateValue.map(frame).jsonText
     }
 
@@ -59,12 +59,10 @@ enum WebSocketOutput {
         return TemplateValue.map(frame).jsonText
     }
 
-    private static func buttons(of event: Event) -> [TemplateValue] {
-        event.choices.map { choice in
-            var button: TemplateMap = ["text": .string(choice.text)]
-            if let id = choice.buttonID { button["button_id"] = .string(id) }
-            if let url = choice.url { button["url"] = .string(url) }
-            return .map(button)
-        }
+    private static func button(_ choice: Choice) -> TemplateValue {
+        var button: TemplateMap = ["text": .string(choice.text)]
+        if let id = choice.buttonID { button["button_id"] = .string(id) }
+        if let url = choice.url { button["url"] = .string(url) }
+        return .map(button)
     }
 }

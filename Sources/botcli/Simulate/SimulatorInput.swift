@@ -113,8 +113,11 @@ struct OfferedButtons {
 
     /// The same for events shown in a turn (those with plain lines, in order).
     mutating func update(shown: [Event]) {
-        guard shown.contains(where: { $0.sender == .bot && $0.type != EventTypes.status && $0.type != EventTypes.error })
-            || shown.contains(where: { !$0.choices.isEmpty }) else { return }
+        let offers = shown.contains { event in
+            guard case .message(_, let choices, _)? = event.userView else { return false }
+            return event.sender == .bot || !choices.isEmpty
+        }
+        guard offers else { return }
         choices = shown.flatMap(\.choices)
     }
 

@@ -3,8 +3,9 @@ import FlowDSL
 
 /// Turns ledger events into the text a Flex agent reads (spec §10.4): `user: …`, `bot: …`,
 /// `agent: …` lines, buttons and quick replies as `--> [text]` (` - url` for links), form
-/// submits as `key: value` lines, notes with the note prefix. Status lines, errors, mode
-/// changes, agent commands and integration events are left out. Vault values stay the
+/// submits as `key: value` lines, notes with the note prefix. The bot's messages are what the
+/// user saw of them (`Event.userView`); status lines, errors, signals (mode changes,
+/// integration events) and agent commands are left out. Vault values stay the
 /// `[vault.KEY]` placeholders the ledger keeps.
 public struct FlexTranscript: Sendable {
     public var options: FlexSettings.TranscriptOptions
@@ -34,7 +35,7 @@ public struct FlexTranscript: Sendable {
             guard let text = Self.userText(event, history: history) else { return nil }
             return prefixed(options.userPrefix, text)
         case .agent:
-            guard event.type == EventTypes.say, let text = event.text else { return nil }
+            guard case .message(let text?, _, _)? = event.userView else { return nil }
             return prefixed(options.agentPrefix, text)
         case .bot:
             // Notes are for the agent live; the transcript leaves CSP events out (spec §10.4).
@@ -44,19 +45,16 @@ public struct FlexTranscript: Sendable {
         }
     }
 
-    /// A bot message as relayed live: its lines with the bot prefix, buttons below.
+    /// A bot message as relayed live (what the user saw of it, `Event.userView`): its lines
+    /// with the bot prefix, buttons below; a note (for the agent only) with the note prefix.
     public func botLines(_ event: Event) -> [String]? {
-        switch event.type {
-        case EventTypes.say, EventTypes.ask, EventTypes.buttons:
-            var lines = event.text.map { prefixed(options.botPrefix, $0) } ?? []
-            lines += event.choices.map { choice in "--> [\(choice.text)]" + (choice.url.map { " - \($0)" } ?? "") }
-            return lines.isEmpty ? nil : lines
-        case EventTypes.note:
-            guard let text = event.text else { return nil }
-            return prefixed(options.notePrefix, text, separator: " ")
-        default:
-            return nil
+        if event.type == EventTypes.note {
+            return event.text.map { prefixed(options.notePrefix, $0, separator: " ") }
         }
+        guard case .message(let text, let choices, _)? = event.userView else { return nil }
+        var lines = text.map { prefixed(options.botPrefix, $0) } ?? []
+        lines += choices.map { choice in "--> [\(choice.text)]" + (choice.url.map { " - \($0)" } ?? "") }
+        return lines.isEmpty ? nil : lines
     }
 
     /// What a user's event says, as the agent should read it: typed text, the text of the
