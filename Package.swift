@@ -172,8 +172,16 @@ let package = Package(
         ),
         .testTarget(name: "TwilioWireTests", dependencies: ["TwilioWire", "SharedTestFixtures"]),
         // Finds the Twilio fixtures in Tests/Fixtures and parses their recorded requests, for every
-        // test target that replays them. Not a product.
-        .target(name: "SharedTestFixtures", path: "Tests/SharedTestFixtures"),
+        // test target that replays them; starts servers under test (LocalServer). Not a product.
+        .target(
+            name: "SharedTestFixtures",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SharedTestFixtures"
+        ),
         .testTarget(
             name: "TwilioEmulatorTests",
             dependencies: [
@@ -197,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "BotServerTests",
             dependencies: [
-                "BotServer", "BotRuntime", "FlowDSL", "Vault", "HeadlessBrowser",
+                "BotServer", "BotRuntime", "FlowDSL", "Vault", "HeadlessBrowser", "SharedTestFixtures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -208,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "BotCLITests",
             dependencies: [
-                "botcli", "TwilioEmulator", "Vault",
+                "botcli", "TwilioEmulator", "Vault", "SharedTestFixtures",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Synchronization
+import SharedTestFixtures
 import Testing
 import Vault
 
@@ -94,9 +94,8 @@ struct VaultRemoteUploadTests {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"added": ["api.token", "support_phone"], "changed": []}"#)))
         }
-        let capture = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        let output = try await capture.test(.live) { client in
-            try Self.upload(app, to: "http://127.0.0.1:\(client.port!)")
+        let output = try await LocalServer.run(router) { port in
+            try Self.upload(app, to: "http://127.0.0.1:\(port)")
         }
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("added: api.token, support_phone"))

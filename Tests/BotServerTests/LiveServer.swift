@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import ServiceLifecycle
+import SharedTestFixtures
 
 /// A `BotServer` listening on 127.0.0.1 on a free port, in this process, over a real SQLite
 /// store in a temporary folder; requests go over real HTTP connections.
@@ -47,23 +48,9 @@ struct LiveServer: Sendable {
         var configuration = BotServerConfiguration(host: "127.0.0.1", port: 0, clientAuthentication: .open, identityKey: identityKey)
         configure(&configuration)
         let server = BotServer(configuration: configuration, state: state, logger: logger)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = server.makeApplication { continuation.yield($0) }
-        let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw LiveServerError.notListening }
-            // Stopped as a signal would: requests finish, connections close, then `run` returns.
-            do {
-                let value = try await body(LiveServer(port: port, engine: engine, state: state))
-                await services.triggerGracefulShutdown()
-                try await group.waitForAll()
-                return value
-            } catch {
-                await services.triggerGracefulShutdown()
-                throw error
-            }
+        // Stopped as a signal would: requests finish, connections close, then `run` returns.
+        return try await LocalServer.run({ server.makeApplication(onListening: $0) }) { port in
+            try await body(LiveServer(port: port, engine: engine, state: state))
         }
     }
 
@@ -118,5 +105,4 @@ struct Reply: Sendable {
 
 enum LiveServerError: Error {
     case invalidApp([String])
-    case notListening
 }

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
-import Logging
-import ServiceLifecycle
+import SharedTestFixtures
 import TwilioEmulator
 import TwilioWire
 
@@ -9,21 +8,19 @@ import TwilioWire
 /// every webhook the emulator posts — headers, raw body, decoded form, whether the signature
 /// is valid for the exact URL — and answers with scripted status codes.
 final class WebhookReceiver: Sendable {
-    let port: Int
     let authToken: String
+    private let server: LocalServer
     private let log: RequestLog
-    private let services: ServiceGroup
-    private let running: Task<Void, any Error>
+
+    var port: Int { server.port }
 
     var chatURL: String { "http://127.0.0.1:\(port)/twilio/chat/events" }
     var taskRouterURL: String { "http://127.0.0.1:\(port)/twilio/taskrouter/events" }
 
-    private init(port: Int, authToken: String, log: RequestLog, services: ServiceGroup, running: Task<Void, any Error>) {
-        self.port = port
+    private init(server: LocalServer, authToken: String, log: RequestLog) {
+        self.server = server
         self.authToken = authToken
         self.log = log
-        self.services = services
-        self.running = running
     }
 
     /// A received webhook.
@@ -43,7 +40,6 @@ final class WebhookReceiver: Sendable {
     static func start(authToken: String = TwilioEmulator.Defaults.authToken, statuses: [Int] = []) async throws -> WebhookReceiver {
         let log = RequestLog(statuses: statuses)
         let router = Router(context: BasicRequestContext.self)
-        let ports = AsyncStream.makeStream(of: Int.self)
         let portBox = PortBox()
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let buffer = try await request.body.collect(upTo: 1 << 20)
@@ -59,23 +55,9 @@ final class WebhookReceiver: Sendable {
         }
         router.post("/twilio/chat/events", use: handler)
         router.post("/twilio/taskrouter/events", use: handler)
-        var logger = Logger(label: "test.webhook-receiver")
-        logger.logLevel = .warning
-        let application = Application(router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-                                      onServerRunning: { channel in ports.continuation.yield(channel.localAddress?.port ?? 0) },
-                                      logger: logger)
-        let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: logger))
-        let running = Task {
-            defer { ports.continuation.finish() }
-            try await services.run()
-        }
-        var iterator = ports.stream.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            try await running.value
-            throw ReceiverError.notListening
-        }
-        await portBox.set(port)
-        return WebhookReceiver(port: port, authToken: authToken, log: log, services: services, running: running)
+        let server = try await LocalServer.start(router)
+        await portBox.set(server.port)
+        return WebhookReceiver(server: server, authToken: authToken, log: log)
     }
 
     var received: [Received] {
@@ -83,11 +65,8 @@ final class WebhookReceiver: Sendable {
     }
 
     func stop() async {
-        await services.triggerGracefulShutdown()
-        _ = try? await running.value
+        await server.stop()
     }
-
-    enum ReceiverError: Error { case notListening }
 }
 
 private actor RequestLog {

@@ -34,17 +34,17 @@ struct FlexHandoffEndToEndTests {
 
     static func with(_ body: @Sendable (Handoff) async throws -> Void) async throws {
         let state = ServingState()
-        let flex = FlexIntegration(setup: IntegrationSetup(logger: { _ in TestServer.quietLogger }), retry: FlexBot.retry)
+        let flex = FlexIntegration(setup: IntegrationSetup(logger: { _ in LocalServer.quietLogger }), retry: FlexBot.retry)
         do {
-            try await TestServer.run({ onListening in
+            try await LocalServer.run({ onListening in
                 // No public URL: signatures are checked against the address the emulator called.
                 BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: [flex], clientAuthentication: .open), state: state,
-                          logger: TestServer.quietLogger).makeApplication(onListening: onListening)
+                          logger: LocalServer.quietLogger).makeApplication(onListening: onListening)
             }) { port in
                 var configuration = TwilioEmulator.Configuration(port: 0)
                 configuration.chatWebhookURL = "http://127.0.0.1:\(port)/twilio/chat/events"
                 configuration.taskRouterCallbackURL = "http://127.0.0.1:\(port)/twilio/taskrouter/events"
-                let emulator = try await TwilioEmulator.start(configuration, logger: TestServer.quietLogger)
+                let emulator = try await TwilioEmulator.start(configuration, logger: LocalServer.quietLogger)
                 do {
                     let engine = try Self.engine(emulator: emulator, flex: flex)
                     state.serve(engine)
@@ -85,7 +85,7 @@ struct FlexHandoffEndToEndTests {
             "twilio_flex.flex_chat_service_sid": .string(defaults.chatServiceSid),
         ])
         return BotEngine(app: app, store: store, vault: vault, integrations: [flex], options: EngineOptions(realDelays: false),
-                         logger: TestServer.quietLogger)
+                         logger: LocalServer.quietLogger)
     }
 
     /// Pre-chat through the REST channel up to start_chat; returns the task the emulator made.

@@ -1,3 +1,4 @@
+import SharedTestFixtures
 import AsyncHTTPClient
 import BotRuntime
 import BotServer
@@ -45,9 +46,9 @@ struct IntegrationRegistrationTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-registration-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let integrations = AppIntegrations(types, setup: IntegrationSetup(logger: { _ in TestServer.quietLogger }))
-        let served = ServedApp(app: app, root: folder, environment: [:], logger: { _ in TestServer.quietLogger })
-        let engine = try await served.openEngine(integrations: integrations, logger: TestServer.quietLogger,
+        let integrations = AppIntegrations(types, setup: IntegrationSetup(logger: { _ in LocalServer.quietLogger }))
+        let served = ServedApp(app: app, root: folder, environment: [:], logger: { _ in LocalServer.quietLogger })
+        let engine = try await served.openEngine(integrations: integrations, logger: LocalServer.quietLogger,
                                                  options: EngineOptions(realDelays: false))
         do {
             let value = try await body(engine, integrations)
@@ -102,10 +103,10 @@ struct IntegrationRegistrationTests {
     func webhookRouting() async throws {
         for order in [[RecorderIntegration.self, FlexIntegration.self], [FlexIntegration.self, RecorderIntegration.self]] as [[any Integration.Type]] {
             try await Self.withEngine(order) { engine, integrations in
-                try await TestServer.run({ onListening in
+                try await LocalServer.run({ onListening in
                     BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: integrations.all,
                                                                     clientAuthentication: .open),
-                              state: ServingState(engine: engine), logger: TestServer.quietLogger).makeApplication(onListening: onListening)
+                              state: ServingState(engine: engine), logger: LocalServer.quietLogger).makeApplication(onListening: onListening)
                 }) { port in
                     let deep = try await Self.post(port, "/webhooks/integration.recorder/deep/path")
                     #expect(deep.status == 200)

@@ -1,3 +1,4 @@
+import SharedTestFixtures
 import FlowDSL
 import Foundation
 import Hummingbird
@@ -46,10 +47,7 @@ final class FakeTwilio: Sendable {
         let router = Router()
         router.on("**", method: .post) { request, context in await self.answer(request, context: context) }
         router.on("**", method: .get) { request, context in await self.answer(request, context: context) }
-        return try await TestServer.run({ onListening in
-            Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                        onServerRunning: { await onListening($0.localAddress?.port ?? 0) }, logger: TestServer.quietLogger)
-        }) { port in try await body("http://127.0.0.1:\(port)") }
+        return try await LocalServer.run(router) { port in try await body("http://127.0.0.1:\(port)") }
     }
 
     private func answer(_ request: Request, context: BasicRequestContext) async -> Response {

@@ -141,7 +141,7 @@ struct FlexBot: Sendable {
 
     /// Runs `body` with a fake Twilio and a bot served against it.
     static func with<Value: Sendable>(files extra: [String: String] = [:], integration: String = FlexBot.integration,
-                                      publicURL: String = TwilioFixtures.publicURL, logger: Logger = TestServer.quietLogger,
+                                      publicURL: String = TwilioFixtures.publicURL, logger: Logger = LocalServer.quietLogger,
                                       _ body: @Sendable (FlexBot) async throws -> Value) async throws -> Value {
         let fake = try FakeTwilio()
         return try await fake.run { baseURL in
@@ -161,7 +161,7 @@ struct FlexBot: Sendable {
             let engine = BotEngine(app: app, store: store, vault: VaultScope(flat: vault), integrations: [flex],
                                    options: EngineOptions(realDelays: false, outboxRetry: OutboxRetryPolicy(attempts: 1)), logger: logger)
             do {
-                let value = try await TestServer.run({ onListening in
+                let value = try await LocalServer.run({ onListening in
                     let configuration = BotServerConfiguration(host: "127.0.0.1", port: 0, publicURL: publicURL, integrations: [flex], clientAuthentication: .open)
                     return BotServer(configuration: configuration, state: ServingState(engine: engine), logger: logger)
                         .makeApplication(onListening: onListening)
