@@ -104,6 +104,7 @@ let package = Package(
             name: "BotServer",
             dependencies: [
                 "BotRuntime", "FlowDSL", "Vault",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -48,8 +48,8 @@ struct VaultUploadCommand: AsyncParsableCommand {
             return
         }
         do {
-            _ = try RemoteVaultUpload(to: to, token: try requiredToken())
-        } catch let error as RemoteVaultUploadError {
+            _ = try AdminVaultUploadClient(to: to, token: try requiredToken())
+        } catch let error as AdminVaultUploadClientError {
             throw ValidationError(error.description)
         }
     }
@@ -76,13 +76,15 @@ struct VaultUploadCommand: AsyncParsableCommand {
     }
 
     private func requiredToken() throws -> BearerSecret {
-        guard let token = try BearerSecretSource.admin.read(file: adminTokenFile) else { throw RemoteVaultUploadError.missingToken }
+        guard let token = try BearerSecretSource.admin.read(file: adminTokenFile) else {
+            throw ValidationError("--to needs the admin token: pass --admin-token-file FILE or set \(BearerSecretSource.admin.variable)")
+        }
         return token
     }
 
     /// Seals here, sends ciphertexts only.
     private func upload(to url: String) async throws {
-        let remote = try RemoteVaultUpload(to: url, token: try requiredToken())
+        let remote = try AdminVaultUploadClient(to: url, token: try requiredToken())
         let sealed = try VaultCommand.perform { () throws(VaultError) in
             let secrets = try VaultSecretFile(contentsOf: URL(fileURLWithPath: file), file: file)
             return try AppVault(app: options.url).seal(secrets.entries.map { ($0.key, $0.value) })
@@ -91,11 +93,17 @@ struct VaultUploadCommand: AsyncParsableCommand {
             Terminal.error("warning: \(remote.endpoint.absoluteString) is plain http to another machine: the admin token "
                            + "crosses the network unencrypted; use https://")
         }
-        let report: RemoteVaultUpload.Report
+        let report: AdminVaultUploadClient.Report
         do {
             report = try await remote.send(sealed)
         } catch {
-            Terminal.error("error: \(error)")
+            let admin = BearerSecretSource.admin
+            let hint = switch error {
+            case .unauthorized: " (\(admin.option) or \(admin.variable))"
+            case .adminAPIOff: " (`botcli serve` with \(admin.option) FILE or \(admin.variable))"
+            default: ""
+            }
+            Terminal.error("error: \(error)\(hint)")
             throw ExitCode(1)
         }
         for (label, keys) in [("added", report.added), ("changed", report.changed)] where !keys.isEmpty {

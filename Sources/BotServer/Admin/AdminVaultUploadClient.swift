@@ -1,18 +1,18 @@
 import AsyncHTTPClient
-import BotServer
 import FlowDSL
 import Foundation
 
-/// Sends values sealed on this machine to a running server's `PUT /admin/vault`: what `botcli
-/// vault upload --to URL` does. Only key names and ciphertexts leave; the server stores what it
-/// cannot open, and answers which keys it added and changed.
-struct RemoteVaultUpload {
+/// The client side of `PUT /admin/vault` (`AdminVaultUpload` reads what it sends): sends values
+/// sealed on this machine to a running server, as `botcli vault upload --to URL` does. Only key
+/// names and ciphertexts leave; the server stores what it cannot open, and answers which keys
+/// it added and changed.
+public struct AdminVaultUploadClient: Sendable {
     /// What the server did with the upload.
-    struct Report: Equatable {
-        var added: [String]
-        var changed: [String]
+    public struct Report: Equatable, Sendable {
+        public var added: [String]
+        public var changed: [String]
         /// Whether the running bot took the new values at once; nil when the server does not say.
-        var reloaded: Bool?
+        public var reloaded: Bool?
     }
 
     /// The route under the server's base URL.
@@ -20,12 +20,12 @@ struct RemoteVaultUpload {
     /// The longest the whole exchange may take.
     static let timeout: TimeInterval = 30
 
-    /// The endpoint: `--to` with `/admin/vault` appended, unless it already ends with it.
-    let endpoint: URL
+    /// The endpoint: the server's URL with `/admin/vault` appended, unless it already ends with it.
+    public let endpoint: URL
     let token: BearerSecret
 
-    /// Checks `--to`: an http or https URL with a host, no query or fragment.
-    init(to text: String, token: BearerSecret) throws(RemoteVaultUploadError) {
+    /// Checks the server's URL: http or https with a host, no query or fragment.
+    public init(to text: String, token: BearerSecret) throws(AdminVaultUploadClientError) {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil else {
             throw .badURL(text)
@@ -39,7 +39,7 @@ struct RemoteVaultUpload {
     }
 
     /// Whether the token would cross a network unencrypted: plain http to another machine.
-    var isCleartextOverNetwork: Bool {
+    public var isCleartextOverNetwork: Bool {
         guard endpoint.scheme?.lowercased() == "http", let host = endpoint.host?.lowercased() else { return false }
         return !["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
     }
@@ -52,17 +52,17 @@ struct RemoteVaultUpload {
     }
 
     /// Sends `sealed` and reads the server's answer.
-    func send(_ sealed: [(key: String, ciphertext: Data)]) async throws(RemoteVaultUploadError) -> Report {
+    public func send(_ sealed: [(key: String, ciphertext: Data)]) async throws(AdminVaultUploadClientError) -> Report {
         var configuration = HTTPClient.Configuration()
         // A refused connection is reported at once instead of retried until the timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(10)
         configuration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        let outcome: Result<(status: Int, body: String), RemoteVaultUploadError>
+        let outcome: Result<(status: Int, body: String), AdminVaultUploadClientError>
         do {
             outcome = .success(try await exchange(client, body: Self.body(sealed)))
-        } catch let error as RemoteVaultUploadError {
+        } catch let error as AdminVaultUploadClientError {
             outcome = .failure(error)
         } catch {
             outcome = .failure(Self.classify(error, url: endpoint))
@@ -84,7 +84,7 @@ struct RemoteVaultUpload {
     }
 
     /// The answer read: the report on 200, else the error its status means.
-    static func report(status: Int, body: String, url: URL) throws(RemoteVaultUploadError) -> Report {
+    static func report(status: Int, body: String, url: URL) throws(AdminVaultUploadClientError) -> Report {
         let json = try? TemplateValue(jsonText: body)
         guard status == 200 else {
             // The server's `{"error": …}` names fields and keys, never values.
@@ -110,7 +110,7 @@ struct RemoteVaultUpload {
     }
 
     /// A transport error said plainly.
-    static func classify(_ error: any Error, url: URL) -> RemoteVaultUploadError {
+    static func classify(_ error: any Error, url: URL) -> AdminVaultUploadClientError {
         let text = String(describing: error)
         if text.localizedCaseInsensitiveContains("refused") { return .connectionRefused(url.absoluteString) }
         if let client = error as? HTTPClientError, client == .connectTimeout || client == .deadlineExceeded || client == .readTimeout {
