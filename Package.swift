@@ -88,7 +88,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The agent console page, embedded by EmbedFiles (see embed.json).
+            exclude: ["embed.json", "Console/Assets"],
+            plugins: ["EmbedFiles"]
         ),
         .target(
             name: "TwilioIntegration",
@@ -139,7 +142,8 @@ let package = Package(
             swiftSettings: fuzzing ? fuzzCoverage + [.define("FUZZING")] : [],
             linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer", "-use-ld=lld"])] : []
         ),
-        // Embeds the folders a target's embed.json names into it (app-template/ into botcli).
+        // Embeds the folders a target's embed.json names into it (app-template/ into botcli, the
+        // chat page into BotServer, the agent console into TwilioEmulator).
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         .executableTarget(
             name: "botcli",
