@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "botcli", targets: ["botcli"]),
+        .executable(name: "parley-bench", targets: ["ParleyBench"]),
         .library(name: "FlowDSL", targets: ["FlowDSL"]),
         .library(name: "Vault", targets: ["Vault"]),
         .library(name: "BotRuntime", targets: ["BotRuntime"]),
@@ -130,6 +131,18 @@ let package = Package(
             dependencies: [
                 "BotRuntime", "FlowDSL", "Vault", "TwilioIntegration",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // The template app, embedded by EmbedFiles (see embed.json).
+            exclude: ["embed.json"],
+            plugins: ["EmbedFiles"]
+        ),
+        // The benchmarks (`parley-bench`; `botcli bench` runs it): release builds only matter.
+        .executableTarget(
+            name: "ParleyBench",
+            dependencies: [
+                "FlowDSL", "Vault", "BotRuntime", "BotServer", "ParleyApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "EmbedFilesTool"),
@@ -142,8 +155,8 @@ let package = Package(
             swiftSettings: fuzzing ? fuzzCoverage + [.define("FUZZING")] : [],
             linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer", "-use-ld=lld"])] : []
         ),
-        // Embeds the folders a target's embed.json names into it (app-template/ into botcli, the
-        // chat page into BotServer, the agent console into TwilioEmulator).
+        // Embeds the folders a target's embed.json names into it (app-template/ into ParleyApp,
+        // the chat page into BotServer, the agent console into TwilioEmulator).
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         .executableTarget(
             name: "botcli",
@@ -151,10 +164,7 @@ let package = Package(
                 "FlowDSL", "Vault", "BotRuntime", "BotTesting", "ParleyApp", "TwilioIntegration", "TwilioEmulator", "BotServer", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ],
-            exclude: ["embed.json"],
-            plugins: ["EmbedFiles"]
+            ]
         ),
         .testTarget(
             name: "FlowDSLTests",

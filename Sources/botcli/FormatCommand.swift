@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowDSL
 import Foundation
+import ParleyApp
 
 /// `botcli format`: canonical indentation and spacing for an app's YAML.
 struct FormatCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParleyApp
 
 /// `botcli init`: a new bot app from the template shipped inside botcli.
 struct InitCommand: ParsableCommand {
@@ -33,12 +34,12 @@ struct InitCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        for file in AppTemplateFiles.files {
+        for file in AppTemplate.files {
             let url = root.appendingPathComponent(file.path)
             try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try file.contents.write(to: url, options: .withoutOverwriting)
         }
-        print("Created a Parley bot app in \(directory) (\(AppTemplateFiles.files.count) files). Next:")
+        print("Created a Parley bot app in \(directory) (\(AppTemplate.files.count) files). Next:")
         print("  cd \(directory)")
         print("  botcli test        # run its conversation tests")
         print("  botcli simulate    # talk to it")

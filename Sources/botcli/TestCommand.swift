@@ -2,6 +2,7 @@ import ArgumentParser
 import BotTesting
 import FlowDSL
 import Foundation
+import ParleyApp
 
 /// `botcli test`: run the app's conversation tests.
 struct TestCommand: AsyncParsableCommand {

@@ -69,7 +69,7 @@ public struct BotServer: Sendable {
     }
 
     /// Serves `engine`, ready at once, until the calling task is cancelled; signals are left
-    /// alone. For commands that run the server inside themselves, such as `botcli bench http`.
+    /// alone. For commands that run the server inside themselves, such as `parley-bench http`.
     public func serve(_ engine: BotEngine, onListening: @escaping @Sendable (Int) async -> Void) async throws {
         state.serve(engine)
         try await makeApplication(onListening: onListening).runService(gracefulShutdownSignals: [])

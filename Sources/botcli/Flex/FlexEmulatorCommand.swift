@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ParleyApp
 import TwilioEmulator
 
 /// `botcli flex emulator`: serve the Flex emulator until Ctrl-C.

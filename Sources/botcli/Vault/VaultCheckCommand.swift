@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowDSL
+import ParleyApp
 import Vault
 
 /// `botcli vault check`: does the vault hold every key the app uses?

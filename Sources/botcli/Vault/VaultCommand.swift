@@ -1,4 +1,5 @@
 import ArgumentParser
+import ParleyApp
 import Vault
 
 /// `botcli vault`: the app's secrets, sealed at rest with libsodium.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ParleyApp
 import Vault
 
 /// `botcli vault keygen`: create the app's vault key pair.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BotServer
 import Foundation
+import ParleyApp
 import Vault
 
 /// `botcli vault upload`: seal and store the values of a secrets file, here or on a running server.

@@ -2,14 +2,14 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Logging for botcli commands, set up once per process. `PARLEY_LOG_LEVEL` (trace, debug,
+/// Logging for botcli and parley-bench commands, set up once per process. `PARLEY_LOG_LEVEL` (trace, debug,
 /// info, notice, warning, error, critical) sends logs at that level and above to standard
 /// error; without it the interactive commands stay quiet, as their output is the product,
 /// and a server logs at the level it asked for with `useDefaultLevel(_:)`.
-enum ParleyLogging {
+public enum ParleyLogging {
     private static let defaultLevel = Mutex<Logger.Level?>(nil)
 
-    static let level: Logger.Level? = {
+    public static let level: Logger.Level? = {
         let level = ProcessInfo.processInfo.environment["PARLEY_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
             ?? defaultLevel.withLock { $0 }
         LoggingSystem.bootstrap { label in
@@ -22,12 +22,12 @@ enum ParleyLogging {
     }()
 
     /// The level to log at when PARLEY_LOG_LEVEL is not set; call before the first logger.
-    static func useDefaultLevel(_ level: Logger.Level) {
+    public static func useDefaultLevel(_ level: Logger.Level) {
         defaultLevel.withLock { $0 = level }
     }
 
     /// A logger for `label`, after making sure logging is set up.
-    static func logger(_ label: String) -> Logger {
+    public static func logger(_ label: String) -> Logger {
         _ = level
         return Logger(label: label)
     }

@@ -4,25 +4,29 @@ import Logging
 /// a carriage return or any other control character in a message or a metadata value (an id a
 /// client chose, an error's text) is written as `\n`, `\r`, `\u{1B}`… so that one request can
 /// never forge a log line or a terminal escape.
-struct EscapingLogHandler: LogHandler {
-    var wrapped: any LogHandler
+public struct EscapingLogHandler: LogHandler {
+    public var wrapped: any LogHandler
 
-    var logLevel: Logger.Level {
+    public init(wrapped: any LogHandler) {
+        self.wrapped = wrapped
+    }
+
+    public var logLevel: Logger.Level {
         get { wrapped.logLevel }
         set { wrapped.logLevel = newValue }
     }
 
-    var metadata: Logger.Metadata {
+    public var metadata: Logger.Metadata {
         get { wrapped.metadata }
         set { wrapped.metadata = newValue.mapValues(Self.escape) }
     }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { wrapped[metadataKey: key] }
         set { wrapped[metadataKey: key] = newValue.map(Self.escape) }
     }
 
-    func log(event: LogEvent) {
+    public func log(event: LogEvent) {
         var event = event
         event.message = "\(Self.escape(event.message.description))"
         event.metadata = event.metadata?.mapValues(Self.escape)

@@ -1,4 +1,4 @@
-/// Why `botcli bench http` could not measure, said for the person who ran it.
+/// Why `parley-bench http` could not measure, said for the person who ran it.
 enum BenchHTTPError: Error, CustomStringConvertible {
     case wrkMissing
     case wrkFailed(status: Int32, output: String)

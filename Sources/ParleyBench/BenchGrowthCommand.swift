@@ -3,7 +3,7 @@ import BotRuntime
 import FlowDSL
 import Foundation
 
-/// `botcli bench growth`: what a turn costs, in time and memory, as the SQLite store fills up
+/// `parley-bench growth`: what a turn costs, in time and memory, as the SQLite store fills up
 /// with threads.
 struct BenchGrowthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,7 +4,7 @@ import FlowDSL
 import Foundation
 import ParleyApp
 
-/// `botcli bench engine`: turns per second of the template's pre-chat conversation.
+/// `parley-bench engine`: turns per second of the template's pre-chat conversation.
 struct BenchEngineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
@@ -61,7 +61,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
 
     /// The template app as `botcli init` writes it, loaded in memory.
     static func templateApp() throws -> BotApp {
-        let sources = AppTemplateFiles.files.filter { $0.path.hasSuffix(".yaml") && !$0.path.hasPrefix("tests/") }.map {
+        let sources = AppTemplate.files.filter { $0.path.hasSuffix(".yaml") && !$0.path.hasPrefix("tests/") }.map {
             AppSource(path: $0.path, text: String(decoding: $0.contents, as: UTF8.self))
         }
         let loaded = AppLoader(registry: ParleyIntegrations.standardRegistry).load(sources: sources)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One run of wrk, the HTTP load generator, and the figures its `done()` printed (see
-/// `BenchHTTPScripts`). wrk comes from Debian's `wrk` package; `botcli bench http` drives it.
+/// `BenchHTTPScripts`). wrk comes from Debian's `wrk` package; `parley-bench http` drives it.
 struct WrkRun {
     /// What one run measured.
     struct Figures: Equatable {

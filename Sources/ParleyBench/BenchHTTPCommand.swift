@@ -6,7 +6,7 @@ import Foundation
 import ParleyApp
 import Vault
 
-/// `botcli bench http`: what the HTTP server adds to a turn — REST turns per second and their
+/// `parley-bench http`: what the HTTP server adds to a turn — REST turns per second and their
 /// latency, against the bare `/healthz` route measured in the same run.
 struct BenchHTTPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -115,16 +115,14 @@ struct BenchHTTPCommand: AsyncParsableCommand {
     /// The template app written to `folder`, with a key pair and the vault value its
     /// `contact` flow shows, ready to serve from `folder/.parley/state.sqlite`.
     static func templateApp(in folder: URL) throws -> ServedApp {
-        for file in AppTemplateFiles.files {
+        for file in AppTemplate.files {
             let url = folder.appendingPathComponent(file.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try file.contents.write(to: url)
         }
         let vault = AppVault(app: folder, environment: [:])
-        try VaultCommand.perform { () throws(VaultError) in
-            _ = try vault.keyring.generate(force: false)
-            _ = try vault.upload([("support_phone", .string("+1-555-0100"))])
-        }
+        _ = try vault.keyring.generate(force: false)
+        _ = try vault.upload([("support_phone", .string("+1-555-0100"))])
         let loaded = AppLoader(registry: ParleyIntegrations.standardRegistry).load(folder)
         guard let app = loaded.app else {
             throw BenchHTTPError.conversationFailed("the template app does not load: \(loaded.diagnostics.first?.description ?? "")")

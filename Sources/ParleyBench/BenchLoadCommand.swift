@@ -3,7 +3,7 @@ import FlowDSL
 import Foundation
 import ParleyApp
 
-/// `botcli bench load`: app loading and template rendering speed.
+/// `parley-bench load`: app loading and template rendering speed.
 struct BenchLoadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",

@@ -1,18 +1,18 @@
 import FlowDSL
 import Foundation
 
-typealias FlowDSLDiagnostic = Diagnostic
+public typealias FlowDSLDiagnostic = Diagnostic
 
 /// Printing for commands: errors to standard error, colour only on a terminal.
-enum Terminal {
-    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+public enum Terminal {
+    public static let stderrIsTerminal = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
-    static func error(_ line: String) {
+    public static func error(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     /// A diagnostic as `file:line:col: error: message`, with the severity coloured on a terminal.
-    static func format(_ diagnostic: FlowDSLDiagnostic) -> String {
+    public static func format(_ diagnostic: FlowDSLDiagnostic) -> String {
         guard stderrIsTerminal else { return diagnostic.description }
         let colour = diagnostic.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;33m"
         return diagnostic.description.replacingOccurrences(

@@ -1,4 +1,4 @@
-/// The Lua scripts `botcli bench http` gives wrk: what each connection sends, and a `done()`
+/// The Lua scripts `parley-bench http` gives wrk: what each connection sends, and a `done()`
 /// that prints the figures in one parseable line (`parley-wrk key=value …`, latencies in µs).
 enum BenchHTTPScripts {
     /// Prints wrk's summary as one line `WrkFigures` reads.
