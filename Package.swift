@@ -231,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "BotCLITests",
             dependencies: [
-                "botcli", "TwilioEmulator", "Vault", "SharedTestFixtures",
+                "botcli", "TwilioEmulator", "TwilioWire", "Vault", "SharedTestFixtures",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -65,10 +65,11 @@ public struct ServedApp: Sendable {
         let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all, options: options,
                                logger: self.logger("parley.runtime"))
         do {
-            let resumed = try await engine.resumeInbox()
-            if resumed > 0 { logger.notice("resumed accepted events", metadata: ["count": "\(resumed)"]) }
+            // The outbox first: what it reads is then older than any turn's work (see resumeOutbox).
             let waiting = try await engine.resumeOutbox()
             if waiting > 0 { logger.notice("resumed outbound work", metadata: ["count": "\(waiting)"]) }
+            let resumed = try await engine.resumeInbox()
+            if resumed > 0 { logger.notice("resumed accepted events", metadata: ["count": "\(resumed)"]) }
         } catch {
             throw .store(path: storePath, reason: "cannot read its inbox: \(error)")
         }

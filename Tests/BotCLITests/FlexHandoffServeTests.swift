@@ -1,8 +1,10 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
 import TwilioEmulator
+import TwilioWire
 
 /// The acceptance run of the Flex handoff: the real `botcli serve` binary on the template app
 /// (its Twilio values uploaded to the vault) and the Flex emulator, over HTTP on 127.0.0.1.
@@ -79,16 +81,13 @@ struct FlexHandoffServeTests {
 
     /// Template app + vault values for the emulator + `botcli serve` + emulator; runs `body`.
     static func withHandoff(_ body: @escaping @Sendable (Handoff) async throws -> Void) async throws {
-        let servePort = try SimulateFlexTests.freePort()
-        let (app, emulator) = try await Self.templateWithEmulator(servePort: servePort)
+        let (app, emulator) = try await Self.templateWithEmulator()
         defer { try? FileManager.default.removeItem(at: app) }
         let configuration = emulator.configuration
         do {
-            // The emulator already calls this port, so it is chosen here rather than by `--port 0`.
-            let serve = try BotCLIProcess(["serve", "--app", app.path, "--port", "\(servePort)"],
-                                          environment: ["PARLEY_ADMIN_TOKEN": token, "PARLEY_REST_AUTH": "open"])
+            let (serve, servePort) = try await BotCLIRunner.serve(app: app, environment: ["PARLEY_ADMIN_TOKEN": token])
             defer { serve.send(SIGTERM) }
-            try await serve.waitUntilReady(port: servePort)
+            try await pointWebhooks(of: emulator, at: servePort)
             try await TestClient.withClient(host: "127.0.0.1", port: servePort) { client in
                 try await body(Handoff(emulator: emulator, client: client))
             }
@@ -102,13 +101,12 @@ struct FlexHandoffServeTests {
         await emulator.stop()
     }
 
-    /// A copy of the template app whose Flex integration and vault name a new emulator, which
-    /// calls the bot back on `servePort`. The caller stops the emulator and removes the app.
-    static func templateWithEmulator(servePort: Int) async throws -> (app: URL, emulator: TwilioEmulator) {
+    /// A copy of the template app whose Flex integration and vault name a new emulator (its
+    /// webhooks set by `pointWebhooks` once the bot listens). The caller stops the emulator and
+    /// removes the app.
+    static func templateWithEmulator() async throws -> (app: URL, emulator: TwilioEmulator) {
         let app = try SimulateCommandTests.copyOfTemplateApp()
-        var configuration = TwilioEmulator.Configuration(port: 0)
-        configuration.chatWebhookURL = "http://127.0.0.1:\(servePort)/webhooks/integration.twilio.flex"
-        configuration.taskRouterCallbackURL = configuration.chatWebhookURL
+        let configuration = TwilioEmulator.Configuration(port: 0)
         do {
             let emulator = try await TwilioEmulator.start(configuration)
             do {
@@ -121,6 +119,28 @@ struct FlexHandoffServeTests {
         } catch {
             try? FileManager.default.removeItem(at: app)
             throw error
+        }
+    }
+
+    /// Points the emulator's webhooks (the Chat service's `PostWebhookUrl`, the workspace's
+    /// `EventCallbackUrl`) at the bot listening on `port`, over Twilio's REST API as an account
+    /// owner does: the bot takes a free port of its own (`--port 0`), so no other test's server
+    /// can take it first.
+    static func pointWebhooks(of emulator: TwilioEmulator, at port: Int) async throws {
+        let configuration = emulator.configuration
+        let url = "http://127.0.0.1:\(port)/webhooks/integration.twilio.flex"
+        for (path, field) in [("/v2/Services/\(configuration.chatServiceSid)", "PostWebhookUrl"),
+                              ("/v1/Workspaces/\(configuration.workspaceSid)", "EventCallbackUrl")] {
+            var request = HTTPClientRequest(url: emulator.baseURL + path)
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: TwilioBasicAuth(username: configuration.accountSid,
+                                                                             password: configuration.authToken).authorizationHeader)
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            var form = TwilioForm()
+            form.append(field, url)
+            request.body = .bytes(ByteBuffer(string: form.encoded))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            try #require(response.status == .ok, "\(path): \(response.status)")
         }
     }
 

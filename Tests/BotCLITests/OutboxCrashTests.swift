@@ -10,16 +10,15 @@ import TwilioEmulator
 struct OutboxCrashTests {
     @Test("kill -9 while Twilio is out: after a restart every relayed message reaches the agent once, in order")
     func killedWithRelaysQueued() async throws {
-        let servePort = try SimulateFlexTests.freePort()
-        let (app, emulator) = try await FlexHandoffServeTests.templateWithEmulator(servePort: servePort)
+        let (app, emulator) = try await FlexHandoffServeTests.templateWithEmulator()
         defer { try? FileManager.default.removeItem(at: app) }
         do {
-            let environment = ["PARLEY_ADMIN_TOKEN": FlexHandoffServeTests.token, "PARLEY_REST_AUTH": "open"]
+            let environment = ["PARLEY_ADMIN_TOKEN": FlexHandoffServeTests.token]
             let texts = (1...5).map { "message \($0) while Twilio is out" }
 
-            let first = try BotCLIProcess(["serve", "--app", app.path, "--port", "\(servePort)"], environment: environment)
-            try await first.waitUntilReady(port: servePort)
-            let channel = try await TestClient.withClient(host: "127.0.0.1", port: servePort) { client in
+            let (first, firstPort) = try await BotCLIRunner.serve(app: app, environment: environment)
+            try await FlexHandoffServeTests.pointWebhooks(of: emulator, at: firstPort)
+            let channel = try await TestClient.withClient(host: "127.0.0.1", port: firstPort) { client in
                 let handoff = FlexHandoffServeTests.Handoff(emulator: emulator, client: client)
                 let task = try await FlexHandoffServeTests.handOver(handoff)
                 try await handoff.agent.accept(task.sid)
@@ -36,9 +35,9 @@ struct OutboxCrashTests {
             emulator.setOutage(false)
             #expect(try await emulator.agent.messages(channel: channel, wait: .zero).value.messages.allSatisfy { !texts.contains($0.body) })
 
-            let second = try BotCLIProcess(["serve", "--app", app.path, "--port", "\(servePort)"], environment: environment)
+            let (second, secondPort) = try await BotCLIRunner.serve(app: app, environment: environment)
             defer { second.send(SIGTERM) }
-            try await second.waitUntilReady(port: servePort)
+            try await FlexHandoffServeTests.pointWebhooks(of: emulator, at: secondPort)
             _ = try await emulator.agent.waitForMessages(channel: channel, timeout: .seconds(30)) { messages in
                 messages.filter { texts.contains($0.body) }.count >= texts.count
             }

@@ -140,7 +140,7 @@ struct OutboxTimerTests {
         #expect(delivered.filter { $0.hasPrefix("a") } == ["a1", "a2", "a3"])
         #expect(delivered.filter { $0.hasPrefix("x") || $0 == "ping" } == ["x1", "x2", "ping"])
         #expect(Set(delivered) == ["a1", "a2", "a3", "b1", "x1", "x2", "ping"])
-        #expect(try await engine.store.pendingOutbox(thread: nil).isEmpty)
+        #expect(try await engine.store.pendingOutbox().isEmpty)
         // The reply is filed on the thread, once.
         #expect(await Self.eventually { try await engine.store.pendingInbound().isEmpty })
         let pongs = try await engine.events(thread: "t1").filter { $0.type == "test.courier.event.pong" }
@@ -175,7 +175,7 @@ struct OutboxTimerTests {
         for text in ["x1", "x2", "x3"] { _ = try await engine.handle(Self.say("send \(text)")) }
         #expect(await Self.eventually { first.tries.withLock { $0 } >= 2 })
         await engine.stop()
-        #expect(try await engine.store.pendingOutbox(thread: nil).map { $0.work.payload["text"] } ==
+        #expect(try await engine.store.pendingOutbox().map { $0.work.payload["text"] } ==
                 ["a1", "b1", "a2", "a3", "x1", "x2", "x3"].map { .string($0) })
         #expect(first.delivered.withLock { $0 }.isEmpty)
 
@@ -187,7 +187,7 @@ struct OutboxTimerTests {
         #expect(delivered.sorted() == ["a1", "a2", "a3", "b1", "x1", "x2", "x3"])
         #expect(delivered.filter { $0.hasPrefix("a") } == ["a1", "a2", "a3"])
         #expect(delivered.filter { $0.hasPrefix("x") } == ["x1", "x2", "x3"])
-        #expect(try await restarted.store.pendingOutbox(thread: nil).isEmpty)
+        #expect(try await restarted.store.pendingOutbox().isEmpty)
         await restarted.stop()
     }
 
@@ -205,7 +205,7 @@ struct OutboxTimerTests {
         #expect(try await engine.events(thread: "t1").flatMap(\.plainLines).last == "bot: could not send — down (after 4 tries)")
         #expect(try await engine.events(thread: "t2").flatMap(\.plainLines).last == "bot: could not send — refused refused")
         #expect(courier.tries.withLock { $0 } == 5)
-        #expect(try await engine.store.pendingOutbox(thread: nil).isEmpty)
+        #expect(try await engine.store.pendingOutbox().isEmpty)
     }
 
     @Test("a timer due while the bot was down fires once at the next start; a set timer can be moved by the clock")

@@ -3,17 +3,15 @@ import Foundation
 /// The engine's outbox and timers (`OutboundWork`, `DurableTimer`): what turns send out and
 /// set, stored with them, delivered and fired after the thread's lock is released.
 extension BotEngine {
-    /// Hands the thread's undelivered work to the dispatcher (after a turn that caused some).
-    func offerOutbox(thread: String) async throws {
-        outbox.offer(try await store.pendingOutbox(thread: thread), engine: self)
-    }
-
     /// Starts delivering the outbound work stored before a restart, and firing timers (those
-    /// that fell due meanwhile fire now). Call once at start, after `resumeInbox()`; returns
-    /// how many items were waiting.
+    /// that fell due meanwhile fire now); returns how many items were waiting. Call it at
+    /// start, before `resumeInbox()` and before the first turn: the work it reads is then all
+    /// older than any turn's, which the engine offers itself as each turn commits, so no item
+    /// reaches the dispatcher twice. Later calls do nothing and answer 0.
     @discardableResult
     public func resumeOutbox() async throws -> Int {
-        let pending = try await store.pendingOutbox(thread: nil)
+        guard outbox.claimResume() else { return 0 }
+        let pending = try await store.pendingOutbox()
         outbox.offer(pending, engine: self)
         timers.start(engine: self)
         return pending.count

@@ -286,8 +286,9 @@ public final class BotEngine: Sendable {
             for integration in integrations { outbound += integration.outboundWork(for: turn) }
         }
         var timerChanges = runner.context.timerChanges
+        let committed: [OutboxItem]
         do {
-            try await store.commit(TurnCommit(thread: thread, userChanges: runner.context.userChanges, events: kept,
+            committed = try await store.commit(TurnCommit(thread: thread, userChanges: runner.context.userChanges, events: kept,
                                               turnSequence: inbound.sequence, linkChanges: runner.context.linkChanges, inboxID: inboxID,
                                               outbound: outbound, timerChanges: timerChanges))
         } catch let tooDeep as StoredValueTooDeep {
@@ -296,17 +297,14 @@ public final class BotEngine: Sendable {
             logger.error("turn not stored", metadata: ["thread": "\(inbound.threadID)", "error": "\(tooDeep)"])
             let earlier = stored ?? ThreadRecord(id: thread.id, userID: thread.userID, scope: ["mode": .string("bot")])
             (thread, kept, shown) = keepEarlierState(earlier, inbound: inbound, reason: tooDeep)
-            try await store.commit(TurnCommit(thread: thread, userChanges: [:], events: kept, turnSequence: inbound.sequence, inboxID: inboxID))
-            (outbound, timerChanges) = ([], [:])
+            committed = try await store.commit(TurnCommit(thread: thread, userChanges: [:], events: kept, turnSequence: inbound.sequence,
+                                                          inboxID: inboxID))
+            timerChanges = [:]
         }
         // Still inside the thread's turn, so one thread's events reach subscribers in order.
         live.publish(inbound.sender == .user ? nil : inbound, shown, thread: inbound.threadID)
-        if !outbound.isEmpty {
-            // The turn is committed whatever happens here: work not offered now is at the next start.
-            do { try await offerOutbox(thread: inbound.threadID) } catch {
-                logger.error("outbound work not offered", metadata: ["thread": "\(inbound.threadID)", "error": "\(error)"])
-            }
-        }
+        // Exactly the work this turn stored: the dispatcher never sees an item twice.
+        if !committed.isEmpty { outbox.offer(committed, engine: self) }
         if !timerChanges.isEmpty { timers.poke() }
         // Events deferred until this thread moved on get their turn again, behind this one.
         if let waiting = deferred.withLock({ $0.removeValue(forKey: inbound.threadID) }) {

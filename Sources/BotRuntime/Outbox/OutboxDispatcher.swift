@@ -40,18 +40,12 @@ final class OutboxDispatcher: Sendable {
 
     private struct State {
         var lanes: [String: Lane] = [:]
-        /// Every item queued or being delivered, so an item read twice is delivered once.
-        var known: Set<Int64> = []
-        /// Items finished lately: a read of the store that began before an item finished may
-        /// still hold it (ids are never reused; kept `finishedMemory`, then forgotten).
-        var finished: [Int64: ContinuousClock.Instant] = [:]
+        var resumed = false
         var stopped = false
         var idle: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
-    /// How long a finished item's id is remembered: far longer than a store read takes.
-    static let finishedMemory: Duration = .seconds(60)
     private let policy: OutboxRetryPolicy
     private let logger: Logger
 
@@ -60,13 +54,20 @@ final class OutboxDispatcher: Sendable {
         self.logger = logger
     }
 
-    /// Queues items not queued yet behind their lanes' earlier items; returns at once.
+    /// True the first time: the store's pending work is read once, at start.
+    func claimResume() -> Bool {
+        state.withLock { state in
+            defer { state.resumed = true }
+            return !state.resumed
+        }
+    }
+
+    /// Queues items behind their lanes' earlier items; returns at once. Each item is offered
+    /// once: by the turn that committed it, or at start (`BotEngine.resumeOutbox()`).
     func offer(_ items: [OutboxItem], engine: BotEngine) {
         state.withLock { state in
             guard !state.stopped else { return }
-            for item in items where state.finished[item.id] == nil && state.known.insert(item.id).inserted {
-                state.lanes[item.work.lane, default: Lane()].items.append(item)
-            }
+            for item in items { state.lanes[item.work.lane, default: Lane()].items.append(item) }
             for (name, lane) in state.lanes where lane.worker == nil && !lane.items.isEmpty {
                 state.lanes[name]?.worker = Task { [self] in await work(lane: name, engine: engine) }
             }
@@ -104,10 +105,6 @@ final class OutboxDispatcher: Sendable {
             await deliver(item, engine: engine)
             let (waiters, laneEnded) = state.withLock { state -> ([CheckedContinuation<Void, Never>], Bool) in
                 state.lanes[lane]?.items.removeFirst()
-                state.known.remove(item.id)
-                let now = ContinuousClock.now
-                state.finished[item.id] = now
-                if state.finished.count > 1_000 { state.finished = state.finished.filter { now - $0.value < Self.finishedMemory } }
                 guard state.lanes[lane]?.items.isEmpty == true || state.stopped else { return ([], false) }
                 state.lanes[lane] = nil
                 guard state.lanes.isEmpty else { return ([], true) }

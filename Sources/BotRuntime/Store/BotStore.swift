@@ -16,7 +16,10 @@ public protocol BotStore: Sendable {
     /// `idempotencyKey` (a duplicate delivery), else the thread (if it exists) and the scope of
     /// its user (or of `user` for a new thread).
     func turnStart(thread: String, user: String, idempotencyKey: String?) async throws -> TurnStart
-    func commit(_ turn: TurnCommit) async throws
+    /// Writes the turn; returns its outbound work as stored (with the ids the store gave it), in
+    /// commit order, for the engine to hand to the dispatcher.
+    @discardableResult
+    func commit(_ turn: TurnCommit) async throws -> [OutboxItem]
     /// Ledger events of a thread with sequence numbers above `sequence`, oldest first.
     func events(thread: String, after sequence: Int, limit: Int) async throws -> [Event]
     /// The thread an integration linked to `key` (a Flex channel sid), if any.
@@ -33,8 +36,8 @@ public protocol BotStore: Sendable {
 
     // The outbox (`OutboundWork` committed with turns) and durable timers.
 
-    /// Outbound work not yet delivered, in commit order; of one thread when `thread` is given.
-    func pendingOutbox(thread: String?) async throws -> [OutboxItem]
+    /// Outbound work not yet delivered, in commit order (read once, at start).
+    func pendingOutbox() async throws -> [OutboxItem]
     /// Removes a delivered (or failed) item and, in the same transaction, accepts `reply` into
     /// the inbox; returns the reply's inbox id.
     func finishOutbox(_ id: Int64, reply: Event?) async throws -> Int64?

@@ -4,11 +4,11 @@ import GRDB
 import Synchronization
 
 /// Batches turn commits: while one transaction is written, arriving turns queue up and are
-/// written together in the next. Each caller resumes only when its turn is committed (or
-/// learns the error that stopped it).
+/// written together in the next. Each caller resumes only when its turn is committed, with the
+/// ids of the outbound work it wrote (or learns the error that stopped it).
 final class GroupCommitWriter: Sendable {
     private struct Pending {
-        var turns: [(EncodedTurn, UnsafeContinuation<Void, Error>)] = []
+        var turns: [(EncodedTurn, UnsafeContinuation<[Int64], Error>)] = []
         var isWriting = false
     }
 
@@ -23,10 +23,10 @@ final class GroupCommitWriter: Sendable {
         self.checkpointer = checkpointer
     }
 
-    func write(_ turn: EncodedTurn) async throws {
+    func write(_ turn: EncodedTurn) async throws -> [Int64] {
         // Unsafe (unchecked) continuations: `drain` resumes each exactly once (after its batch,
         // or after its own retry), and a checked one costs an extra allocation on every turn.
-        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, Error>) in
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<[Int64], Error>) in
             let (startWriter, batchFilled) = pending.withLock { state -> (Bool, Bool) in
                 state.turns.append((turn, continuation))
                 let batchFilled = state.turns.count == Self.smallBatch
@@ -52,7 +52,7 @@ final class GroupCommitWriter: Sendable {
     private func drain() {
         while true {
             if pending.withLock({ $0.turns.count }) < Self.smallBatch { _ = filled.wait(timeout: .now() + Self.linger) }
-            let batch = pending.withLock { state -> [(EncodedTurn, UnsafeContinuation<Void, Error>)] in
+            let batch = pending.withLock { state -> [(EncodedTurn, UnsafeContinuation<[Int64], Error>)] in
                 let batch = state.turns
                 state.turns = []
                 if batch.isEmpty { state.isWriting = false }
@@ -60,17 +60,17 @@ final class GroupCommitWriter: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                try pool.write { db in try SQLiteStore.write(batch.map { $0.0 }, in: db) }
+                let ids = try pool.write { db in try SQLiteStore.write(batch.map { $0.0 }, in: db) }
                 // Waking the waiting turns is the cooperative pool's work, not the writer's.
                 let continuations = batch.map { $0.1 }
-                Task { for continuation in continuations { continuation.resume() } }
+                Task { for (continuation, written) in zip(continuations, ids) { continuation.resume(returning: written) } }
                 checkpointer.committed(turns: batch.count)
             } catch {
                 // One bad turn must not fail the others: retry them one transaction each.
                 for (turn, continuation) in batch {
                     do {
-                        try pool.write { db in try SQLiteStore.write([turn], in: db) }
-                        continuation.resume()
+                        let ids = try pool.write { db in try SQLiteStore.write([turn], in: db) }
+                        continuation.resume(returning: ids.first ?? [])
                     } catch {
                         continuation.resume(throwing: error)
                     }

@@ -9,12 +9,15 @@ extension MemoryStore {
         var timers: [Int64: DurableTimer] = [:]
     }
 
-    /// Adds a committed turn's outbound work and timer changes.
-    func commitOutbox(_ turn: TurnCommit) {
-        guard !turn.outbound.isEmpty || !turn.timerChanges.isEmpty else { return }
-        outbox.withLock { state in
+    /// Adds a committed turn's outbound work and timer changes; returns the work's items.
+    func commitOutbox(_ turn: TurnCommit) -> [OutboxItem] {
+        guard !turn.outbound.isEmpty || !turn.timerChanges.isEmpty else { return [] }
+        return outbox.withLock { state in
+            var items: [OutboxItem] = []
             for work in turn.outbound {
-                state.items[state.nextID] = OutboxItem(id: state.nextID, threadID: turn.thread.id, work: work)
+                let item = OutboxItem(id: state.nextID, threadID: turn.thread.id, work: work)
+                state.items[item.id] = item
+                items.append(item)
                 state.nextID += 1
             }
             for (name, timer) in turn.timerChanges.sorted(by: { $0.key < $1.key }) {
@@ -24,13 +27,12 @@ extension MemoryStore {
                     state.nextID += 1
                 }
             }
+            return items
         }
     }
 
-    public func pendingOutbox(thread: String?) async throws -> [OutboxItem] {
-        outbox.withLock { state in
-            state.items.values.filter { thread == nil || $0.threadID == thread }.sorted { $0.id < $1.id }
-        }
+    public func pendingOutbox() async throws -> [OutboxItem] {
+        outbox.withLock { state in state.items.values.sorted { $0.id < $1.id } }
     }
 
     public func finishOutbox(_ id: Int64, reply: Event?) async throws -> Int64? {

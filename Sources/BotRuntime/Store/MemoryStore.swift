@@ -47,7 +47,8 @@ public final class MemoryStore: BotStore {
         return .fresh(thread: thread, userScope: users.withLock(for: owner) { $0[owner] ?? [:] })
     }
 
-    public func commit(_ turn: TurnCommit) async throws {
+    @discardableResult
+    public func commit(_ turn: TurnCommit) async throws -> [OutboxItem] {
         let thread = turn.thread
         if !turn.userChanges.isEmpty {
             users.withLock(for: thread.userID) { users in
@@ -72,8 +73,9 @@ public final class MemoryStore: BotStore {
                 if linked { links[key] = thread.id } else if links[key] == thread.id { links[key] = nil }
             }
         }
-        commitOutbox(turn)
+        let committed = commitOutbox(turn)
         if let id = turn.inboxID { try await removeInbound(id) }
+        return committed
     }
 
     public func thread(forLink key: String) async throws -> String? {

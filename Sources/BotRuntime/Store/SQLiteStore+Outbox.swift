@@ -35,11 +35,14 @@ extension SQLiteStore {
         }
     }
 
-    /// Writes a turn's outbound work and timer changes inside the batch's transaction.
-    static func writeOutbox(_ outbox: EncodedOutbox, threadID: String, in db: Database) throws {
+    /// Writes a turn's outbound work and timer changes inside the batch's transaction; returns
+    /// the work's ids, in order.
+    static func writeOutbox(_ outbox: EncodedOutbox, threadID: String, in db: Database) throws -> [Int64] {
+        var ids: [Int64] = []
         for work in outbox.outbound {
             try db.execute(sql: "INSERT INTO outbox (thread_id, integration, lane, kind, payload) VALUES (?, ?, ?, ?, ?)",
                            arguments: [threadID, work.integration, work.lane, work.kind, work.payloadJSON])
+            ids.append(db.lastInsertedRowID)
         }
         for change in outbox.timerChanges {
             try db.execute(sql: "DELETE FROM timer WHERE thread_id = ? AND name = ?", arguments: [threadID, change.name])
@@ -48,14 +51,14 @@ extension SQLiteStore {
                                arguments: [threadID, change.name, due, change.dataJSON])
             }
         }
+        return ids
     }
 
-    public func pendingOutbox(thread: String?) async throws -> [OutboxItem] {
+    public func pendingOutbox() async throws -> [OutboxItem] {
         try readNow { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT id, thread_id, integration, lane, kind, payload, attempts, not_before FROM outbox
-                WHERE ?1 IS NULL OR thread_id = ?1 ORDER BY id
-                """, arguments: [thread])
+                SELECT id, thread_id, integration, lane, kind, payload, attempts, not_before FROM outbox ORDER BY id
+                """)
             return try rows.map { row in
                 OutboxItem(id: row["id"], threadID: row["thread_id"],
                            work: OutboundWork(integration: row["integration"], lane: row["lane"], kind: row["kind"],

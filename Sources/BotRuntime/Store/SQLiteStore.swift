@@ -197,10 +197,12 @@ public final class SQLiteStore: BotStore {
         return scope
     }
 
-    public func commit(_ turn: TurnCommit) async throws {
+    @discardableResult
+    public func commit(_ turn: TurnCommit) async throws -> [OutboxItem] {
         // Encode here, on the turn's own task: the single writer binds and steps (and merges a
         // changed user scope into the stored one: two threads of one user may change it at once).
-        try await writer.write(EncodedTurn(turn))
+        let ids = try await writer.write(EncodedTurn(turn))
+        return zip(ids, turn.outbound).map { OutboxItem(id: $0, threadID: turn.thread.id, work: $1) }
     }
 
     public func events(thread: String, after sequence: Int, limit: Int) async throws -> [Event] {
@@ -250,8 +252,11 @@ public final class SQLiteStore: BotStore {
         try await pool.write { db in try db.execute(sql: "DELETE FROM inbox WHERE id = ?", arguments: [id]) }
     }
 
-    /// Writes a batch of turns inside an open transaction: thread rows, user scopes, ledger events.
-    static func write(_ batch: [EncodedTurn], in db: Database) throws {
+    /// Writes a batch of turns inside an open transaction: thread rows, user scopes, ledger
+    /// events, outbound work and timers; returns each turn's outbound work ids.
+    static func write(_ batch: [EncodedTurn], in db: Database) throws -> [[Int64]] {
+        var outboxIDs: [[Int64]] = []
+        outboxIDs.reserveCapacity(batch.count)
         // Looked up once a batch: finding a cached statement hashes its SQL text.
         var upsert = try RawStatement("""
             INSERT INTO thread (id, user_id, last_sequence, state, updated) VALUES (?, ?, ?, ?, ?)
@@ -311,8 +316,9 @@ public final class SQLiteStore: BotStore {
             if let id = turn.inboxID {
                 try db.execute(sql: "DELETE FROM inbox WHERE id = ?", arguments: [id])
             }
-            if let outbox = turn.outbox { try writeOutbox(outbox, threadID: turn.threadID, in: db) }
+            outboxIDs.append(try turn.outbox.map { try writeOutbox($0, threadID: turn.threadID, in: db) } ?? [])
         }
+        return outboxIDs
     }
 }
 

@@ -116,10 +116,11 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all,
                                options: EngineOptions(realDelays: true), logger: ParleyLogging.logger("parley.simulate"))
-        localFlex?.serve(engine)
-        // Webhook events accepted in an earlier run and not handled yet.
-        _ = try? await engine.resumeInbox()
+        // Work stored by an earlier run, then the webhook events it accepted and did not handle,
+        // before the first turn (see resumeOutbox).
         _ = try? await engine.resumeOutbox()
+        _ = try? await engine.resumeInbox()
+        localFlex?.serve(engine)
         let unhandled = engine.unhandledTypes.sorted()
         if !unhandled.isEmpty {
             printer.warning("no handler runs \(unhandled.map { "`\($0)`" }.joined(separator: ", ")) here; "
