@@ -5,7 +5,7 @@ import TwilioWire
 
 /// `meya.twilio.flex.component.start_chat` (spec §10.2): hands the thread to a human agent.
 ///
-/// The Flex chat channel (`POST /v1/Channels`) is created through the durable outbox, not
+/// The agent's chat (a Flex chat channel, `POST /v1/Channels`) is opened through the durable outbox, not
 /// inside the turn: the step sends the request and waits, as an `ask` waits for its answer.
 /// Twilio's answer comes back as `parley.twilio.flex.event.chat_started` on the thread:
 /// `FlexIntegration.prepare` links the thread to the channel and the task, records the handoff
@@ -43,19 +43,13 @@ struct StartChatComponent: ComponentHandler {
         attributes[FlexDelivery.threadAttribute] = .string(context.thread.id)
         let sendTranscript = try element["send_transcript"].map { try context.render($0).isTruthy } ?? true
 
-        let form: TemplateMap = [
-            "Identity": .string(identity),
-            "ChatUserFriendlyName": .string(userName),
-            "ChatFriendlyName": .string(friendlyName.isEmpty ? userName : friendlyName),
-            "ChatUniqueName": .string("\(identity)-\(Int(context.event.time.timeIntervalSince1970 * 1000))"),
-            "PreEngagementData": .string(TemplateValue.map(["friendlyName": .string(userName)]).jsonText),
-            "TaskAttributes": .string(TemplateValue.map(attributes).jsonText),
-            "LongLived": .string("false"),
-        ]
+        let chat = FlexHandoffRequest(identity: identity, userName: userName, friendlyName: friendlyName.isEmpty ? userName : friendlyName,
+                                      uniqueName: "\(identity)-\(Int(context.event.time.timeIntervalSince1970 * 1000))",
+                                      taskAttributes: attributes)
         let request: TemplateMap = ["integration_id": .string(integration.id), "identity": .string(identity),
                                     "send_transcript": .bool(sendTranscript), Event.answersStepKey: .string(element.id)]
         context.send(OutboundWork(integration: flex.elementType, lane: "flex:thread:\(context.thread.id)",
-                                  kind: FlexIntegration.Work.createChannel, payload: request.merging(["form": .map(form)]) { old, _ in old }))
+                                  kind: FlexIntegration.Work.createChannel, payload: request.merging(["request": .map(chat.payload)]) { old, _ in old }))
         context.setThread(FlexIntegration.startingKey, .map(request))
         return .wait
     }

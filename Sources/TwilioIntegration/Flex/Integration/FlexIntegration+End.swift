@@ -9,23 +9,20 @@ extension FlexIntegration {
     /// The thread scope key of a chat being closed: the request, until Twilio answers.
     static let endingKey = "flex_ending"
 
-    /// Marks the channel INACTIVE, then completes (or cancels) the task when its workspace is
-    /// known. Both are tried; the first failure is the answer. Setting the same status again is
-    /// harmless, so a retry after a lost answer does no harm.
+    /// Closes the chat, and completes (or cancels) the task when its workspace is known; the
+    /// first failure is the answer. Closing again is harmless, so a retry after a lost answer
+    /// does no harm.
     func closeChat(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
         let payload = item.work.payload
         func text(_ key: String) -> String? { if case .string(let value)? = payload[key], !value.isEmpty { value } else { nil } }
         var failure: FlexError?
         do {
             let settings = try self.settings(of: text("integration_id") ?? "", engine: engine)
-            let channel = text("channel_sid") ?? ""
-            do { try await client.closeChannel(settings, channel: channel) } catch { failure = error }
-            if let task = text("task_sid"), let workspace = text("workspace_sid") {
-                do {
-                    try await client.updateTask(settings, workspace: workspace, task: task, status: text("task_status") ?? "completed",
-                                                reason: "chat ended by the bot")
-                } catch { failure = failure ?? error }
+            var task: FlexTaskEnd?
+            if let sid = text("task_sid"), let workspace = text("workspace_sid") {
+                task = FlexTaskEnd(sid: sid, workspace: workspace, status: text("task_status") ?? "completed")
             }
+            try await handoff.close(chat: text("channel_sid") ?? "", task: task, settings: settings)
         } catch {
             failure = error as? FlexError ?? .call(.transport(operation: "close_channel", detail: "\(error)"))
         }

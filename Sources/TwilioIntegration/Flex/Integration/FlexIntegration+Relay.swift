@@ -79,7 +79,7 @@ extension FlexIntegration {
             // The outbox item's id, so that a message Twilio got twice (an answer lost on the way
             // back, then a retry) can be told apart from two messages.
             let attributes = TemplateValue.map(["parley_outbox_id": .int(Int(item.id))]).jsonText
-            try await client.sendMessage(settings, channel: channel, from: from, body: body, attributes: attributes)
+            try await handoff.post(body, from: from, chat: channel, attributes: attributes, settings: settings)
             if item.work.kind == Work.transcript {
                 logger.info("transcript sent", metadata: ["thread": "\(item.threadID)", "channel": "\(channel)"])
             }

@@ -1,7 +1,6 @@
 import BotRuntime
 import FlowDSL
 import Foundation
-import TwilioWire
 
 /// `start_chat`'s channel through the outbox: the request it stored is sent to Twilio after its
 /// turn, and Twilio's answer comes back as `parley.twilio.flex.event.chat_started`, which
@@ -13,18 +12,16 @@ extension FlexIntegration {
     /// The fields of Twilio's channel that the answer carries, and `flow.result` with it.
     static let channelFields = ["sid", "task_sid", "flex_flow_sid", "user_sid", "url", "account_sid", "date_created", "date_updated"]
 
-    /// `POST /v1/Channels` with the stored form; the answer, good or bad, is the reply.
+    /// Opens the agent's chat with the stored request; the answer, good or bad, is the reply.
     func createChannel(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
         let payload = item.work.payload
-        guard case .string(let integrationID)? = payload["integration_id"], case .map(let fields)? = payload["form"] else {
+        guard case .string(let integrationID)? = payload["integration_id"], case .map(let fields)? = payload["request"],
+              let request = FlexHandoffRequest(payload: fields) else {
             return .delivered(reply: Self.chatStarted(item, ["ok": .bool(false), "message": .string("the stored request is incomplete")]))
         }
         do {
             let settings = try self.settings(of: integrationID, engine: engine)
-            var form = TwilioForm()
-            form.append("FlexFlowSid", settings.flexFlowSid)
-            for (name, value) in fields { if case .string(let text) = value { form.append(name, text) } }
-            let channel = try await client.createChannel(settings, form: form)
+            let channel = try await handoff.open(request, settings: settings)
             guard case .string(let channelSid)? = channel["sid"], !channelSid.isEmpty else {
                 throw FlexError.call(.invalidResponse(operation: "create_channel", detail: "no channel sid"))
             }

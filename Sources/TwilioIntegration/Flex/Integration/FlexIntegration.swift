@@ -26,7 +26,9 @@ public final class FlexIntegration: Integration {
     public let elementType = FlexElements.integrationType
     public let vendorWebhooks = [VendorWebhook("/twilio/chat/events"), VendorWebhook("/twilio/taskrouter/events")]
 
-    let client: FlexClient
+    /// The REST calls of the Flex account's chat back end (Programmable Chat).
+    let handoff: any FlexHandoff
+    private let rest: TwilioRESTClient
     /// Rewrites the app's settings before use (`TwilioTarget`: the local emulator), or keeps them.
     let settingsOverride: @Sendable (String, TemplateMap) -> TemplateMap
     let logger: Logger
@@ -47,7 +49,8 @@ public final class FlexIntegration: Integration {
     ///   - retry: how REST calls are timed and retried.
     public init(setup: IntegrationSetup, retry: TwilioRetryPolicy) {
         logger = setup.logger("parley.flex")
-        client = FlexClient(rest: TwilioRESTClient(retry: retry, logger: logger))
+        rest = TwilioRESTClient(retry: retry, logger: logger)
+        handoff = ProgrammableChatHandoff(rest: rest)
         settingsOverride = setup.settingsOverride
     }
 
@@ -57,7 +60,7 @@ public final class FlexIntegration: Integration {
 
     /// Closes the HTTP client. Call once, after the engine stopped (`BotEngine.stop()`).
     public func shutdown() async {
-        await client.rest.shutdown()
+        await rest.shutdown()
     }
 
     /// What is wrong with the app's Flex integrations as configured with the engine's vault: a
