@@ -27,7 +27,8 @@ struct OutboxTimerTests {
         static func register(in registry: inout ElementRegistry) {
             registry.register(ElementSpec(type, kind: .integration))
             registry.register(ElementSpec("test.courier.component.send", kind: .component, parent: "meya.component.element",
-                                          fields: [FieldSpec("text", .string, required: true), FieldSpec("lane", .string)]))
+                                          fields: [FieldSpec("text", .string, required: true), FieldSpec("lane", .string),
+                                                   FieldSpec("wait", .bool)]))
             registry.register(ElementSpec("test.courier.component.remind", kind: .component, parent: "meya.component.element",
                                           fields: [FieldSpec("seconds", .number, required: true)]))
             registry.register(event: EventTypeSpec(EventTypes.timerFired, dataFields: [FieldSpec("name", .string)]))
@@ -37,13 +38,21 @@ struct OutboxTimerTests {
         func run(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
             if element.type == "test.courier.component.send" {
                 let lane = try context.renderText(element["lane"])
-                context.send(OutboundWork(integration: Courier.type, lane: lane.isEmpty ? "main" : lane, kind: "send",
-                                          payload: ["text": .string(try context.renderText(element["text"]))]))
+                var payload: TemplateMap = ["text": .string(try context.renderText(element["text"]))]
+                let waits = try element["wait"].map { try context.render($0).isTruthy } ?? false
+                if waits { payload[Event.answersStepKey] = .string(element.id) }
+                context.send(OutboundWork(integration: Courier.type, lane: lane.isEmpty ? "main" : lane, kind: "send", payload: payload))
+                if waits { return .wait }
             } else {
                 guard case .int(let seconds) = try context.render(element["seconds"]) else { return .next() }
                 context.setTimer("remind", due: context.options.clock().addingTimeInterval(Double(seconds)), data: ["seconds": .int(seconds)])
             }
             return .next()
+        }
+
+        /// A step that waits for its work goes on with what the answer says.
+        func resume(_ element: Element, answer: Answer, in context: inout ComponentContext) async throws -> ComponentOutcome {
+            .next(["result": answer.event.data["text"] ?? .string("delivered")])
         }
 
         func deliver(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
@@ -83,6 +92,15 @@ struct OutboxTimerTests {
               - type: test.courier.component.send
                 text: a3
                 lane: a
+            """,
+        "flow/confirm.yaml": """
+            triggers:
+              - regex: ^confirm\\s(?P<what>.+)$
+            steps:
+              - type: test.courier.component.send
+                text: (@ flow.groups.what )
+                wait: true
+              - say: "sent? (@ flow.result )"
             """,
         "flow/remind.yaml": """
             triggers:
@@ -206,6 +224,19 @@ struct OutboxTimerTests {
         #expect(try await engine.events(thread: "t2").flatMap(\.plainLines).last == "bot: could not send — refused refused")
         #expect(courier.tries.withLock { $0 } == 5)
         #expect(try await engine.store.pendingOutbox().isEmpty)
+    }
+
+    @Test("a step that waits for its work goes on when the work fails for good, with the outbox's own failure as its answer")
+    func waitingStepHearsFailure() async throws {
+        let courier = Courier()
+        courier.fail.withLock { $0 = ["nope"] }
+        let engine = try Self.engine(Self.temporaryDatabase(), courier)
+        #expect(try await engine.handle(Self.say("confirm nope")).plainLines == [])
+        await engine.drainOutbox()
+        #expect(await Self.eventually { try await engine.events(thread: "t1").flatMap(\.plainLines).contains("bot: sent? refused nope") })
+        // The failure answered the step: the flow for failures did not run as well.
+        #expect(try await engine.events(thread: "t1").flatMap(\.plainLines).filter { $0.hasPrefix("bot: could not send") }.isEmpty)
+        #expect(try await engine.thread("t1")?.waiting == nil)
     }
 
     @Test("a timer due while the bot was down fires once at the next start; a set timer can be moved by the clock")

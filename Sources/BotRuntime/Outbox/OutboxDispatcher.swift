@@ -173,10 +173,12 @@ final class OutboxDispatcher: Sendable {
         }
     }
 
-    /// The event filed when work failed for good and its integration gave no reply of its own.
+    /// The event filed when work failed for good and its integration gave no reply of its own;
+    /// it answers the step that waits for the work, if one does, so the flow goes on.
     private func failure(_ item: OutboxItem, _ reason: String) -> Event {
-        Event(type: EventTypes.deliveryFailed, threadID: item.threadID, sender: .system, userID: "outbox",
-              data: ["text": .string(reason), "integration": .string(item.work.integration), "kind": .string(item.work.kind)],
-              idempotencyKey: "parley.outbox.\(item.id)")
+        var data: TemplateMap = ["text": .string(reason), "integration": .string(item.work.integration), "kind": .string(item.work.kind)]
+        if let step = item.work.payload[Event.answersStepKey] { data[Event.answersStepKey] = step }
+        return Event(type: EventTypes.deliveryFailed, threadID: item.threadID, sender: .system, userID: "outbox", data: data,
+                     idempotencyKey: "parley.outbox.\(item.id)")
     }
 }

@@ -55,21 +55,23 @@ extension FlexIntegration {
     /// inbox) until Twilio's answer resumed `end_chat`'s flow, so the bot answers them after
     /// it and in their order; the answer clears the mark. True when the event was judged here.
     func prepareEnd(_ event: Event, in context: inout ComponentContext) -> Bool {
+        let answer = Self.isAnswer(event, type: FlexEventTypes.chatEnded, kind: Work.closeChat)
         guard context.thread.scope[Self.endingKey] != nil else {
-            if event.type == FlexEventTypes.chatEnded, event.sender == .system {
-                context.ignoredBecause = "no Flex chat is being closed"
-                return true
-            }
-            return false
+            if answer { context.ignoredBecause = "no Flex chat is being closed" }
+            return answer
         }
         if event.sender == .user {
             context.deferredBecause = "the Flex chat is being closed; the bot answers once Twilio has"
             return true
         }
-        if event.type == FlexEventTypes.chatEnded, event.sender == .system {
-            context.setThread(Self.endingKey, nil)
-            return true
-        }
-        return false
+        if answer { context.setThread(Self.endingKey, nil) }
+        return answer
+    }
+
+    /// Whether `event` answers a component's request: the integration's reply (`type`), or the
+    /// outbox's own failure of that work (`kind`) when no integration could deliver it.
+    static func isAnswer(_ event: Event, type: String, kind: String) -> Bool {
+        guard event.sender == .system else { return false }
+        return event.type == type || event.type == EventTypes.deliveryFailed && event.data["kind"] == .string(kind)
     }
 }

@@ -55,7 +55,8 @@ extension FlexIntegration {
             return nil
         }
         let starting: TemplateMap? = if case .map(let map)? = context.thread.scope[Self.startingKey] { map } else { nil }
-        if starting != nil, event.sender == .system || event.sender == .agent, event.type != FlexEventTypes.chatStarted {
+        let answer = Self.isAnswer(event, type: FlexEventTypes.chatStarted, kind: Work.createChannel)
+        if starting != nil, event.sender == .system || event.sender == .agent, !answer {
             // Early news of the new chat (its task queued, an agent already there): it waits
             // for Twilio's answer to the request, so the user sees things in their order.
             context.deferredBecause = "Twilio has not answered start_chat's request yet"
@@ -65,7 +66,7 @@ extension FlexIntegration {
             context.ignoredBecause = "the agent chat is being opened; this reaches the agent in the transcript"
             return true
         }
-        guard event.type == FlexEventTypes.chatStarted, event.sender == .system else { return false }
+        guard answer else { return false }
         guard let starting else {
             context.ignoredBecause = "no handoff is being started"
             return true
