@@ -1,4 +1,5 @@
 import ArgumentParser
+import ParleyApp
 
 /// `botcli`: the command line for Parley bot apps.
 @main
@@ -15,6 +16,7 @@ struct Botcli: AsyncParsableCommand {
             Set PARLEY_LOG_LEVEL (trace, debug, info, notice, warning, error, critical) to see \
             logs on standard error; secrets never appear in them.
             """,
+        version: ParleyVersion.current,
         subcommands: [InitCommand.self, CheckCommand.self, SimulateCommand.self, TestCommand.self, FormatCommand.self, ServeCommand.self, WebhooksCommand.self, BenchCommand.self, VaultCommand.self, FlexCommand.self]
     )
 }

@@ -17,10 +17,9 @@ struct CapturingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        let fields = metadata.merging(extra ?? [:]) { _, new in new }
-        captured.lines.withLock { $0.append("\(level) \(message) \(fields)") }
+    func log(event: LogEvent) {
+        let fields = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        captured.lines.withLock { $0.append("\(event.level) \(event.message) \(fields)") }
     }
 
     /// A logger writing into `lines`.
