@@ -32,7 +32,7 @@ struct BearerSecretSource {
             return nil
         }
         guard let secret = BearerSecret(text) else {
-            throw ValidationError("\(name) in \(source) is shorter than \(BearerSecret.minimumLength) characters; "
+            throw ValidationError("\(name) in \(source) \(BearerSecret.problem(with: text) ?? "is not a token"); "
                                   + "make one with `openssl rand -hex 32`")
         }
         return secret

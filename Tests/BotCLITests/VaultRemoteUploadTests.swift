@@ -149,6 +149,17 @@ struct VaultRemoteUploadTests {
         outputs.append(noToken)
         #expect(noToken.status != 0)
         #expect(noToken.stderr.contains("--admin-token-file"), "\(noToken.stderr)")
+        // The secrets file given as the token file by mistake, or a token of several lines:
+        // refused before any request, naming the file or variable, quoting none of it.
+        let secretsFile = app.appendingPathComponent("vault.secret.yaml").path
+        let wrongFile = try Self.upload(app, to: "http://127.0.0.1:\(port)", tokenFile: secretsFile)
+        let wrongVariable = try BotCLIRunner.run(["vault", "upload", "--app", app.path, "--file", secretsFile, "--to", "http://127.0.0.1:\(port)"],
+                                                 environment: ["PARLEY_ADMIN_TOKEN": "\(Self.adminToken)\n\(Self.apiToken)"])
+        for (output, source) in [(wrongFile, secretsFile), (wrongVariable, "PARLEY_ADMIN_TOKEN")] {
+            outputs.append(output)
+            #expect(output.status != 0)
+            #expect(output.stderr.contains("the admin token in \(source) has more than one line"), "\(output.stderr)")
+        }
         for output in outputs { Self.expectClean(output.stdout + output.stderr, "a failed upload") }
         #expect(try AppVault(app: app, environment: [:]).entries().isEmpty, "nothing stored")
     }

@@ -10,11 +10,28 @@ public struct BearerSecret: Sendable, CustomStringConvertible, CustomDebugString
     private let bytes: [UInt8]
 
     /// A token from its text, white space around it ignored (a file's trailing newline);
-    /// nil when what remains is shorter than `minimumLength`.
+    /// nil when it is not one (`problem(with:)` says why).
     public init?(_ text: String) {
+        guard Self.problem(with: text) == nil else { return nil }
+        bytes = Array(text.trimmingWhitespace().utf8)
+    }
+
+    /// Why `text` is not a token, without quoting any of it (it may be a secrets file given by
+    /// mistake); nil when it is one. A token is one line of at least `minimumLength` of the
+    /// characters a Bearer token may have (RFC 6750: letters, digits, `-._~+/=`), so it can
+    /// travel in an HTTP header as it is.
+    public static func problem(with text: String) -> String? {
         let trimmed = text.trimmingWhitespace()
-        guard trimmed.utf8.count >= Self.minimumLength else { return nil }
-        bytes = Array(trimmed.utf8)
+        if trimmed.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
+            return "has more than one line (is it the right file?)"
+        }
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=".unicodeScalars)
+        if let bad = trimmed.unicodeScalars.first(where: { !allowed.contains($0) }) {
+            let what = bad.properties.isWhitespace ? "a space" : bad.isASCII ? "a character a Bearer token cannot have" : "a non-ASCII character"
+            return "has \(what); use letters, digits and - . _ ~ + / = only"
+        }
+        if trimmed.utf8.count < minimumLength { return "is shorter than \(minimumLength) characters" }
+        return nil
     }
 
     /// What a client sends as the `Authorization` header: `Bearer <token>`. For the request
