@@ -42,6 +42,22 @@ struct CheckCommandTests {
         #expect(output.stderr.contains("/nonexistent/parley-app: no such app folder"))
     }
 
+    @Test("a folder that is not an app (a repository's root) is said to be one, with the app folders below it")
+    func notAnAppFolder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parley-root-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("examples"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: BotCLIRunner.fixtureApp("conversation-tests"), to: root.appendingPathComponent("examples/support-bot"))
+        try Data("# not a bot\n".utf8).write(to: root.appendingPathComponent("README.md"))
+        for command in ["check", "test"] {
+            let output = try BotCLIRunner.run([command], in: root)
+            #expect(output.status == 1, "\(command)")
+            #expect(output.stderr.contains("is not a bot app"), "\(command): \(output.stderr)")
+            #expect(output.stderr.contains("try `--app examples/support-bot`"), "\(command): \(output.stderr)")
+            #expect(!output.stderr.contains("errors in"), "\(command): \(output.stderr)")
+        }
+    }
+
     @Test("--help teaches the command")
     func help() throws {
         let output = try BotCLIRunner.run(["check", "--help"])
