@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// The README's "Your first bot" commands, taken from README.md itself (so the two cannot
+/// drift) and run in order, as pasted, in a fresh folder with `botcli` on PATH.
+@Suite("README tutorial")
+struct ReadmeTutorialTests {
+    /// The `sh` blocks of the README section titled `title`, in order.
+    static func shellBlocks(of title: String) throws -> [String] {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "\n## ").first { $0.hasPrefix(title + "\n") }, "no section \(title)")
+        return section.components(separatedBy: "```sh\n").dropFirst().compactMap { $0.components(separatedBy: "```").first }
+    }
+
+    @Test("Your first bot: every command works when pasted in order, and the piped simulator greets once")
+    func firstBot() throws {
+        let blocks = try Self.shellBlocks(of: "Your first bot")
+        #expect(blocks.count >= 2, "the section's sh blocks: \(blocks)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-readme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        // -e: the first command that fails fails the tutorial; stdin is empty, as for a script.
+        process.arguments = ["-e", "-c", blocks.joined(separator: "\n")]
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = BotCLIRunner.executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
+        process.environment = environment
+        let output = folder.appendingPathComponent("output.txt")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        let text = try String(contentsOf: output, encoding: .utf8)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("passed, 0 failed"), "\(text)")
+        #expect(text.contains("bot: Nice to meet you, Ana!"), "\(text)")
+        // The piped run greets once (the interactive one before it greets on its own thread).
+        let piped = text.components(separatedBy: "simulating").last ?? ""
+        #expect(piped.components(separatedBy: "bot: What's your name?").count == 2, "\(piped)")
+    }
+}
