@@ -15,40 +15,22 @@ extension FlexIntegration {
     func closeChat(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
         let payload = item.work.payload
         func text(_ key: String) -> String? { if case .string(let value)? = payload[key], !value.isEmpty { value } else { nil } }
-        var failure: FlexError?
-        do {
-            let settings = try self.settings(of: text("integration_id") ?? "", engine: engine)
+        return await delivering(item, operation: "close_channel", engine: engine, calls: { settings in
             var task: FlexTaskEnd?
             if let sid = text("task_sid"), let workspace = text("workspace_sid") {
                 task = FlexTaskEnd(sid: sid, workspace: workspace, status: text("task_status") ?? "completed")
             }
             try await handoff.close(chat: text("channel_sid") ?? "", task: task, settings: settings)
-        } catch {
-            failure = error as? FlexError ?? .call(.transport(operation: "close_channel", detail: "\(error)"))
-        }
-        guard let failure else {
             logger.info("Flex chat ended", metadata: ["thread": "\(item.threadID)", "channel": "\(text("channel_sid") ?? "")"])
             return .delivered(reply: Self.chatEnded(item, ["ok": .bool(true)]))
-        }
-        logger.warning("Flex chat ended with an error", metadata: ["thread": "\(item.threadID)", "error": "\(failure)"])
-        if case .call(let call) = failure, call.isTransient { return .retry(reason: "\(call)") }
-        return .delivered(reply: Self.chatEnded(item, Self.failureAnswer(failure)))
+        }, failed: { failure in
+            .delivered(reply: Self.chatEnded(item, Self.failureAnswer(failure)))
+        })
     }
 
     /// The reply to `end_chat`'s request: `data` and the step it answers.
     static func chatEnded(_ item: OutboxItem, _ data: TemplateMap) -> Event {
-        var data = data
-        for key in ["integration_id", "channel_sid", Event.answersStepKey] { data[key] = item.work.payload[key] }
-        return Event(type: FlexEventTypes.chatEnded, threadID: item.threadID, sender: .system, userID: "flex", data: data,
-                     idempotencyKey: "parley.outbox.\(item.id)")
-    }
-
-    /// A failed answer's data: `flow.result`'s fields (`ok: false`, Twilio's `code` …) and the
-    /// text of the error event the resumed step files.
-    static func failureAnswer(_ failure: FlexError) -> TemplateMap {
-        var data = failure.resultFields
-        data["text"] = .string(failure.description)
-        return data
+        event(FlexEventTypes.chatEnded, for: item, data, keeping: ["integration_id", "channel_sid", Event.answersStepKey])
     }
 
     /// Before triggers: while a chat is being closed, the user's messages wait (kept in the

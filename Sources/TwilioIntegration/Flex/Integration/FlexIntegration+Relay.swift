@@ -63,8 +63,7 @@ extension FlexIntegration {
         func text(_ key: String) -> String { if case .string(let value)? = payload[key] { value } else { "" } }
         func number(_ key: String) -> Int { if case .int(let value)? = payload[key] { value } else { 0 } }
         let channel = text("channel_sid"), operation = Self.operation(item.work.kind)
-        do {
-            let settings = try self.settings(of: text("integration_id"), engine: engine)
+        return await delivering(item, operation: operation, engine: engine, calls: { settings in
             let from: String, body: String
             if item.work.kind == Work.transcript {
                 (from, body) = (Self.botIdentity, try await transcriptText(thread: item.threadID, relayAfter: number("relay_after"),
@@ -84,14 +83,10 @@ extension FlexIntegration {
                 logger.info("transcript sent", metadata: ["thread": "\(item.threadID)", "channel": "\(channel)"])
             }
             return .delivered()
-        } catch {
-            logger.error("Twilio Flex call failed", metadata: ["thread": "\(item.threadID)", "operation": "\(operation)", "error": "\(error)"])
-            // Unreachable or busy after the client's own quick tries: the outbox tries again later.
-            if case .call(let call)? = error as? FlexError, call.isTransient { return .retry(reason: "\(call)") }
-            guard item.work.payload["report_failures"] != .bool(false) else { return .failed(reason: "\(error)") }
-            let data = (error as? FlexError)?.eventData(operation: operation) ?? ["text": .string("\(error)"), "operation": .string(operation)]
-            return .failed(reason: "\(error)", reply: Self.errorEvent(data, item: item))
-        }
+        }, failed: { failure in
+            guard payload["report_failures"] != .bool(false) else { return .failed(reason: "\(failure)") }
+            return .failed(reason: "\(failure)", reply: Self.event(FlexEventTypes.error, for: item, failure.eventData(operation: operation)))
+        })
     }
 
     /// Flex's error event for the thread (nil when the failure was in relaying an error event);
@@ -103,7 +98,7 @@ extension FlexIntegration {
         case Work.closeChat: return Self.chatEnded(item, answer)
         default:
             guard item.work.payload["report_failures"] != .bool(false) else { return nil }
-            return Self.errorEvent(["text": .string(reason), "operation": .string(Self.operation(item.work.kind))], item: item)
+            return Self.event(FlexEventTypes.error, for: item, ["text": .string(reason), "operation": .string(Self.operation(item.work.kind))])
         }
     }
 
@@ -132,12 +127,5 @@ extension FlexIntegration {
         let from = max(0, relayAfter &- 1_000)  // relay_after is stored state a flow could have set
         let events = try await engine.events(thread: thread, after: from, limit: 1_000).filter { $0.sequence <= relayAfter }
         return FlexTranscript(options: settings.transcript).render(events)
-    }
-
-    /// A `meya.twilio.flex.event.error` system event of the item's thread, so flows may react;
-    /// filed once (the item's id is its idempotency key).
-    static func errorEvent(_ data: TemplateMap, item: OutboxItem) -> Event {
-        Event(type: FlexEventTypes.error, threadID: item.threadID, sender: .system, userID: "flex", data: data,
-              idempotencyKey: "parley.outbox.\(item.id)")
     }
 }

@@ -14,13 +14,10 @@ extension FlexIntegration {
 
     /// Opens the agent's chat with the stored request; the answer, good or bad, is the reply.
     func createChannel(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
-        let payload = item.work.payload
-        guard case .string(let integrationID)? = payload["integration_id"], case .map(let fields)? = payload["request"],
-              let request = FlexHandoffRequest(payload: fields) else {
+        guard case .map(let fields)? = item.work.payload["request"], let request = FlexHandoffRequest(payload: fields) else {
             return .delivered(reply: Self.chatStarted(item, ["ok": .bool(false), "message": .string("the stored request is incomplete")]))
         }
-        do {
-            let settings = try self.settings(of: integrationID, engine: engine)
+        return await delivering(item, operation: "create_channel", engine: engine, calls: { settings in
             let channel = try await handoff.open(request, settings: settings)
             guard case .string(let channelSid)? = channel["sid"], !channelSid.isEmpty else {
                 throw FlexError.call(.invalidResponse(operation: "create_channel", detail: "no channel sid"))
@@ -29,20 +26,14 @@ extension FlexIntegration {
             for key in Self.channelFields { data[key] = channel[key] ?? TemplateValue.none }
             logger.info("Flex chat started", metadata: ["thread": "\(item.threadID)", "channel": "\(channelSid)"])
             return .delivered(reply: Self.chatStarted(item, data))
-        } catch {
-            logger.warning("Flex chat not started", metadata: ["thread": "\(item.threadID)", "error": "\(error)"])
-            if case .call(let call)? = error as? FlexError, call.isTransient { return .retry(reason: "\(call)") }
-            let failure = error as? FlexError ?? .call(.transport(operation: "create_channel", detail: "\(error)"))
-            return .delivered(reply: Self.chatStarted(item, Self.failureAnswer(failure)))
-        }
+        }, failed: { failure in
+            .delivered(reply: Self.chatStarted(item, Self.failureAnswer(failure)))
+        })
     }
 
     /// The reply to `start_chat`'s request: its fields, `data`, and the step it answers.
     static func chatStarted(_ item: OutboxItem, _ data: TemplateMap) -> Event {
-        var data = data
-        for key in ["integration_id", "identity", "send_transcript", Event.answersStepKey] { data[key] = item.work.payload[key] }
-        return Event(type: FlexEventTypes.chatStarted, threadID: item.threadID, sender: .system, userID: "flex", data: data,
-                     idempotencyKey: "parley.outbox.\(item.id)")
+        event(FlexEventTypes.chatStarted, for: item, data, keeping: ["integration_id", "identity", "send_transcript", Event.answersStepKey])
     }
 
     /// Before triggers: Twilio's answer to `start_chat` puts a made channel's handoff on the
