@@ -5,7 +5,7 @@ import Logging
 
 /// An app opened for serving: its vault read with the secret key, its SQLite store, its
 /// integrations and the engine over them. The start-up of an app, in one place: `botcli serve`,
-/// `botcli bench http` (which measures what serve runs) and tests open apps through it.
+/// `parley-bench http` (which measures what serve runs) and tests open apps through it.
 public struct ServedApp: Sendable {
     public let app: BotApp
     public let root: URL
@@ -44,8 +44,8 @@ public struct ServedApp: Sendable {
         }
     }
 
-    /// Opens the vault and the store, runs webhook events accepted before a stop and not
-    /// handled yet, delivers outbound work stored before it and starts the timers, and warns on
+    /// Opens the vault and the store, delivers outbound work stored before a stop and starts
+    /// the timers, runs webhook events accepted before it and not handled yet, and warns on
     /// `logger` about misconfigured integrations and step types no handler runs. Stop the
     /// engine (`stop()`) before the integrations' `shutdown()`.
     /// `store` replaces the app's SQLite store (benchmarks measuring what the store costs).

@@ -46,7 +46,8 @@ public protocol Integration: Sendable {
     /// Answers one webhook delivery for the integration element `integrationID`, on
     /// `/webhooks/{id}`, one of its sub-paths, or one of its `vendorWebhooks` it claimed.
     func handleWebhook(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse
-    /// Finishes queued work and closes what it holds. Called once, when the engine stops.
+    /// Closes what it holds (HTTP clients). Called once, after the engine stopped (its queued
+    /// work stays in the outbox for the next start).
     func shutdown() async
 }
 
