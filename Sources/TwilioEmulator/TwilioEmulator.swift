@@ -6,8 +6,8 @@ import Logging
 import ServiceLifecycle
 import TwilioWire
 
-/// A local stand-in for Twilio Flex — the Flex, Programmable Chat and TaskRouter REST calls a
-/// bot's Flex integration makes, the webhooks Flex sends back, and an agent console — so the
+/// A local stand-in for Twilio Flex — the Flex (Interactions and Programmable Chat channels),
+/// Conversations, Programmable Chat and TaskRouter REST calls a bot's Flex integration makes, the webhooks Flex sends back, and an agent console — so the
 /// whole human handoff runs with no Twilio account. A development tool: it binds 127.0.0.1 by
 /// default and keeps everything in memory.
 ///
@@ -25,7 +25,13 @@ import TwilioWire
 /// `SK…:secret`; 401 code 20003 otherwise, unknown resources 404 code 20404, missing
 /// parameters 400 code 20001):
 ///
-/// - Flex: `POST /v1/Channels` (201), `GET /v1/Channels`, `GET|DELETE /v1/Channels/{CH}`.
+/// - Flex: `POST /v1/Interactions` (200: a task for the conversation), `GET /v1/Interactions/{KD}`,
+///   `GET|POST /v1/Interactions/{KD}/Channels/{UO}` (`Status=closed|inactive`, `Routing`);
+///   `POST /v1/Channels` (201), `GET /v1/Channels`, `GET|DELETE /v1/Channels/{CH}`.
+/// - Conversations v1 (`/v1/Conversations` and `/v1/Services/{IS}/Conversations`):
+///   conversations by SID or unique name (`State`), `…/Participants`, `…/Messages`
+///   (`X-Twilio-Webhook-Enabled: true` makes a REST message fire `onMessageAdded`),
+///   `…/Webhooks` (conversation-scoped; their events carry `WebhookSid`).
 /// - Chat v2: `GET|POST /v2/Services/{IS}` (`PostWebhookUrl`, `WebhookFilters`),
 ///   `GET|POST /v2/Services/{IS}/Channels/{CH}`, `GET|POST …/Channels/{CH}/Messages`
 ///   (`X-Twilio-Webhook-Enabled: true` makes a REST message fire `onMessageSent`),
@@ -35,7 +41,7 @@ import TwilioWire
 ///   completed/canceled/wrapping with `Reason`, `Attributes`, `Priority`),
 ///   `GET /v1/Workspaces/{WS}/Workers[/{WK}]`.
 ///
-/// Creating a channel creates its task; the emulator sends `task-queue.entered` and
+/// Creating an interaction or a Flex channel creates its task; the emulator sends `task-queue.entered` and
 /// `reservation.created` (the task is offered to the worker with the fewest open tasks).
 /// Webhooks are form-encoded POSTs signed with the auth token (`X-Twilio-Signature` over the
 /// exact URL), with `User-Agent: TwilioProxy/1.1` and an `I-Twilio-Idempotency-Token` kept
@@ -50,13 +56,16 @@ import TwilioWire
 ///   "attributes", "channel_sid", "customer", "reservation", "worker", "reason", …}]}`.
 /// - `GET /emulator/api/tasks/{WT}`: one task.
 /// - `POST /emulator/api/tasks/{WT}/accept`: accept the offered reservation → `reservation.accepted`.
-/// - `POST /emulator/api/tasks/{WT}/complete` `{"reason"?}`: channel INACTIVE
-///   (`onChannelUpdated`), `reservation.completed`, `task.completed`.
+/// - `POST /emulator/api/tasks/{WT}/end`: "End chat" → `reservation.wrapup`, `task.wrapup`
+///   (a Programmable Chat channel turns INACTIVE first, `onChannelUpdated`).
+/// - `POST /emulator/api/tasks/{WT}/complete` `{"reason"?}`: the chat closes (channel INACTIVE,
+///   `onChannelUpdated`; or conversation closed, `onConversationStateUpdated`),
+///   `reservation.completed`, `task.completed`.
 /// - `POST /emulator/api/tasks/{WT}/cancel` `{"reason"?}`: a waiting task → `task.canceled`.
 /// - `GET /emulator/api/channels/{CH}/messages`: `{"version", "channel", "messages": [{"sid",
 ///   "index", "from", "role": "agent"|"customer"|"bot", "body", "attributes", …}]}`.
 /// - `POST /emulator/api/channels/{CH}/messages` `{"body", "attributes"?}`: the assigned agent
-///   says something (a `/command` too) → `onMessageSent`.
+///   says something (a `/command` too) → `onMessageSent` or `onMessageAdded`.
 /// - `GET /emulator/api/events`: every webhook delivery with its status, attempts and fields.
 ///
 /// `GET /` is the agent console page, built on the same API.
@@ -164,6 +173,8 @@ public final class TwilioEmulator: Sendable {
         FlexChannelRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
         ChatRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
         TaskRouterRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
+        ConversationRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
+        InteractionRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
         AgentAPIRoutes(state: state, configuration: configuration).register(on: router)
         ConsoleRoutes().register(on: router)
         return router

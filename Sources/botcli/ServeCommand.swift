@@ -156,7 +156,10 @@ struct ServeCommand: AsyncParsableCommand {
         let admin = try resolvedAdminToken().map {
             AdminConfiguration(token: $0, vault: AppVault(app: served.root), vaultScope: served.vaultLoader)
         }
-        let integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger))
+        // Where Twilio reaches the server: --public-url, else its own address once it listens.
+        let reachedAt = Mutex<String?>(resolvedPublicURL())
+        let integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger,
+                                                                   publicURL: { reachedAt.withLock { $0 } }))
         let configuration = BotServerConfiguration(host: resolvedHost(), port: try resolvedPort(),
                                                    publicURL: resolvedPublicURL(), maxBodySize: maxBodySize, admin: admin,
                                                    metrics: .process, integrations: integrations.all,
@@ -166,10 +169,13 @@ struct ServeCommand: AsyncParsableCommand {
         let server = BotServer(configuration: configuration, logger: logger)
         let opened = Mutex<BotEngine?>(nil)
         do {
+            let host = resolvedHost()
             try await server.run(loadingEngine: {
                 let engine = try await served.openEngine(integrations: integrations, logger: logger)
                 opened.withLock { $0 = engine }
                 return engine
+            }, onListening: { port in
+                reachedAt.withLock { url in url = url ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
             })
         } catch {
             await opened.withLock { $0 }?.stop()

@@ -75,11 +75,17 @@ public struct IntegrationSetup: Sendable {
     /// A development tool points every integration of a vendor at a local emulator this way
     /// (with the emulator's own credentials, so real ones never reach it). None by default.
     public var settingsOverride: @Sendable (_ elementType: String, _ fields: TemplateMap) -> TemplateMap
+    /// Where the outside world reaches the server (`--public-url`, else its own address once
+    /// it listens), for integrations that register their webhook URL with a vendor; nil while
+    /// unknown.
+    public var publicURL: @Sendable () -> String?
 
     public init(logger: @escaping @Sendable (_ label: String) -> Logger = { Logger(label: $0) },
-                settingsOverride: @escaping @Sendable (_ elementType: String, _ fields: TemplateMap) -> TemplateMap = { $1 }) {
+                settingsOverride: @escaping @Sendable (_ elementType: String, _ fields: TemplateMap) -> TemplateMap = { $1 },
+                publicURL: @escaping @Sendable () -> String? = { nil }) {
         self.logger = logger
         self.settingsOverride = settingsOverride
+        self.publicURL = publicURL
     }
 }
 

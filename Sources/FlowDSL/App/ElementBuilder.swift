@@ -137,7 +137,12 @@ struct ElementBuilder {
             }
         }
         checkLimits(spec: spec, fields: fields, pairs: pairs)
-        return Element(type: spec.name, fields: fields, position: position, id: id)
+        let element = Element(type: spec.name, fields: fields, position: position, id: id)
+        for finding in spec.spec.rules.flatMap({ $0(element) }) {
+            let at = finding.field.flatMap { name in pairs.first { $0.key.scalar?.text == name }?.key.position } ?? position
+            diagnostics.append(Diagnostic(finding.severity, at: at, finding.message, hint: finding.hint))
+        }
+        return element
     }
 
     /// A flow trigger's mapping action without `type:` or `flow:` runs this flow (spec §3.1).

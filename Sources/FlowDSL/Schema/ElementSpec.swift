@@ -22,9 +22,12 @@ public struct ElementSpec: Sendable {
     public var fields: [FieldSpec]
     /// One line on what it does.
     public var summary: String
+    /// Rules over the element's fields taken together, beyond each field's type (which of
+    /// two sets of fields a mode needs, a deprecated setting): what `botcli check` reports.
+    public var rules: [Rule]
 
     public init(_ name: String, kind: Kind, parent: String? = nil, aliases: [String] = [], abstract: Bool = false,
-                fields: [FieldSpec] = [], summary: String = "") {
+                fields: [FieldSpec] = [], summary: String = "", rules: [Rule] = []) {
         self.name = name
         self.kind = kind
         self.parent = parent
@@ -32,6 +35,23 @@ public struct ElementSpec: Sendable {
         self.isAbstract = abstract
         self.fields = fields
         self.summary = summary
+        self.rules = rules
+    }
+
+    /// A rule: what it finds wrong with a built element (none when it holds).
+    public typealias Rule = @Sendable (Element) -> [Finding]
+
+    /// One problem a rule found: how bad, what (naming the fields), a hint, and the field it is
+    /// reported at (the element's start when nil or absent).
+    public struct Finding: Sendable, Equatable {
+        public var severity: Diagnostic.Severity
+        public var message: String
+        public var hint: String?
+        public var field: String?
+
+        public init(_ severity: Diagnostic.Severity, _ message: String, hint: String? = nil, at field: String? = nil) {
+            (self.severity, self.message, self.hint, self.field) = (severity, message, hint, field)
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A Programmable Chat channel on the emulated Flex chat service, with its messages.
+/// The chat of a handoff, with its messages: a Programmable Chat channel on the emulated Flex
+/// chat service, or a Conversation (`conversation` holds what only a Conversation has).
 struct ChatChannel: Sendable {
     var sid: String
     var friendlyName: String
@@ -18,6 +19,8 @@ struct ChatChannel: Sendable {
     var dateUpdated: Date
     var messages: [ChatMessage] = []
     var nextIndex = 0
+    /// Set for a Twilio Conversation (Flex Conversations); nil for a Programmable Chat channel.
+    var conversation: ConversationDetails?
 
     /// `status` of the attributes (`ACTIVE` / `INACTIVE`), if any.
     var status: String? {
@@ -37,6 +40,8 @@ struct ChatMessage: Sendable {
     var dateCreated: Date
     var dateUpdated: Date
     var lastUpdatedBy: String?
+    /// Conversations: the author's participant (`MB…`), when the author is one.
+    var participantSid: String?
 }
 
 /// The chat user Flex creates for an end user's identity.

@@ -34,6 +34,12 @@ struct AgentAPIRoutes {
                 return RESTSupport.json(await views.task(task))
             }
         }
+        router.post("/emulator/api/tasks/{task}/end") { _, context in
+            await respond { () async throws(AgentAPIError) -> Response in
+                let task = try await state.agentEndChat(taskSid: context.parameters.get("task") ?? "")
+                return RESTSupport.json(await views.task(task))
+            }
+        }
         router.post("/emulator/api/tasks/{task}/complete") { request, context in
             await respond { () async throws(AgentAPIError) -> Response in
                 let body = try await Self.body(of: request)

@@ -37,7 +37,15 @@ public struct AgentClient: Sendable {
         try await send(.post, "/emulator/api/tasks/\(taskSid)/accept", body: nil)
     }
 
-    /// Ends the chat: channel INACTIVE (`onChannelUpdated`), `reservation.completed`, `task.completed`.
+    /// Ends the chat as Flex's "End chat" does: the task wraps up (`reservation.wrapup`,
+    /// `task.wrapup`); a Programmable Chat channel turns INACTIVE (`onChannelUpdated`) first.
+    @discardableResult
+    public func endChat(_ taskSid: String) async throws(AgentClientError) -> AgentTask {
+        try await send(.post, "/emulator/api/tasks/\(taskSid)/end", body: nil)
+    }
+
+    /// Completes the task: the chat closes (channel INACTIVE with `onChannelUpdated`, or the
+    /// conversation closed with `onConversationStateUpdated`), `reservation.completed`, `task.completed`.
     @discardableResult
     public func complete(_ taskSid: String, reason: String? = nil) async throws(AgentClientError) -> AgentTask {
         try await send(.post, "/emulator/api/tasks/\(taskSid)/complete", body: reason.map { ["reason": .string($0)] })

@@ -1,8 +1,8 @@
 import Foundation
 import TwilioWire
 
-/// What the agent does in the console or through `/emulator/api/`: accept, chat, complete,
-/// cancel. Each checks the task's state and answers a clear conflict when it does not fit.
+/// What the agent does in the console or through `/emulator/api/`: accept, chat, end the
+/// chat, complete, cancel. Each checks the task's state and answers a clear conflict when it does not fit.
 extension EmulatorState {
     func agentTask(_ sid: String) throws(AgentAPIError) -> RouterTask {
         guard let task = tasks[sid] else { throw .notFound("no task \(sid)") }
@@ -26,8 +26,20 @@ extension EmulatorState {
             throw .conflict("task \(taskSid) is \(task.status.rawValue); only a reserved task (offered to an agent) can be accepted")
         }
         accept(taskSid: taskSid)
+        joinConversation(of: task)
         changed()
         return tasks[taskSid] ?? task
+    }
+
+    /// Flex adds the accepting agent to a task's conversation as a chat participant.
+    private func joinConversation(of task: RouterTask) {
+        guard var channel = channels[task.channelSid], channel.conversation != nil, let worker = worker(of: task),
+              channel.conversation?.participants.contains(where: { $0.identity == worker.worker.name }) == false else { return }
+        let now = Date()
+        channel.conversation?.participants.append(ConversationParticipant(
+            sid: TwilioSID.random("MB"), identity: worker.worker.name, attributes: "{}", bindingAddress: nil, bindingProxyAddress: nil,
+            roleSid: nil, dateCreated: now, dateUpdated: now))
+        channels[channel.sid] = channel
     }
 
     /// A message from the agent holding the channel's task: stored, then `onMessageSent` with
@@ -45,12 +57,32 @@ extension EmulatorState {
             guard case .object = attributes else { throw .badRequest("`attributes` must be a JSON object") }
             attributesText = attributes.text
         }
-        let message = appendMessage(to: &channel, from: worker.worker.name, body: body, attributes: attributesText, mediaSid: nil)
-        enqueue(.chat, eventType: "onMessageSent", resourceSid: channelSid, channelSid: channelSid,
-                form: ChatEvent.messageSent(message, channel: channel, source: "SDK", clientIdentity: worker.worker.name,
-                                            configuration: configuration))
+        let message: ChatMessage
+        if channel.conversation != nil {
+            message = appendConversationMessage(to: &channel, author: worker.worker.name, body: body, attributes: attributesText, mediaSid: nil)
+            announceMessage(message, in: channel, source: "SDK", clientIdentity: worker.worker.name)
+        } else {
+            message = appendMessage(to: &channel, from: worker.worker.name, body: body, attributes: attributesText, mediaSid: nil)
+            enqueue(.chat, eventType: "onMessageSent", resourceSid: channelSid, channelSid: channelSid,
+                    form: ChatEvent.messageSent(message, channel: channel, source: "SDK", clientIdentity: worker.worker.name,
+                                                configuration: configuration))
+        }
         changed()
         return message
+    }
+
+    /// Flex's "End chat": the agent leaves the chat and the task wraps up (`reservation.wrapup`,
+    /// `task.wrapup`). In Flex Conversations the agent's interaction participant closes; in
+    /// Programmable Chat the channel turns INACTIVE (`onChannelUpdated`). Completing comes after.
+    func agentEndChat(taskSid: String) throws(AgentAPIError) -> RouterTask {
+        let task = try agentTask(taskSid)
+        guard task.status == .assigned, let worker = worker(of: task) else {
+            throw .conflict("task \(taskSid) is \(task.status.rawValue); only an assigned task's chat can be ended")
+        }
+        if channels[task.channelSid]?.conversation == nil { deactivateChannel(task.channelSid, announcingAs: worker.worker.name) }
+        wrap(taskSid: taskSid)
+        changed()
+        return tasks[taskSid] ?? task
     }
 
     func agentComplete(taskSid: String, reason: String?) throws(AgentAPIError) -> RouterTask {

@@ -3,8 +3,7 @@ import TwilioWire
 
 /// Flex API: `POST /v1/Channels` and the resource it creates (spec §a.1).
 extension EmulatorState {
-    /// Creates the chat user (or reuses the identity's), the channel and its task, offers the
-    /// task to a worker, and queues `task-queue.entered` then `reservation.created`.
+    /// Creates the chat user (or reuses the identity's), the channel and its task (`openTask`).
     func createFlexChannel(_ form: TwilioForm) throws(TwilioRESTError) -> ChatChannel {
         let flexFlowSid = try Self.required("FlexFlowSid", in: form)
         let identity = try Self.required("Identity", in: form)
@@ -61,24 +60,8 @@ extension EmulatorState {
         if !callerKeys.contains("conversations") {
             taskAttributes.append(.init("conversations", ["conversation_id": .string(taskSid)]))
         }
-        var task = RouterTask(sid: taskSid, attributes: EmulatorJSON.object(taskAttributes).text, status: .pending,
-                              channelSid: channelSid, friendlyName: chatFriendlyName, dateCreated: now, dateUpdated: now,
-                              queueEnteredDate: now)
-        tasks[taskSid] = task
-        taskOrder.append(taskSid)
-        emitTaskEvent("task-queue.entered", "Task \(taskSid) entered TaskQueue \(configuration.taskQueueSid)", task: task)
-
-        if let workerIndex = workerForNextOffer() {
-            let reservation = Reservation(sid: TwilioSID.random("WR"), taskSid: taskSid, workerSid: workers[workerIndex].worker.sid,
-                                          status: .pending, dateCreated: now, dateUpdated: now)
-            reservations[reservation.sid] = reservation
-            task.status = .reserved
-            task.version += 1
-            task.reservationSids.append(reservation.sid)
-            tasks[taskSid] = task
-            emitReservationEvent("reservation.created",
-                                 "Reservation \(reservation.sid) created for Worker \(reservation.workerSid)", reservation: reservation)
-        }
+        openTask(taskSid, attributes: EmulatorJSON.object(taskAttributes).text, channelSid: channelSid, friendlyName: chatFriendlyName,
+                 now: now)
         logger.info("handoff created", metadata: ["channel": "\(channelSid)", "task": "\(taskSid)"])
         changed()
         return channel
@@ -90,13 +73,33 @@ extension EmulatorState {
     }
 
     var flexChannels: [ChatChannel] {
-        channelOrder.compactMap { channels[$0] }
+        channelOrder.compactMap { channels[$0] }.filter { $0.conversation == nil }
     }
 
     func deleteFlexChannel(_ sid: String) throws(TwilioRESTError) {
         guard channels.removeValue(forKey: sid) != nil else { throw TwilioRESTError.notFound(path: "/v1/Channels/\(sid)") }
         channelOrder.removeAll { $0 == sid }
         changed()
+    }
+
+    /// Makes a pending task for a chat, queues `task-queue.entered`, and offers it to a worker
+    /// (`reservation.created`) when there is one.
+    func openTask(_ taskSid: String, attributes: String, channelSid: String, friendlyName: String, now: Date) {
+        var task = RouterTask(sid: taskSid, attributes: attributes, status: .pending, channelSid: channelSid, friendlyName: friendlyName,
+                              dateCreated: now, dateUpdated: now, queueEnteredDate: now)
+        tasks[taskSid] = task
+        taskOrder.append(taskSid)
+        emitTaskEvent("task-queue.entered", "Task \(taskSid) entered TaskQueue \(configuration.taskQueueSid)", task: task)
+        guard let workerIndex = workerForNextOffer() else { return }
+        let reservation = Reservation(sid: TwilioSID.random("WR"), taskSid: taskSid, workerSid: workers[workerIndex].worker.sid,
+                                      status: .pending, dateCreated: now, dateUpdated: now)
+        reservations[reservation.sid] = reservation
+        task.status = .reserved
+        task.version += 1
+        task.reservationSids.append(reservation.sid)
+        tasks[taskSid] = task
+        emitReservationEvent("reservation.created", "Reservation \(reservation.sid) created for Worker \(reservation.workerSid)",
+                             reservation: reservation)
     }
 
     /// The worker with the fewest open reservations (the first on a tie); nil without workers.

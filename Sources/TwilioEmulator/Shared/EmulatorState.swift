@@ -88,8 +88,10 @@ actor EmulatorState {
     // MARK: Webhook queue
 
     /// Queues an event for its target's URL (skipped when none is set or its filter excludes
-    /// the event) and makes sure the channel's delivery worker runs.
-    func enqueue(_ target: WebhookDelivery.Target, eventType: String, resourceSid: String, channelSid: String, form: TwilioForm) {
+    /// the event) and makes sure the channel's delivery worker runs. A conversation-scoped
+    /// webhook's `url` is given (the caller has applied its filters).
+    func enqueue(_ target: WebhookDelivery.Target, eventType: String, resourceSid: String, channelSid: String, form: TwilioForm,
+                 url scopedURL: String? = nil) {
         let url: String?
         switch target {
         case .chat:
@@ -98,6 +100,8 @@ actor EmulatorState {
         case .taskrouter:
             guard workspace.eventsFilter.isEmpty || workspace.eventsFilter.contains(eventType) else { return }
             url = workspace.eventCallbackURL
+        case .conversations:
+            url = scopedURL
         }
         let delivery = WebhookDelivery(id: deliveries.count + 1, eventType: eventType, target: target, url: url,
                                        resourceSid: resourceSid, channelSid: channelSid,

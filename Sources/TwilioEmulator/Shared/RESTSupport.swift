@@ -81,3 +81,16 @@ enum RESTSupport {
         }
     }
 }
+
+extension Router where Context == BasicRequestContext {
+    /// A Twilio REST route: what `handler` throws is answered as Twilio's error body
+    /// (`RESTSupport.respond`).
+    func twilio(_ method: HTTPRequest.Method, _ path: RouterPath,
+                _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws(TwilioRESTError) -> Response) {
+        on(path, method: method) { request, context in
+            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
+                try await handler(request, context)
+            }
+        }
+    }
+}

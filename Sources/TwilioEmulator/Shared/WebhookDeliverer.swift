@@ -27,7 +27,7 @@ struct WebhookDeliverer: Sendable {
         var delay = retry.initialDelay
         for attemptNumber in 0..<retry.maxAttempts {
             var form = TwilioForm(delivery.fields)
-            if delivery.target == .chat, let index = form.fields.firstIndex(where: { $0.name == "RetryCount" }) {
+            if delivery.target != .taskrouter, let index = form.fields.firstIndex(where: { $0.name == "RetryCount" }) {
                 form.fields[index].value = String(attemptNumber)
             }
             let outcome = await post(form, to: url, delivery: delivery)
@@ -66,7 +66,7 @@ struct WebhookDeliverer: Sendable {
         let at = TwilioTime.webhook(Date())
         var request = HTTPClientRequest(url: url)
         request.method = .POST
-        let contentType = delivery.target == .chat ? "application/x-www-form-urlencoded; charset=utf-8" : "application/x-www-form-urlencoded"
+        let contentType = delivery.target == .taskrouter ? "application/x-www-form-urlencoded" : "application/x-www-form-urlencoded; charset=utf-8"
         request.headers.add(name: "Content-Type", value: contentType)
         request.headers.add(name: "User-Agent", value: "TwilioProxy/1.1")
         request.headers.add(name: "Accept", value: "*/*")

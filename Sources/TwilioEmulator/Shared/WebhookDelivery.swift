@@ -12,6 +12,8 @@ public struct WebhookDelivery: Sendable, Equatable, Codable {
         case chat
         /// TaskRouter event callback (the workspace's `EventCallbackUrl`).
         case taskrouter
+        /// A Conversations conversation-scoped webhook (`WebhookSid` in its form).
+        case conversations
     }
 
     /// Where a delivery stands.

@@ -179,13 +179,19 @@ extension EmulatorState {
             emitReservationEvent("reservation.canceled", "Reservation \(reservation.sid) canceled", reservation: reservation)
         }
         emitTaskEvent("task.canceled", "Task \(taskSid) canceled", task: task)
-        deactivateChannel(task.channelSid, announcingAs: nil)
+        deactivateChannel(task.channelSid, announcingAs: nil, closingConversation: false)
         logger.info("handoff canceled", metadata: ["task": "\(taskSid)"])
     }
 
     /// Sets the channel's `status` attribute to INACTIVE; with an identity, as that agent's
-    /// SDK would, firing `onChannelUpdated`.
-    private func deactivateChannel(_ channelSid: String, announcingAs identity: String?) {
+    /// SDK would, firing `onChannelUpdated`. A conversation is closed instead (Flex closes it
+    /// when its task completes), its webhooks told when an agent did it; a canceled task's
+    /// conversation is left to whoever made it (`announcingAs` nil and `closingConversation` false).
+    func deactivateChannel(_ channelSid: String, announcingAs identity: String?, closingConversation: Bool = true) {
+        if channels[channelSid]?.conversation != nil {
+            if closingConversation { setConversationState(channelSid, to: "closed", reason: "API", announce: identity != nil) }
+            return
+        }
         guard var channel = channels[channelSid], let attributes = try? EmulatorJSON(parsing: channel.attributes),
               case .object = attributes, channel.status != "INACTIVE" else { return }
         channel.attributes = attributes.setting("status", "INACTIVE").text

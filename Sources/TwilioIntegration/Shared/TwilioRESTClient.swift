@@ -122,6 +122,26 @@ final class TwilioRESTClient: Sendable {
         return .done(map)
     }
 
+    /// POSTs JSON to an endpoint of the app's own that is not Twilio (the Flex summarizer),
+    /// once, within `timeout`; answers the status and the body (up to 1 MiB), or throws
+    /// `TwilioCallError.transport` saying what went wrong in a few words.
+    func postJSON(_ operation: String, _ url: String, body: Data, timeout: Duration) async throws(TwilioCallError) -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "parley-twilio/1")
+        request.body = .bytes(Array(body))
+        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        do {
+            let response = try await http.execute(request, timeout: .milliseconds(milliseconds))
+            let answer = try await response.body.collect(upTo: 1 << 20)
+            return (Int(response.status.code), String(buffer: answer))
+        } catch {
+            throw .transport(operation: operation, detail: Self.describe(error))
+        }
+    }
+
     /// An HTTP client error in a few words (no URL: it may carry a path, never credentials).
     private static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError {

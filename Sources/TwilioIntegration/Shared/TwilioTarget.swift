@@ -15,9 +15,11 @@ public struct TwilioTarget: Sendable, Equatable {
     public var apiKeySecret: String
     public var flexFlowSid: String
     public var chatServiceSid: String
+    public var workspaceSid: String
+    public var workflowSid: String
 
     public init(apiBaseURL: String, accountSid: String, authToken: String, apiKeySid: String, apiKeySecret: String,
-                flexFlowSid: String, chatServiceSid: String) {
+                flexFlowSid: String, chatServiceSid: String, workspaceSid: String, workflowSid: String) {
         self.apiBaseURL = apiBaseURL
         self.accountSid = accountSid
         self.authToken = authToken
@@ -25,9 +27,12 @@ public struct TwilioTarget: Sendable, Equatable {
         self.apiKeySecret = apiKeySecret
         self.flexFlowSid = flexFlowSid
         self.chatServiceSid = chatServiceSid
+        self.workspaceSid = workspaceSid
+        self.workflowSid = workflowSid
     }
 
-    /// An integration element's rendered fields, pointed at this target.
+    /// An integration element's rendered fields, pointed at this target: its account, and the
+    /// target's sids for the Flex mode the element means (`FlexMode`), so the mode stays.
     public func apply(to fields: TemplateMap) -> TemplateMap {
         var fields = fields
         fields["api_base_url"] = .string(apiBaseURL)
@@ -35,8 +40,15 @@ public struct TwilioTarget: Sendable, Equatable {
         fields["auth_token"] = .string(authToken)
         fields["api_key_sid"] = .string(apiKeySid)
         fields["api_key_secret"] = .string(apiKeySecret)
-        fields["flex_flow_sid"] = .string(flexFlowSid)
-        fields["flex_chat_service_sid"] = .string(chatServiceSid)
+        switch FlexMode(explicit: TwilioSettingText.text(fields["mode"]), fields: Set(fields.keys)) {
+        case .programmableChat?:
+            fields["flex_flow_sid"] = .string(flexFlowSid)
+            fields["flex_chat_service_sid"] = .string(chatServiceSid)
+        default:
+            fields["workspace_sid"] = .string(workspaceSid)
+            fields["workflow_sid"] = .string(workflowSid)
+            if fields["conversations_service_sid"] != nil { fields["conversations_service_sid"] = .string(chatServiceSid) }
+        }
         return fields
     }
 }

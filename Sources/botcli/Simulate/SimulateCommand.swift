@@ -105,8 +105,10 @@ struct SimulateCommand: AsyncParsableCommand {
             do {
                 let started = try await SimulatedFlex.start(app: app, port: flexPort, logger: ParleyLogging.logger("parley.flex"))
                 localFlex = started
+                let botURL = started.botURL
                 integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger,
-                                                                       settingsOverride: started.target.settingsOverride))
+                                                                       settingsOverride: started.target.settingsOverride,
+                                                                       publicURL: { botURL }))
             } catch {
                 Terminal.error("error: \(error)")
                 throw ExitCode(1)

@@ -15,6 +15,8 @@ struct SimulatedFlex {
     let emulator: TwilioEmulator
     /// The emulator's account, for the integrations' `IntegrationSetup.settingsOverride`.
     let target: TwilioTarget
+    /// Where the emulator reaches the bot's webhooks, for `IntegrationSetup.publicURL`.
+    let botURL: String
     private let state: ServingState
     private let server: Task<Void, Error>
 
@@ -37,7 +39,8 @@ struct SimulatedFlex {
         guard let botPort = await ports.next() else { throw SimulatedFlexError.serverDidNotStart }
 
         var configuration = TwilioEmulator.Configuration(port: port)
-        let webhookURL = "http://127.0.0.1:\(botPort)/webhooks/\(integrationID)"
+        let botURL = "http://127.0.0.1:\(botPort)"
+        let webhookURL = "\(botURL)/webhooks/\(integrationID)"
         configuration.chatWebhookURL = webhookURL
         configuration.taskRouterCallbackURL = webhookURL
         let emulator: TwilioEmulator
@@ -49,8 +52,9 @@ struct SimulatedFlex {
         }
         let target = TwilioTarget(apiBaseURL: emulator.baseURL, accountSid: configuration.accountSid, authToken: configuration.authToken,
                                 apiKeySid: configuration.apiKeySid, apiKeySecret: configuration.apiKeySecret,
-                                flexFlowSid: configuration.flexFlowSid, chatServiceSid: configuration.chatServiceSid)
-        return SimulatedFlex(emulator: emulator, target: target, state: state, server: server)
+                                flexFlowSid: configuration.flexFlowSid, chatServiceSid: configuration.chatServiceSid,
+                                workspaceSid: configuration.workspaceSid, workflowSid: configuration.workflowSid)
+        return SimulatedFlex(emulator: emulator, target: target, botURL: botURL, state: state, server: server)
     }
 
     /// Webhooks reach `engine` from now on.

@@ -2,23 +2,33 @@ import FlowDSL
 
 /// The REST side of a Flex handoff, whichever chat back end the Flex account has: the seam
 /// between the handoff's state machine (`FlexIntegration`: the components, `prepare`, the
-/// outbox) and one back end's calls. Programmable Chat (`ProgrammableChatHandoff`, Flex's
-/// `/v1/Channels`) is today's; a Flex Conversations one (the Interactions API) sits beside it.
+/// outbox) and one back end's calls: Flex Conversations (`ConversationsHandoff`, the
+/// Interactions API) or Programmable Chat (`ProgrammableChatHandoff`, Flex's `/v1/Channels`).
 ///
 /// Each call is one outbox delivery's work: it may be made again after an answer that never
 /// came back, so it should do no harm the second time. Errors are `FlexError`s whose
 /// descriptions are safe to log and show (no credential).
 protocol FlexHandoff: Sendable {
-    /// Opens the agent's chat for a user, with the task that routes it to an agent. Answers
-    /// the chat as Twilio describes it: `sid` (the chat's, which later calls name) and
-    /// `task_sid` when Twilio made a task, with whatever else Twilio told.
-    func open(_ request: FlexHandoffRequest, settings: FlexSettings) async throws(FlexError) -> TemplateMap
+    /// Opens the agent's chat for a user, with the task that routes it to an agent; a back end
+    /// that posts the summary and the transcript when the chat opens takes them from
+    /// `opening` (and answers `transcript_posted: true`). Answers the chat as Twilio describes
+    /// it: `sid` (the chat's, which later calls name) and `task_sid` when Twilio made a task,
+    /// with whatever else Twilio told.
+    func open(_ request: FlexHandoffRequest, opening: FlexOpening, settings: FlexSettings) async throws(FlexError) -> TemplateMap
     /// Posts one message into the chat as `from` (the user's identity or the bot's), without
     /// Twilio calling the bot back with it; `attributes` (JSON) marks it.
     func post(_ body: String, from: String, chat: String, attributes: String?, settings: FlexSettings) async throws(FlexError)
-    /// Closes the chat and, when `task` is given, ends its task (`completed`, or `canceled`
-    /// when no agent had accepted). Every part is tried; the first failure is thrown.
-    func close(chat: String, task: FlexTaskEnd?, settings: FlexSettings) async throws(FlexError)
+    /// Closes the chat and ends its task as far as the back end lets the bot. Every part is
+    /// tried; the first failure is thrown.
+    func close(_ closing: FlexClosing, settings: FlexSettings) async throws(FlexError)
+}
+
+/// What a back end posts when a chat opens, made at delivery time from the thread.
+struct FlexOpening: Sendable, Equatable {
+    /// The handoff summary for the agent.
+    var summary: String
+    /// The conversation so far, message by message (empty when `send_transcript` is off).
+    var transcript: [FlexTranscript.Line]
 }
 
 /// What `start_chat` asks for, in the back end's own words once it is sent.
@@ -33,16 +43,20 @@ struct FlexHandoffRequest: Sendable, Equatable {
     var uniqueName: String
     /// The task's attributes (routing, and `parley_thread_id`).
     var taskAttributes: TemplateMap
+    /// What the summary for the agent is made from.
+    var summary: FlexSummary
 
-    init(identity: String, userName: String, friendlyName: String, uniqueName: String, taskAttributes: TemplateMap) {
+    init(identity: String, userName: String, friendlyName: String, uniqueName: String, taskAttributes: TemplateMap,
+         summary: FlexSummary) {
         (self.identity, self.userName, self.friendlyName, self.uniqueName) = (identity, userName, friendlyName, uniqueName)
         self.taskAttributes = taskAttributes
+        self.summary = summary
     }
 
     /// As an outbox payload keeps it.
     var payload: TemplateMap {
         ["identity": .string(identity), "user_name": .string(userName), "friendly_name": .string(friendlyName),
-         "unique_name": .string(uniqueName), "task_attributes": .map(taskAttributes)]
+         "unique_name": .string(uniqueName), "task_attributes": .map(taskAttributes), "summary": .map(summary.payload)]
     }
 
     /// From an outbox payload; nil when it is incomplete.
@@ -50,8 +64,23 @@ struct FlexHandoffRequest: Sendable, Equatable {
         func text(_ key: String) -> String? { if case .string(let value)? = payload[key] { value } else { nil } }
         guard let identity = text("identity"), let userName = text("user_name"), let friendlyName = text("friendly_name"),
               let uniqueName = text("unique_name"), case .map(let attributes)? = payload["task_attributes"] else { return nil }
-        self.init(identity: identity, userName: userName, friendlyName: friendlyName, uniqueName: uniqueName, taskAttributes: attributes)
+        let summary = if case .map(let fields)? = payload["summary"] { FlexSummary(payload: fields) } else {
+            FlexSummary(reason: nil, given: nil, userScope: [:], fields: [])
+        }
+        self.init(identity: identity, userName: userName, friendlyName: friendlyName, uniqueName: uniqueName, taskAttributes: attributes,
+                  summary: summary)
     }
+}
+
+/// The chat a closing is about, as the thread's handoff knows it.
+struct FlexClosing: Sendable, Equatable {
+    /// The chat channel (Programmable Chat) or conversation (`CH…`).
+    var chat: String
+    /// The task, when its workspace is known (Programmable Chat ends it through TaskRouter).
+    var task: FlexTaskEnd?
+    /// The interaction (`KD…`) and its channel (`UO…`) (Flex Conversations closes these).
+    var interactionSid: String?
+    var interactionChannelSid: String?
 }
 
 /// How a closed chat's task ends.

@@ -8,7 +8,8 @@ import TwilioWire
 struct ProgrammableChatHandoff: FlexHandoff {
     let rest: TwilioRESTClient
 
-    func open(_ request: FlexHandoffRequest, settings: FlexSettings) async throws(FlexError) -> TemplateMap {
+    /// The transcript goes when an agent accepts (`FlexIntegration.outboundWork`), not now.
+    func open(_ request: FlexHandoffRequest, opening: FlexOpening, settings: FlexSettings) async throws(FlexError) -> TemplateMap {
         var form = TwilioForm()
         form.append("FlexFlowSid", settings.flexFlowSid)
         form.append("Identity", request.identity)
@@ -31,10 +32,10 @@ struct ProgrammableChatHandoff: FlexHandoff {
         _ = try await send("send_message", .POST, channelURL(settings, chat) + "/Messages", form: form, settings: settings)
     }
 
-    func close(chat: String, task: FlexTaskEnd?, settings: FlexSettings) async throws(FlexError) {
+    func close(_ closing: FlexClosing, settings: FlexSettings) async throws(FlexError) {
         var failure: FlexError?
-        do { try await closeChannel(chat, settings: settings) } catch { failure = error }
-        if let task {
+        do { try await closeChannel(closing.chat, settings: settings) } catch { failure = error }
+        if let task = closing.task {
             do { try await updateTask(task, settings: settings) } catch { failure = failure ?? error }
         }
         if let failure { throw failure }
@@ -69,8 +70,16 @@ struct ProgrammableChatHandoff: FlexHandoff {
 
     private func send(_ operation: String, _ method: TwilioRESTClient.Method, _ url: String, form: TwilioForm?,
                       settings: FlexSettings) async throws(FlexError) -> TemplateMap {
+        try await rest.send(operation, method, url, form: form, settings: settings)
+    }
+}
+
+extension TwilioRESTClient {
+    /// A Flex call with the integration's credentials; a failure is a `FlexError`.
+    func send(_ operation: String, _ method: Method, _ url: String, form: TwilioForm?,
+              settings: FlexSettings) async throws(FlexError) -> TemplateMap {
         do {
-            return try await rest.send(operation, method, url, form: form, credentials: settings.credentials)
+            return try await send(operation, method, url, form: form, credentials: settings.credentials)
         } catch {
             throw .call(error)
         }

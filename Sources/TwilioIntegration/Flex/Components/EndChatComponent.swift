@@ -5,9 +5,10 @@ import FlowDSL
 ///
 /// The thread goes back to bot mode and its handoff ends in the step's own turn, whatever
 /// Twilio answers later. The closing goes through the durable outbox, in the channel's lane
-/// behind the relayed messages still waiting there: `text` is posted to the agent, the channel
-/// marked INACTIVE, and the task completed (canceled when no agent had accepted) when its
-/// workspace is known. The step waits, as an `ask` does, for Twilio's answer
+/// behind the relayed messages still waiting there: `text` is posted to the agent, then the
+/// chat is closed: in Flex Conversations the interaction's channel (the task wraps up) and the
+/// conversation; in Programmable Chat the channel is marked INACTIVE and the task completed
+/// (canceled when no agent had accepted) when its workspace is known. The step waits, as an `ask` does, for Twilio's answer
 /// (`parley.twilio.flex.event.chat_ended`); `flow.result` is then `{ok: true}`, or `ok: false`
 /// with what failed first (`code`, `message`, `more_info`, `status`) and a
 /// `meya.twilio.flex.event.error` is filed. A note that cannot be posted files its own error
@@ -41,10 +42,7 @@ struct EndChatComponent: ComponentHandler {
         }
         let request: TemplateMap = ["integration_id": .string(integration.id), "channel_sid": .string(state.channelSid),
                                     Event.answersStepKey: .string(element.id)]
-        var close = request
-        close["task_sid"] = FlexComponentSupport.value(state.taskSid)
-        close["workspace_sid"] = FlexComponentSupport.value(state.workspaceSid)
-        close["task_status"] = .string(state.accepted ? "completed" : "canceled")
+        let close = FlexIntegration.closingPayload(state).merging(request) { _, new in new }
         context.send(OutboundWork(integration: flex.elementType, lane: lane, kind: FlexIntegration.Work.closeChat, payload: close))
         FlexIntegration.endHandoff(state, taskEnded: true, in: &context)
         context.setThread(FlexIntegration.endingKey, .map(request))

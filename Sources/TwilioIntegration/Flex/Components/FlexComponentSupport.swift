@@ -22,7 +22,7 @@ enum FlexComponentSupport {
     static func settings(of element: Element, in context: ComponentContext, flex: FlexIntegration) throws -> FlexSettings {
         var fields = TemplateMap()
         for (name, field) in element.fields { fields[name] = try context.renderSecret(field) }
-        return try FlexSettings(integrationID: element.id, fields: flex.targeted(fields))
+        return try FlexSettings(integrationID: element.id, fields: flex.targeted(fields), publicURL: flex.publicURL())
     }
 
     /// A flow-result value for text (none when nil).

@@ -5,8 +5,10 @@ import TwilioWire
 
 /// `meya.twilio.flex.component.start_chat` (spec §10.2): hands the thread to a human agent.
 ///
-/// The agent's chat (a Flex chat channel, `POST /v1/Channels`) is opened through the durable outbox, not
-/// inside the turn: the step sends the request and waits, as an `ask` waits for its answer.
+/// The agent's chat (a conversation routed by `POST /v1/Interactions` in Flex Conversations, a
+/// chat channel made by `POST /v1/Channels` in Programmable Chat) is opened through the durable
+/// outbox, not inside the turn, with a summary for the agent (`FlexSummary`: `reason:`,
+/// `summary:`, the user scope fields the integration names): the step sends the request and waits, as an `ask` waits for its answer.
 /// Twilio's answer comes back as `parley.twilio.flex.event.chat_started` on the thread:
 /// `FlexIntegration.prepare` links the thread to the channel and the task, records the handoff
 /// in `thread.flex` and puts the thread in agent mode; then this step resumes. `flow.result` is
@@ -34,7 +36,7 @@ struct StartChatComponent: ComponentHandler {
         if let state = FlexThreadState(scope: context.thread.scope) { throw FlexError.chatAlreadyStarted(channelSid: state.channelSid) }
         // The settings are checked now (a missing one fails the step at once); the delivery
         // renders them again (`FlexFlowSid` too), so no vault value is stored with the work.
-        _ = try FlexComponentSupport.settings(of: integration, in: context, flex: flex)
+        let settings = try FlexComponentSupport.settings(of: integration, in: context, flex: flex)
         let identity = Self.identity(context)
         let userName = Self.displayName(context.userScope) ?? identity
         let friendlyName = try context.renderText(element["chat_friendly_name"])
@@ -43,9 +45,12 @@ struct StartChatComponent: ComponentHandler {
         attributes[FlexDelivery.threadAttribute] = .string(context.thread.id)
         let sendTranscript = try element["send_transcript"].map { try context.render($0).isTruthy } ?? true
 
+        let summary = FlexSummary(reason: try element["reason"].map { try context.renderText($0) },
+                                  given: try element["summary"].map { try context.renderText($0) },
+                                  userScope: context.userScope, fields: settings.summary.fields)
         let chat = FlexHandoffRequest(identity: identity, userName: userName, friendlyName: friendlyName.isEmpty ? userName : friendlyName,
                                       uniqueName: "\(identity)-\(Int(context.event.time.timeIntervalSince1970 * 1000))",
-                                      taskAttributes: attributes)
+                                      taskAttributes: attributes, summary: summary)
         let request: TemplateMap = ["integration_id": .string(integration.id), "identity": .string(identity),
                                     "send_transcript": .bool(sendTranscript), Event.answersStepKey: .string(element.id)]
         context.send(OutboundWork(integration: flex.elementType, lane: "flex:thread:\(context.thread.id)",

@@ -23,7 +23,10 @@ public enum FlexElements {
         registry.register(ElementSpec(startChatType, kind: .component, parent: "meya.component.element", fields: [
             FieldSpec("chat_friendly_name", .string, required: true, "what the agent sees before accepting, e.g. name and topic"),
             FieldSpec("task_attributes", .map(.any), "TaskRouter task attributes, for routing"),
-            FieldSpec("send_transcript", .bool, "post the conversation so far when the agent accepts (default true)"),
+            FieldSpec("send_transcript", .bool, "post the conversation so far (default true): as the conversation's first "
+                      + "messages (Flex Conversations), or as one message when the agent accepts (Programmable Chat)"),
+            FieldSpec("reason", .string, "why the bot hands over, for the agent (`handoffReason`)"),
+            FieldSpec("summary", .string, "the summary the agent reads (`conversationSummary`); default: made from the thread"),
             FieldSpec("integration", .integrationReference, "the Flex integration (default: the app's only one)"),
         ], summary: "Hand the thread to a human agent in Twilio Flex."))
         registry.register(ElementSpec(endChatType, kind: .component, parent: "meya.component.element", fields: [
@@ -62,8 +65,21 @@ public enum FlexElements {
             FieldSpec("account_sid", .string, required: true),
             FieldSpec("api_key_sid", .string), FieldSpec("api_key_secret", .string),
             FieldSpec("auth_token", .string, "also used to verify webhook signatures"),
-            FieldSpec("flex_flow_sid", .string, required: true),
-            FieldSpec("flex_chat_service_sid", .string, required: true),
+            FieldSpec("mode", .string, "`conversations` (Flex Conversations) or `programmable_chat`; default: "
+                      + "`conversations` when `workspace_sid` is given, else `programmable_chat`"),
+            FieldSpec("workspace_sid", .string, "Flex Conversations: the TaskRouter workspace (WS…)"),
+            FieldSpec("workflow_sid", .string, "Flex Conversations: the workflow that routes the task (WW…)"),
+            FieldSpec("task_channel", .string, "Flex Conversations: the task channel's unique name (default `chat`)"),
+            FieldSpec("conversations_service_sid", .string, "Flex Conversations: the Conversations service (IS…); "
+                      + "default: the account's default service"),
+            FieldSpec("webhook_url", .string, "Flex Conversations: where Twilio sends a conversation's events "
+                      + "(default: the server's public URL + /webhooks/<id>)"),
+            FieldSpec("summary_fields", .list(.string), "user scope fields the handoff summary names (default name, email, issue)"),
+            FieldSpec("summary_messages", .integer, "how many of the user's last messages the summary quotes (default 3)"),
+            FieldSpec("summarizer_url", .string, "an endpoint that writes the handoff summary (JSON in, {\"summary\": …} out)"),
+            FieldSpec("summarizer_timeout", .number, "seconds the summarizer may take (default 3)"),
+            FieldSpec("flex_flow_sid", .string, "Programmable Chat: the Flex Flow (FO…)"),
+            FieldSpec("flex_chat_service_sid", .string, "Programmable Chat: the Flex chat service (IS…)"),
             FieldSpec("phone_number", .string), FieldSpec("rehost_media", .bool),
             FieldSpec("agent_command_prefix", .string, "agent messages starting with it are commands (default `/`)"),
             FieldSpec("transcript", .object([
@@ -75,6 +91,34 @@ public enum FlexElements {
             FieldSpec("verify_token", .string), FieldSpec("max_attachment_size", .integer),
             FieldSpec("markdown", .any), FieldSpec("typing", .bool),
             FieldSpec("api_base_url", .string, "Twilio's API by default; the local Flex emulator's URL in development"),
-        ], summary: "Twilio Flex: hand conversations to human agents.")
+        ], summary: "Twilio Flex: hand conversations to human agents.", rules: [modeRule])
+    }
+
+    /// The mode's own fields, and the end of Programmable Chat: `botcli check` names the mode
+    /// an element means, what it lacks, and what to add to move to Flex Conversations.
+    private static let modeRule: ElementSpec.Rule = { element in
+        let given = Set(element.fields.keys)
+        let explicit: String?
+        switch element["mode"] {
+        case nil: explicit = nil
+        case .value(.string(let text))?: explicit = text
+        case let field? where field.constantText != nil: explicit = field.constantText
+        default: return []  // a template: its mode is known once rendered
+        }
+        guard let mode = FlexMode(explicit: explicit, fields: given) else {
+            return [.init(.error, "the Flex integration does not say which Flex it talks to: " + FlexMode.problem(explicit: explicit),
+                          at: explicit == nil ? nil : "mode")]
+        }
+        var findings = mode.requiredFields.filter { !given.contains($0) }.map { field in
+            ElementSpec.Finding(.error, "the Flex integration (\(mode == .conversations ? "Flex Conversations" : "Programmable Chat")) "
+                                + "is missing `\(field):`")
+        }
+        if mode == .programmableChat {
+            findings.append(.init(.warning, "Programmable Chat for Flex reached its end of life on \(FlexMode.programmableChatEndOfLife)",
+                                  hint: "move to Flex Conversations: add `workspace_sid:` (WS…) and `workflow_sid:` (WW…) and "
+                                      + "remove `flex_flow_sid:` / `flex_chat_service_sid:` (or set `mode: conversations`)",
+                                  at: given.contains("flex_flow_sid") ? "flex_flow_sid" : "mode"))
+        }
+        return findings
     }
 }

@@ -1,7 +1,7 @@
 import FlowDSL
 import TwilioWire
 
-/// One verified webhook delivery from Twilio (Programmable Chat or TaskRouter), read: its
+/// One verified webhook delivery from Twilio (Conversations, Programmable Chat or TaskRouter), read: its
 /// kind, what points at the bot's thread, and the key that makes retries harmless.
 struct FlexDelivery: Sendable {
     /// The task attribute start_chat adds so that every task event finds its thread.
@@ -31,10 +31,15 @@ struct FlexDelivery: Sendable {
         return nil
     }
 
-    /// The chat channel: `ChannelSid` (Chat), else the task's `channelSid` attribute (Flex adds it).
+    /// The chat: `ChannelSid` (Chat) or `ConversationSid` (Conversations), else the task's
+    /// `channelSid` or `conversationSid` attribute (Flex adds them).
     var channelSid: String? {
-        if let sid = form["ChannelSid"], !sid.isEmpty { return sid }
-        if case .string(let sid)? = taskAttributes["channelSid"], !sid.isEmpty { return sid }
+        for sid in [form["ChannelSid"], form["ConversationSid"]] {
+            if let sid, !sid.isEmpty { return sid }
+        }
+        for key in ["channelSid", "conversationSid"] {
+            if case .string(let sid)? = taskAttributes[key], !sid.isEmpty { return sid }
+        }
         return nil
     }
 
@@ -48,6 +53,9 @@ struct FlexDelivery: Sendable {
         if isTaskRouter, let sid = form["Sid"], !sid.isEmpty { return "flex:taskrouter:\(sid)" }
         if eventType == "onChannelUpdated", let channel = channelSid, let updated = form["DateUpdated"], !updated.isEmpty {
             return "flex:channel-updated:\(channel):\(updated)"
+        }
+        if eventType == "onConversationStateUpdated", let channel = channelSid, let updated = form["StateUpdated"], !updated.isEmpty {
+            return "flex:conversation-state:\(channel):\(updated)"
         }
         return deliveryToken.map { "flex:delivery:\($0)" }
     }

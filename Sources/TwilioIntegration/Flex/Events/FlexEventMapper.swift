@@ -6,14 +6,14 @@ import TwilioWire
 ///
 /// | Delivery | Event (sender) |
 /// | --- | --- |
-/// | Chat `onMessageSent` / `onMediaMessageSent` from an agent | `meya.text.event.say` (agent), or `meya.csp.event.agent.command` when it starts with the command prefix |
+/// | Chat `onMessageSent` / `onMediaMessageSent`, Conversations `onMessageAdded`, from an agent | `meya.text.event.say` (agent), or `meya.csp.event.agent.command` when it starts with the command prefix |
 /// | the same from the user's own identity or the bot | nothing (an echo) |
-/// | Chat `onChannelUpdated` with status `INACTIVE` | `meya.twilio.flex.event.channel_inactive` (system) |
+/// | Chat `onChannelUpdated` with status `INACTIVE`, Conversations `onConversationStateUpdated` to `closed` | `meya.twilio.flex.event.channel_inactive` (system) |
 /// | TaskRouter `task-queue.entered` | `…flex.event.task_queue_entered` (system) |
 /// | TaskRouter `reservation.accepted` | `…flex.event.reservation_accepted` (system) |
-/// | TaskRouter `reservation.completed` | `…flex.event.reservation_completed` (system) |
+/// | TaskRouter `reservation.completed`; in Flex Conversations also `reservation.wrapup`, `task.wrapup`, `task.completed` | `…flex.event.reservation_completed` (system; the thread takes the first) |
 /// | TaskRouter `task.canceled` | `…flex.event.task_canceled` (system) |
-/// | anything else (`reservation.created`, `task.completed` …) | nothing |
+/// | anything else (`reservation.created` …) | nothing |
 enum FlexEventMapper {
     /// What a delivery becomes.
     enum Outcome: Sendable, Equatable {
@@ -24,10 +24,14 @@ enum FlexEventMapper {
 
     /// Chat and TaskRouter event types that can become events (the others are answered
     /// without a thread lookup).
-    static let handledTypes: Set<String> = [
-        "onMessageSent", "onMediaMessageSent", "onChannelUpdated",
+    static let handledTypes = Set([
+        "onMessageSent", "onMediaMessageSent", "onChannelUpdated", "onMessageAdded", "onConversationStateUpdated",
         "task-queue.entered", "reservation.accepted", "reservation.completed", "task.canceled",
-    ]
+    ]).union(conversationsTaskEnds)
+
+    /// TaskRouter events that end a Flex Conversations task for the bot: the agent ended the
+    /// chat (wrap-up) or completed the task, whichever comes first.
+    static let conversationsTaskEnds: Set<String> = ["reservation.wrapup", "task.wrapup", "task.completed"]
 
     /// Identities whose chat messages are the bot's own.
     static let botIdentities: Set<String> = ["bot", "system"]
@@ -59,7 +63,7 @@ enum FlexEventMapper {
         }
         let attributes = TemplateValue.map(delivery.taskAttributes)
         switch delivery.eventType {
-        case "onMessageSent", "onMediaMessageSent":
+        case "onMessageSent", "onMediaMessageSent", "onMessageAdded":
             let chat: (identity: String, agentName: String?, agentIdentity: String?)
             if let state {
                 chat = (state.identity, state.agentName, state.agentIdentity)
@@ -68,19 +72,15 @@ enum FlexEventMapper {
             } else {
                 return .ignored("the thread is not in a Flex chat")
             }
-            let from = form["From"] ?? form["ClientIdentity"] ?? ""
+            let from = form["Author"] ?? form["From"] ?? form["ClientIdentity"] ?? ""
             if from == chat.identity || botIdentities.contains(from) { return .ignored("an echo of the thread's own message") }
             let name = agentName(from) ?? (from == chat.agentIdentity ? chat.agentName : nil) ?? chat.agentName
                 ?? AgentNameFormat.fallback
             var text = form["Body"] ?? ""
             var data: TemplateMap = [:]
-            if let media = form["MediaSid"], !media.isEmpty {
-                var info: TemplateMap = ["sid": .string(media)]
-                if let type = form["MediaContentType"] { info["content_type"] = .string(type) }
-                if let file = form["MediaFilename"] { info["filename"] = .string(file) }
-                if let size = form["MediaSize"].flatMap({ Int($0) }) { info["size"] = .int(size) }
-                data["media"] = .map(info)
-                if text.isEmpty { text = "[attachment: \(form["MediaFilename"] ?? media)]" }
+            if let media = Self.media(form) {
+                data["media"] = .map(media)
+                if text.isEmpty, case .string(let name)? = media["filename"] ?? media["sid"] { text = "[attachment: \(name)]" }
             }
             let isCommand = !settings.agentCommandPrefix.isEmpty && text.hasPrefix(settings.agentCommandPrefix)
             if isCommand, state == nil { return .ignored("an agent command after the chat ended") }
@@ -95,6 +95,14 @@ enum FlexEventMapper {
                 return .ignored("a channel update that does not close the chat")
             }
             return system(FlexEventTypes.channelInactive, ["status": .string(status)])
+        case "onConversationStateUpdated":
+            guard form["StateTo"]?.lowercased() == "closed" else { return .ignored("a conversation state that does not close the chat") }
+            return system(FlexEventTypes.channelInactive, ["status": .string("closed"), "reason": .string(form["Reason"] ?? "")])
+        case let type where conversationsTaskEnds.contains(type):
+            guard settings.mode == .conversations else { return .ignored("\(type) is not the end of a Programmable Chat task") }
+            let worker = FlexDelivery.jsonMap(form["WorkerAttributes"])
+            return system(FlexElements.Event.reservationCompleted, ["task_attributes": attributes, "worker_attributes": .map(worker),
+                                                                   "twilio_event_type": .string(type)])
         case "task-queue.entered":
             return system(FlexElements.Event.taskQueueEntered, [
                 "task_priority": .string(form["TaskPriority"] ?? "0"),
@@ -120,6 +128,25 @@ enum FlexEventMapper {
         default:
             return .ignored("\(delivery.eventType.isEmpty ? "no EventType" : delivery.eventType) needs no event")
         }
+    }
+
+    /// A message's attachment: Chat's `MediaSid` fields, or the first of Conversations'
+    /// `Media` (a JSON array of `{Sid, Filename, ContentType, Size}`); nil when it has none.
+    static func media(_ form: TwilioForm) -> TemplateMap? {
+        if let media = form["MediaSid"], !media.isEmpty {
+            var info: TemplateMap = ["sid": .string(media)]
+            if let type = form["MediaContentType"] { info["content_type"] = .string(type) }
+            if let file = form["MediaFilename"] { info["filename"] = .string(file) }
+            if let size = form["MediaSize"].flatMap({ Int($0) }) { info["size"] = .int(size) }
+            return info
+        }
+        guard let text = form["Media"], case .list(let items)? = try? TemplateValue(jsonText: text),
+              case .map(let first)? = items.first, case .string(let sid)? = first["Sid"] ?? first["sid"] else { return nil }
+        var info: TemplateMap = ["sid": .string(sid)]
+        if let type = first["ContentType"] ?? first["content_type"] { info["content_type"] = type }
+        if let file = first["Filename"] ?? first["filename"] { info["filename"] = file }
+        if let size = first["Size"] ?? first["size"] { info["size"] = size }
+        return info
     }
 
     /// The accepting agent's display name: the `agent.name` option over the worker's

@@ -9,6 +9,8 @@ public enum FlexError: Error, CustomStringConvertible, Sendable, Equatable {
     case unknownIntegration(String?)
     /// A required setting is missing or is a vault placeholder whose value is not in the vault.
     case missingSetting(integration: String, field: String)
+    /// A setting has a value the integration cannot use (`detail` says why and what would do).
+    case invalidSetting(integration: String, field: String, detail: String)
     /// Neither `api_key_sid` + `api_key_secret` nor `auth_token` is set.
     case missingCredentials(integration: String)
     /// A REST call failed (Twilio refused it, could not be reached, or answered nonsense).
@@ -26,6 +28,8 @@ public enum FlexError: Error, CustomStringConvertible, Sendable, Equatable {
             "the app has no Twilio Flex integration (meya.twilio.flex.integration)"
         case .missingSetting(let integration, let field):
             "the Twilio Flex integration `\(integration)` has no value for `\(field)` (is its vault value uploaded?)"
+        case .invalidSetting(let integration, let field, let detail):
+            "the Twilio Flex integration `\(integration)` has an unusable `\(field)`: \(detail)"
         case .missingCredentials(let integration):
             "the Twilio Flex integration `\(integration)` needs `api_key_sid` and `api_key_secret`, or `auth_token`"
         case .call(let error):

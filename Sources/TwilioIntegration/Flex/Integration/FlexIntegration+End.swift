@@ -16,16 +16,37 @@ extension FlexIntegration {
         let payload = item.work.payload
         func text(_ key: String) -> String? { if case .string(let value)? = payload[key], !value.isEmpty { value } else { nil } }
         return await delivering(item, operation: "close_channel", engine: engine, calls: { settings in
-            var task: FlexTaskEnd?
+            var closing = FlexClosing(chat: text("channel_sid") ?? "", interactionSid: text("interaction_sid"),
+                                      interactionChannelSid: text("interaction_channel_sid"))
             if let sid = text("task_sid"), let workspace = text("workspace_sid") {
-                task = FlexTaskEnd(sid: sid, workspace: workspace, status: text("task_status") ?? "completed")
+                closing.task = FlexTaskEnd(sid: sid, workspace: workspace, status: text("task_status") ?? "completed")
             }
-            try await handoff.close(chat: text("channel_sid") ?? "", task: task, settings: settings)
-            logger.info("Flex chat ended", metadata: ["thread": "\(item.threadID)", "channel": "\(text("channel_sid") ?? "")"])
-            return .delivered(reply: Self.chatEnded(item, ["ok": .bool(true)]))
+            try await handoff(settings).close(closing, settings: settings)
+            logger.info("Flex chat ended", metadata: ["thread": "\(item.threadID)", "channel": "\(closing.chat)"])
+            return .delivered(reply: answersStep(item) ? Self.chatEnded(item, ["ok": .bool(true)]) : nil)
         }, failed: { failure in
-            .delivered(reply: Self.chatEnded(item, Self.failureAnswer(failure)))
+            .delivered(reply: answersStep(item) ? Self.chatEnded(item, Self.failureAnswer(failure)) : nil)
         })
+    }
+
+    /// Whether a closing answers `end_chat`'s step (else it tidies up after the agent ended the
+    /// handoff, and its outcome is only logged).
+    private func answersStep(_ item: OutboxItem) -> Bool {
+        item.work.payload[Event.answersStepKey] != nil
+    }
+
+    /// The closing an ended handoff's chat still needs, keyed as `closeChat` reads it: in Flex
+    /// Conversations the bot made the conversation, so when the agent's side ends it (the task
+    /// wrapped up, completed or canceled; the conversation closed) the interaction's channel
+    /// and the conversation are closed too, never left open.
+    static func closingPayload(_ state: FlexThreadState) -> TemplateMap {
+        var payload: TemplateMap = ["integration_id": .string(state.integrationID), "channel_sid": .string(state.channelSid)]
+        payload["interaction_sid"] = FlexComponentSupport.value(state.interactionSid)
+        payload["interaction_channel_sid"] = FlexComponentSupport.value(state.interactionChannelSid)
+        payload["task_sid"] = FlexComponentSupport.value(state.taskSid)
+        payload["workspace_sid"] = FlexComponentSupport.value(state.workspaceSid)
+        payload["task_status"] = .string(state.accepted ? "completed" : "canceled")
+        return payload
     }
 
     /// The reply to `end_chat`'s request: `data` and the step it answers.

@@ -24,14 +24,19 @@ extension FlexIntegration {
     }
 
     public func outboundWork(for turn: CommittedTurn) -> [OutboundWork] {
-        guard let state = FlexThreadState(scope: turn.thread.scope) else { return [] }
+        let before = turn.previousThread.flatMap { FlexThreadState(scope: $0.scope) }
+        guard let state = FlexThreadState(scope: turn.thread.scope) else {
+            // A Flex Conversations handoff the agent's side ended: its chat is closed too.
+            guard let before, before.interactionSid != nil, turn.thread.scope[Self.endingKey] == nil else { return [] }
+            return [OutboundWork(integration: elementType, lane: "flex:channel:\(before.channelSid)", kind: Work.closeChat,
+                                 payload: Self.closingPayload(before))]
+        }
         var payload: TemplateMap = ["integration_id": .string(state.integrationID), "channel_sid": .string(state.channelSid),
                                     "identity": .string(state.identity), "relay_after": .int(state.relayAfter)]
         func work(_ kind: String) -> OutboundWork {
             OutboundWork(integration: elementType, lane: "flex:channel:\(state.channelSid)", kind: kind, payload: payload)
         }
         var items: [OutboundWork] = []
-        let before = turn.previousThread.flatMap { FlexThreadState(scope: $0.scope) }
         if turn.inbound.type == FlexElements.Event.reservationAccepted, state.sendTranscript, state.transcriptSent,
            before?.transcriptSent != true {
             items.append(work(Work.transcript))
@@ -78,7 +83,7 @@ extension FlexIntegration {
             // The outbox item's id, so that a message Twilio got twice (an answer lost on the way
             // back, then a retry) can be told apart from two messages.
             let attributes = TemplateValue.map(["parley_outbox_id": .int(Int(item.id))]).jsonText
-            try await handoff.post(body, from: from, chat: channel, attributes: attributes, settings: settings)
+            try await handoff(settings).post(body, from: from, chat: channel, attributes: attributes, settings: settings)
             if item.work.kind == Work.transcript {
                 logger.info("transcript sent", metadata: ["thread": "\(item.threadID)", "channel": "\(channel)"])
             }

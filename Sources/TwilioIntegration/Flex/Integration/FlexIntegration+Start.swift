@@ -9,21 +9,36 @@ extension FlexIntegration {
     /// The thread scope key of a handoff being started: the request, until Twilio answers.
     static let startingKey = "flex_starting"
 
-    /// The fields of Twilio's channel that the answer carries, and `flow.result` with it.
-    static let channelFields = ["sid", "task_sid", "flex_flow_sid", "user_sid", "url", "account_sid", "date_created", "date_updated"]
+    /// The fields of Twilio's chat that the answer carries, and `flow.result` with it: the
+    /// chat (`sid`) and its task in both modes, the conversation, interaction and interaction
+    /// channel in Flex Conversations, the Flex Flow's channel fields in Programmable Chat.
+    static let channelFields = ["sid", "task_sid", "conversation_sid", "interaction_sid", "interaction_channel_sid", "flex_flow_sid",
+                                "user_sid", "url", "account_sid", "date_created", "date_updated"]
+    /// What else the answer carries for `prepareStart`.
+    private static let answerFields = ["transcript_posted"]
 
-    /// Opens the agent's chat with the stored request; the answer, good or bad, is the reply.
+    /// Opens the agent's chat with the stored request, the summary and (Flex Conversations)
+    /// the transcript; the answer, good or bad, is the reply.
     func createChannel(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
-        guard case .map(let fields)? = item.work.payload["request"], let request = FlexHandoffRequest(payload: fields) else {
+        guard case .map(let fields)? = item.work.payload["request"], var request = FlexHandoffRequest(payload: fields) else {
             return .delivered(reply: Self.chatStarted(item, ["ok": .bool(false), "message": .string("the stored request is incomplete")]))
         }
         return await delivering(item, operation: "create_channel", engine: engine, calls: { settings in
-            let channel = try await handoff.open(request, settings: settings)
+            // The thread's last 1,000 events: what the summary and the transcript draw on.
+            let last = try await engine.thread(item.threadID)?.lastSequence ?? 0
+            let events = try await engine.events(thread: item.threadID, after: max(0, last - 1_000), limit: 1_000)
+            let summary = await summary(of: request, thread: item.threadID, events: events, settings: settings)
+            request.taskAttributes["conversationSummary"] = .string(summary)
+            if let reason = request.summary.reason { request.taskAttributes["handoffReason"] = .string(reason) }
+            let sendTranscript = item.work.payload["send_transcript"]?.isTruthy ?? true
+            let opening = FlexOpening(summary: summary, transcript: sendTranscript && settings.mode == .conversations
+                                      ? FlexTranscript(options: settings.transcript).messages(events) : [])
+            let channel = try await handoff(settings).open(request, opening: opening, settings: settings)
             guard case .string(let channelSid)? = channel["sid"], !channelSid.isEmpty else {
                 throw FlexError.call(.invalidResponse(operation: "create_channel", detail: "no channel sid"))
             }
             var data: TemplateMap = ["ok": .bool(true)]
-            for key in Self.channelFields { data[key] = channel[key] ?? TemplateValue.none }
+            for key in Self.channelFields + Self.answerFields { data[key] = channel[key] ?? TemplateValue.none }
             logger.info("Flex chat started", metadata: ["thread": "\(item.threadID)", "channel": "\(channelSid)"])
             return .delivered(reply: Self.chatStarted(item, data))
         }, failed: { failure in
@@ -63,7 +78,7 @@ extension FlexIntegration {
             return true
         }
         if event.data["ok"]?.isTruthy == true, let channelSid = text("sid") {
-            beginHandoff(starting, channelSid: channelSid, taskSid: text("task_sid"), before: event.sequence, in: &context)
+            beginHandoff(starting, answer: event, channelSid: channelSid, before: event.sequence, in: &context)
         } else {
             context.setThread(Self.startingKey, nil)
         }
@@ -72,12 +87,21 @@ extension FlexIntegration {
 
     /// The handoff of a made channel: links, `thread.flex`, agent mode. What came before the
     /// event at `sequence` goes in the transcript; what follows is relayed live.
-    private func beginHandoff(_ starting: TemplateMap, channelSid: String, taskSid: String?, before sequence: Int,
+    private func beginHandoff(_ starting: TemplateMap, answer: Event, channelSid: String, before sequence: Int,
                               in context: inout ComponentContext) {
+        func text(_ key: String) -> String? {
+            if case .string(let value)? = answer.data[key], !value.isEmpty { return value }
+            return nil
+        }
         context.setThread(Self.startingKey, nil)
         guard case .string(let integrationID)? = starting["integration_id"], case .string(let identity)? = starting["identity"] else { return }
-        let state = FlexThreadState(integrationID: integrationID, channelSid: channelSid, taskSid: taskSid, identity: identity,
+        let taskSid = text("task_sid")
+        var state = FlexThreadState(integrationID: integrationID, channelSid: channelSid, taskSid: taskSid, identity: identity,
                                     sendTranscript: starting["send_transcript"]?.isTruthy ?? true, relayAfter: sequence - 1)
+        state.interactionSid = text("interaction_sid")
+        state.interactionChannelSid = text("interaction_channel_sid")
+        // A transcript posted when the chat opened is not sent again when the agent accepts.
+        if answer.data["transcript_posted"]?.isTruthy == true { state.sendTranscript = false }
         context.link(FlexThreadState.channelLink(channelSid))
         if let taskSid { context.link(FlexThreadState.taskLink(taskSid)) }
         context.setThread(FlexThreadState.scopeKey, state.scopeValue)

@@ -5,12 +5,14 @@ import Synchronization
 
 /// Twilio Flex for Parley (spec §10): the `meya.twilio.flex.integration` element's runtime.
 ///
-/// - Components: `start_chat` creates the Flex chat channel and puts the thread in agent mode;
-///   `end_chat` gives the thread back to the bot and closes the chat; both call Twilio through
-///   the outbox and wait for its answer.
+/// - Two back ends (`FlexMode`): Flex Conversations (a conversation routed by the
+///   Interactions API) and Programmable Chat (a Flex Flow's chat channel), behind `FlexHandoff`.
+/// - Components: `start_chat` opens the agent's chat, with a summary for the agent, and puts
+///   the thread in agent mode; `end_chat` gives the thread back to the bot and closes the chat;
+///   both call Twilio through the outbox and wait for its answer.
 /// - Webhooks (`/webhooks/{id}`, `/twilio/chat/events`, `/twilio/taskrouter/events`): signed
-///   Programmable Chat and TaskRouter callbacks become events of the linked thread, accepted
-///   durably before the 204.
+///   Conversations, Programmable Chat and TaskRouter callbacks become events of the linked
+///   thread, accepted durably before the 204.
 /// - `prepare`: TaskRouter and channel events change the thread's mode before its triggers are
 ///   matched, so `event_type:` status flows already run in the new mode.
 /// - `outboundWork` / `deliver`: while the thread is in agent mode, the user's messages and the
@@ -26,9 +28,12 @@ public final class FlexIntegration: Integration {
     public let elementType = FlexElements.integrationType
     public let vendorWebhooks = [VendorWebhook("/twilio/chat/events"), VendorWebhook("/twilio/taskrouter/events")]
 
-    /// The REST calls of the Flex account's chat back end (Programmable Chat).
-    let handoff: any FlexHandoff
-    private let rest: TwilioRESTClient
+    /// The REST calls of each chat back end a Flex account may have.
+    private let conversations: ConversationsHandoff
+    private let programmableChat: ProgrammableChatHandoff
+    let rest: TwilioRESTClient
+    /// Where the server is reached from outside, when known (`IntegrationSetup.publicURL`).
+    let publicURL: @Sendable () -> String?
     /// Rewrites the app's settings before use (`TwilioTarget`: the local emulator), or keeps them.
     let settingsOverride: @Sendable (String, TemplateMap) -> TemplateMap
     let logger: Logger
@@ -50,8 +55,18 @@ public final class FlexIntegration: Integration {
     public init(setup: IntegrationSetup, retry: TwilioRetryPolicy) {
         logger = setup.logger("parley.flex")
         rest = TwilioRESTClient(retry: retry, logger: logger)
-        handoff = ProgrammableChatHandoff(rest: rest)
+        conversations = ConversationsHandoff(rest: rest)
+        programmableChat = ProgrammableChatHandoff(rest: rest)
         settingsOverride = setup.settingsOverride
+        publicURL = setup.publicURL
+    }
+
+    /// The REST calls of the chat back end `settings` name.
+    func handoff(_ settings: FlexSettings) -> any FlexHandoff {
+        switch settings.mode {
+        case .conversations: conversations
+        case .programmableChat: programmableChat
+        }
     }
 
     public var components: [any ComponentHandler] {

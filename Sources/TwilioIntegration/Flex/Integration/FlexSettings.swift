@@ -21,9 +21,24 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
 
     /// The integration element's id (`integration.twilio.flex`).
     public var integrationID: String
+    /// Which chat back end the Flex account has.
+    public var mode: FlexMode
     public var accountSid: String
+    /// Programmable Chat: the Flex Flow (`FO…`) and the chat service (`IS…`); empty otherwise.
     public var flexFlowSid: String
     public var chatServiceSid: String
+    /// Flex Conversations: the TaskRouter workspace (`WS…`) and workflow (`WW…`) the
+    /// interaction's task is routed by, and its task channel (`chat`); empty otherwise.
+    public var workspaceSid: String
+    public var workflowSid: String
+    public var taskChannel: String
+    /// The Conversations service (`IS…`) conversations are made in; nil: the account's default.
+    public var conversationsServiceSid: String?
+    /// Where Twilio sends a conversation's events (`onMessageAdded` …): `webhook_url`, else the
+    /// server's public URL + `/webhooks/<id>` (nil when neither is known).
+    public var webhookURL: String?
+    /// The handoff summary: the user scope fields it names, and the optional summarizer.
+    public var summary: FlexSummaryOptions
     /// Who the REST calls authenticate as: an API key (preferred) or the account and its token.
     public var credentials: TwilioBasicAuth
     /// Verifies webhook signatures; nil when the app gives none (webhooks are then refused).
@@ -38,8 +53,9 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
         "FlexSettings(\(integrationID), account \(accountSid), \(credentials.username.hasPrefix("SK") ? "API key" : "auth token"))"
     }
 
-    /// Reads rendered fields (`BotEngine.integrationSettings`, or a component's `renderSecret`).
-    public init(integrationID: String, fields: TemplateMap) throws(FlexError) {
+    /// Reads rendered fields (`BotEngine.integrationSettings`, or a component's `renderSecret`);
+    /// `publicURL` is where the server is reached (for `webhookURL`'s default).
+    public init(integrationID: String, fields: TemplateMap, publicURL: String? = nil) throws(FlexError) {
         self.integrationID = integrationID
         func text(_ name: String, in options: TemplateMap? = nil) -> String? {
             TwilioSettingText.text((options ?? fields)[name])
@@ -49,8 +65,27 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
             return value
         }
         accountSid = try required("account_sid")
-        flexFlowSid = try required("flex_flow_sid")
-        chatServiceSid = try required("flex_chat_service_sid")
+        guard let mode = FlexMode(explicit: text("mode"), fields: Set(fields.keys)) else {
+            throw .invalidSetting(integration: integrationID, field: "mode",
+                                  detail: FlexMode.problem(explicit: text("mode")))
+        }
+        self.mode = mode
+        switch mode {
+        case .conversations:
+            (flexFlowSid, chatServiceSid) = ("", "")
+            workspaceSid = try required("workspace_sid")
+            workflowSid = try required("workflow_sid")
+        case .programmableChat:
+            flexFlowSid = try required("flex_flow_sid")
+            chatServiceSid = try required("flex_chat_service_sid")
+            (workspaceSid, workflowSid) = ("", "")
+        }
+        taskChannel = text("task_channel") ?? "chat"
+        conversationsServiceSid = text("conversations_service_sid")
+        webhookURL = text("webhook_url") ?? publicURL.map { url in
+            (url.hasSuffix("/") ? String(url.dropLast()) : url) + "/webhooks/" + TwilioRESTClient.pathSegment(integrationID)
+        }
+        summary = try FlexSummaryOptions(integrationID: integrationID, fields: fields)
         authToken = text("auth_token")
         if let key = text("api_key_sid"), let secret = text("api_key_secret") {
             credentials = TwilioBasicAuth(username: key, password: secret)
@@ -78,8 +113,10 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Base URL of Flex's API (`/v1/Channels`).
+    /// Base URL of Flex's API (`/v1/Channels`, `/v1/Interactions`).
     var flexBaseURL: String { apiBaseURL ?? "https://flex-api.twilio.com" }
+    /// Base URL of Conversations (`/v1/Conversations/…`).
+    var conversationsBaseURL: String { apiBaseURL ?? "https://conversations.twilio.com" }
     /// Base URL of Programmable Chat (`/v2/Services/…`).
     var chatBaseURL: String { apiBaseURL ?? "https://chat.twilio.com" }
     /// Base URL of TaskRouter (`/v1/Workspaces/…`).
@@ -99,6 +136,6 @@ extension FlexIntegration {
 
     /// The settings of the integration `id` as the engine's vault renders them, after the override.
     func settings(of id: String, engine: BotEngine) throws -> FlexSettings {
-        try FlexSettings(integrationID: id, fields: fields(of: id, engine: engine))
+        try FlexSettings(integrationID: id, fields: fields(of: id, engine: engine), publicURL: publicURL())
     }
 }

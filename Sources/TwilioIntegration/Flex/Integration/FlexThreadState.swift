@@ -17,6 +17,9 @@ public struct FlexThreadState: Sendable, Equatable {
     /// The last ledger sequence before the handoff: later user and bot messages are relayed
     /// live, earlier ones go into the transcript.
     public var relayAfter: Int
+    /// Flex Conversations: the interaction (`KD…`) and its channel (`UO…`), closed by end_chat.
+    public var interactionSid: String?
+    public var interactionChannelSid: String?
     /// The TaskRouter workspace, learnt from the task's events (to complete the task).
     public var workspaceSid: String?
     /// The agent who accepted, as shown to the user, and their chat identity.
@@ -56,6 +59,8 @@ public struct FlexThreadState: Sendable, Equatable {
         taskSid = text("task_sid")
         sendTranscript = map["send_transcript"]?.isTruthy ?? true
         if case .int(let sequence)? = map["relay_after"] { relayAfter = sequence } else { relayAfter = 0 }
+        interactionSid = text("interaction_sid")
+        interactionChannelSid = text("interaction_channel_sid")
         workspaceSid = text("workspace_sid")
         agentName = text("agent_name")
         agentIdentity = text("agent_identity")
@@ -72,6 +77,8 @@ public struct FlexThreadState: Sendable, Equatable {
             "send_transcript": .bool(sendTranscript), "relay_after": .int(relayAfter),
             "accepted": .bool(accepted), "transcript_sent": .bool(transcriptSent),
         ]
+        if let interactionSid { map["interaction_sid"] = .string(interactionSid) }
+        if let interactionChannelSid { map["interaction_channel_sid"] = .string(interactionChannelSid) }
         if let workspaceSid { map["workspace_sid"] = .string(workspaceSid) }
         if let agentName { map["agent_name"] = .string(agentName) }
         if let agentIdentity { map["agent_identity"] = .string(agentIdentity) }

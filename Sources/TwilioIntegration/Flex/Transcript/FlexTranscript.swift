@@ -27,6 +27,38 @@ public struct FlexTranscript: Sendable {
         return kept.isEmpty ? nil : kept.flatMap { $0 }.joined(separator: "\n")
     }
 
+    /// The transcript as chat messages, oldest first (the last `options.count` events that say
+    /// something): who said it (`.user`, or `.bot` for the bot and earlier agents, whose lines
+    /// keep the agent prefix) and the text, without the sender's prefix (the author shows it).
+    public func messages(_ events: [Event]) -> [Line] {
+        guard options.count > 0 else { return [] }
+        var messages: [Line] = []
+        for (index, event) in events.enumerated() {
+            switch event.sender {
+            case .user:
+                if let text = Self.userText(event, history: events[..<index]) { messages.append(Line(sender: .user, text: text)) }
+            case .bot where event.type != EventTypes.note:
+                guard case .message(let text, let choices, _)? = event.userView else { continue }
+                let lines = (text.map { [$0] } ?? []) + choices.map(Self.choiceLine)
+                if !lines.isEmpty { messages.append(Line(sender: .bot, text: lines.joined(separator: "\n"))) }
+            case .agent:
+                if let lines = lines(for: event, history: events[..<index]) {
+                    messages.append(Line(sender: .bot, text: lines.joined(separator: "\n")))
+                }
+            default:
+                continue
+            }
+        }
+        return Array(messages.suffix(options.count))
+    }
+
+    /// One message of a transcript posted message by message.
+    public struct Line: Sendable, Equatable {
+        /// `.user` or `.bot`.
+        public var sender: Sender
+        public var text: String
+    }
+
     /// The lines for one event, prefixed by who sent it; nil for events a transcript leaves out.
     /// `history` (the events before it) names the button a click chose.
     public func lines(for event: Event, history: ArraySlice<Event>) -> [String]? {
@@ -53,8 +85,13 @@ public struct FlexTranscript: Sendable {
         }
         guard case .message(let text, let choices, _)? = event.userView else { return nil }
         var lines = text.map { prefixed(options.botPrefix, $0) } ?? []
-        lines += choices.map { choice in "--> [\(choice.text)]" + (choice.url.map { " - \($0)" } ?? "") }
+        lines += choices.map(Self.choiceLine)
         return lines.isEmpty ? nil : lines
+    }
+
+    /// A button or quick reply as the agent reads it: `--> [text]`, ` - url` for a link.
+    static func choiceLine(_ choice: Choice) -> String {
+        "--> [\(choice.text)]" + (choice.url.map { " - \($0)" } ?? "")
     }
 
     /// What a user's event says, as the agent should read it: typed text, the text of the

@@ -1,0 +1,53 @@
+import Foundation
+import TwilioWire
+
+/// The form of one Conversations post-event webhook from a conversation-scoped webhook, with
+/// the field set and order of `fixtures/twilio/conversations-*.http` (flex-conversations.md §Q3.3).
+enum ConversationEvent {
+    /// `onMessageAdded`: `Author`, `Body`, `Media` (a JSON array) for an attachment.
+    static func messageAdded(_ message: ChatMessage, channel: ChatChannel, source: String, clientIdentity: String?,
+                             webhook: ScopedWebhook, configuration: TwilioEmulator.Configuration) -> TwilioForm {
+        var form = TwilioForm()
+        form.append("EventType", "onMessageAdded")
+        form.append("Attributes", message.attributes)
+        form.append("DateCreated", TwilioTime.webhook(message.dateCreated))
+        form.append("Index", String(message.index))
+        form.append("ChatServiceSid", channel.conversation?.chatServiceSid ?? configuration.chatServiceSid)
+        form.append("MessageSid", message.sid)
+        form.append("AccountSid", configuration.accountSid)
+        form.append("Source", source)
+        if let clientIdentity { form.append("ClientIdentity", clientIdentity) }
+        form.append("RetryCount", "0")
+        form.append("WebhookSid", webhook.sid)
+        form.append("Author", message.from)
+        if let participant = message.participantSid { form.append("ParticipantSid", participant) }
+        if let media = message.mediaSid {
+            // Media upload is not emulated: the file is described by its SID only.
+            form.append("Media", EmulatorJSON.array([["Sid": .string(media), "Filename": .string(media),
+                                                      "ContentType": "application/octet-stream", "Size": 0]]).text)
+        }
+        form.append("Body", message.body)
+        form.append("ConversationSid", channel.sid)
+        form.append("WebhookType", "webhook")
+        return form
+    }
+
+    /// `onConversationStateUpdated`: `StateFrom`, `StateTo`, `Reason` (`API`, `TIMER`, `EVENT`).
+    static func stateUpdated(_ channel: ChatChannel, from: String, reason: String, webhook: ScopedWebhook,
+                             configuration: TwilioEmulator.Configuration) -> TwilioForm {
+        var form = TwilioForm()
+        form.append("EventType", "onConversationStateUpdated")
+        form.append("ChatServiceSid", channel.conversation?.chatServiceSid ?? configuration.chatServiceSid)
+        form.append("StateUpdated", TwilioTime.webhook(channel.dateUpdated))
+        form.append("StateFrom", from)
+        form.append("StateTo", channel.conversation?.state ?? "closed")
+        form.append("Reason", reason)
+        form.append("AccountSid", configuration.accountSid)
+        form.append("Source", "API")
+        form.append("RetryCount", "0")
+        form.append("WebhookSid", webhook.sid)
+        form.append("ConversationSid", channel.sid)
+        form.append("WebhookType", "webhook")
+        return form
+    }
+}
