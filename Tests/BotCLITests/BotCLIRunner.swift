@@ -21,6 +21,11 @@ struct BotCLIRunner {
     }()
 
     /// The repository's `Tests/Fixtures/apps/<name>` folder.
+    /// What `check` says of the flex-guide app, which names only a Flex Flow as Meya's guide did.
+    static let programmableChatWarning = "integration/twilio/flex.yaml:5:1: warning: Programmable Chat for Flex reached its end of life "
+        + "on 2026-06-01; move to Flex Conversations: add `workspace_sid:` (WS…) and `workflow_sid:` (WW…) and remove "
+        + "`flex_flow_sid:` / `flex_chat_service_sid:` (or keep it with `mode: programmable_chat`)"
+
     static func fixtureApp(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/apps/\(name)")

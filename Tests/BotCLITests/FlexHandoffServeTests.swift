@@ -7,13 +7,20 @@ import TwilioEmulator
 import TwilioWire
 
 /// The acceptance run of the Flex handoff: the real `botcli serve` binary on the template app
-/// (its Twilio values uploaded to the vault) and the Flex emulator, over HTTP on 127.0.0.1.
-/// The user talks through the REST channel; what webhooks bring later is read from the
-/// thread's ledger through the admin API; the agent acts through the emulator's agent API.
+/// (its Twilio values uploaded to the vault) and the Flex emulator, over HTTP on 127.0.0.1, in
+/// Flex Conversations (the template's mode) and in Programmable Chat (the same app with the
+/// Flex Flow fields instead). The user talks through the REST channel; what webhooks bring
+/// later is read from the thread's ledger through the admin API; the agent acts through the
+/// emulator's agent API.
 @Suite("Flex handoff: botcli serve with the Flex emulator")
 struct FlexHandoffServeTests {
     static let token = "flex-handoff-admin-token-0123456789"
     static let user = "ana"
+
+    /// Which Flex the template app talks to.
+    enum Mode: Sendable {
+        case conversations, programmableChat
+    }
 
     /// A served template app pointed at a running emulator.
     struct Handoff {
@@ -80,8 +87,8 @@ struct FlexHandoffServeTests {
     }
 
     /// Template app + vault values for the emulator + `botcli serve` + emulator; runs `body`.
-    static func withHandoff(_ body: @escaping @Sendable (Handoff) async throws -> Void) async throws {
-        let (app, emulator) = try await Self.templateWithEmulator()
+    static func withHandoff(_ mode: Mode = .conversations, _ body: @escaping @Sendable (Handoff) async throws -> Void) async throws {
+        let (app, emulator) = try await Self.templateWithEmulator(mode)
         defer { try? FileManager.default.removeItem(at: app) }
         let configuration = emulator.configuration
         do {
@@ -104,13 +111,13 @@ struct FlexHandoffServeTests {
     /// A copy of the template app whose Flex integration and vault name a new emulator (its
     /// webhooks set by `pointWebhooks` once the bot listens). The caller stops the emulator and
     /// removes the app.
-    static func templateWithEmulator() async throws -> (app: URL, emulator: TwilioEmulator) {
+    static func templateWithEmulator(_ mode: Mode = .conversations) async throws -> (app: URL, emulator: TwilioEmulator) {
         let app = try SimulateCommandTests.copyOfTemplateApp()
         let configuration = TwilioEmulator.Configuration(port: 0)
         do {
             let emulator = try await TwilioEmulator.start(configuration)
             do {
-                try pointTemplate(app, at: emulator.baseURL, configuration: configuration)
+                try pointTemplate(app, at: emulator.baseURL, configuration: configuration, mode: mode)
             } catch {
                 await emulator.stop()
                 throw error
@@ -125,7 +132,7 @@ struct FlexHandoffServeTests {
     /// Points the emulator's webhooks (the Chat service's `PostWebhookUrl`, the workspace's
     /// `EventCallbackUrl`) at the bot listening on `port`, over Twilio's REST API as an account
     /// owner does: the bot takes a free port of its own (`--port 0`), so no other test's server
-    /// can take it first.
+    /// can take it first. (A conversation's own webhook is the bot's to add: it knows its address.)
     static func pointWebhooks(of emulator: TwilioEmulator, at port: Int) async throws {
         let configuration = emulator.configuration
         let url = "http://127.0.0.1:\(port)/webhooks/integration.twilio.flex"
@@ -145,10 +152,29 @@ struct FlexHandoffServeTests {
     }
 
     /// Points the template app's Flex integration at `baseURL` (the template names the
-    /// emulator's default port) and uploads the emulator's account to its vault.
-    private static func pointTemplate(_ app: URL, at baseURL: String, configuration: TwilioEmulator.Configuration) throws {
+    /// emulator's default port) and uploads the emulator's account to its vault; in
+    /// Programmable Chat mode the integration names the Flex Flow instead of the workspace.
+    private static func pointTemplate(_ app: URL, at baseURL: String, configuration: TwilioEmulator.Configuration, mode: Mode) throws {
         let integration = app.appendingPathComponent("integration/twilio/flex.yaml")
-        let yaml = try String(contentsOf: integration, encoding: .utf8).replacingOccurrences(of: "http://127.0.0.1:5055", with: baseURL)
+        var yaml = try String(contentsOf: integration, encoding: .utf8).replacingOccurrences(of: "http://127.0.0.1:5055", with: baseURL)
+        let sids: String
+        switch mode {
+        case .conversations:
+            sids = "twilio_flex.workspace_sid: \(configuration.workspaceSid)\ntwilio_flex.workflow_sid: \(configuration.workflowSid)"
+        case .programmableChat:
+            for (from, to) in [("workspace_sid: (@ vault.twilio_flex.workspace_sid )", "flex_flow_sid: (@ vault.twilio_flex.flex_flow_sid )"),
+                               ("workflow_sid: (@ vault.twilio_flex.workflow_sid )",
+                                "flex_chat_service_sid: (@ vault.twilio_flex.flex_chat_service_sid )")] {
+                try #require(yaml.contains(from))
+                yaml = yaml.replacingOccurrences(of: from, with: to)
+            }
+            sids = "twilio_flex.flex_flow_sid: \(configuration.flexFlowSid)\ntwilio_flex.flex_chat_service_sid: \(configuration.chatServiceSid)"
+            let names = app.appendingPathComponent("vault.yaml")
+            let vault = try String(contentsOf: names, encoding: .utf8)
+                .replacingOccurrences(of: "twilio_flex.workspace_sid: xxx", with: "twilio_flex.flex_flow_sid: xxx")
+                .replacingOccurrences(of: "twilio_flex.workflow_sid: xxx", with: "twilio_flex.flex_chat_service_sid: xxx")
+            try Data(vault.utf8).write(to: names)
+        }
         try Data(yaml.utf8).write(to: integration)
         let secrets = app.appendingPathComponent("vault.secret.yaml")
         try Data("""
@@ -157,8 +183,7 @@ struct FlexHandoffServeTests {
             twilio.api_key_sid: \(configuration.apiKeySid)
             twilio.api_key_secret: \(configuration.apiKeySecret)
             twilio.auth_token: \(configuration.authToken)
-            twilio_flex.flex_flow_sid: \(configuration.flexFlowSid)
-            twilio_flex.flex_chat_service_sid: \(configuration.chatServiceSid)
+            \(sids)
             """.utf8).write(to: secrets)
         for command in [["vault", "keygen"], ["vault", "upload", "--file", secrets.path]] {
             let output = try BotCLIRunner.run(command + ["--app", app.path])
@@ -181,9 +206,104 @@ struct FlexHandoffServeTests {
         return task
     }
 
-    @Test("pre-chat, queue, accepted, transcript, both ways, an agent command with buttons, completed, the bot again")
+    @Test("Flex Conversations: a task with the summary, accepted, summary and transcript in the conversation, both ways, a command, the agent ends the chat, the bot again")
+    func conversationsEndedByAgent() async throws {
+        try await Self.withHandoff(.conversations) { handoff in
+            let task = try await Self.handOver(handoff)
+            #expect(task.attributes["customerName"] == .string("Ana"))
+            #expect(task.attributes["handoffReason"] == .string("the user asked for a person"))
+            let summary = try #require(task.attributes["conversationSummary"]?.stringValue)
+            #expect(summary.contains("Reason: the user asked for a person") && summary.contains("name: Ana") && summary.contains("issue: software"),
+                    "\(summary)")
+            #expect(try await handoff.message("help") == [])
+
+            try await handoff.agent.accept(task.sid)
+            try await handoff.waitForLedger("status: Alice E. joined the chat.")
+            // The summary first, then the conversation so far, each line by its author.
+            let opening = try await handoff.agent.messages(channel: task.channelSid, wait: .zero).value.messages
+            #expect(opening.first?.body == summary && opening.first?.role == "bot")
+            #expect(opening.contains { $0.role == "customer" && $0.body == "Ana" })
+            #expect(opening.contains { $0.role == "bot" && $0.body.hasPrefix("What can I help you with?") })
+            // "help" sent while waiting reaches the agent too.
+            _ = try await handoff.agent.waitForMessages(channel: task.channelSid) { $0.contains { $0.role == "customer" && $0.body == "help" } }
+
+            try await Self.chatBothWays(handoff, task: task)
+            try await handoff.agent.endChat(task.sid)
+            try await handoff.waitForLedger("status: Alice E. left the chat.")
+            #expect(try await handoff.thread()["mode"] as? String == "bot")
+            #expect(try await handoff.message("help").contains("bot: What would you like to do?"))
+            // The bot made the conversation, so the bot closes it: nothing is left open.
+            try await Self.waitForConversation(task.channelSid, state: "closed", handoff)
+            #expect(try await handoff.agent.task(task.sid).status == "wrapping")
+        }
+    }
+
+    @Test("Flex Conversations: an agent command runs end_chat; the interaction channel and the conversation close")
+    func conversationsEndedByFlow() async throws {
+        try await Self.withHandoff(.conversations) { handoff in
+            let task = try await Self.handOver(handoff)
+            try await handoff.agent.accept(task.sid)
+            try await handoff.waitForLedger("status: Alice E. joined the chat.")
+            try await handoff.agent.say("/bot", channel: task.channelSid)
+            try await handoff.waitForLedger("status: Alice E. handed you back to the bot.")
+            try await handoff.waitForLedger("bot: You're back with the bot. Type `help` to see what I can do.")
+            #expect(try await handoff.thread()["mode"] as? String == "bot")
+            _ = try await handoff.agent.waitForMessages(channel: task.channelSid) { $0.contains { $0.body == "Handed back to the bot." } }
+            try await Self.waitForConversation(task.channelSid, state: "closed", handoff)
+            _ = try await handoff.agent.waitForTask { $0.sid == task.sid && $0.status == "wrapping" }
+            // The agent's wrap-up and completion change nothing for the user.
+            try await handoff.agent.complete(task.sid)
+            #expect(try await handoff.message("help").contains("bot: What would you like to do?"))
+            #expect(!(try await handoff.ledgerLines()).contains("status: Alice E. left the chat."))
+        }
+    }
+
+    @Test("Flex Conversations: a canceled task tells the user, gives the thread back, and the bot closes its conversation")
+    func conversationsCanceled() async throws {
+        try await Self.withHandoff(.conversations) { handoff in
+            let task = try await Self.handOver(handoff)
+            try await handoff.agent.cancel(task.sid, reason: "no agent available")
+            try await handoff.waitForLedger("status: No agent is available right now.")
+            #expect(try await handoff.thread()["mode"] as? String == "bot")
+            try await Self.waitForConversation(task.channelSid, state: "closed", handoff)
+            // A second handoff of the thread opens a new conversation.
+            #expect(try await handoff.message("agent") == [])
+            let second = try await handoff.agent.waitForTask { $0.status == "reserved" && $0.sid != task.sid }
+            #expect(second.channelSid != task.channelSid)
+        }
+    }
+
+    /// Waits (bounded) until the emulator shows the conversation in `state`.
+    static func waitForConversation(_ sid: String, state: String, _ handoff: Handoff) async throws {
+        let deadline = ContinuousClock.now + .seconds(15)
+        var seen: String?
+        while ContinuousClock.now < deadline {
+            seen = try await handoff.agent.messages(channel: sid, wait: .zero).value.channel.status
+            if seen == state { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("conversation \(sid) is \(seen ?? "nil"), not \(state)")
+    }
+
+    /// Messages both ways, and `/ask_issue_frequency`: the user is asked with buttons, the
+    /// answer reaches the agent, the command is never shown to the user.
+    static func chatBothWays(_ handoff: Handoff, task: AgentTask) async throws {
+        #expect(try await handoff.message("my screen stays blank") == [])
+        _ = try await handoff.agent.waitForMessages(channel: task.channelSid) { $0.contains { $0.body == "my screen stays blank" } }
+        try await handoff.agent.say("Hi Ana, I'm Alice. Let's fix that.", channel: task.channelSid)
+        try await handoff.waitForLedger("agent(Alice E.): Hi Ana, I'm Alice. Let's fix that.")
+
+        try await handoff.agent.say("/ask_issue_frequency", channel: task.channelSid)
+        try await handoff.waitForLedger("bot: How often does the issue occur?")
+        #expect(!(try await handoff.ledgerLines()).contains { $0.contains("/ask_issue_frequency") }, "the command is not shown to the user")
+        #expect(try await handoff.message("Every day") == [])
+        _ = try await handoff.agent.waitForMessages(channel: task.channelSid) { $0.contains { $0.body.contains("Every day") } }
+        #expect(try await handoff.thread()["mode"] as? String == "agent")
+    }
+
+    @Test("Programmable Chat: pre-chat, queue, accepted, transcript, both ways, an agent command with buttons, completed, the bot again")
     func completed() async throws {
-        try await Self.withHandoff { handoff in
+        try await Self.withHandoff(.programmableChat) { handoff in
             let task = try await Self.handOver(handoff)
             // While waiting, the bot's ordinary triggers stay silent.
             #expect(try await handoff.message("help") == [])
@@ -195,18 +315,7 @@ struct FlexHandoffServeTests {
                 messages.contains { $0.body.contains("user: Ana") && $0.body.contains("bot: What can I help you with?") }
             }
             #expect(!transcript.isEmpty)
-
-            #expect(try await handoff.message("my screen stays blank") == [])
-            _ = try await handoff.agent.waitForMessages(channel: task.channelSid) { $0.contains { $0.body == "my screen stays blank" } }
-            try await handoff.agent.say("Hi Ana, I'm Alice. Let's fix that.", channel: task.channelSid)
-            try await handoff.waitForLedger("agent(Alice E.): Hi Ana, I'm Alice. Let's fix that.")
-
-            try await handoff.agent.say("/ask_issue_frequency", channel: task.channelSid)
-            try await handoff.waitForLedger("bot: How often does the issue occur?")
-            #expect(!(try await handoff.ledgerLines()).contains { $0.contains("/ask_issue_frequency") }, "the command is not shown to the user")
-            #expect(try await handoff.message("Every day") == [])
-            _ = try await handoff.agent.waitForMessages(channel: task.channelSid) { $0.contains { $0.body.contains("Every day") } }
-            #expect(try await handoff.thread()["mode"] as? String == "agent")
+            try await Self.chatBothWays(handoff, task: task)
 
             try await handoff.agent.complete(task.sid)
             try await handoff.waitForLedger("status: Alice E. left the chat.")
@@ -215,9 +324,9 @@ struct FlexHandoffServeTests {
         }
     }
 
-    @Test("a canceled task tells the user and gives the thread back to the bot")
+    @Test("Programmable Chat: a canceled task tells the user and gives the thread back to the bot")
     func canceled() async throws {
-        try await Self.withHandoff { handoff in
+        try await Self.withHandoff(.programmableChat) { handoff in
             let task = try await Self.handOver(handoff)
             try await handoff.agent.cancel(task.sid, reason: "no agent available")
             try await handoff.waitForLedger("status: No agent is available right now.")

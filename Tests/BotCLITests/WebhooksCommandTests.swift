@@ -13,7 +13,7 @@ struct WebhooksCommandTests {
             ["integration.twilio.flex", "meya.twilio.flex.integration", "https://bot.example.com/webhooks/integration.twilio.flex"],
             ["web", "chat", "(REST)", "https://bot.example.com/webhooks/rest/webhook"],
         ], "\(output.stdout)")
-        #expect(output.stderr.isEmpty)
+        #expect(output.stderr == BotCLIRunner.programmableChatWarning + "\n")
     }
 
     @Test("the default public URL is http://127.0.0.1:5005, or PARLEY_PUBLIC_URL")

@@ -63,7 +63,7 @@ struct AgentJSON {
             "friendly_name": .string(channel.friendlyName),
             "unique_name": RESTSupport.optional(channel.uniqueName),
             "attributes": Self.object(channel.attributes),
-            "status": RESTSupport.optional(channel.status),
+            "status": RESTSupport.optional(channel.conversation?.state ?? channel.status),
             "task_sid": RESTSupport.optional(channel.taskSid),
             "customer_identity": .string(channel.userIdentity),
         ]

@@ -91,7 +91,7 @@ public struct AgentChannel: Sendable, Equatable, Decodable {
     public var friendlyName: String
     public var uniqueName: String?
     public var attributes: EmulatorJSON
-    /// The `status` attribute: ACTIVE or INACTIVE.
+    /// The `status` attribute (ACTIVE or INACTIVE); a conversation's state (active, inactive, closed).
     public var status: String?
     public var taskSid: String?
     public var customerIdentity: String

@@ -152,6 +152,10 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
         ]
         if showsToken { lines.append("  twilio.auth_token: \(c.authToken)") }
         lines += [
+            "  # Flex Conversations (the template's mode):",
+            "  twilio_flex.workspace_sid: \(c.workspaceSid)",
+            "  twilio_flex.workflow_sid: \(c.workflowSid)",
+            "  # Programmable Chat (mode: programmable_chat):",
             "  twilio_flex.flex_flow_sid: \(c.flexFlowSid)",
             "  twilio_flex.flex_chat_service_sid: \(c.chatServiceSid)",
             "",

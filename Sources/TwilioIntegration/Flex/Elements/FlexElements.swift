@@ -113,11 +113,13 @@ public enum FlexElements {
             ElementSpec.Finding(.error, "the Flex integration (\(mode == .conversations ? "Flex Conversations" : "Programmable Chat")) "
                                 + "is missing `\(field):`")
         }
-        if mode == .programmableChat {
+        // An app that names `mode: programmable_chat` has chosen it; one that only names a Flex
+        // Flow (as Meya's guide did) is told that Programmable Chat ended.
+        if mode == .programmableChat, explicit == nil {
             findings.append(.init(.warning, "Programmable Chat for Flex reached its end of life on \(FlexMode.programmableChatEndOfLife)",
                                   hint: "move to Flex Conversations: add `workspace_sid:` (WS…) and `workflow_sid:` (WW…) and "
-                                      + "remove `flex_flow_sid:` / `flex_chat_service_sid:` (or set `mode: conversations`)",
-                                  at: given.contains("flex_flow_sid") ? "flex_flow_sid" : "mode"))
+                                      + "remove `flex_flow_sid:` / `flex_chat_service_sid:` (or keep it with `mode: programmable_chat`)",
+                                  at: "flex_flow_sid"))
         }
         return findings
     }
