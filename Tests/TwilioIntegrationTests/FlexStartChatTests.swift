@@ -24,7 +24,9 @@ struct FlexStartChatTests {
             #expect(form["ChatFriendlyName"] == "Ada Lovelace - order 1234")
             #expect(form["LongLived"] == "false")
             let attributes = try TemplateValue(jsonText: try #require(form["TaskAttributes"]))
-            #expect(attributes == .map(["handoff_reason": .string("customer asked for a human"), "parley_thread_id": .string("ada")]))
+            // The summary for the agent: the user's name and last message (the flow gives no reason).
+            #expect(attributes == .map(["handoff_reason": .string("customer asked for a human"), "parley_thread_id": .string("ada"),
+                                        "conversationSummary": .string("name: Ada Lovelace\nLast messages from the user:\n> agent")]))
             #expect(create.header("Content-Type") == "application/x-www-form-urlencoded")
             // HTTP Basic with the API key.
             let auth = try TwilioBasicAuth(authorizationHeader: try #require(create.header("Authorization")))

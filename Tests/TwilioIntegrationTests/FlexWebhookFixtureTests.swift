@@ -1,15 +1,30 @@
 import BotRuntime
 import FlowDSL
 import Foundation
+import SharedTestFixtures
 import Testing
 import TwilioIntegration
 
-/// Every signed Chat and TaskRouter fixture replayed over real HTTP to a bot whose thread
-/// `ada` was handed to the fixture channel by start_chat.
+/// Every signed Chat, Conversations and TaskRouter fixture replayed over real HTTP to a bot
+/// whose thread `ada` was handed by start_chat to the fixture's channel (Programmable Chat) or
+/// to the fixture's conversation (Flex Conversations: `conversations-*`).
 @Suite("Flex webhooks: the shared Twilio fixtures")
 struct FlexWebhookFixtureTests {
-    /// What each fixture becomes in the thread's ledger (nil: answered, nothing filed).
+    /// What each fixture becomes in the thread's ledger (nil: answered, nothing filed). A
+    /// customer's own SMS or WhatsApp message, its delivery receipt and the pre-event hook are
+    /// the messaging channel's (they reach the agent in the conversation without the bot).
     static let expected: [String: (type: String?, sender: Sender)] = [
+        "conversations-onMessageAdded.http": (EventTypes.say, .agent),
+        "conversations-onMessageAdded-agent.http": (EventTypes.say, .agent),
+        "conversations-onMessageAdded-sms.http": (nil, .user),
+        "conversations-onMessageAdded-whatsapp.http": (nil, .user),
+        "conversations-onMessageAdd-pre-agent-command.http": (nil, .agent),
+        "conversations-onDeliveryUpdated-63016.http": (nil, .system),
+        "conversations-onConversationStateUpdated.http": (FlexEventTypes.channelInactive, .system),
+        "conversations-taskrouter-task-queue-entered.http": (FlexElements.Event.taskQueueEntered, .system),
+        "conversations-taskrouter-reservation-accepted.http": (FlexElements.Event.reservationAccepted, .system),
+        "conversations-taskrouter-task-wrapup.http": (FlexElements.Event.reservationCompleted, .system),
+        "conversations-taskrouter-task-completed.http": (FlexElements.Event.reservationCompleted, .system),
         "taskrouter-task-queue-entered.http": (FlexElements.Event.taskQueueEntered, .system),
         "taskrouter-reservation-created.http": (nil, .system),
         "taskrouter-reservation-accepted.http": (FlexElements.Event.reservationAccepted, .system),
@@ -21,7 +36,20 @@ struct FlexWebhookFixtureTests {
         "chat-onChannelUpdated.http": (FlexEventTypes.channelInactive, .system),
     ]
 
-    @Test("the fixture folder holds exactly the Chat and TaskRouter webhooks this suite maps")
+    /// The conversation a `conversations-*` fixture is about (the bot hands off into it); nil
+    /// for the Programmable Chat ones.
+    static func conversation(of fixture: RecordedRequest, _ name: String) throws -> String? {
+        guard name.hasPrefix("conversations-") else { return nil }
+        let form = try TwilioFormHelper.form(fixture.body)
+        if let sid = form["ConversationSid"] { return sid }
+        let attributes = try #require(form["TaskAttributes"])
+        guard case .map(let map) = try TemplateValue(jsonText: attributes), case .string(let sid)? = map["conversationSid"] else {
+            throw FixtureError("\(name) names no conversation")
+        }
+        return sid
+    }
+
+    @Test("the fixture folder holds exactly the Chat, Conversations and TaskRouter webhooks this suite maps")
     func everyFixtureIsCovered() throws {
         #expect(Set(try TwilioFixtures.webhookNames()) == Set(Self.expected.keys))
     }
@@ -31,7 +59,7 @@ struct FlexWebhookFixtureTests {
     func replay(_ name: String) async throws {
         let fixture = try TwilioFixtures.request(name)
         let expectation = try #require(Self.expected[name])
-        try await FlexBot.with { bot in
+        try await FlexBot.with(conversation: try Self.conversation(of: fixture, name)) { bot in
             try await bot.startHandoff()
             let before = try await bot.ledger()
             for delivery in 1...20 {
@@ -83,6 +111,16 @@ struct FlexWebhookFixtureTests {
             #expect(media["content_type"] == .string("image/png"))
         case "taskrouter-task-canceled.http":
             #expect(string("reason") == "Customer left the chat")
+        case "conversations-onMessageAdded-agent.http":
+            #expect(event.userID == "alice_40example_2Ecom")
+            #expect(event.plainLines == ["agent(Agent): Hi Ana, I'm Alice. Let's fix this."])
+        case "conversations-taskrouter-reservation-accepted.http":
+            #expect(string("agent_name") == "Alice E.")
+        case "conversations-taskrouter-task-wrapup.http", "conversations-taskrouter-task-completed.http":
+            #expect(string("task_sid") == TwilioFixtures.interactionTaskSid)
+        case "conversations-onConversationStateUpdated.http":
+            #expect(string("status") == "closed")
+            #expect(string("reason") == "TIMER")
         default:
             break
         }
@@ -92,7 +130,8 @@ struct FlexWebhookFixtureTests {
           arguments: expected.keys.sorted())
     func tampering(_ name: String) async throws {
         let fixture = try TwilioFixtures.request(name)
-        try await FlexBot.with { bot in
+        let conversation = try Self.conversation(of: fixture, name)
+        try await FlexBot.with(conversation: conversation) { bot in
             try await bot.startHandoff()
             let before = try await bot.ledger()
             let signature = try #require(fixture.header("X-Twilio-Signature"))
@@ -116,7 +155,7 @@ struct FlexWebhookFixtureTests {
             #expect(try await bot.mode() == "agent")
         }
         // Signed for https://bot.example.com, received by a server that says it is elsewhere.
-        try await FlexBot.with(publicURL: "https://other.example.com") { bot in
+        try await FlexBot.with(conversation: conversation, publicURL: "https://other.example.com") { bot in
             try await bot.startHandoff()
             let before = try await bot.ledger()
             let reply = try await bot.replay(fixture)

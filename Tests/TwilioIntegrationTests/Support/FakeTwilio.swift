@@ -5,8 +5,9 @@ import Hummingbird
 import Synchronization
 import TwilioWire
 
-/// A small stand-in for Twilio's REST API (Flex `/v1/Channels`, Chat v2 messages and channel
-/// updates, TaskRouter task updates) that records every request it gets.
+/// A small stand-in for Twilio's REST API (Flex `/v1/Channels` and `/v1/Interactions`,
+/// Conversations, Chat v2 messages and channel updates, TaskRouter task updates) that records
+/// every request it gets.
 final class FakeTwilio: Sendable {
     /// One request as received.
     struct Received: Sendable {
@@ -33,8 +34,12 @@ final class FakeTwilio: Sendable {
     /// While true, updates of a channel (closing it) are not answered: they wait.
     let holdChannelUpdates = Mutex(false)
 
-    init() throws {
+    /// The conversation `POST /v1/Conversations` makes (Flex Conversations).
+    let conversationSid: String
+
+    init(conversationSid: String = TwilioFixtures.conversationSid) throws {
         channelAnswer = Mutex(Answer(status: 201, body: try TwilioFixtures.text("flex-channels-create.response.json")))
+        self.conversationSid = conversationSid
     }
 
     var requests: [Received] { received.withLock { $0 } }
@@ -60,6 +65,14 @@ final class FakeTwilio: Sendable {
         let reply: Answer
         if path == "/v1/Channels" {
             reply = channelAnswer.withLock { $0 }
+        } else if path == "/v1/Interactions" {
+            reply = Answer(status: 200, body: try! TwilioFixtures.text("flex-interactions-create.response.json"))
+        } else if path == "/v1/Conversations" {
+            reply = Answer(status: 201, body: TemplateValue.map(["sid": .string(conversationSid), "account_sid": .string(TwilioFixtures.accountSid),
+                                                                 "state": "active"]).jsonText)
+        } else if path.hasPrefix("/v1/Conversations/"), !path.hasSuffix("/Messages") {
+            reply = Answer(status: path.hasSuffix("/Participants") || path.hasSuffix("/Webhooks") ? 201 : 200,
+                           body: TemplateValue.map(["sid": .string(conversationSid)]).jsonText)
         } else if path.hasSuffix("/Messages") {
             if let failure = messageFailures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
                 reply = Answer(status: failure, body: #"{"code": 20500, "message": "Internal Server Error", "more_info": "https://www.twilio.com/docs/errors/20500", "status": \#(failure)}"#)

@@ -27,6 +27,8 @@ struct FlexBot: Sendable {
         "twilio.auth_token": .string(TwilioFixtures.authToken),
         "twilio.flex_flow_sid": .string(TwilioFixtures.flexFlowSid),
         "twilio.flex_chat_service_sid": .string(TwilioFixtures.chatServiceSid),
+        "twilio.workspace_sid": .string(TwilioFixtures.workspaceSid),
+        "twilio.workflow_sid": .string(TwilioFixtures.workflowSid),
         "support.code": .string("SECRET-4242"),
     ]
 
@@ -43,6 +45,12 @@ struct FlexBot: Sendable {
         agent:
           name: first_last_initial
         """
+
+    /// The integration element in Flex Conversations mode.
+    static let conversationsIntegration = integration
+        .replacingOccurrences(of: "flex_flow_sid: (@ vault.twilio.flex_flow_sid )", with: "workspace_sid: (@ vault.twilio.workspace_sid )")
+        .replacingOccurrences(of: "flex_chat_service_sid: (@ vault.twilio.flex_chat_service_sid )",
+                              with: "workflow_sid: (@ vault.twilio.workflow_sid )")
 
     /// The test app's flows: a handoff, a bot answer, status flows, an agent command, an end.
     static let flows: [String: String] = [
@@ -140,10 +148,13 @@ struct FlexBot: Sendable {
                                        requestTimeout: .seconds(5), connectTimeout: .seconds(2))
 
     /// Runs `body` with a fake Twilio and a bot served against it.
-    static func with<Value: Sendable>(files extra: [String: String] = [:], integration: String = FlexBot.integration,
+    /// With `conversation`, the app hands off through Flex Conversations and the fake makes
+    /// that conversation.
+    static func with<Value: Sendable>(files extra: [String: String] = [:], integration: String? = nil, conversation: String? = nil,
                                       publicURL: String = TwilioFixtures.publicURL, logger: Logger = LocalServer.quietLogger,
                                       _ body: @Sendable (FlexBot) async throws -> Value) async throws -> Value {
-        let fake = try FakeTwilio()
+        let integration = integration ?? (conversation == nil ? Self.integration : conversationsIntegration)
+        let fake = try FakeTwilio(conversationSid: conversation ?? TwilioFixtures.conversationSid)
         return try await fake.run { baseURL in
             var files = flows.merging(extra) { _, new in new }
             files["integration/twilio/flex.yaml"] = integration
@@ -156,7 +167,7 @@ struct FlexBot: Sendable {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let store = try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path)
-            let flex = FlexIntegration(setup: IntegrationSetup(logger: { _ in logger }), retry: retry)
+            let flex = FlexIntegration(setup: IntegrationSetup(logger: { _ in logger }, publicURL: { publicURL }), retry: retry)
             // One outbox try: Flex's client retries quickly itself; a failure is filed at once.
             let engine = BotEngine(app: app, store: store, vault: VaultScope(flat: vault), integrations: [flex],
                                    options: EngineOptions(realDelays: false, outboxRetry: OutboxRetryPolicy(attempts: 1)), logger: logger)
@@ -230,14 +241,16 @@ struct FlexBot: Sendable {
         try await engine.thread(thread)?.mode
     }
 
-    /// Starts a handoff for `ada` (the fake answers with the fixture channel) and waits for it.
+    /// Starts a handoff for `ada` (the fake answers with the fixture channel, or its
+    /// conversation) and waits for it.
     func startHandoff() async throws {
         let reply = try await say("agent")
         #expect(reply.status == 200, "\(reply.body)")
         // The channel is made after the turn (the outbox); Twilio's answer resumes the flow.
         try await settle()
         #expect(try await mode() == "agent")
-        #expect(try await engine.thread(forLink: "flex:channel:\(TwilioFixtures.channelSid)") == "ada")
+        let chat = fake.requests.contains { $0.path == "/v1/Interactions" } ? fake.conversationSid : TwilioFixtures.channelSid
+        #expect(try await engine.thread(forLink: "flex:channel:\(chat)") == "ada")
     }
 
     /// Waits (bounded) until `condition` holds; false when it never did.

@@ -12,6 +12,12 @@ enum TwilioFixtures {
     static let taskSid = "WT48ea0197e2f4c01c13db484b6e6d4746"
     static let flexFlowSid = "FO37c42c8ba36d0b96bd670468b7ad0531"
     static let chatServiceSid = "ISfeefe7297470ecb2343d2c48c3076989"
+    /// The Flex Conversations story: the conversation, and the interaction's task
+    /// (`flex-interactions-create.response.json`, `conversations-taskrouter-*.http`).
+    static let conversationSid = "CHc09a2e763cb996b820fe21d526d13572"
+    static let interactionTaskSid = "WTffc7e412a974d8311de3dc1496060570"
+    static let workspaceSid = "WS92b03edeb0f9b34002ac3a5c09570018"
+    static let workflowSid = "WWd35e5f285f2a106c6cb6c342105aa47a"
 
     /// A fixture file's text.
     static func text(_ name: String) throws -> String {
@@ -23,8 +29,8 @@ enum TwilioFixtures {
         try FixtureFiles.twilioRequest(name)
     }
 
-    /// Every signed Chat and TaskRouter webhook fixture, by name.
+    /// Every signed Chat, Conversations and TaskRouter webhook fixture, by name.
     static func webhookNames() throws -> [String] {
-        try FixtureFiles.twilioRequestNames().filter { $0.hasPrefix("chat-on") || $0.hasPrefix("taskrouter-") }
+        try FixtureFiles.twilioRequestNames().filter { ["chat-on", "taskrouter-", "conversations-"].contains(where: $0.hasPrefix) }
     }
 }

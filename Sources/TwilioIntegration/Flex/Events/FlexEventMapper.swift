@@ -74,6 +74,11 @@ enum FlexEventMapper {
             }
             let from = form["Author"] ?? form["From"] ?? form["ClientIdentity"] ?? ""
             if from == chat.identity || botIdentities.contains(from) { return .ignored("an echo of the thread's own message") }
+            // Agents write from Flex's SDK; a customer's SMS or WhatsApp message (`Source=SMS` …)
+            // is in the conversation for the agent already.
+            if let source = form["Source"]?.uppercased(), !["SDK", "API"].contains(source) {
+                return .ignored("a customer's message over \(source)")
+            }
             let name = agentName(from) ?? (from == chat.agentIdentity ? chat.agentName : nil) ?? chat.agentName
                 ?? AgentNameFormat.fallback
             var text = form["Body"] ?? ""

@@ -10,7 +10,8 @@ import Synchronization
 /// - Components: `start_chat` opens the agent's chat, with a summary for the agent, and puts
 ///   the thread in agent mode; `end_chat` gives the thread back to the bot and closes the chat;
 ///   both call Twilio through the outbox and wait for its answer.
-/// - Webhooks (`/webhooks/{id}`, `/twilio/chat/events`, `/twilio/taskrouter/events`): signed
+/// - Webhooks (`/webhooks/{id}`, `/twilio/conversations/events`, `/twilio/chat/events`,
+///   `/twilio/taskrouter/events`): signed
 ///   Conversations, Programmable Chat and TaskRouter callbacks become events of the linked
 ///   thread, accepted durably before the 204.
 /// - `prepare`: TaskRouter and channel events change the thread's mode before its triggers are
@@ -26,7 +27,8 @@ public final class FlexIntegration: Integration {
     public static let botIdentity = "bot"
 
     public let elementType = FlexElements.integrationType
-    public let vendorWebhooks = [VendorWebhook("/twilio/chat/events"), VendorWebhook("/twilio/taskrouter/events")]
+    public let vendorWebhooks = [VendorWebhook("/twilio/chat/events"), VendorWebhook("/twilio/taskrouter/events"),
+                                 VendorWebhook("/twilio/conversations/events")]
 
     /// The REST calls of each chat back end a Flex account may have.
     private let conversations: ConversationsHandoff
