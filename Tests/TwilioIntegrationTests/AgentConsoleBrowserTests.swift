@@ -54,4 +54,43 @@ struct AgentConsoleBrowserTests {
             }
         }
     }
+
+    @Test("Flex Conversations: the summary above the chat, the transcript line by line, chat, End chat, Complete — from the page")
+    func consoleConversations() async throws {
+        try await FlexHandoffEndToEndTests.with(conversations: true) { handoff in
+            _ = try await FlexHandoffEndToEndTests.preChat(handoff)
+            try await HeadlessBrowser.with { browser in
+                let page = try await browser.newPage(width: 1280, height: 800)
+                try await page.navigate(to: handoff.emulator.consoleURL)
+                try await page.waitUntil("document.querySelector('#tasks')?.textContent.includes('Ada Lovelace - software')")
+                try await page.click("#tasks button.primary")  // Accept
+                try await handoff.expectShown("status: Alice E. has joined the chat.")
+                try await page.click("#tasks .task")
+                // What the bot learned, above the chat; then the conversation so far, each line by its author.
+                try await page.waitUntil("document.querySelector('#summary')?.textContent.includes('name: Ada Lovelace')", timeout: .seconds(15))
+                try await page.waitUntil("\(Self.messages).some((text) => text === 'Ada Lovelace' + 'ada@example.com')", timeout: .seconds(15))
+
+                try await page.type("Hi Ada, I'm Alice. What happens exactly?", into: "#composer")
+                try await page.press(.enter)
+                try await handoff.expectShown("agent(Alice E.): Hi Ada, I'm Alice. What happens exactly?")
+                try await handoff.bot.say("It crashes when I save.")
+                try await page.waitUntil("\(Self.messages).some((text) => text.includes('It crashes when I save.'))", timeout: .seconds(15))
+                try await page.type("/ask_issue_frequency", into: "#composer")
+                try await page.press(.enter)
+                try await handoff.expectShown("button: Several times a week")
+
+                try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+                _ = try await page.screenshot(to: Self.screenshots.appendingPathComponent("agent-console-conversations.png"))
+
+                try await page.click("#end-chat")  // End chat: the task wraps up, the bot has the user again
+                try await handoff.expectShown("status: Alice E. has left the chat. You're back with the bot.")
+                #expect(try await handoff.bot.eventually { try await handoff.bot.mode() == "bot" })
+                try await page.waitUntil("document.querySelector('.chat-head .pill')?.textContent === 'wrapping'", timeout: .seconds(15))
+                #expect(try await page.evaluate("document.querySelector('#composer').disabled") == .bool(true))
+                _ = try await page.evaluate("window.prompt = (message, suggested) => suggested; true")
+                try await page.click(".chat-head .actions button.primary")  // Complete
+                try await page.waitUntil("document.querySelector('.chat-head .pill')?.textContent === 'completed'", timeout: .seconds(15))
+            }
+        }
+    }
 }

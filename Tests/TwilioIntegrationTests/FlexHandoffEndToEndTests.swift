@@ -3,6 +3,7 @@ import BotServer
 import FlowDSL
 import Foundation
 import SharedTestFixtures
+import Synchronization
 import Testing
 import TwilioEmulator
 import TwilioIntegration
@@ -32,21 +33,26 @@ struct FlexHandoffEndToEndTests {
         }
     }
 
-    static func with(_ body: @Sendable (Handoff) async throws -> Void) async throws {
+    /// Runs the handoff; with `conversations`, the app's integration names the emulator's
+    /// workspace and workflow instead of its Flex Flow (Flex Conversations).
+    static func with(conversations: Bool = false, _ body: @Sendable (Handoff) async throws -> Void) async throws {
         let state = ServingState()
-        let flex = FlexIntegration(setup: IntegrationSetup(logger: { _ in LocalServer.quietLogger }), retry: FlexBot.retry)
+        let botURL = Mutex<String?>(nil)
+        let flex = FlexIntegration(setup: IntegrationSetup(logger: { _ in LocalServer.quietLogger }, publicURL: { botURL.withLock { $0 } }),
+                                   retry: FlexBot.retry)
         do {
             try await LocalServer.run({ onListening in
                 // No public URL: signatures are checked against the address the emulator called.
                 BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: [flex], clientAuthentication: .open), state: state,
                           logger: LocalServer.quietLogger).makeApplication(onListening: onListening)
             }) { port in
+                botURL.withLock { $0 = "http://127.0.0.1:\(port)" }
                 var configuration = TwilioEmulator.Configuration(port: 0)
                 configuration.chatWebhookURL = "http://127.0.0.1:\(port)/twilio/chat/events"
                 configuration.taskRouterCallbackURL = "http://127.0.0.1:\(port)/twilio/taskrouter/events"
                 let emulator = try await TwilioEmulator.start(configuration, logger: LocalServer.quietLogger)
                 do {
-                    let engine = try Self.engine(emulator: emulator, flex: flex)
+                    let engine = try Self.engine(emulator: emulator, flex: flex, conversations: conversations)
                     state.serve(engine)
                     try await body(Handoff(bot: FlexBot(port: port, engine: engine, flex: flex, fake: try FakeTwilio()), emulator: emulator))
                     await engine.drainOutbox()
@@ -64,13 +70,19 @@ struct FlexHandoffEndToEndTests {
     }
 
     /// The fixture app with its API base URL pointed at the emulator, on a fresh SQLite store.
-    static func engine(emulator: TwilioEmulator, flex: FlexIntegration) throws -> BotEngine {
+    static func engine(emulator: TwilioEmulator, flex: FlexIntegration, conversations: Bool) throws -> BotEngine {
         let files = FileManager.default.enumerator(at: appFolder, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "yaml" } ?? []
         var sources = try files.map { url in
             AppSource(path: String(url.path.dropFirst(appFolder.path.count + 1)), text: try String(contentsOf: url, encoding: .utf8))
         }
         sources.removeAll { $0.path == "config.yaml" }
+        if conversations, let index = sources.firstIndex(where: { $0.path == "integration/twilio/flex.yaml" }) {
+            sources[index].text = sources[index].text
+                .replacingOccurrences(of: "flex_flow_sid: (@ vault.twilio_flex.flex_flow_sid )", with: "workspace_sid: (@ vault.twilio_flex.workspace_sid )")
+                .replacingOccurrences(of: "flex_chat_service_sid: (@ vault.twilio_flex.flex_chat_service_sid )",
+                                      with: "workflow_sid: (@ vault.twilio_flex.workflow_sid )")
+        }
         sources.append(AppSource(path: "config.yaml", text: "support:\n  language: en\ntwilio:\n  api_base_url: \(emulator.baseURL)\n"))
         let result = AppLoader(registry: FlexBot.registry).load(sources: sources)
         guard let app = result.app else { throw FixtureError("flex-handoff: \(result.diagnostics.map(\.description))") }
@@ -83,6 +95,7 @@ struct FlexHandoffEndToEndTests {
             "twilio.api_key_sid": .string(defaults.apiKeySid), "twilio.api_key_secret": .string(defaults.apiKeySecret),
             "twilio_flex.flex_flow_sid": .string(defaults.flexFlowSid),
             "twilio_flex.flex_chat_service_sid": .string(defaults.chatServiceSid),
+            "twilio_flex.workspace_sid": .string(defaults.workspaceSid), "twilio_flex.workflow_sid": .string(defaults.workflowSid),
         ])
         return BotEngine(app: app, store: store, vault: vault, integrations: [flex], options: EngineOptions(realDelays: false),
                          logger: LocalServer.quietLogger)

@@ -117,7 +117,13 @@ struct AgentJSON {
         (try? EmulatorJSON(parsing: text)) ?? .string(text)
     }
 
+    /// How the agent sees the customer: the channel's `from` attribute (Programmable Chat), the
+    /// customer participant's `friendlyName` attribute (Conversations), else the identity.
     static func customerName(_ channel: ChatChannel) -> String {
-        (try? EmulatorJSON(parsing: channel.attributes))?["from"]?.stringValue ?? channel.userIdentity
+        if let details = channel.conversation {
+            let customer = details.participants.first { $0.identity == channel.userIdentity || $0.bindingAddress == channel.userIdentity }
+            return customer.flatMap { (try? EmulatorJSON(parsing: $0.attributes))?["friendlyName"]?.stringValue } ?? channel.userIdentity
+        }
+        return (try? EmulatorJSON(parsing: channel.attributes))?["from"]?.stringValue ?? channel.userIdentity
     }
 }

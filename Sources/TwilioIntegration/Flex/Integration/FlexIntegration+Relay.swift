@@ -124,7 +124,12 @@ extension FlexIntegration {
                 ? try await engine.events(thread: thread, after: max(0, sequence - 201), limit: 200).filter { $0.sequence < sequence } : []
             return (identity, FlexTranscript.userText(event, history: history) ?? "")
         }
-        return (Self.botIdentity, FlexTranscript(options: settings.transcript).botLines(event)?.joined(separator: "\n") ?? "")
+        let transcript = FlexTranscript(options: settings.transcript)
+        // A conversation names each message's author: the bot's lines need no prefix there.
+        if settings.mode == .conversations, event.type != EventTypes.note {
+            return (Self.botIdentity, transcript.message(for: event, history: [])?.text ?? "")
+        }
+        return (Self.botIdentity, transcript.botLines(event)?.joined(separator: "\n") ?? "")
     }
 
     /// The conversation up to `relayAfter` as one message, or nil when there is nothing to tell.

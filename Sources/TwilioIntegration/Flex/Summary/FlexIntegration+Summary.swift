@@ -7,7 +7,8 @@ import Foundation
 extension FlexIntegration {
     /// The summary the agent reads for `request`, from the thread's `events`.
     func summary(of request: FlexHandoffRequest, thread: String, events: [Event], settings: FlexSettings) async -> String {
-        let lines = FlexTranscript(options: settings.transcript).messages(events)
+        // The summary draws on the whole thread read, whatever the transcript options keep.
+        let lines = FlexTranscript(options: settings.transcript).messages(events, last: events.count)
         let lastMessages = lines.filter { $0.sender == .user }.suffix(settings.summary.messages).map(\.text)
         let extractive = request.summary.extractive(lastMessages: Array(lastMessages))
         guard request.summary.given == nil, let url = settings.summary.summarizerURL else { return extractive }

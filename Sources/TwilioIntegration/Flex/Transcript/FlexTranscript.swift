@@ -27,29 +27,32 @@ public struct FlexTranscript: Sendable {
         return kept.isEmpty ? nil : kept.flatMap { $0 }.joined(separator: "\n")
     }
 
-    /// The transcript as chat messages, oldest first (the last `options.count` events that say
-    /// something): who said it (`.user`, or `.bot` for the bot and earlier agents, whose lines
-    /// keep the agent prefix) and the text, without the sender's prefix (the author shows it).
-    public func messages(_ events: [Event]) -> [Line] {
-        guard options.count > 0 else { return [] }
-        var messages: [Line] = []
-        for (index, event) in events.enumerated() {
-            switch event.sender {
-            case .user:
-                if let text = Self.userText(event, history: events[..<index]) { messages.append(Line(sender: .user, text: text)) }
-            case .bot where event.type != EventTypes.note:
-                guard case .message(let text, let choices, _)? = event.userView else { continue }
-                let lines = (text.map { [$0] } ?? []) + choices.map(Self.choiceLine)
-                if !lines.isEmpty { messages.append(Line(sender: .bot, text: lines.joined(separator: "\n"))) }
-            case .agent:
-                if let lines = lines(for: event, history: events[..<index]) {
-                    messages.append(Line(sender: .bot, text: lines.joined(separator: "\n")))
-                }
-            default:
-                continue
-            }
+    /// The transcript as chat messages, oldest first (the last `count` events that say
+    /// something, `options.count` by default): who said it (`.user`, or `.bot` for the bot and
+    /// earlier agents, whose lines keep the agent prefix) and the text, without the sender's
+    /// prefix (the author shows it).
+    public func messages(_ events: [Event], last count: Int? = nil) -> [Line] {
+        let count = count ?? options.count
+        guard count > 0 else { return [] }
+        let lines = events.indices.compactMap { message(for: events[$0], history: events[..<$0]) }
+        return Array(lines.suffix(count))
+    }
+
+    /// One event as a chat message (`messages`), relayed live or in a transcript; nil for
+    /// events a transcript leaves out.
+    public func message(for event: Event, history: ArraySlice<Event>) -> Line? {
+        switch event.sender {
+        case .user:
+            return Self.userText(event, history: history).map { Line(sender: .user, text: $0) }
+        case .bot where event.type != EventTypes.note:
+            guard case .message(let text, let choices, _)? = event.userView else { return nil }
+            let lines = (text.map { [$0] } ?? []) + choices.map(Self.choiceLine)
+            return lines.isEmpty ? nil : Line(sender: .bot, text: lines.joined(separator: "\n"))
+        case .agent:
+            return lines(for: event, history: history).map { Line(sender: .bot, text: $0.joined(separator: "\n")) }
+        default:
+            return nil
         }
-        return Array(messages.suffix(options.count))
     }
 
     /// One message of a transcript posted message by message.
