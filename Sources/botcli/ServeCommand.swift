@@ -80,11 +80,13 @@ struct ServeCommand: AsyncParsableCommand {
             is a password.
 
             Twilio Flex (an app with a meya.twilio.flex.integration): register \
-            <public-url>/twilio/chat/events as the Chat service's post-event webhook and \
-            <public-url>/twilio/taskrouter/events as the TaskRouter event callback (or \
-            <public-url>/webhooks/<integration id> for both). Every delivery's \
-            X-Twilio-Signature is checked against --public-url and the integration's \
-            auth_token; docs/flex.md says what happens next.
+            <public-url>/twilio/taskrouter/events as the TaskRouter event callback. In Flex \
+            Conversations the bot adds <public-url>/webhooks/<integration id> to each \
+            conversation it makes, so give --public-url (without it, the address the server \
+            listens on is used); in Programmable Chat register <public-url>/twilio/chat/events \
+            as the Chat service's post-event webhook. Every delivery's X-Twilio-Signature is \
+            checked against --public-url and the integration's auth_token; docs/flex.md says \
+            what happens next.
 
             Try it:
               botcli serve --app my-bot &        # then open http://localhost:5005/chat

@@ -76,6 +76,21 @@ out["missing"] = error(lambda: conversations("CH" + "0" * 32).fetch())
 print(json.dumps(out))
 """#
 
+    /// Flex UI's "End chat" as techmatters' flex-plugins make it: the agent's interaction
+    /// participant is closed.
+    static let endChatScript = #"""
+import json, sys
+from twilio.rest import Client
+base, account, token, interaction, channel = sys.argv[1:]
+client = Client(account, token)
+client.flex_api.base_url = base
+participants = client.flex_api.v1.interaction(interaction).channels(channel).participants
+listed = participants.list()
+agent = next(p for p in listed if p.type == "agent")
+closed = participants(agent.sid).update(status="closed")
+print(json.dumps({"types": [p.type for p in listed], "closed": closed.sid, "routing": agent.routing_properties}))
+"""#
+
     @Test("twilio.rest.Client makes the Flex Conversations handoff against the emulator and parses every answer")
     func restClient() async throws {
         try await EmulatorHarness.with { harness in
@@ -146,7 +161,7 @@ print(json.dumps(out))
         }
     }
 
-    @Test("RequestValidator accepts every conversation webhook the emulator sends; each names its WebhookSid")
+    @Test("RequestValidator accepts every conversation webhook the emulator sends; each names its WebhookSid; End chat as Flex UI makes it")
     func signaturesValidate() async throws {
         try await EmulatorHarness.with(configure: { $0.chatWebhookURL = nil; $0.taskRouterCallbackURL = nil }) { harness in
             let c = harness.configuration
@@ -168,7 +183,13 @@ print(json.dumps(out))
             let taskSid = try #require(interaction["routing"]?["properties"]?["sid"]?.stringValue)
             try await harness.agent.accept(taskSid)
             try await harness.agent.say("Hi Ada — ça va? 😀 1+1=2 & more", channel: sid)
-            try await harness.agent.endChat(taskSid)
+            let ended = try EmulatorJSON(parsing: try await PythonTwilio.run(Self.endChatScript, arguments: [
+                harness.emulator.baseURL, c.accountSid, c.authToken, interaction["sid"]?.stringValue ?? "",
+                interaction["channel"]?["sid"]?.stringValue ?? "",
+            ]))
+            #expect(ended["types"] == ["customer", "agent"])
+            #expect(ended["routing"]?["task_sid"]?.stringValue == taskSid)
+            #expect(try await harness.agent.task(taskSid).status == "wrapping", "the agent's leaving wraps the task up")
             try await harness.agent.complete(taskSid)
             // TaskRouter's events are skipped here (no callback URL): the conversation's are the subject.
             let deliveries = try await harness.settledDeliveries(atLeast: 10).filter { $0.target == .conversations }

@@ -27,6 +27,7 @@ extension EmulatorState {
         }
         accept(taskSid: taskSid)
         joinConversation(of: task)
+        joinInteraction(of: tasks[taskSid] ?? task)
         changed()
         return tasks[taskSid] ?? task
     }
@@ -72,15 +73,26 @@ extension EmulatorState {
     }
 
     /// Flex's "End chat": the agent leaves the chat and the task wraps up (`reservation.wrapup`,
-    /// `task.wrapup`). In Flex Conversations the agent's interaction participant closes; in
-    /// Programmable Chat the channel turns INACTIVE (`onChannelUpdated`). Completing comes after.
+    /// `task.wrapup`). In Flex Conversations the agent's interaction participant closes (as
+    /// `POST …/Participants/{UT}` `Status=closed` does); in Programmable Chat the channel turns
+    /// INACTIVE (`onChannelUpdated`). Completing comes after.
     func agentEndChat(taskSid: String) throws(AgentAPIError) -> RouterTask {
         let task = try agentTask(taskSid)
         guard task.status == .assigned, let worker = worker(of: task) else {
             throw .conflict("task \(taskSid) is \(task.status.rawValue); only an assigned task's chat can be ended")
         }
-        if channels[task.channelSid]?.conversation == nil { deactivateChannel(task.channelSid, announcingAs: worker.worker.name) }
-        wrap(taskSid: taskSid)
+        if let interaction = channels[task.channelSid]?.conversation?.interaction,
+           let agent = interaction.participants.last(where: { $0.type == "agent" && $0.workerSid == worker.worker.sid }) {
+            do {
+                _ = try updateInteractionParticipant(interaction: interaction.sid, channel: interaction.channelSid, participant: agent.sid,
+                                                     form: ["Status": "closed"])
+            } catch {
+                throw .conflict("the agent could not leave the interaction: \(error.message)")
+            }
+        } else {
+            deactivateChannel(task.channelSid, announcingAs: worker.worker.name)
+            wrap(taskSid: taskSid)
+        }
         changed()
         return tasks[taskSid] ?? task
     }

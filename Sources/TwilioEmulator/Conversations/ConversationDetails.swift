@@ -52,4 +52,18 @@ struct InteractionRecord: Sendable {
     var routing: String
     var taskSid: String
     var dateCreated: Date
+    /// The customer, then each agent who accepted.
+    var participants: [InteractionParticipant] = []
+}
+
+/// A participant of an interaction's channel (`UT…`): the customer, or an agent with the task
+/// and reservation that brought them.
+struct InteractionParticipant: Sendable {
+    var sid: String
+    /// `customer` or `agent`.
+    var type: String
+    var workerSid: String?
+    var reservationSid: String?
+    /// `joined`, then `wrapup` or `closed`.
+    var status = "joined"
 }

@@ -40,7 +40,7 @@ extension EmulatorState {
         let now = Date()
         let interaction = InteractionRecord(sid: TwilioSID.random("KD"), channelSid: TwilioSID.random("UO"), channelType: type,
                                             channelStatus: "active", routing: routingJSON.text, taskSid: TwilioSID.random("WT"),
-                                            dateCreated: now)
+                                            dateCreated: now, participants: [InteractionParticipant(sid: TwilioSID.random("UT"), type: "customer")])
         let customer = conversation.userIdentity
         let customerName = callerAttributes.last { $0.key == "customerName" }?.value.stringValue ?? customer
         let callerKeys = Set(callerAttributes.map(\.key))
@@ -106,6 +106,39 @@ extension EmulatorState {
         if status == "closed" { setConversationState(conversation.sid, to: "closed", reason: "API", announce: false) }
         changed()
         return interaction
+    }
+
+    /// The agent who accepted joins the interaction's channel (Flex does this on accept).
+    func joinInteraction(of task: RouterTask) {
+        guard var channel = channels[task.channelSid], var interaction = channel.conversation?.interaction,
+              interaction.taskSid == task.sid, let reservation = currentReservation(of: task),
+              !interaction.participants.contains(where: { $0.reservationSid == reservation.sid }) else { return }
+        interaction.participants.append(InteractionParticipant(sid: TwilioSID.random("UT"), type: "agent", workerSid: reservation.workerSid,
+                                                               reservationSid: reservation.sid))
+        channel.conversation?.interaction = interaction
+        channels[channel.sid] = channel
+    }
+
+    /// `POST …/Channels/{UO}/Participants/{UT}` `Status=closed|wrapup`: an agent leaving (Flex
+    /// UI's "End chat") wraps their task up; the customer's status is only recorded.
+    func updateInteractionParticipant(interaction sid: String, channel channelSid: String, participant participantSid: String,
+                                      form: TwilioForm) throws(TwilioRESTError) -> (InteractionRecord, InteractionParticipant) {
+        var (interaction, conversation) = try self.interaction(sid)
+        let path = "/v1/Interactions/\(sid)/Channels/\(channelSid)/Participants/\(participantSid)"
+        guard interaction.channelSid == channelSid,
+              let index = interaction.participants.firstIndex(where: { $0.sid == participantSid }) else { throw TwilioRESTError.notFound(path: path) }
+        let status = try Self.required("Status", in: form)
+        guard ["closed", "wrapup"].contains(status) else {
+            throw TwilioRESTError.invalidParameter("Status", "`\(status)` is not one of closed, wrapup")
+        }
+        interaction.participants[index].status = status
+        conversation.conversation?.interaction = interaction
+        channels[conversation.sid] = conversation
+        if interaction.participants[index].type == "agent", let task = tasks[interaction.taskSid], task.status == .assigned {
+            wrap(taskSid: task.sid)
+        }
+        changed()
+        return (interaction, interaction.participants[index])
     }
 
     /// A JSON object in a form parameter (`Channel`, `Routing`).

@@ -4,7 +4,8 @@ import TwilioWire
 
 /// Flex Interactions routes: `POST /v1/Interactions` (200, the shape of
 /// `fixtures/twilio/flex-interactions-create.response.json`), `GET /v1/Interactions/{KD}`,
-/// `GET|POST /v1/Interactions/{KD}/Channels/{UO}`.
+/// `GET|POST /v1/Interactions/{KD}/Channels/{UO}`, `GET …/Participants` and
+/// `POST …/Participants/{UT}` (`Status=closed|wrapup`: an agent leaving wraps the task up).
 struct InteractionRoutes {
     let state: EmulatorState
     let configuration: TwilioEmulator.Configuration
@@ -32,6 +33,36 @@ struct InteractionRoutes {
                                                                        channel: context.parameters.get("channel") ?? "", form: form)
             return RESTSupport.json(json.channel(interaction, request: request))
         }
+        router.twilio(.get, "/v1/Interactions/{interaction}/Channels/{channel}/Participants") { request, context throws(TwilioRESTError) in
+            let (interaction, _) = try await state.interaction(context.parameters.get("interaction") ?? "")
+            guard interaction.channelSid == context.parameters.get("channel") else { throw TwilioRESTError.notFound(path: request.uri.path) }
+            let items = interaction.participants.map { json.participant($0, of: interaction, request: request) }
+            return RESTSupport.json(RESTSupport.list(key: "participants", items: items, origin: RESTSupport.origin(of: request, fallback: json.fallbackOrigin),
+                                                     path: request.uri.path))
+        }
+        router.twilio(.post, "/v1/Interactions/{interaction}/Channels/{channel}/Participants/{participant}") { request, context throws(TwilioRESTError) in
+            let form = try await RESTSupport.form(of: request)
+            let (interaction, participant) = try await state.updateInteractionParticipant(
+                interaction: context.parameters.get("interaction") ?? "", channel: context.parameters.get("channel") ?? "",
+                participant: context.parameters.get("participant") ?? "", form: form)
+            return RESTSupport.json(json.participant(participant, of: interaction, request: request))
+        }
+    }
+
+    /// An interaction channel's participant (twilio-oai `…interaction_channel_participant`).
+    func participant(_ participant: InteractionParticipant, of interaction: InteractionRecord, request: Request) -> EmulatorJSON {
+        var routing: EmulatorJSON = nil
+        if let worker = participant.workerSid {
+            routing = ["task_sid": .string(interaction.taskSid), "worker_sid": .string(worker),
+                       "reservation_sid": RESTSupport.optional(participant.reservationSid)]
+        }
+        return [
+            "sid": .string(participant.sid), "type": .string(participant.type), "interaction_sid": .string(interaction.sid),
+            "channel_sid": .string(interaction.channelSid),
+            "url": .string(RESTSupport.origin(of: request, fallback: fallbackOrigin)
+                + "/v1/Interactions/\(interaction.sid)/Channels/\(interaction.channelSid)/Participants/\(participant.sid)"),
+            "routing_properties": routing,
+        ]
     }
 
     /// The interaction as the OpenAPI example writes it: `routing.properties` is the task, its

@@ -18,7 +18,9 @@ extension FlexIntegration {
             transcript: lines.map { .init(sender: $0.sender.rawValue, text: $0.text) }, extractiveSummary: extractive)
         let why: String
         do {
-            let (status, text) = try await rest.postJSON("summarize", url, body: (try? JSONEncoder().encode(body)) ?? Data(),
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let (status, text) = try await rest.postJSON("summarize", url, body: (try? encoder.encode(body)) ?? Data(),
                                                          timeout: settings.summary.summarizerTimeout)
             if (200..<300).contains(status), let answer = try? JSONDecoder().decode(FlexSummary.SummarizerAnswer.self, from: Data(text.utf8)),
                let summary = answer.summary.nilIfBlank {
