@@ -199,19 +199,7 @@ print(json.dumps({"types": [p.type for p in listed], "closed": closed.sid, "rout
             #expect(deliveries[2][field: "StateTo"] == "closed")
             let received = await harness.receiver.received
             #expect(received.count == 3)
-            var webhooks: [EmulatorJSON] = []
-            for webhook in received {
-                webhooks.append(["url": .string(webhook.url), "signature": .string(webhook.header("X-Twilio-Signature") ?? ""),
-                                 "params": .array(webhook.form.fields.map { [.string($0.name), .string($0.value)] })])
-            }
-            let input: EmulatorJSON = ["token": .string(TwilioEmulator.Defaults.authToken), "webhooks": .array(webhooks)]
-            let output = try await PythonTwilio.run(OfficialClientTests.validatorScript, input: input.text)
-            guard case .array(let results) = try EmulatorJSON(parsing: output) else { Issue.record("unexpected output \(output)"); return }
-            #expect(results.count == received.count)
-            for (webhook, result) in zip(received, results) {
-                #expect(result["valid"] == true, "\(webhook.eventType) rejected by RequestValidator")
-                #expect(result["with_wrong_token"] == false, "\(webhook.eventType)")
-            }
+            try await OfficialClientTests.expectValidSignatures(received)
         }
     }
 }

@@ -163,19 +163,25 @@ print(json.dumps([{"valid": good.validate(w["url"], dict(w["params"]), w["signat
             _ = try await harness.settledDeliveries(atLeast: 9)
             let received = await harness.receiver.received
             #expect(received.count == 10, "nine deliveries, the first one retried once")
-            var webhooks: [EmulatorJSON] = []
-            for webhook in received {
-                webhooks.append(["url": .string(webhook.url), "signature": .string(webhook.header("X-Twilio-Signature") ?? ""),
-                                 "params": .array(webhook.form.fields.map { [.string($0.name), .string($0.value)] })])
-            }
-            let input: EmulatorJSON = ["token": .string(TwilioEmulator.Defaults.authToken), "webhooks": .array(webhooks)]
-            let output = try await PythonTwilio.run(Self.validatorScript, input: input.text)
-            guard case .array(let results) = try EmulatorJSON(parsing: output) else { Issue.record("unexpected output \(output)"); return }
-            #expect(results.count == received.count)
-            for (webhook, result) in zip(received, results) {
-                #expect(result["valid"] == true, "\(webhook.eventType) rejected by RequestValidator")
-                #expect(result["with_wrong_token"] == false, "\(webhook.eventType)")
-            }
+            try await Self.expectValidSignatures(received)
+        }
+    }
+
+    /// RequestValidator accepts each received webhook's signature with the emulator's token,
+    /// and refuses it with another.
+    static func expectValidSignatures(_ received: [WebhookReceiver.Received]) async throws {
+        var webhooks: [EmulatorJSON] = []
+        for webhook in received {
+            webhooks.append(["url": .string(webhook.url), "signature": .string(webhook.header("X-Twilio-Signature") ?? ""),
+                             "params": .array(webhook.form.fields.map { [.string($0.name), .string($0.value)] })])
+        }
+        let input: EmulatorJSON = ["token": .string(TwilioEmulator.Defaults.authToken), "webhooks": .array(webhooks)]
+        let output = try await PythonTwilio.run(validatorScript, input: input.text)
+        guard case .array(let results) = try EmulatorJSON(parsing: output) else { Issue.record("unexpected output \(output)"); return }
+        #expect(results.count == received.count)
+        for (webhook, result) in zip(received, results) {
+            #expect(result["valid"] == true, "\(webhook.eventType) rejected by RequestValidator")
+            #expect(result["with_wrong_token"] == false, "\(webhook.eventType)")
         }
     }
 }
