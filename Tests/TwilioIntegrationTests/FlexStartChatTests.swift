@@ -147,4 +147,24 @@ struct FlexConfigurationTests {
             ])
         }
     }
+
+    @Test("Flex Conversations: what the user writes while the conversation opens waits, then reaches the agent after the transcript")
+    func conversationsDefersWhileOpening() async throws {
+        try await FlexBot.with(conversation: TwilioFixtures.conversationSid) { bot in
+            bot.fake.holdInteractions.withLock { $0 = true }
+            #expect(try await bot.say("agent").status == 200)
+            #expect(try await bot.eventually { bot.fake.requests.contains { $0.path == "/v1/Interactions" } })
+            let early = try await bot.say("are you there?")
+            #expect(early.body == "[]", "no flow answers while the chat opens")
+            bot.fake.holdInteractions.withLock { $0 = false }
+            try await bot.settle()
+            #expect(try await bot.mode() == "agent")
+            let posts = bot.fake.requests.filter { $0.method == "POST" && ($0.path.hasSuffix("/Messages") || $0.path == "/v1/Interactions") }
+            let interaction = try #require(posts.firstIndex { $0.path == "/v1/Interactions" })
+            let relayed = try #require(posts.firstIndex { $0.form["Body"] == "are you there?" }, "the early message never reached the agent")
+            #expect(relayed > interaction, "relayed once the chat was open, not lost between the transcript and the answer")
+            #expect(posts[relayed].form["Author"] == "ada")
+            #expect(posts.count { $0.form["Body"] == "are you there?" } == 1)
+        }
+    }
 }

@@ -33,6 +33,8 @@ final class FakeTwilio: Sendable {
     let messageFailures = Mutex<[Int]>([])
     /// While true, updates of a channel (closing it) are not answered: they wait.
     let holdChannelUpdates = Mutex(false)
+    /// While true, `POST /v1/Interactions` (the last call of opening a conversation) waits.
+    let holdInteractions = Mutex(false)
 
     /// The conversation `POST /v1/Conversations` makes (Flex Conversations).
     let conversationSid: String
@@ -66,6 +68,7 @@ final class FakeTwilio: Sendable {
         if path == "/v1/Channels" {
             reply = channelAnswer.withLock { $0 }
         } else if path == "/v1/Interactions" {
+            while holdInteractions.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
             reply = Answer(status: 200, body: try! TwilioFixtures.text("flex-interactions-create.response.json"))
         } else if path == "/v1/Conversations" {
             reply = Answer(status: 201, body: TemplateValue.map(["sid": .string(conversationSid), "account_sid": .string(TwilioFixtures.accountSid),

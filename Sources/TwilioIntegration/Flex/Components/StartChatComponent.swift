@@ -16,8 +16,10 @@ import TwilioWire
 /// `message`, `more_info` and `status`; the thread then stays with the bot and a
 /// `meya.twilio.flex.event.error` event is filed.
 ///
-/// While the channel is being made (`thread.flex_starting`), what the user writes is filed but
-/// starts no flow: it reaches the agent in the transcript.
+/// While the chat is being opened (`thread.flex_starting`), what the user writes starts no
+/// flow: in Programmable Chat it is filed and reaches the agent in the transcript; in Flex
+/// Conversations, whose transcript is posted as the chat opens, it waits in the inbox and is
+/// relayed once the chat is open.
 struct StartChatComponent: ComponentHandler {
     let flex: FlexIntegration
 
@@ -52,7 +54,8 @@ struct StartChatComponent: ComponentHandler {
                                       uniqueName: "\(identity)-\(Int(context.event.time.timeIntervalSince1970 * 1000))",
                                       taskAttributes: attributes, summary: summary)
         let request: TemplateMap = ["integration_id": .string(integration.id), "identity": .string(identity),
-                                    "send_transcript": .bool(sendTranscript), Event.answersStepKey: .string(element.id)]
+                                    "send_transcript": .bool(sendTranscript), Event.answersStepKey: .string(element.id),
+                                    FlexIntegration.transcriptAtOpenKey: .bool(settings.mode == .conversations)]
         context.send(OutboundWork(integration: flex.elementType, lane: "flex:thread:\(context.thread.id)",
                                   kind: FlexIntegration.Work.createChannel, payload: request.merging(["request": .map(chat.payload)]) { old, _ in old }))
         context.setThread(FlexIntegration.startingKey, .map(request))

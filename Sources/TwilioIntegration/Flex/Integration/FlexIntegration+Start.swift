@@ -8,6 +8,8 @@ import Foundation
 extension FlexIntegration {
     /// The thread scope key of a handoff being started: the request, until Twilio answers.
     static let startingKey = "flex_starting"
+    /// Marks a request whose transcript goes as the chat opens (Flex Conversations).
+    static let transcriptAtOpenKey = "transcript_at_open"
 
     /// The fields of Twilio's chat that the answer carries, and `flow.result` with it: the
     /// chat (`sid`) and its task in both modes, the conversation, interaction and interaction
@@ -68,8 +70,13 @@ extension FlexIntegration {
             context.deferredBecause = "Twilio has not answered start_chat's request yet"
             return true
         }
-        if starting != nil, event.sender == .user {
-            context.ignoredBecause = "the agent chat is being opened; this reaches the agent in the transcript"
+        if let starting, event.sender == .user {
+            if starting[Self.transcriptAtOpenKey]?.isTruthy == true {
+                // The transcript is being posted as the chat opens: what comes now is relayed after.
+                context.deferredBecause = "the agent chat is being opened; this reaches the agent once it is"
+            } else {
+                context.ignoredBecause = "the agent chat is being opened; this reaches the agent in the transcript"
+            }
             return true
         }
         guard answer else { return false }
