@@ -42,6 +42,20 @@ struct SimulateCommandTests {
         #expect(!output.stdout.contains("you>"), "no prompt in plain mode")
     }
 
+    @Test("without Twilio values the simulator says, at start and when the handoff fails, that --flex plays it locally")
+    func flexHint() throws {
+        let output = try Self.simulate("agent\n")
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        #expect(output.stderr.contains("Twilio Flex is not set up here (the Twilio Flex integration `integration.twilio.flex` has no value "
+                                       + "for `account_sid`"), "\(output.stderr)")
+        #expect(output.stdout.contains("bot: Sorry, I couldn't reach an agent right now."), "\(output.stdout)")
+        #expect(output.stderr.contains("hint: `botcli simulate --flex` plays the handoff to a human with a local Flex emulator"),
+                "\(output.stderr)")
+        // With --flex it is played, and nothing suggests it.
+        let flex = try Self.simulate("", ["--flex", "--flex-port", "0"])
+        #expect(!flex.stderr.contains("is not set up here"), "\(flex.stderr)")
+    }
+
     @Test("a button's number or text clicks it")
     func clickByNumberAndText() throws {
         let byNumber = try Self.simulate("Ana\n2\n")

@@ -54,9 +54,11 @@ struct LiveServer: Sendable {
         }
     }
 
-    /// Sends one request on a new connection.
+    /// Sends one request on a new connection. The answer may take long when a test queues
+    /// hundreds of turns on one thread while the whole suite loads both cores: a minute, not
+    /// the client's default 15 s (a correctness test, not a timing one).
     func request(_ method: HTTPRequest.Method, _ path: String, body: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
-        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+        try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(60))) { client in
             var headers = headers
             if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
             let response = try await client.execute(TestClient.Request(path, method: method, authority: "127.0.0.1",

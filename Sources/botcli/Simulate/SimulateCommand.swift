@@ -123,6 +123,12 @@ struct SimulateCommand: AsyncParsableCommand {
         _ = try? await engine.resumeOutbox()
         _ = try? await engine.resumeInbox()
         localFlex?.serve(engine)
+        // An app that hands off to Flex, without the account to do it here: say how to play it locally.
+        if localFlex == nil, let flexIntegration = integrations.all.lazy.compactMap({ $0 as? FlexIntegration }).first,
+           let problem = flexIntegration.configurationProblems(in: engine).first {
+            printer.note("Twilio Flex is not set up here (\(problem)), so handing over to an agent will fail. "
+                         + "`botcli simulate --flex` plays the handoff with a local Flex emulator.")
+        }
         let unhandled = engine.unhandledTypes.sorted()
         if !unhandled.isEmpty {
             printer.warning("no handler runs \(unhandled.map { "`\($0)`" }.joined(separator: ", ")) here; "

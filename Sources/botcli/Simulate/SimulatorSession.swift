@@ -1,6 +1,7 @@
 import BotRuntime
 import FlowDSL
 import Foundation
+import TwilioIntegration
 
 /// One `botcli simulate` conversation: reads lines, sends events to the engine, prints what
 /// the user would see.
@@ -146,7 +147,9 @@ struct SimulatorSession {
         let event = Event(type: type, threadID: threadID, sender: sender,
                           userID: sender == .user ? userID : "\(sender.rawValue)-simulator", data: data)
         do {
-            transcript.show(try await engine.handle(event).shownEvents)
+            let result = try await engine.handle(event)
+            transcript.show(result.shownEvents)
+            if flex == nil, result.outputs.contains(where: { $0.type == FlexEventTypes.error }) { printer.note(Self.flexHint) }
         } catch {
             printer.show(["error: \(error)"])
         }
@@ -159,6 +162,9 @@ struct SimulatorSession {
         let thread = try? await engine.thread(threadID)
         if let problem = await flex.agentSays(text, thread: thread) { printer.problem(problem) }
     }
+
+    /// What to do when a handoff fails for want of a Twilio account.
+    static let flexHint = "hint: `botcli simulate --flex` plays the handoff to a human with a local Flex emulator (no Twilio account)"
 
     static let help = """
         Type a message for the bot. A button's number (1 is the first shown) or its text clicks it.
