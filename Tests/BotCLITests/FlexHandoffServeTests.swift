@@ -42,6 +42,13 @@ struct FlexHandoffServeTests {
             }
         }
 
+        /// The ledger shows `status`, the thread is back in bot mode, and the bot answers `help`.
+        func expectBackWithBot(after status: String) async throws {
+            try await waitForLedger(status)
+            #expect(try await thread()["mode"] as? String == "bot")
+            #expect(try await message("help").contains("bot: What would you like to do?"))
+        }
+
         func message(_ text: String) async throws -> [String] {
             try await say(#"{"sender": "\#(FlexHandoffServeTests.user)", "message": "\#(text)"}"#)
         }
@@ -229,9 +236,7 @@ struct FlexHandoffServeTests {
 
             try await Self.chatBothWays(handoff, task: task)
             try await handoff.agent.endChat(task.sid)
-            try await handoff.waitForLedger("status: Alice E. left the chat.")
-            #expect(try await handoff.thread()["mode"] as? String == "bot")
-            #expect(try await handoff.message("help").contains("bot: What would you like to do?"))
+            try await handoff.expectBackWithBot(after: "status: Alice E. left the chat.")
             // The bot made the conversation, so the bot closes it: nothing is left open.
             try await Self.waitForConversation(task.channelSid, state: "closed", handoff)
             #expect(try await handoff.agent.task(task.sid).status == "wrapping")
@@ -318,9 +323,7 @@ struct FlexHandoffServeTests {
             try await Self.chatBothWays(handoff, task: task)
 
             try await handoff.agent.complete(task.sid)
-            try await handoff.waitForLedger("status: Alice E. left the chat.")
-            #expect(try await handoff.thread()["mode"] as? String == "bot")
-            #expect(try await handoff.message("help").contains("bot: What would you like to do?"))
+            try await handoff.expectBackWithBot(after: "status: Alice E. left the chat.")
         }
     }
 
@@ -329,9 +332,7 @@ struct FlexHandoffServeTests {
         try await Self.withHandoff(.programmableChat) { handoff in
             let task = try await Self.handOver(handoff)
             try await handoff.agent.cancel(task.sid, reason: "no agent available")
-            try await handoff.waitForLedger("status: No agent is available right now.")
-            #expect(try await handoff.thread()["mode"] as? String == "bot")
-            #expect(try await handoff.message("help").contains("bot: What would you like to do?"))
+            try await handoff.expectBackWithBot(after: "status: No agent is available right now.")
         }
     }
 }

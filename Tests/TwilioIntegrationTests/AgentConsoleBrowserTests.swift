@@ -31,16 +31,7 @@ struct AgentConsoleBrowserTests {
                 try await page.click("#tasks .task")
                 try await page.waitUntil("\(Self.messages).some((text) => text.includes('user: Ada Lovelace'))", timeout: .seconds(15))
 
-                try await page.type("Hi Ada, I'm Alice. What happens exactly?", into: "#composer")
-                try await page.press(.enter)
-                try await handoff.expectShown("agent(Alice E.): Hi Ada, I'm Alice. What happens exactly?")
-                try await handoff.bot.say("It crashes when I save.")
-                try await page.waitUntil("\(Self.messages).some((text) => text.includes('It crashes when I save.'))", timeout: .seconds(15))
-
-                try await page.type("/ask_issue_frequency", into: "#composer")
-                try await page.press(.enter)
-                try await handoff.expectShown("button: Several times a week")
-                try await page.waitUntil("\(Self.messages).some((text) => text.includes('How often does the issue occur?'))", timeout: .seconds(15))
+                try await Self.chatFromPage(page, handoff)
 
                 try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
                 _ = try await page.screenshot(to: Self.screenshots.appendingPathComponent("agent-console.png"))
@@ -70,14 +61,7 @@ struct AgentConsoleBrowserTests {
                 try await page.waitUntil("document.querySelector('#summary')?.textContent.includes('name: Ada Lovelace')", timeout: .seconds(15))
                 try await page.waitUntil("\(Self.messages).some((text) => text === 'Ada Lovelace' + 'ada@example.com')", timeout: .seconds(15))
 
-                try await page.type("Hi Ada, I'm Alice. What happens exactly?", into: "#composer")
-                try await page.press(.enter)
-                try await handoff.expectShown("agent(Alice E.): Hi Ada, I'm Alice. What happens exactly?")
-                try await handoff.bot.say("It crashes when I save.")
-                try await page.waitUntil("\(Self.messages).some((text) => text.includes('It crashes when I save.'))", timeout: .seconds(15))
-                try await page.type("/ask_issue_frequency", into: "#composer")
-                try await page.press(.enter)
-                try await handoff.expectShown("button: Several times a week")
+                try await Self.chatFromPage(page, handoff)
 
                 try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
                 _ = try await page.screenshot(to: Self.screenshots.appendingPathComponent("agent-console-conversations.png"))
@@ -92,5 +76,20 @@ struct AgentConsoleBrowserTests {
                 try await page.waitUntil("document.querySelector('.chat-head .pill')?.textContent === 'completed'", timeout: .seconds(15))
             }
         }
+    }
+
+    /// The agent writes from the page and the user's answer shows there; the agent's
+    /// `/ask_issue_frequency` makes the bot ask the user with buttons, which the agent sees.
+    static func chatFromPage(_ page: BrowserPage, _ handoff: FlexHandoffEndToEndTests.Handoff) async throws {
+        try await page.type("Hi Ada, I'm Alice. What happens exactly?", into: "#composer")
+        try await page.press(.enter)
+        try await handoff.expectShown("agent(Alice E.): Hi Ada, I'm Alice. What happens exactly?")
+        try await handoff.bot.say("It crashes when I save.")
+        try await page.waitUntil("\(messages).some((text) => text.includes('It crashes when I save.'))", timeout: .seconds(15))
+
+        try await page.type("/ask_issue_frequency", into: "#composer")
+        try await page.press(.enter)
+        try await handoff.expectShown("button: Several times a week")
+        try await page.waitUntil("\(messages).some((text) => text.includes('How often does the issue occur?'))", timeout: .seconds(15))
     }
 }

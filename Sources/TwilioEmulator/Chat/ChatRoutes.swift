@@ -11,64 +11,50 @@ struct ChatRoutes {
 
     func register(on router: Router<BasicRequestContext>) {
         let json = ChatJSON(accountSid: configuration.accountSid, serviceSid: configuration.chatServiceSid)
-        router.get("/v2/Services/{service}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let settings = try await state.chatServiceSettings(context.parameters.get("service") ?? "")
-                return RESTSupport.json(json.service(settings, origin: origin(request)))
-            }
+        router.twilio(.get, "/v2/Services/{service}") { request, context throws(TwilioRESTError) in
+            let settings = try await state.chatServiceSettings(context.parameters.get("service") ?? "")
+            return RESTSupport.json(json.service(settings, origin: origin(request)))
         }
-        router.post("/v2/Services/{service}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let form = try await RESTSupport.form(of: request)
-                let settings = try await state.updateChatService(context.parameters.get("service") ?? "", form: form)
-                return RESTSupport.json(json.service(settings, origin: origin(request)))
-            }
+        router.twilio(.post, "/v2/Services/{service}") { request, context throws(TwilioRESTError) in
+            let form = try await RESTSupport.form(of: request)
+            let settings = try await state.updateChatService(context.parameters.get("service") ?? "", form: form)
+            return RESTSupport.json(json.service(settings, origin: origin(request)))
         }
-        router.get("/v2/Services/{service}/Channels/{channel}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let channel = try await state.chatChannel(service: context.parameters.get("service") ?? "",
-                                                          channel: context.parameters.get("channel") ?? "")
-                return RESTSupport.json(json.channel(channel, origin: origin(request)))
-            }
+        router.twilio(.get, "/v2/Services/{service}/Channels/{channel}") { request, context throws(TwilioRESTError) in
+            let channel = try await state.chatChannel(service: context.parameters.get("service") ?? "",
+                                                      channel: context.parameters.get("channel") ?? "")
+            return RESTSupport.json(json.channel(channel, origin: origin(request)))
         }
-        router.post("/v2/Services/{service}/Channels/{channel}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let form = try await RESTSupport.form(of: request)
-                let channel = try await state.updateChatChannel(service: context.parameters.get("service") ?? "",
-                                                                channel: context.parameters.get("channel") ?? "", form: form,
-                                                                webhookEnabled: RESTSupport.webhookEnabled(request))
-                return RESTSupport.json(json.channel(channel, origin: origin(request)))
-            }
-        }
-        router.post("/v2/Services/{service}/Channels/{channel}/Messages") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let form = try await RESTSupport.form(of: request)
-                let message = try await state.createMessage(service: context.parameters.get("service") ?? "",
+        router.twilio(.post, "/v2/Services/{service}/Channels/{channel}") { request, context throws(TwilioRESTError) in
+            let form = try await RESTSupport.form(of: request)
+            let channel = try await state.updateChatChannel(service: context.parameters.get("service") ?? "",
                                                             channel: context.parameters.get("channel") ?? "", form: form,
                                                             webhookEnabled: RESTSupport.webhookEnabled(request))
-                let channel = try await state.chatChannel(service: configuration.chatServiceSid, channel: context.parameters.get("channel") ?? "")
-                return RESTSupport.json(json.message(message, channelSid: channel.sid, origin: origin(request)), status: .created)
-            }
+            return RESTSupport.json(json.channel(channel, origin: origin(request)))
         }
-        router.get("/v2/Services/{service}/Channels/{channel}/Messages") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let service = context.parameters.get("service") ?? "", key = context.parameters.get("channel") ?? ""
-                let channel = try await state.chatChannel(service: service, channel: key)
-                var messages = channel.messages
-                if request.uri.queryParameters["Order"].map(String.init)?.lowercased() == "desc" { messages.reverse() }
-                let origin = origin(request)
-                let items = messages.map { json.message($0, channelSid: channel.sid, origin: origin) }
-                return RESTSupport.json(RESTSupport.list(key: "messages", items: items, origin: origin,
-                                                         path: "/v2/Services/\(service)/Channels/\(channel.sid)/Messages"))
-            }
+        router.twilio(.post, "/v2/Services/{service}/Channels/{channel}/Messages") { request, context throws(TwilioRESTError) in
+            let form = try await RESTSupport.form(of: request)
+            let message = try await state.createMessage(service: context.parameters.get("service") ?? "",
+                                                        channel: context.parameters.get("channel") ?? "", form: form,
+                                                        webhookEnabled: RESTSupport.webhookEnabled(request))
+            let channel = try await state.chatChannel(service: configuration.chatServiceSid, channel: context.parameters.get("channel") ?? "")
+            return RESTSupport.json(json.message(message, channelSid: channel.sid, origin: origin(request)), status: .created)
         }
-        router.get("/v2/Services/{service}/Channels/{channel}/Messages/{message}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let service = context.parameters.get("service") ?? "", key = context.parameters.get("channel") ?? ""
-                let message = try await state.message(service: service, channel: key, sid: context.parameters.get("message") ?? "")
-                let channel = try await state.chatChannel(service: service, channel: key)
-                return RESTSupport.json(json.message(message, channelSid: channel.sid, origin: origin(request)))
-            }
+        router.twilio(.get, "/v2/Services/{service}/Channels/{channel}/Messages") { request, context throws(TwilioRESTError) in
+            let service = context.parameters.get("service") ?? "", key = context.parameters.get("channel") ?? ""
+            let channel = try await state.chatChannel(service: service, channel: key)
+            var messages = channel.messages
+            if request.uri.queryParameters["Order"].map(String.init)?.lowercased() == "desc" { messages.reverse() }
+            let origin = origin(request)
+            let items = messages.map { json.message($0, channelSid: channel.sid, origin: origin) }
+            return RESTSupport.json(RESTSupport.list(key: "messages", items: items, origin: origin,
+                                                     path: "/v2/Services/\(service)/Channels/\(channel.sid)/Messages"))
+        }
+        router.twilio(.get, "/v2/Services/{service}/Channels/{channel}/Messages/{message}") { request, context throws(TwilioRESTError) in
+            let service = context.parameters.get("service") ?? "", key = context.parameters.get("channel") ?? ""
+            let message = try await state.message(service: service, channel: key, sid: context.parameters.get("message") ?? "")
+            let channel = try await state.chatChannel(service: service, channel: key)
+            return RESTSupport.json(json.message(message, channelSid: channel.sid, origin: origin(request)))
         }
     }
 

@@ -10,29 +10,23 @@ struct FlexChannelRoutes {
     let fallbackOrigin: String
 
     func register(on router: Router<BasicRequestContext>) {
-        router.post("/v1/Channels") { request, _ in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let form = try await RESTSupport.form(of: request)
-                let channel = try await state.createFlexChannel(form)
-                return RESTSupport.json(Self.json(channel, accountSid: configuration.accountSid, origin: RESTSupport.origin(of: request, fallback: fallbackOrigin)), status: .created)
-            }
+        router.twilio(.post, "/v1/Channels") { request, _ throws(TwilioRESTError) in
+            let form = try await RESTSupport.form(of: request)
+            let channel = try await state.createFlexChannel(form)
+            return RESTSupport.json(Self.json(channel, accountSid: configuration.accountSid, origin: RESTSupport.origin(of: request, fallback: fallbackOrigin)), status: .created)
         }
         router.get("/v1/Channels") { request, _ in
             let origin = RESTSupport.origin(of: request, fallback: fallbackOrigin)
             let items = await state.flexChannels.map { Self.json($0, accountSid: configuration.accountSid, origin: origin) }
             return RESTSupport.json(RESTSupport.list(key: "flex_chat_channels", items: items, origin: origin, path: "/v1/Channels"))
         }
-        router.get("/v1/Channels/{sid}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let channel = try await state.flexChannel(context.parameters.get("sid") ?? "")
-                return RESTSupport.json(Self.json(channel, accountSid: configuration.accountSid, origin: RESTSupport.origin(of: request, fallback: fallbackOrigin)))
-            }
+        router.twilio(.get, "/v1/Channels/{sid}") { request, context throws(TwilioRESTError) in
+            let channel = try await state.flexChannel(context.parameters.get("sid") ?? "")
+            return RESTSupport.json(Self.json(channel, accountSid: configuration.accountSid, origin: RESTSupport.origin(of: request, fallback: fallbackOrigin)))
         }
-        router.delete("/v1/Channels/{sid}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                try await state.deleteFlexChannel(context.parameters.get("sid") ?? "")
-                return RESTSupport.noContent()
-            }
+        router.twilio(.delete, "/v1/Channels/{sid}") { request, context throws(TwilioRESTError) in
+            try await state.deleteFlexChannel(context.parameters.get("sid") ?? "")
+            return RESTSupport.noContent()
         }
     }
 

@@ -12,59 +12,45 @@ struct TaskRouterRoutes {
 
     func register(on router: Router<BasicRequestContext>) {
         let json = TaskRouterJSON(configuration: configuration)
-        router.get("/v1/Workspaces/{workspace}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let settings = try await state.workspaceSettings(context.parameters.get("workspace") ?? "")
-                return RESTSupport.json(json.workspace(settings, origin: origin(request)))
-            }
+        router.twilio(.get, "/v1/Workspaces/{workspace}") { request, context throws(TwilioRESTError) in
+            let settings = try await state.workspaceSettings(context.parameters.get("workspace") ?? "")
+            return RESTSupport.json(json.workspace(settings, origin: origin(request)))
         }
-        router.post("/v1/Workspaces/{workspace}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let form = try await RESTSupport.form(of: request)
-                let settings = try await state.updateWorkspace(context.parameters.get("workspace") ?? "", form: form)
-                return RESTSupport.json(json.workspace(settings, origin: origin(request)))
-            }
+        router.twilio(.post, "/v1/Workspaces/{workspace}") { request, context throws(TwilioRESTError) in
+            let form = try await RESTSupport.form(of: request)
+            let settings = try await state.updateWorkspace(context.parameters.get("workspace") ?? "", form: form)
+            return RESTSupport.json(json.workspace(settings, origin: origin(request)))
         }
-        router.get("/v1/Workspaces/{workspace}/Tasks") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let workspace = context.parameters.get("workspace") ?? ""
-                try await state.checkWorkspace(workspace, path: "/v1/Workspaces/\(workspace)/Tasks")
-                let origin = origin(request), now = Date()
-                let items = await state.allTasks.map { json.task($0, origin: origin, now: now) }
-                return RESTSupport.json(RESTSupport.list(key: "tasks", items: items, origin: origin, path: "/v1/Workspaces/\(workspace)/Tasks"))
-            }
+        router.twilio(.get, "/v1/Workspaces/{workspace}/Tasks") { request, context throws(TwilioRESTError) in
+            let workspace = context.parameters.get("workspace") ?? ""
+            try await state.checkWorkspace(workspace, path: "/v1/Workspaces/\(workspace)/Tasks")
+            let origin = origin(request), now = Date()
+            let items = await state.allTasks.map { json.task($0, origin: origin, now: now) }
+            return RESTSupport.json(RESTSupport.list(key: "tasks", items: items, origin: origin, path: "/v1/Workspaces/\(workspace)/Tasks"))
         }
-        router.get("/v1/Workspaces/{workspace}/Tasks/{task}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let task = try await state.task(workspace: context.parameters.get("workspace") ?? "", sid: context.parameters.get("task") ?? "")
-                return RESTSupport.json(json.task(task, origin: origin(request), now: Date()))
-            }
+        router.twilio(.get, "/v1/Workspaces/{workspace}/Tasks/{task}") { request, context throws(TwilioRESTError) in
+            let task = try await state.task(workspace: context.parameters.get("workspace") ?? "", sid: context.parameters.get("task") ?? "")
+            return RESTSupport.json(json.task(task, origin: origin(request), now: Date()))
         }
-        router.post("/v1/Workspaces/{workspace}/Tasks/{task}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let form = try await RESTSupport.form(of: request)
-                let task = try await state.updateTask(workspace: context.parameters.get("workspace") ?? "",
-                                                      sid: context.parameters.get("task") ?? "", form: form)
-                return RESTSupport.json(json.task(task, origin: origin(request), now: Date()))
-            }
+        router.twilio(.post, "/v1/Workspaces/{workspace}/Tasks/{task}") { request, context throws(TwilioRESTError) in
+            let form = try await RESTSupport.form(of: request)
+            let task = try await state.updateTask(workspace: context.parameters.get("workspace") ?? "",
+                                                  sid: context.parameters.get("task") ?? "", form: form)
+            return RESTSupport.json(json.task(task, origin: origin(request), now: Date()))
         }
-        router.get("/v1/Workspaces/{workspace}/Workers") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let workspace = context.parameters.get("workspace") ?? ""
-                try await state.checkWorkspace(workspace, path: "/v1/Workspaces/\(workspace)/Workers")
-                let origin = origin(request)
-                let items = await state.workers.map { json.worker($0, origin: origin) }
-                return RESTSupport.json(RESTSupport.list(key: "workers", items: items, origin: origin, path: "/v1/Workspaces/\(workspace)/Workers"))
-            }
+        router.twilio(.get, "/v1/Workspaces/{workspace}/Workers") { request, context throws(TwilioRESTError) in
+            let workspace = context.parameters.get("workspace") ?? ""
+            try await state.checkWorkspace(workspace, path: "/v1/Workspaces/\(workspace)/Workers")
+            let origin = origin(request)
+            let items = await state.workers.map { json.worker($0, origin: origin) }
+            return RESTSupport.json(RESTSupport.list(key: "workers", items: items, origin: origin, path: "/v1/Workspaces/\(workspace)/Workers"))
         }
-        router.get("/v1/Workspaces/{workspace}/Workers/{worker}") { request, context in
-            await RESTSupport.respond(request) { () async throws(TwilioRESTError) -> Response in
-                let workspace = context.parameters.get("workspace") ?? "", sid = context.parameters.get("worker") ?? ""
-                let path = "/v1/Workspaces/\(workspace)/Workers/\(sid)"
-                try await state.checkWorkspace(workspace, path: path)
-                guard let worker = await state.workers.first(where: { $0.worker.sid == sid }) else { throw TwilioRESTError.notFound(path: path) }
-                return RESTSupport.json(json.worker(worker, origin: origin(request)))
-            }
+        router.twilio(.get, "/v1/Workspaces/{workspace}/Workers/{worker}") { request, context throws(TwilioRESTError) in
+            let workspace = context.parameters.get("workspace") ?? "", sid = context.parameters.get("worker") ?? ""
+            let path = "/v1/Workspaces/\(workspace)/Workers/\(sid)"
+            try await state.checkWorkspace(workspace, path: path)
+            guard let worker = await state.workers.first(where: { $0.worker.sid == sid }) else { throw TwilioRESTError.notFound(path: path) }
+            return RESTSupport.json(json.worker(worker, origin: origin(request)))
         }
     }
 
