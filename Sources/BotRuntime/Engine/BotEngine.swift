@@ -225,6 +225,7 @@ public final class BotEngine: Sendable {
             runner.context.emit(EventTypes.error, data: ["text": .string("the conversation's saved state could not be read and was reset (\(unreadable))")])
         }
         do {
+            if inbound.type == EventTypes.timeout { runner.context.ignoredBecause = try await staleTimeout(inbound, waiting: previousWaiting) }
             for integration in integrations { try integration.prepare(inbound, in: &runner.context) }
             if let reason = runner.context.deferredBecause {
                 // Kept in the inbox (an event handled directly is put there now), so neither a
@@ -269,6 +270,7 @@ public final class BotEngine: Sendable {
             if case .flow? = selection {} else { waiting = selection == nil ? previousWaiting : nil }
         }
 
+        armReplyTimeout(previous: previousWaiting, waiting: waiting, inbound: inbound, context: &runner.context)
         thread = runner.context.thread
         thread.waiting = waiting
         var kept = [inbound], shown: [Event] = []

@@ -144,9 +144,9 @@ public struct ComponentContext: Sendable {
     }
 
     /// Sets the thread's timer `name` to fire at `due` (replacing one of that name), with `data`
-    /// for the fired event; stored with the turn.
-    public mutating func setTimer(_ name: String, due: Date, data: TemplateMap = [:]) {
-        timerChanges[name] = DurableTimer(threadID: thread.id, name: name, due: due, data: data)
+    /// for the fired event (of `eventType`); stored with the turn.
+    public mutating func setTimer(_ name: String, due: Date, data: TemplateMap = [:], eventType: String = EventTypes.timerFired) {
+        timerChanges[name] = DurableTimer(threadID: thread.id, name: name, due: due, data: data, eventType: eventType)
     }
 
     /// Removes the thread's timer `name`, if it is set, with the turn.

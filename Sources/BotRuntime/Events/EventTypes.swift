@@ -18,6 +18,9 @@ public enum EventTypes {
     public static let media = "meya.media.event"
     /// A durable timer fell due (`DurableTimer`): data `name`, `due` and what the turn that set it gave.
     public static let timerFired = "parley.timer.event.fired"
+    /// A waiting step's `timeout` (or the thread's `reply_timeout`) passed with no answer: data
+    /// `element`, `flow`, `timeout` (seconds), `due`.
+    public static let timeout = "parley.session.event.timeout"
     /// Outbound work failed for good (`DeliveryOutcome.failed` without a reply of the integration's own).
     public static let deliveryFailed = "parley.outbox.event.failed"
 }

@@ -12,21 +12,25 @@ public struct DurableTimer: Sendable, Equatable {
     public var due: Date
     /// Given to the fired event's data, beside `name` and `due`.
     public var data: TemplateMap
+    /// The type of the event it files (`parley.timer.event.fired` unless a timer has its own,
+    /// as a step's reply timeout has: `parley.session.event.timeout`).
+    public var eventType: String
 
-    public init(threadID: String, name: String, due: Date, data: TemplateMap = [:]) {
+    public init(threadID: String, name: String, due: Date, data: TemplateMap = [:], eventType: String = EventTypes.timerFired) {
         self.threadID = threadID
         self.name = name
         self.due = due
         self.data = data
+        self.eventType = eventType
     }
 
-    /// The event a firing files on the thread: `parley.timer.event.fired`, from the system,
-    /// with the timer's id as its idempotency key (a firing retried after a crash is filed once).
+    /// The event a firing files on the thread: of `eventType`, from the system, with the
+    /// timer's id as its idempotency key (a firing retried after a crash is filed once).
     func firedEvent(id: Int64, at time: Date) -> Event {
         var data = data
         data["name"] = .string(name)
         data["due"] = .double(due.timeIntervalSince1970)
-        return Event(type: EventTypes.timerFired, threadID: threadID, sender: .system, userID: "timer", data: data,
+        return Event(type: eventType, threadID: threadID, sender: .system, userID: "timer", data: data,
                      idempotencyKey: "parley.timer.\(id)", time: time)
     }
 }

@@ -33,6 +33,9 @@ extension SQLiteStore {
                 CREATE INDEX timer_due ON timer (due);
                 """)
         }
+        migrator.registerMigration("runtime-v5-timer-event-type") { db in
+            try db.execute(sql: "ALTER TABLE timer ADD COLUMN event_type TEXT NOT NULL DEFAULT '\(EventTypes.timerFired)'")
+        }
     }
 
     /// Writes a turn's outbound work and timer changes inside the batch's transaction; returns
@@ -47,8 +50,8 @@ extension SQLiteStore {
         for change in outbox.timerChanges {
             try db.execute(sql: "DELETE FROM timer WHERE thread_id = ? AND name = ?", arguments: [threadID, change.name])
             if let due = change.due {
-                try db.execute(sql: "INSERT INTO timer (thread_id, name, due, data) VALUES (?, ?, ?, ?)",
-                               arguments: [threadID, change.name, due, change.dataJSON])
+                try db.execute(sql: "INSERT INTO timer (thread_id, name, due, data, event_type) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [threadID, change.name, due, change.dataJSON, change.eventType])
             }
         }
         return ids
@@ -87,11 +90,12 @@ extension SQLiteStore {
 
     public func dueTimers(at time: Date) async throws -> [StoredTimer] {
         try readNow { db in
-            try Row.fetchAll(db, sql: "SELECT id, thread_id, name, due, data FROM timer WHERE due <= ? ORDER BY due, id",
+            try Row.fetchAll(db, sql: "SELECT id, thread_id, name, due, data, event_type FROM timer WHERE due <= ? ORDER BY due, id",
                              arguments: [time.timeIntervalSince1970]).map { row in
                 StoredTimer(id: row["id"], timer: DurableTimer(threadID: row["thread_id"], name: row["name"],
                                                                due: Date(timeIntervalSince1970: row["due"]),
-                                                               data: try Self.map(storedJSON: row["data"], what: "a timer's data")))
+                                                               data: try Self.map(storedJSON: row["data"], what: "a timer's data"),
+                                                               eventType: row["event_type"]))
             }
         }
     }
@@ -127,6 +131,7 @@ struct EncodedOutbox: Sendable {
         /// nil: cancelled.
         var due: Double?
         var dataJSON: String
+        var eventType: String
     }
 
     var outbound: [Work] = []
@@ -141,7 +146,8 @@ struct EncodedOutbox: Sendable {
         for (name, timer) in turn.timerChanges.sorted(by: { $0.key < $1.key }) {
             let data = TemplateValue.map(timer?.data ?? [:])
             if data.nests(deeperThan: JSONLimits.storedDepth) { throw StoredValueTooDeep(what: "the timer `\(name)`") }
-            timerChanges.append(TimerChange(name: name, due: timer?.due.timeIntervalSince1970, dataJSON: data.jsonText))
+            timerChanges.append(TimerChange(name: name, due: timer?.due.timeIntervalSince1970, dataJSON: data.jsonText,
+                                            eventType: timer?.eventType ?? EventTypes.timerFired))
         }
     }
 }

@@ -28,6 +28,13 @@ extension ElementBuilder {
         case .number:
             guard let value = node.scalar?.value, value.numberValue != nil else { return mismatch(node, type) }
             return .value(value)
+        case .duration:
+            guard let scalar = node.scalar, scalar.value != .none else { return mismatch(node, type) }
+            guard DurationText.seconds(scalar.value) != nil else {
+                report(node.position, "`\(scalar.text)` is not a duration; expected \(type.expectation), more than zero")
+                return nil
+            }
+            return .value(scalar.value)
         case .expression:
             guard let scalar = node.scalar else { return mismatch(node, type) }
             return scalar.isString ? template(scalar, at: node.position) : .value(scalar.value)

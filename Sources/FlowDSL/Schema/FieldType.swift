@@ -9,6 +9,8 @@ public indirect enum FieldType: Sendable {
     case integer
     /// A number, or a template.
     case number
+    /// A length of time: seconds as a number, or text such as `48h` (`DurationText`), or a template.
+    case duration
     /// Any scalar, usually a template evaluated for truthiness (`when:`, `if:`, `value:`).
     case expression
     /// Any YAML value (`data:`, `context:`); strings inside are templates.
@@ -55,6 +57,7 @@ public indirect enum FieldType: Sendable {
         case .bool: "true or false"
         case .integer: "a whole number"
         case .number: "a number"
+        case .duration: DurationText.expectation
         case .expression: "a value or a template"
         case .any: "any value"
         case .choice(let words): "one of " + words.map { "`\($0)`" }.joined(separator: ", ")

@@ -15,9 +15,13 @@ enum StandardComponents {
             FieldSpec("header", .any, "chat header settings"),
             FieldSpec("markdown", .any, "render the text as markdown"),
         ]
+        let timeout = FieldSpec("timeout", .duration,
+                                "how long to wait for an answer (`48h`, `10m`, `2s`) before `parley.session.event.timeout`; "
+                                    + "default `thread.reply_timeout`, which a channel may set")
         let askExtras = [
             FieldSpec("retries", .integer, "how many times to ask again on invalid input"),
             FieldSpec("error_message", .string, "what to say when the input is invalid"),
+            timeout,
         ]
         let formExtras = [
             FieldSpec("label", .string), FieldSpec("placeholder", .string), FieldSpec("icon", .string),
@@ -41,6 +45,7 @@ enum StandardComponents {
                             FieldSpec("buttons", .buttons, required: true, signature: true, "the buttons"),
                             FieldSpec("ask", .string, "text shown above the buttons"),
                             FieldSpec("multi", .bool), FieldSpec("label", .string), FieldSpec("required", .bool),
+                            timeout,
                         ],
                         summary: "Show buttons and wait for a click."),
             ElementSpec("meya.button.component.quick_replies", kind: .component, parent: base,
