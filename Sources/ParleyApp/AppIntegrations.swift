@@ -6,7 +6,10 @@ import TwilioIntegration
 /// is its own folder and one line here, and nothing else names it (botcli does not).
 public enum ParleyIntegrations {
     /// Registration order is the order in which `prepare` runs on every turn.
+    /// Conversations comes before Flex: on Twilio's shared `/twilio/conversations/events` it
+    /// takes the deliveries and hands a Flex handoff's conversation to Flex.
     public static let standard: [any Integration.Type] = [
+        ConversationsIntegration.self,
         FlexIntegration.self,
     ]
 

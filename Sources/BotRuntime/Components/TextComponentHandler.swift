@@ -24,7 +24,12 @@ struct TextComponentHandler: ComponentHandler {
         case "meya.text.component.say":
             let text = try context.renderShown(element["say"])
             let replies = try ButtonItem.items(of: element, field: "quick_replies", in: context)
-            emitText(EventTypes.say, text: text, buttons: replies, key: "quick_replies", context: &context)
+            // A channel's template (Twilio Content), which channels that send templates send instead of the text.
+            var template = TemplateMap()
+            for key in ["content_sid", "content_variables"] {
+                if let field = element[key] { template[key] = try context.render(field) }
+            }
+            emitText(EventTypes.say, text: text, buttons: replies, key: "quick_replies", extra: template, context: &context)
             return replies.contains { $0.isActionable } ? .wait : .next()
         case "meya.button.component.ask", "meya.button.component.quick_replies":
             let text = try context.renderShown(element["ask"])
@@ -119,8 +124,8 @@ struct TextComponentHandler: ComponentHandler {
     }
 
     private func emitText(_ type: String, text: (kept: TemplateValue, shown: TemplateValue), buttons: [ButtonItem], key: String,
-                          context: inout ComponentContext) {
-        var kept = TemplateMap(), shown = TemplateMap()
+                          extra: TemplateMap = [:], context: inout ComponentContext) {
+        var kept = extra, shown = extra
         if text.kept != .none {
             kept["text"] = .string(text.kept.pythonString)
             shown["text"] = .string(text.shown.pythonString)

@@ -5,8 +5,8 @@ import Logging
 /// Integration webhooks: `POST /webhooks/{integration id}` and its sub-paths
 /// (`/webhooks/{id}/…`) go to the integration that serves that element's type (what
 /// `botcli webhooks` lists); each documented vendor path (Twilio's `/twilio/chat/events` …) is
-/// routed once, to the first integration in registration order that claims the delivery, and
-/// then to the app's one element of its type.
+/// routed once, to the first integration in registration order that the app uses and that
+/// claims the delivery, and then to the app's one element of its type.
 ///
 /// The integration gets the raw request (it verifies signatures over the exact bytes) and the
 /// public URL the service called, so signatures hold behind a TLS proxy.
@@ -38,7 +38,9 @@ struct IntegrationWebhooks {
             for path in vendorPaths {
                 router.on(RouterPath(path), method: method) { request, context in
                     await dispatch(request, context: context) { engine, webhook in
-                        let claimants = engine.integrations.filter { $0.vendorWebhooks.contains { $0.path == path } }
+                        // Only integrations the app has an element of: one registered but unused takes nothing.
+                        let used = Set(engine.app.integrations.values.map(\.type))
+                        let claimants = engine.integrations.filter { used.contains($0.elementType) && $0.vendorWebhooks.contains { $0.path == path } }
                         guard let integration = claimants.first(where: { integration in
                             integration.vendorWebhooks.contains { $0.path == path && $0.claims(webhook) }
                         }) else {

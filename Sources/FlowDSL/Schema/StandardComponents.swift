@@ -35,7 +35,12 @@ enum StandardComponents {
             ElementSpec(interactive, kind: .component, parent: base, abstract: true, fields: interactiveFields),
 
             ElementSpec("meya.text.component.say", kind: .component, parent: interactive,
-                        fields: [FieldSpec("say", .string, required: true, signature: true, "text to send")],
+                        fields: [
+                            FieldSpec("say", .string, required: true, signature: true, "text to send"),
+                            FieldSpec("content_sid", .string, "a Twilio Content template (HX…) that Twilio Conversations channels "
+                                      + "send instead of the text (WhatsApp outside its 24-hour window)"),
+                            FieldSpec("content_variables", .map(.any), "the template's variables (`{\"1\": \"Ana\"}`)"),
+                        ],
                         summary: "Send a message and go on."),
             ElementSpec("meya.text.component.ask", kind: .component, parent: interactive,
                         fields: [FieldSpec("ask", .string, required: true, signature: true, "the question")] + askExtras,

@@ -51,11 +51,11 @@ struct ConversationsHandoff: FlexHandoff {
     /// `POST /v1/Conversations/{CH}/Messages` with `Author`, without `X-Twilio-Webhook-Enabled`,
     /// so the message does not come back as `onMessageAdded`.
     func post(_ body: String, from: String, chat: String, attributes: String?, settings: FlexSettings) async throws(FlexError) {
-        var form = TwilioForm()
-        form.append("Author", from)
-        form.append("Body", body)
-        if let attributes { form.append("Attributes", attributes) }
-        _ = try await rest.send("send_message", .POST, conversationURL(settings, chat) + "/Messages", form: form, settings: settings)
+        do {
+            _ = try await settings.conversations(rest).post(.init(author: from, body: body, attributes: attributes), to: chat)
+        } catch {
+            throw .call(error)
+        }
     }
 
     /// Closes the interaction's channel (Flex moves the task to wrap-up, or cancels it while
@@ -175,13 +175,11 @@ struct ConversationsHandoff: FlexHandoff {
 
     // MARK: URLs
 
-    /// `/v1/Conversations`, or the service's when the integration names one.
     private func conversationsURL(_ settings: FlexSettings) -> String {
-        settings.conversationsBaseURL
-            + (settings.conversationsServiceSid.map { "/v1/Services/\(TwilioRESTClient.pathSegment($0))/Conversations" } ?? "/v1/Conversations")
+        settings.conversations(rest).conversationsURL
     }
 
     private func conversationURL(_ settings: FlexSettings, _ conversation: String) -> String {
-        conversationsURL(settings) + "/" + TwilioRESTClient.pathSegment(conversation)
+        settings.conversations(rest).conversationURL(conversation)
     }
 }

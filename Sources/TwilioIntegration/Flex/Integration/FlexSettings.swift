@@ -64,7 +64,15 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
             guard let value = text(name) else { throw .missingSetting(integration: integrationID, field: name) }
             return value
         }
-        accountSid = try required("account_sid")
+        let account: TwilioAccount
+        do {
+            account = try TwilioAccount(fields: fields)
+        } catch .field(let field) {
+            throw .missingSetting(integration: integrationID, field: field)
+        } catch {
+            throw .missingCredentials(integration: integrationID)
+        }
+        (accountSid, credentials, authToken, apiBaseURL) = (account.accountSid, account.credentials, account.authToken, account.apiBaseURL)
         guard let mode = FlexMode(explicit: text("mode"), fields: Set(fields.keys)) else {
             throw .invalidSetting(integration: integrationID, field: "mode",
                                   detail: FlexMode.problem(explicit: text("mode")))
@@ -86,14 +94,6 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
             (url.hasSuffix("/") ? String(url.dropLast()) : url) + "/webhooks/" + TwilioRESTClient.pathSegment(integrationID)
         }
         summary = try FlexSummaryOptions(integrationID: integrationID, fields: fields)
-        authToken = text("auth_token")
-        if let key = text("api_key_sid"), let secret = text("api_key_secret") {
-            credentials = TwilioBasicAuth(username: key, password: secret)
-        } else if let authToken {
-            credentials = TwilioBasicAuth(username: accountSid, password: authToken)
-        } else {
-            throw .missingCredentials(integration: integrationID)
-        }
         agentCommandPrefix = text("agent_command_prefix") ?? "/"
         transcript = TranscriptOptions()
         if case .map(let options)? = fields["transcript"] {
@@ -106,17 +106,15 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
         var nameOption: String?
         if case .map(let agent)? = fields["agent"] { nameOption = text("name", in: agent) }
         agentName = AgentNameFormat(option: nameOption)
-        apiBaseURL = text("api_base_url").map { url in
-            var url = url
-            while url.hasSuffix("/") { url.removeLast() }
-            return url
-        }
     }
 
     /// Base URL of Flex's API (`/v1/Channels`, `/v1/Interactions`).
     var flexBaseURL: String { apiBaseURL ?? "https://flex-api.twilio.com" }
-    /// Base URL of Conversations (`/v1/Conversations/…`).
-    var conversationsBaseURL: String { apiBaseURL ?? "https://conversations.twilio.com" }
+    /// Conversations' REST resources, in the integration's service.
+    func conversations(_ rest: TwilioRESTClient) -> ConversationsAPI {
+        ConversationsAPI(rest: rest, baseURL: apiBaseURL ?? "https://conversations.twilio.com", serviceSid: conversationsServiceSid,
+                         credentials: credentials)
+    }
     /// Base URL of Programmable Chat (`/v2/Services/…`).
     var chatBaseURL: String { apiBaseURL ?? "https://chat.twilio.com" }
     /// Base URL of TaskRouter (`/v1/Workspaces/…`).

@@ -1,0 +1,54 @@
+import BotRuntime
+import FlowDSL
+
+/// What a customer on SMS, WhatsApp or a Conversations chat gets of one event, from the shared
+/// model of what users see (`UserView`): plain text, with the choices the bot offers as numbered
+/// lines (`1. Hardware`), which the customer answers by number or by text
+/// (`ConversationsEventMapper.chosen`). A link button shows its link. An agent relayed by the
+/// bot is named (`Ana: …`); a status line is a line of text. Errors reach no customer (the
+/// app's flows decide what to tell them; the details are in the log and the ledger), nor do
+/// signals (typing, mode changes).
+enum ConversationsText {
+    /// The message for `event`, or nil when the customer sees nothing of it.
+    static func message(for event: Event, author: String = "") -> ConversationsAPI.Message? {
+        let body: String
+        switch event.userView {
+        case .message(let text, let choices, let agentName)?:
+            var lines: [String] = []
+            if let text, !text.isEmpty { lines.append(agentName.map { "\($0): \(text)" } ?? text) }
+            for (index, choice) in choices.enumerated() {
+                lines.append("\(index + 1). \(choice.text)" + (choice.url.map { " (\($0))" } ?? ""))
+            }
+            body = lines.joined(separator: "\n")
+        case .status(let text)?:
+            body = text
+        default:
+            return nil
+        }
+        var message = ConversationsAPI.Message(author: author, body: body)
+        if event.type == EventTypes.say, case .string(let content)? = event.data["content_sid"], !content.isEmpty {
+            message.contentSid = content
+            if let variables = event.data["content_variables"], variables != .none { message.contentVariables = variables.jsonText }
+        }
+        guard !message.body.isEmpty || message.contentSid != nil else { return nil }
+        return message
+    }
+
+    /// The message as an outbox payload keeps it (no credential, no author: the integration's
+    /// id names the settings it is sent with).
+    static func payload(_ message: ConversationsAPI.Message, conversation: String, integrationID: String) -> TemplateMap {
+        var payload: TemplateMap = ["integration_id": .string(integrationID), "conversation_sid": .string(conversation),
+                                    "body": .string(message.body)]
+        if let content = message.contentSid { payload["content_sid"] = .string(content) }
+        if let variables = message.contentVariables { payload["content_variables"] = .string(variables) }
+        return payload
+    }
+
+    /// The message an outbox payload holds, with the conversation it goes to.
+    static func message(payload: TemplateMap) -> (ConversationsAPI.Message, conversation: String)? {
+        func text(_ key: String) -> String? { if case .string(let value)? = payload[key] { value } else { nil } }
+        guard let conversation = text("conversation_sid"), let body = text("body") else { return nil }
+        return (ConversationsAPI.Message(author: text("author") ?? "", body: body, contentSid: text("content_sid"),
+                                         contentVariables: text("content_variables")), conversation)
+    }
+}

@@ -1,0 +1,132 @@
+import BotRuntime
+import FlowDSL
+import Logging
+
+/// Twilio Conversations as a channel (flex-conversations.md §Q3, §Q5): the
+/// `parley.twilio.conversations.integration` element's runtime. Customers write on SMS,
+/// WhatsApp or a chat that Twilio carries as a Conversation (an Address Configuration creates
+/// it, with a webhook to Parley); the bot answers in the same conversation.
+///
+/// - Webhooks (`/webhooks/{id}`, `/twilio/conversations/events`): signed `onMessageAdded`,
+///   `onConversationStateUpdated` and `onDeliveryUpdated` become events of the conversation's
+///   thread (`ConversationsEventMapper`), accepted durably before the 204.
+/// - `prepare`: a customer's first event makes the thread the conversation's
+///   (`ConversationsThread`: `thread.channel`, `thread.reply_timeout`).
+/// - `outboundWork` / `deliver`: in bot mode, what the customer sees of the bot's turn
+///   (`ConversationsText`: numbered choices) is posted to the conversation as `bot_author`,
+///   through the durable outbox, in order (one lane per conversation).
+///
+/// Call `shutdown()` once the engine stopped: it closes the HTTP client.
+public final class ConversationsIntegration: Integration {
+    public let elementType = ConversationsElements.integrationType
+    public let vendorWebhooks = [VendorWebhook("/twilio/conversations/events")]
+    /// The outbox kind of a message to the customer.
+    static let sendMessage = "send_message"
+
+    let rest: TwilioRESTClient
+    let settingsOverride: @Sendable (String, TemplateMap) -> TemplateMap
+    let logger: Logger
+
+    public static func register(in registry: inout ElementRegistry) {
+        ConversationsElements.register(in: &registry)
+    }
+
+    public convenience init(setup: IntegrationSetup) {
+        self.init(setup: setup, retry: TwilioRetryPolicy())
+    }
+
+    /// - Parameters:
+    ///   - setup: the logger (`parley.conversations`: ids, statuses and Twilio error codes only,
+    ///     never credentials or message text) and the settings override.
+    ///   - retry: how REST calls are timed and retried.
+    public init(setup: IntegrationSetup, retry: TwilioRetryPolicy) {
+        logger = setup.logger("parley.conversations")
+        rest = TwilioRESTClient(retry: retry, logger: logger)
+        settingsOverride = setup.settingsOverride
+    }
+
+    public func shutdown() async {
+        await rest.shutdown()
+    }
+
+    /// The settings of the integration `id`, rendered with the engine's vault after the override.
+    func settings(of id: String, engine: BotEngine) throws -> ConversationsSettings {
+        try ConversationsSettings(integrationID: id, fields: fields(of: id, engine: engine), botName: Self.botName(engine.app))
+    }
+
+    /// The fields of the integration `id`, rendered with the engine's vault after the override.
+    func fields(of id: String, engine: BotEngine) throws -> TemplateMap {
+        settingsOverride(elementType, try engine.integrationSettings(id))
+    }
+
+    /// The bot's `name:`, the default author of its messages.
+    static func botName(_ app: BotApp) -> String {
+        if case .value(.string(let name))? = app.bot?["name"], !name.isEmpty { return name }
+        return "bot"
+    }
+
+    public func configurationProblems(in engine: BotEngine) -> [String] {
+        engine.app.integrations.values.filter { $0.type == elementType }.flatMap { element -> [String] in
+            do {
+                let settings = try settings(of: element.id, engine: engine)
+                if settings.account.authToken == nil {
+                    return ["the Twilio Conversations integration `\(element.id)` has no `auth_token`: its webhooks will be refused (403)"]
+                }
+                return []
+            } catch {
+                return ["\(error)"]
+            }
+        }
+    }
+
+    // MARK: Turns
+
+    /// A customer's first event makes the thread the conversation's: its record, `channel`,
+    /// and `reply_timeout` (the element's, else 48 hours) unless a flow set one.
+    public func prepare(_ event: Event, in context: inout ComponentContext) throws {
+        guard event.sender == .user, context.thread.scope[ConversationsThread.scopeKey] == nil,
+              let record = ConversationsThread(event: event) else { return }
+        context.setThread(ConversationsThread.scopeKey, record.scopeValue)
+        context.setThread("channel", .string(record.channel))
+        if context.thread.scope["reply_timeout"] == nil {
+            let field = context.integration(record.integrationID, type: elementType)?["reply_timeout"]
+            let seconds = (try? field.map { try context.render($0) }).flatMap { $0.flatMap(DurationText.seconds) }
+            context.setThread("reply_timeout", .double(seconds ?? ConversationsSettings.defaultReplyTimeout))
+        }
+    }
+
+    /// In bot mode, what the customer sees of the turn's outputs, as messages to the conversation.
+    public func outboundWork(for turn: CommittedTurn) -> [OutboundWork] {
+        guard let record = ConversationsThread(scope: turn.thread.scope), turn.thread.mode == "bot" else { return [] }
+        return turn.outputs.compactMap { event in
+            // No author yet: `bot_author` is a setting, read with the vault when the message goes.
+            guard let message = ConversationsText.message(for: event) else { return nil }
+            return OutboundWork(integration: elementType, lane: "conversation:\(record.conversationSid)", kind: Self.sendMessage,
+                                payload: ConversationsText.payload(message, conversation: record.conversationSid,
+                                                                   integrationID: record.integrationID))
+        }
+    }
+
+    public func deliver(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
+        guard item.work.kind == Self.sendMessage, var (message, conversation) = ConversationsText.message(payload: item.work.payload),
+              case .string(let integrationID)? = item.work.payload["integration_id"] else {
+            return .failed(reason: "an outbound item of an unknown kind or shape (\(item.work.kind))")
+        }
+        do {
+            let settings = try settings(of: integrationID, engine: engine)
+            message.author = settings.botAuthor
+            _ = try await settings.conversations(rest).post(message, to: conversation)
+            return .delivered()
+        } catch let error as TwilioCallError {
+            logger.error("Twilio Conversations message not sent", metadata: ["thread": "\(item.threadID)", "error": "\(error)"])
+            return error.isTransient ? .retry(reason: "\(error)") : .failed(reason: "\(error)")
+        } catch {
+            logger.error("Twilio Conversations settings unusable", metadata: ["integration": "\(integrationID)", "error": "\(error)"])
+            return .failed(reason: "\(error)")
+        }
+    }
+
+    public func handleWebhook(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse {
+        await ConversationsWebhookHandler(integration: self).handle(request, integrationID: integrationID, engine: engine)
+    }
+}

@@ -1,0 +1,88 @@
+import BotRuntime
+import FlowDSL
+import TwilioWire
+
+/// Answers one Conversations webhook delivery for a Conversations channel integration.
+///
+/// 1. The `X-Twilio-Signature` is checked (`TwilioWebhook.verifiedForm`). Missing or wrong:
+///    403, nothing else happens.
+/// 2. Event types that mean nothing to the bot are answered 204 at once.
+/// 3. A conversation that is not a channel thread's but a Flex handoff's (a web chat handed to
+///    Flex, whose webhook was pointed at the shared `/twilio/conversations/events`) goes to the
+///    Flex integration.
+/// 4. The delivery becomes its event (`ConversationsEventMapper`), accepted into the engine's
+///    durable inbox with Twilio's id for what happened as its idempotency key (a retried
+///    delivery has no second effect); then 204. A store failure answers 500, and Twilio retries.
+struct ConversationsWebhookHandler {
+    let integration: ConversationsIntegration
+
+    func handle(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse {
+        let logger = integration.logger
+        let fields: TemplateMap
+        do {
+            fields = try integration.fields(of: integrationID, engine: engine)
+        } catch {
+            logger.error("Conversations webhook: settings unreadable", metadata: ["integration": "\(integrationID)", "error": "\(error)"])
+            return TwilioWebhook.answer(500, "the integration's settings cannot be read")
+        }
+        // 1. The signature.
+        let form: TwilioForm
+        switch TwilioWebhook.verifiedForm(request, authToken: TwilioSettingText.text(fields["auth_token"]),
+                                          integrationID: integrationID, logger: logger) {
+        case .refused(let refusal): return refusal
+        case .verified(let verified): form = verified
+        }
+        // 2. What it is about.
+        guard ConversationsEventMapper.handledTypes.contains(form["EventType"] ?? ""),
+              let conversation = form["ConversationSid"], !conversation.isEmpty else { return TwilioWebhook.accepted }
+        let settings: ConversationsSettings
+        do {
+            settings = try ConversationsSettings(integrationID: integrationID, fields: fields,
+                                                 botName: ConversationsIntegration.botName(engine.app))
+        } catch {
+            logger.error("Conversations webhook: integration misconfigured", metadata: ["integration": "\(integrationID)", "error": "\(error)"])
+            return TwilioWebhook.answer(500, "\(error)")
+        }
+        let thread: ThreadRecord?, offered: [Choice]
+        do {
+            thread = try await engine.thread(ConversationsThread.threadID(conversation: conversation))
+            // 3. A Flex handoff's conversation.
+            if thread == nil, let flex = try await flexHandoff(of: conversation, engine: engine) {
+                return await flex.integration.handleWebhook(request, integrationID: flex.id, engine: engine)
+            }
+            offered = try await offeredChoices(form, thread: thread, engine: engine)
+        } catch {
+            logger.error("Conversations webhook: store unavailable", metadata: ["error": "\(error)"])
+            return TwilioWebhook.answer(500, "the bot's store is unavailable; retry")
+        }
+        // 4. The event.
+        switch ConversationsEventMapper.map(form, settings: settings, thread: thread, offered: offered) {
+        case .ignored(let reason):
+            logger.debug("Conversations webhook needs no event", metadata: ["conversation": "\(conversation)", "reason": "\(reason)"])
+            return TwilioWebhook.accepted
+        case .event(let event):
+            do {
+                try await engine.accept(event)
+            } catch {
+                logger.error("Conversations webhook: event not accepted", metadata: ["conversation": "\(conversation)", "error": "\(error)"])
+                return TwilioWebhook.answer(500, "the event could not be stored; retry")
+            }
+            return TwilioWebhook.accepted
+        }
+    }
+
+    /// The choices the bot last offered on the thread, unanswered, for a customer's message.
+    private func offeredChoices(_ form: TwilioForm, thread: ThreadRecord?, engine: BotEngine) async throws -> [Choice] {
+        guard form["EventType"] == "onMessageAdded", let thread, thread.lastSequence > 0 else { return [] }
+        let recent = try await engine.events(thread: thread.id, after: max(0, thread.lastSequence - 40), limit: 40)
+        return ConversationsEventMapper.offeredChoices(in: recent)
+    }
+
+    /// The app's Flex integration and its element, when `conversation` is a Flex handoff's.
+    private func flexHandoff(of conversation: String, engine: BotEngine) async throws -> (integration: FlexIntegration, id: String)? {
+        guard let flex = engine.integration(serving: FlexElements.integrationType) as? FlexIntegration,
+              try await engine.thread(forLink: FlexThreadState.channelLink(conversation)) != nil else { return nil }
+        let ids = engine.app.integrations.values.filter { $0.type == FlexElements.integrationType }.map(\.id)
+        return ids.count == 1 ? (flex, ids[0]) : nil
+    }
+}

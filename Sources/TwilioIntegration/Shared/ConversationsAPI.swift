@@ -1,0 +1,54 @@
+import FlowDSL
+import TwilioWire
+
+/// Twilio Conversations' REST resources as Parley's Twilio products call them: the Flex
+/// handoff's conversation (`ConversationsHandoff`) and the messaging channel's replies
+/// (`ConversationsIntegration`) (flex-conversations.md §Q5.2). Conversations live in a
+/// service when the integration names one (`/v1/Services/{IS}/Conversations`), else in the
+/// account's default service (`/v1/Conversations`).
+struct ConversationsAPI: Sendable {
+    let rest: TwilioRESTClient
+    /// `https://conversations.twilio.com`, or the account's `api_base_url`.
+    let baseURL: String
+    /// The Conversations service (`IS…`); nil: the account's default.
+    let serviceSid: String?
+    let credentials: TwilioBasicAuth
+
+    /// `…/Conversations`.
+    var conversationsURL: String {
+        baseURL + (serviceSid.map { "/v1/Services/\(TwilioRESTClient.pathSegment($0))/Conversations" } ?? "/v1/Conversations")
+    }
+
+    /// `…/Conversations/{CH}`.
+    func conversationURL(_ conversation: String) -> String {
+        conversationsURL + "/" + TwilioRESTClient.pathSegment(conversation)
+    }
+
+    /// One message to post.
+    struct Message: Sendable, Equatable {
+        /// Who it is from (`Author`): a participant's identity, or the bot's name.
+        var author: String
+        var body: String
+        /// JSON that marks it (`Attributes`).
+        var attributes: String?
+        /// A Content template (`HX…`), which Twilio sends instead of the body (WhatsApp outside
+        /// its 24-hour window), with its variables as JSON.
+        var contentSid: String?
+        var contentVariables: String?
+    }
+
+    /// `POST …/Conversations/{CH}/Messages`, without `X-Twilio-Webhook-Enabled`, so the message
+    /// does not come back to the bot as `onMessageAdded`. Answers Twilio's message resource.
+    func post(_ message: Message, to conversation: String) async throws(TwilioCallError) -> TemplateMap {
+        var form = TwilioForm()
+        form.append("Author", message.author)
+        if let content = message.contentSid {
+            form.append("ContentSid", content)
+            if let variables = message.contentVariables { form.append("ContentVariables", variables) }
+        } else {
+            form.append("Body", message.body)
+        }
+        if let attributes = message.attributes { form.append("Attributes", attributes) }
+        return try await rest.send("send_message", .POST, conversationURL(conversation) + "/Messages", form: form, credentials: credentials)
+    }
+}
