@@ -10,14 +10,24 @@ import SharedTestFixtures
 import Testing
 import TwilioIntegration
 
-/// A bot with the Flex integration served by an in-process `BotServer` (public URL
-/// `https://bot.example.com`, the fixtures' signing base) over a real SQLite store, talking to
-/// a `FakeTwilio` over real HTTP.
+/// A bot with the Flex integration (and, when asked, the Twilio Conversations channel) served
+/// by an in-process `BotServer` (public URL `https://bot.example.com`, the fixtures' signing
+/// base) over a real SQLite store, talking to a `FakeTwilio` over real HTTP.
 struct FlexBot: Sendable {
     let port: Int
     let engine: BotEngine
     let flex: FlexIntegration
     let fake: FakeTwilio
+
+    /// The Conversations channel's integration element (`integration/twilio/conversations.yaml`).
+    static let channelIntegration = """
+        type: parley.twilio.conversations.integration
+        account_sid: (@ vault.twilio.account_sid )
+        api_key_sid: (@ vault.twilio.api_key_sid )
+        api_key_secret: (@ vault.twilio.api_key_secret )
+        auth_token: (@ vault.twilio.auth_token )
+        api_base_url: (@ config.twilio.api_base_url )
+        """
 
     /// Vault values of the test app. `support.code` is a secret shown to the user once.
     static let vault: [String: TemplateValue] = [
@@ -136,10 +146,11 @@ struct FlexBot: Sendable {
         vault.keys.sorted().map { "\($0): xxx" }.joined(separator: "\n") + "\n"
     }
 
-    /// A registry with the Flex element types.
+    /// A registry with the Flex and Conversations element types.
     static var registry: ElementRegistry {
         var registry = ElementRegistry.standard
         FlexElements.register(in: &registry)
+        ConversationsElements.register(in: &registry)
         return registry
     }
 
@@ -149,8 +160,10 @@ struct FlexBot: Sendable {
 
     /// Runs `body` with a fake Twilio and a bot served against it.
     /// With `conversation`, the app hands off through Flex Conversations and the fake makes
-    /// that conversation.
+    /// that conversation; with `channel`, the app also answers customers through the Twilio
+    /// Conversations channel (`channelIntegration`), registered before Flex as botcli does.
     static func with<Value: Sendable>(files extra: [String: String] = [:], integration: String? = nil, conversation: String? = nil,
+                                      channel: Bool = false, clock: @escaping @Sendable () -> Date = { Date() },
                                       publicURL: String = TwilioFixtures.publicURL, logger: Logger = LocalServer.quietLogger,
                                       _ body: @Sendable (FlexBot) async throws -> Value) async throws -> Value {
         let integration = integration ?? (conversation == nil ? Self.integration : conversationsIntegration)
@@ -158,6 +171,7 @@ struct FlexBot: Sendable {
         return try await fake.run { baseURL in
             var files = flows.merging(extra) { _, new in new }
             files["integration/twilio/flex.yaml"] = integration
+            if channel { files["integration/twilio/conversations.yaml"] = channelIntegration }
             files["config.yaml"] = "twilio:\n  api_base_url: \(baseURL)\n"
             files["vault.yaml"] = vaultYAML
             files["bot/default.yaml"] = "type: meya.bot.element\nname: Test Bot\n"
@@ -167,22 +181,26 @@ struct FlexBot: Sendable {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let store = try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path)
-            let flex = FlexIntegration(setup: IntegrationSetup(logger: { _ in logger }, publicURL: { publicURL }), retry: retry)
-            // One outbox try: Flex's client retries quickly itself; a failure is filed at once.
-            let engine = BotEngine(app: app, store: store, vault: VaultScope(flat: vault), integrations: [flex],
-                                   options: EngineOptions(realDelays: false, outboxRetry: OutboxRetryPolicy(attempts: 1)), logger: logger)
+            let setup = IntegrationSetup(logger: { _ in logger }, publicURL: { publicURL })
+            let flex = FlexIntegration(setup: setup, retry: retry)
+            let integrations: [any Integration] = (channel ? [ConversationsIntegration(setup: setup, retry: retry)] : []) + [flex]
+            // One outbox try: Twilio's client retries quickly itself; a failure is filed at once.
+            let engine = BotEngine(app: app, store: store, vault: VaultScope(flat: vault), integrations: integrations,
+                                   options: EngineOptions(realDelays: false, clock: clock, outboxRetry: OutboxRetryPolicy(attempts: 1)),
+                                   logger: logger)
             do {
                 let value = try await LocalServer.run({ onListening in
-                    let configuration = BotServerConfiguration(host: "127.0.0.1", port: 0, publicURL: publicURL, integrations: [flex], clientAuthentication: .open)
+                    let configuration = BotServerConfiguration(host: "127.0.0.1", port: 0, publicURL: publicURL, integrations: integrations,
+                                                               clientAuthentication: .open)
                     return BotServer(configuration: configuration, state: ServingState(engine: engine), logger: logger)
                         .makeApplication(onListening: onListening)
                 }) { port in
                     try await body(FlexBot(port: port, engine: engine, flex: flex, fake: fake))
                 }
-                await flex.shutdown()
+                for integration in integrations { await integration.shutdown() }
                 return value
             } catch {
-                await flex.shutdown()
+                for integration in integrations { await integration.shutdown() }
                 throw error
             }
         }

@@ -49,3 +49,25 @@ extension FlexBot {
         try await settle()
     }
 }
+
+extension TwilioFormHelper {
+    /// The SMS customer of the Conversations fixtures and their conversation.
+    static let smsCustomer = "+15558675310"
+    static let smsConversation = "CHc09a2e763cb996b820fe21d526d13572"
+    static let conversationsService = "IS2c9e099de348dfc2f794dad70a3bf453"
+
+    /// A Conversations `onMessageAdded` from `author` (a customer's address, or an agent's
+    /// identity with `source: "SDK"`) into `conversation`.
+    static func conversationMessage(_ body: String, author: String = smsCustomer, source: String = "SMS",
+                                    conversation: String = smsConversation, messageSid: String = TwilioSID.random("IM")) -> TwilioForm {
+        var form = TwilioForm()
+        for (name, value) in [
+            ("MessagingServiceSid", "MG6401a060d14731a37f94e329d20d41ad"), ("EventType", "onMessageAdded"), ("Attributes", "{}"),
+            ("DateCreated", "2026-11-30T09:16:00.000Z"), ("Index", "2"), ("ChatServiceSid", conversationsService),
+            ("MessageSid", messageSid), ("AccountSid", TwilioFixtures.accountSid), ("Source", source), ("RetryCount", "0"),
+            ("Author", author), ("ParticipantSid", "MB4c26f3e53fb07ed609382c13b9a5b7aa"), ("Body", body),
+            ("ConversationSid", conversation), ("WebhookType", "webhook"),
+        ] { form.append(name, value) }
+        return form
+    }
+}

@@ -28,7 +28,10 @@ enum ConversationsText {
         var message = ConversationsAPI.Message(author: author, body: body)
         if event.type == EventTypes.say, case .string(let content)? = event.data["content_sid"], !content.isEmpty {
             message.contentSid = content
-            if let variables = event.data["content_variables"], variables != .none { message.contentVariables = variables.jsonText }
+            // Twilio's variables are text: `{"1": "Ana"}`.
+            if case .map(let variables)? = event.data["content_variables"] {
+                message.contentVariables = TemplateValue.map(variables.mapValues { .string($0.pythonString) }).jsonText
+            }
         }
         guard !message.body.isEmpty || message.contentSid != nil else { return nil }
         return message

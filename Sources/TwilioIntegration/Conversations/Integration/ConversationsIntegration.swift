@@ -61,7 +61,7 @@ public final class ConversationsIntegration: Integration {
 
     /// The bot's `name:`, the default author of its messages.
     static func botName(_ app: BotApp) -> String {
-        if case .value(.string(let name))? = app.bot?["name"], !name.isEmpty { return name }
+        if let name = app.bot?["name"]?.constantText, !name.isEmpty { return name }
         return "bot"
     }
 
