@@ -138,4 +138,55 @@ struct ConversationsChannelTests {
             #expect(template.form["Body"] == nil)
         }
     }
+
+    @Test("handoff of the SMS conversation itself: an interaction on it, agent and customer talk directly, a command never reaches the phone, the bot answers again after")
+    func smsHandoff() async throws {
+        try await FlexBot.with(files: Self.flows, conversation: TwilioFormHelper.smsConversation, channel: true) { bot in
+            let conversation = TwilioFormHelper.smsConversation
+            #expect(try await bot.replay(try TwilioFixtures.request("conversations-onMessageAdded-sms.http")).status == 204)
+            _ = try await bot.deliver(TwilioFormHelper.conversationMessage("agent"), path: Self.path)
+            try await bot.settle()
+            #expect(try await bot.engine.thread(Self.smsThread)?.mode == "agent")
+            // No conversation made, no participant, webhook or transcript: the interaction takes the customer's own.
+            #expect(!bot.fake.requests.contains { $0.path == "/v1/Conversations" || $0.path.hasSuffix("/Participants") || $0.path.hasSuffix("/Webhooks") })
+            let interaction = try #require(bot.fake.requests.first { $0.path == "/v1/Interactions" })
+            guard case .map(let channel) = try TemplateValue(jsonText: interaction.form["Channel"] ?? ""),
+                  case .map(let properties)? = channel["properties"],
+                  case .map(let routing) = try TemplateValue(jsonText: interaction.form["Routing"] ?? ""),
+                  case .map(let routingProperties)? = routing["properties"], case .map(let attributes)? = routingProperties["attributes"] else {
+                Issue.record("unexpected interaction: \(interaction.body)")
+                return
+            }
+            #expect(channel["type"] == .string("sms"))
+            #expect(properties["media_channel_sid"] == .string(conversation))
+            #expect(attributes["customerAddress"] == .string(TwilioFormHelper.smsCustomer))
+            #expect(attributes["conversationSummary"]?.pythonString.isEmpty == false)
+            let postedBefore = Self.posted(bot, to: conversation).count
+
+            // The agent writes in the conversation: filed for the thread, nothing relayed, the bot silent.
+            #expect(try await bot.replay(try TwilioFixtures.request("conversations-onMessageAdded-agent.http")).status == 204)
+            _ = try await bot.deliver(TwilioFormHelper.conversationMessage("my serial is 123"), path: Self.path)
+            try await bot.settle()
+            #expect(try await bot.ledger(Self.smsThread).contains { $0.sender == .agent && $0.text == "Hi Ana, I'm Alice. Let's fix this." })
+            #expect(Self.posted(bot, to: conversation).count == postedBefore)
+
+            // The agent's command is blocked before it reaches the phone; the bot asks instead.
+            let command = try await bot.replay(try TwilioFixtures.request("conversations-onMessageAdd-pre-agent-command.http"))
+            #expect(command.status == 422, "\(command.body)")
+            try await bot.settle()
+            #expect(Self.posted(bot, to: conversation).last?.form["Body"] == "How often does the issue occur?\n1. Once a week\n2. Every day")
+            #expect(!Self.posted(bot, to: conversation).contains { $0.form["Body"]?.contains("/ask_issue_frequency") == true })
+            _ = try await bot.deliver(TwilioFormHelper.conversationMessage("2"), path: Self.path)
+            try await bot.settle()
+            #expect(Self.posted(bot, to: conversation).last?.form["Body"] == "Thanks, noted daily.")
+
+            // The task completes: the bot has the thread again; the customer's conversation stays open.
+            try await bot.taskRouter("conversations-taskrouter-task-completed.http")
+            #expect(try await bot.engine.thread(Self.smsThread)?.mode == "bot")
+            #expect(!bot.fake.requests.contains { $0.path == "/v1/Conversations/\(conversation)" && $0.form["State"] == "closed" })
+            _ = try await bot.deliver(TwilioFormHelper.conversationMessage("hello"), path: Self.path)
+            try await bot.settle()
+            #expect(Self.posted(bot, to: conversation).last?.form["Body"] == "Hello from the bot")
+        }
+    }
 }

@@ -11,14 +11,15 @@ import TwilioIntegration
 @Suite("Flex webhooks: the shared Twilio fixtures")
 struct FlexWebhookFixtureTests {
     /// What each fixture becomes in the thread's ledger (nil: answered, nothing filed). A
-    /// customer's own SMS or WhatsApp message, its delivery receipt and the pre-event hook are
-    /// the messaging channel's (they reach the agent in the conversation without the bot).
+    /// customer's own SMS or WhatsApp message and its delivery receipt are the messaging
+    /// channel's (they reach the agent in the conversation without the bot); the pre-event hook
+    /// of an agent's command runs it and blocks the message (422).
     static let expected: [String: (type: String?, sender: Sender)] = [
         "conversations-onMessageAdded.http": (EventTypes.say, .agent),
         "conversations-onMessageAdded-agent.http": (EventTypes.say, .agent),
         "conversations-onMessageAdded-sms.http": (nil, .user),
         "conversations-onMessageAdded-whatsapp.http": (nil, .user),
-        "conversations-onMessageAdd-pre-agent-command.http": (nil, .agent),
+        "conversations-onMessageAdd-pre-agent-command.http": (EventTypes.agentCommand, .agent),
         "conversations-onDeliveryUpdated-63016.http": (nil, .system),
         "conversations-onConversationStateUpdated.http": (FlexEventTypes.channelInactive, .system),
         "conversations-taskrouter-task-queue-entered.http": (FlexElements.Event.taskQueueEntered, .system),
@@ -62,14 +63,16 @@ struct FlexWebhookFixtureTests {
         try await FlexBot.with(conversation: try Self.conversation(of: fixture, name)) { bot in
             try await bot.startHandoff()
             let before = try await bot.ledger()
+            // A pre-event names nothing but its delivery (no MessageSid yet): its retries are told by their token.
+            let isPreEvent = name.contains("onMessageAdd-pre")
             for delivery in 1...20 {
                 // Retries of one delivery may even come with another idempotency token.
                 let reply = try await bot.replay(fixture) { headers in
-                    if delivery.isMultiple(of: 2), let index = headers.firstIndex(where: { $0.0 == "I-Twilio-Idempotency-Token" }) {
+                    if delivery.isMultiple(of: 2), !isPreEvent, let index = headers.firstIndex(where: { $0.0 == "I-Twilio-Idempotency-Token" }) {
                         headers[index].1 = UUID().uuidString
                     }
                 }
-                #expect(reply.status == 204, "\(name) delivery \(delivery): \(reply.status) \(reply.body)")
+                #expect(reply.status == (isPreEvent ? 422 : 204), "\(name) delivery \(delivery): \(reply.status) \(reply.body)")
                 #expect(reply.contentType == "application/json")
             }
             try await bot.settle()

@@ -12,7 +12,7 @@ import Logging
 ///   thread (`ConversationsEventMapper`), accepted durably before the 204.
 /// - `prepare`: a customer's first event makes the thread the conversation's
 ///   (`ConversationsThread`: `thread.channel`, `thread.reply_timeout`).
-/// - `outboundWork` / `deliver`: in bot mode, what the customer sees of the bot's turn
+/// - `outboundWork` / `deliver`: what the customer sees of the bot's turn
 ///   (`ConversationsText`: numbered choices) is posted to the conversation as `bot_author`,
 ///   through the durable outbox, in order (one lane per conversation).
 ///
@@ -95,9 +95,12 @@ public final class ConversationsIntegration: Integration {
         }
     }
 
-    /// In bot mode, what the customer sees of the turn's outputs, as messages to the conversation.
+    /// What the customer sees of the turn's outputs, as messages to the conversation. While an
+    /// agent has the conversation the bot stays silent to the customer's messages (its triggers
+    /// wait for bot mode), and what it still says (an agent command's question, a status line)
+    /// is posted where both read it.
     public func outboundWork(for turn: CommittedTurn) -> [OutboundWork] {
-        guard let record = ConversationsThread(scope: turn.thread.scope), turn.thread.mode == "bot" else { return [] }
+        guard let record = ConversationsThread(scope: turn.thread.scope) else { return [] }
         return turn.outputs.compactMap { event in
             // No author yet: `bot_author` is a setting, read with the vault when the message goes.
             guard let message = ConversationsText.message(for: event) else { return nil }

@@ -33,7 +33,8 @@ struct ConversationsWebhookHandler {
         case .verified(let verified): form = verified
         }
         // 2. What it is about.
-        guard ConversationsEventMapper.handledTypes.contains(form["EventType"] ?? ""),
+        let eventType = form["EventType"] ?? ""
+        guard ConversationsEventMapper.handledTypes.contains(eventType) || eventType == Self.preMessage,
               let conversation = form["ConversationSid"], !conversation.isEmpty else { return TwilioWebhook.accepted }
         let settings: ConversationsSettings
         do {
@@ -46,10 +47,11 @@ struct ConversationsWebhookHandler {
         let thread: ThreadRecord?, offered: [Choice]
         do {
             thread = try await engine.thread(ConversationsThread.threadID(conversation: conversation))
-            // 3. A Flex handoff's conversation.
-            if thread == nil, let flex = try await flexHandoff(of: conversation, engine: engine) {
+            // 3. A Flex handoff's conversation, or what the agent does in the customer's.
+            if thread == nil || Self.isAgentSide(form, thread: thread), let flex = try await flexHandoff(of: conversation, engine: engine) {
                 return await flex.integration.handleWebhook(request, integrationID: flex.id, engine: engine)
             }
+            if eventType == Self.preMessage { return WebhookResponse(status: 200, contentType: "application/json") }
             offered = try await offeredChoices(form, thread: thread, engine: engine)
         } catch {
             logger.error("Conversations webhook: store unavailable", metadata: ["error": "\(error)"])
@@ -68,6 +70,22 @@ struct ConversationsWebhookHandler {
                 return TwilioWebhook.answer(500, "the event could not be stored; retry")
             }
             return TwilioWebhook.accepted
+        }
+    }
+
+    /// The pre-event webhook of a message about to be added: the Flex integration blocks an
+    /// agent's command in the customer's conversation with it; anything else may go on.
+    static let preMessage = "onMessageAdd"
+
+    /// Whether a delivery is the agent's side of a customer's conversation handed to Flex: the
+    /// pre-event hook, or a message from someone other than the customer, while (or just
+    /// after) an agent has the thread.
+    static func isAgentSide(_ form: TwilioForm, thread: ThreadRecord?) -> Bool {
+        guard let thread, FlexThreadState(scope: thread.scope) != nil || FlexEndedHandoff(scope: thread.scope) != nil else { return false }
+        switch form["EventType"] {
+        case preMessage: return true
+        case "onMessageAdded": return form["Author"] != thread.userID && form["Source"]?.uppercased() != "API"
+        default: return false
         }
     }
 

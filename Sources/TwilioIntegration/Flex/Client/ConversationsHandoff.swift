@@ -23,6 +23,12 @@ struct ConversationsHandoff: FlexHandoff {
     static let conversationExists = 50353, participantExists = 50433
 
     func open(_ request: FlexHandoffRequest, opening: FlexOpening, settings: FlexSettings) async throws(FlexError) -> TemplateMap {
+        if let customer = request.customerConversation {
+            // The customer's own conversation: the agent joins it; it has its history and its webhook.
+            let interaction = try await createInteraction(request, summary: opening.summary, conversation: customer.sid,
+                                                          channelType: customer.channelType, settings: settings)
+            return Self.answer(conversation: customer.sid, interaction: interaction, transcriptPosted: false)
+        }
         guard let webhookURL = settings.webhookURL else {
             throw .invalidSetting(integration: settings.integrationID, field: "webhook_url",
                                   detail: "Parley does not know the URL Twilio reaches it at; serve with --public-url "
@@ -35,10 +41,18 @@ struct ConversationsHandoff: FlexHandoff {
         try await addParticipant(request, conversation: sid, settings: settings)
         try await addWebhook(webhookURL, conversation: sid, checkExisting: existed, settings: settings)
         try await postOpening(opening, identity: request.identity, conversation: sid, checkExisting: existed, settings: settings)
-        let interaction = try await createInteraction(request, summary: opening.summary, conversation: sid, settings: settings)
+        let interaction = try await createInteraction(request, summary: opening.summary, conversation: sid, channelType: "web",
+                                                      settings: settings)
+        var answer = Self.answer(conversation: sid, interaction: interaction, transcriptPosted: true)
+        answer["account_sid"] = conversation["account_sid"] ?? .none
+        answer["date_created"] = conversation["date_created"] ?? .none
+        return answer
+    }
+
+    /// What an opened handoff answers: the conversation, the interaction, its channel and task.
+    private static func answer(conversation: String, interaction: TemplateMap, transcriptPosted: Bool) -> TemplateMap {
         var answer: TemplateMap = [
-            "sid": .string(sid), "conversation_sid": .string(sid), "transcript_posted": .bool(true),
-            "account_sid": conversation["account_sid"] ?? .none, "date_created": conversation["date_created"] ?? .none,
+            "sid": .string(conversation), "conversation_sid": .string(conversation), "transcript_posted": .bool(transcriptPosted),
             "interaction_sid": interaction["sid"] ?? .none, "url": interaction["url"] ?? .none,
         ]
         if case .map(let channel)? = interaction["channel"] { answer["interaction_channel_sid"] = channel["sid"] ?? .none }
@@ -69,12 +83,14 @@ struct ConversationsHandoff: FlexHandoff {
                 + TwilioRESTClient.pathSegment(channel)
             do { _ = try await rest.send("close_interaction", .POST, url, form: form, settings: settings) } catch { failure = error }
         }
-        var form = TwilioForm()
-        form.append("State", "closed")
-        do {
-            _ = try await rest.send("close_conversation", .POST, conversationURL(settings, closing.chat), form: form, settings: settings)
-        } catch {
-            failure = failure ?? error
+        if !closing.keepConversation {
+            var form = TwilioForm()
+            form.append("State", "closed")
+            do {
+                _ = try await rest.send("close_conversation", .POST, conversationURL(settings, closing.chat), form: form, settings: settings)
+            } catch {
+                failure = failure ?? error
+            }
         }
         if let failure { throw failure }
     }
@@ -153,16 +169,20 @@ struct ConversationsHandoff: FlexHandoff {
         }
     }
 
-    /// `POST /v1/Interactions` for the conversation: a web chat the customer started, routed by
-    /// the integration's workspace, workflow and task channel, with the task attributes.
-    private func createInteraction(_ request: FlexHandoffRequest, summary: String, conversation: String,
+    /// `POST /v1/Interactions` for the conversation: a chat the customer started on
+    /// `channelType` (`web` for Parley's own chat, `sms`, `whatsapp` …), routed by the
+    /// integration's workspace, workflow and task channel, with the task attributes.
+    private func createInteraction(_ request: FlexHandoffRequest, summary: String, conversation: String, channelType: String,
                                    settings: FlexSettings) async throws(FlexError) -> TemplateMap {
         var attributes = request.taskAttributes
+        let from = request.customerConversation?.address ?? request.userName
         attributes["customerName"] = attributes["customerName"] ?? .string(request.userName)
-        attributes["from"] = attributes["from"] ?? .string(request.userName)
+        attributes["from"] = attributes["from"] ?? .string(from)
+        if let address = request.customerConversation?.address { attributes["customerAddress"] = .string(address) }
         attributes["conversationSummary"] = .string(summary)
         if let reason = request.summary.reason { attributes["handoffReason"] = .string(reason) }
-        let channel: TemplateMap = ["type": "web", "initiated_by": "customer", "properties": .map(["media_channel_sid": .string(conversation)])]
+        let channel: TemplateMap = ["type": .string(channelType), "initiated_by": "customer",
+                                    "properties": .map(["media_channel_sid": .string(conversation)])]
         let routing: TemplateMap = ["properties": .map([
             "workspace_sid": .string(settings.workspaceSid), "workflow_sid": .string(settings.workflowSid),
             "task_channel_unique_name": .string(settings.taskChannel), "attributes": .map(attributes),

@@ -45,6 +45,18 @@ struct FlexHandoffRequest: Sendable, Equatable {
     var taskAttributes: TemplateMap
     /// What the summary for the agent is made from.
     var summary: FlexSummary
+    /// The customer's own conversation, when the thread lives in one (SMS, WhatsApp): it is
+    /// handed to Flex as it is, with no chat made for the agent and no transcript.
+    var customerConversation: CustomerConversation?
+
+    /// A customer's Twilio conversation, as the Conversations channel keeps it.
+    struct CustomerConversation: Sendable, Equatable {
+        var sid: String
+        /// The interaction channel's type (`sms`, `whatsapp`, `web` …).
+        var channelType: String
+        /// The customer's address (`+15558675310`, `whatsapp:+…`) or chat identity.
+        var address: String
+    }
 
     init(identity: String, userName: String, friendlyName: String, uniqueName: String, taskAttributes: TemplateMap,
          summary: FlexSummary) {
@@ -55,8 +67,15 @@ struct FlexHandoffRequest: Sendable, Equatable {
 
     /// As an outbox payload keeps it.
     var payload: TemplateMap {
-        ["identity": .string(identity), "user_name": .string(userName), "friendly_name": .string(friendlyName),
-         "unique_name": .string(uniqueName), "task_attributes": .map(taskAttributes), "summary": .map(summary.payload)]
+        var payload: TemplateMap = [
+            "identity": .string(identity), "user_name": .string(userName), "friendly_name": .string(friendlyName),
+            "unique_name": .string(uniqueName), "task_attributes": .map(taskAttributes), "summary": .map(summary.payload),
+        ]
+        if let customer = customerConversation {
+            payload["customer_conversation"] = .map(["sid": .string(customer.sid), "channel_type": .string(customer.channelType),
+                                                     "address": .string(customer.address)])
+        }
+        return payload
     }
 
     /// From an outbox payload; nil when it is incomplete.
@@ -69,6 +88,10 @@ struct FlexHandoffRequest: Sendable, Equatable {
         }
         self.init(identity: identity, userName: userName, friendlyName: friendlyName, uniqueName: uniqueName, taskAttributes: attributes,
                   summary: summary)
+        if case .map(let customer)? = payload["customer_conversation"], case .string(let sid)? = customer["sid"],
+           case .string(let type)? = customer["channel_type"], case .string(let address)? = customer["address"] {
+            customerConversation = CustomerConversation(sid: sid, channelType: type, address: address)
+        }
     }
 }
 
@@ -81,6 +104,8 @@ struct FlexClosing: Sendable, Equatable {
     /// The interaction (`KD…`) and its channel (`UO…`) (Flex Conversations closes these).
     var interactionSid: String?
     var interactionChannelSid: String?
+    /// The conversation is the customer's own (SMS, WhatsApp): it stays open for the bot.
+    var keepConversation = false
 }
 
 /// How a closed chat's task ends.

@@ -45,17 +45,26 @@ struct StartChatComponent: ComponentHandler {
         var attributes = TemplateMap()
         if case .map(let given) = try context.render(element["task_attributes"]) { attributes = given }
         attributes[FlexDelivery.threadAttribute] = .string(context.thread.id)
-        let sendTranscript = try element["send_transcript"].map { try context.render($0).isTruthy } ?? true
+        // A thread in the customer's own Twilio conversation (SMS, WhatsApp) hands that
+        // conversation over: the agent reads its real history, so no transcript is posted.
+        let customer = ConversationsThread(scope: context.thread.scope)
+        if let customer, settings.mode != .conversations {
+            throw FlexError.invalidSetting(integration: integration.id, field: "mode", detail: "this thread is a Twilio conversation "
+                                           + "(\(customer.channel)), which only Flex Conversations can take (add `workspace_sid` and `workflow_sid`)")
+        }
+        let sendTranscript = try customer == nil && (element["send_transcript"].map { try context.render($0).isTruthy } ?? true)
 
         let summary = FlexSummary(reason: try element["reason"].map { try context.renderText($0) },
                                   given: try element["summary"].map { try context.renderText($0) },
                                   userScope: context.userScope, fields: settings.summary.fields)
-        let chat = FlexHandoffRequest(identity: identity, userName: userName, friendlyName: friendlyName.isEmpty ? userName : friendlyName,
+        var chat = FlexHandoffRequest(identity: identity, userName: userName, friendlyName: friendlyName.isEmpty ? userName : friendlyName,
                                       uniqueName: "\(identity)-\(Int(context.event.time.timeIntervalSince1970 * 1000))",
                                       taskAttributes: attributes, summary: summary)
+        chat.customerConversation = customer.map { .init(sid: $0.conversationSid, channelType: $0.channel, address: $0.customer) }
         let request: TemplateMap = ["integration_id": .string(integration.id), "identity": .string(identity),
                                     "send_transcript": .bool(sendTranscript), Event.answersStepKey: .string(element.id),
-                                    FlexIntegration.transcriptAtOpenKey: .bool(settings.mode == .conversations)]
+                                    FlexIntegration.transcriptAtOpenKey: .bool(settings.mode == .conversations && customer == nil),
+                                    FlexIntegration.sharedConversationKey: .bool(customer != nil)]
         context.send(OutboundWork(integration: flex.elementType, lane: "flex:thread:\(context.thread.id)",
                                   kind: FlexIntegration.Work.createChannel, payload: request.merging(["request": .map(chat.payload)]) { old, _ in old }))
         context.setThread(FlexIntegration.startingKey, .map(request))

@@ -7,6 +7,7 @@ import TwilioWire
 /// | Delivery | Event (sender) |
 /// | --- | --- |
 /// | Chat `onMessageSent` / `onMediaMessageSent`, Conversations `onMessageAdded`, from an agent | `meya.text.event.say` (agent), or `meya.csp.event.agent.command` when it starts with the command prefix |
+/// | Conversations pre-event `onMessageAdd` of an agent's command | `meya.csp.event.agent.command` (agent); the message is blocked |
 /// | the same from the user's own identity or the bot | nothing (an echo) |
 /// | Chat `onChannelUpdated` with status `INACTIVE`, Conversations `onConversationStateUpdated` to `closed` | `meya.twilio.flex.event.channel_inactive` (system) |
 /// | TaskRouter `task-queue.entered` | `…flex.event.task_queue_entered` (system) |
@@ -25,13 +26,17 @@ enum FlexEventMapper {
     /// Chat and TaskRouter event types that can become events (the others are answered
     /// without a thread lookup).
     static let handledTypes = Set([
-        "onMessageSent", "onMediaMessageSent", "onChannelUpdated", "onMessageAdded", "onConversationStateUpdated",
+        "onMessageSent", "onMediaMessageSent", "onChannelUpdated", "onMessageAdded", preMessage, "onConversationStateUpdated",
         "task-queue.entered", "reservation.accepted", "reservation.completed", "task.canceled",
     ]).union(conversationsTaskEnds)
 
     /// TaskRouter events that end a Flex Conversations task for the bot: the agent ended the
     /// chat (wrap-up) or completed the task, whichever comes first.
     static let conversationsTaskEnds: Set<String> = ["reservation.wrapup", "task.wrapup", "task.completed"]
+
+    /// Conversations' pre-event webhook for a message about to be added: an agent's command is
+    /// taken from it (and the message blocked, `FlexWebhookHandler`); other messages go on.
+    static let preMessage = "onMessageAdd"
 
     /// Identities whose chat messages are the bot's own.
     static let botIdentities: Set<String> = ["bot", "system"]
@@ -63,7 +68,7 @@ enum FlexEventMapper {
         }
         let attributes = TemplateValue.map(delivery.taskAttributes)
         switch delivery.eventType {
-        case "onMessageSent", "onMediaMessageSent", "onMessageAdded":
+        case "onMessageSent", "onMediaMessageSent", "onMessageAdded", preMessage:
             let chat: (identity: String, agentName: String?, agentIdentity: String?)
             if let state {
                 chat = (state.identity, state.agentName, state.agentIdentity)
@@ -89,6 +94,7 @@ enum FlexEventMapper {
             }
             let isCommand = !settings.agentCommandPrefix.isEmpty && text.hasPrefix(settings.agentCommandPrefix)
             if isCommand, state == nil { return .ignored("an agent command after the chat ended") }
+            if delivery.eventType == preMessage, !isCommand { return .ignored("an agent's message about to be added; it comes back once it is") }
             data["text"] = .string(text)
             data["agent_name"] = .string(name)
             if let channel = delivery.channelSid { data["channel_sid"] = .string(channel) }

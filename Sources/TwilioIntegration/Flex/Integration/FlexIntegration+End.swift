@@ -17,7 +17,8 @@ extension FlexIntegration {
         func text(_ key: String) -> String? { if case .string(let value)? = payload[key], !value.isEmpty { value } else { nil } }
         return await delivering(item, operation: "close_channel", engine: engine, calls: { settings in
             var closing = FlexClosing(chat: text("channel_sid") ?? "", interactionSid: text("interaction_sid"),
-                                      interactionChannelSid: text("interaction_channel_sid"))
+                                      interactionChannelSid: text("interaction_channel_sid"),
+                                      keepConversation: payload["keep_conversation"]?.isTruthy ?? false)
             if let sid = text("task_sid"), let workspace = text("workspace_sid") {
                 closing.task = FlexTaskEnd(sid: sid, workspace: workspace, status: text("task_status") ?? "completed")
             }
@@ -38,7 +39,8 @@ extension FlexIntegration {
     /// The closing an ended handoff's chat still needs, keyed as `closeChat` reads it: in Flex
     /// Conversations the bot made the conversation, so when the agent's side ends it (the task
     /// wrapped up, completed or canceled; the conversation closed) the interaction's channel
-    /// and the conversation are closed too, never left open.
+    /// and the conversation are closed too, never left open. A customer's own conversation
+    /// (SMS, WhatsApp) stays open: the bot answers in it again.
     static func closingPayload(_ state: FlexThreadState) -> TemplateMap {
         var payload: TemplateMap = ["integration_id": .string(state.integrationID), "channel_sid": .string(state.channelSid)]
         payload["interaction_sid"] = FlexComponentSupport.value(state.interactionSid)
@@ -46,6 +48,7 @@ extension FlexIntegration {
         payload["task_sid"] = FlexComponentSupport.value(state.taskSid)
         payload["workspace_sid"] = FlexComponentSupport.value(state.workspaceSid)
         payload["task_status"] = .string(state.accepted ? "completed" : "canceled")
+        if state.sharedConversation { payload["keep_conversation"] = .bool(true) }
         return payload
     }
 

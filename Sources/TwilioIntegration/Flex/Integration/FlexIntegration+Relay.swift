@@ -31,6 +31,8 @@ extension FlexIntegration {
             return [OutboundWork(integration: elementType, lane: "flex:channel:\(before.channelSid)", kind: Work.closeChat,
                                  payload: Self.closingPayload(before))]
         }
+        // The customer's own conversation carries both sides: nothing to relay or replay.
+        guard !state.sharedConversation else { return [] }
         var payload: TemplateMap = ["integration_id": .string(state.integrationID), "channel_sid": .string(state.channelSid),
                                     "identity": .string(state.identity), "relay_after": .int(state.relayAfter)]
         func work(_ kind: String) -> OutboundWork {

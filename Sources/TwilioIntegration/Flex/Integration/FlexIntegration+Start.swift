@@ -10,6 +10,8 @@ extension FlexIntegration {
     static let startingKey = "flex_starting"
     /// Marks a request whose transcript goes as the chat opens (Flex Conversations).
     static let transcriptAtOpenKey = "transcript_at_open"
+    /// Marks a request that hands the customer's own conversation to Flex (`FlexThreadState.sharedConversation`).
+    static let sharedConversationKey = "shared_conversation"
 
     /// The fields of Twilio's chat that the answer carries, and `flow.result` with it: the
     /// chat (`sid`) and its task in both modes, the conversation, interaction and interaction
@@ -107,6 +109,7 @@ extension FlexIntegration {
                                     sendTranscript: starting["send_transcript"]?.isTruthy ?? true, relayAfter: sequence - 1)
         state.interactionSid = text("interaction_sid")
         state.interactionChannelSid = text("interaction_channel_sid")
+        state.sharedConversation = starting[Self.sharedConversationKey]?.isTruthy ?? false
         // A transcript posted when the chat opened is not sent again when the agent accepts.
         if answer.data["transcript_posted"]?.isTruthy == true { state.sendTranscript = false }
         context.link(FlexThreadState.channelLink(channelSid))

@@ -31,6 +31,9 @@ public struct FlexThreadState: Sendable, Equatable {
     public var transcriptSent: Bool
     /// The time (ms) of the latest TaskRouter event taken: an older one arriving later is stale.
     public var lastEventMs: Int?
+    /// The chat is the customer's own Twilio conversation (SMS, WhatsApp): the agent and the
+    /// customer talk in it directly, so nothing is relayed, and it stays open at the end.
+    public var sharedConversation = false
 
     public init(integrationID: String, channelSid: String, taskSid: String?, identity: String, sendTranscript: Bool,
                 relayAfter: Int) {
@@ -67,6 +70,7 @@ public struct FlexThreadState: Sendable, Equatable {
         accepted = map["accepted"]?.isTruthy ?? false
         transcriptSent = map["transcript_sent"]?.isTruthy ?? false
         if case .int(let time)? = map["last_event_ms"] { lastEventMs = time }
+        sharedConversation = map["shared_conversation"]?.isTruthy ?? false
     }
 
     /// The state as the thread scope keeps it.
@@ -83,6 +87,7 @@ public struct FlexThreadState: Sendable, Equatable {
         if let agentName { map["agent_name"] = .string(agentName) }
         if let agentIdentity { map["agent_identity"] = .string(agentIdentity) }
         if let lastEventMs { map["last_event_ms"] = .int(lastEventMs) }
+        if sharedConversation { map["shared_conversation"] = .bool(true) }
         return .map(map)
     }
 

@@ -12,7 +12,9 @@ import TwilioWire
 ///    the links to the channel or the task. None: 204 and a warning (a retry would not help).
 /// 4. The event is accepted into the engine's durable inbox with Twilio's id for what happened
 ///    (MessageSid, the TaskRouter event Sid …) as its idempotency key, so a retried delivery has
-///    no second effect; then 204. A store failure answers 500, and Twilio retries.
+///    no second effect; then 204. A store failure answers 500, and Twilio retries. The
+///    pre-event `onMessageAdd` is answered 200 (go on) or, for an agent command the bot took,
+///    422 (blocked).
 struct FlexWebhookHandler {
     let flex: FlexIntegration
 
@@ -71,7 +73,7 @@ struct FlexWebhookHandler {
                                    agentName: { flex.agentName(identity: $0) }) {
         case .ignored(let reason):
             logger.debug("Flex webhook needs no event", metadata: ["thread": "\(threadID)", "reason": "\(reason)"])
-            return TwilioWebhook.accepted
+            return delivery.eventType == FlexEventMapper.preMessage ? Self.letThrough : TwilioWebhook.accepted
         case .event(let event):
             do {
                 try await engine.accept(event)
@@ -80,9 +82,15 @@ struct FlexWebhookHandler {
                 return TwilioWebhook.answer(500, "the event could not be stored; retry")
             }
             logger.debug("Flex webhook accepted", metadata: ["thread": "\(threadID)", "event": "\(event.type)"])
+            if delivery.eventType == FlexEventMapper.preMessage, event.type == EventTypes.agentCommand { return Self.blocked }
             return TwilioWebhook.accepted
         }
     }
+
+    /// The answers to a pre-event `onMessageAdd`: any 2xx lets the message be added; any other
+    /// status blocks it (the agent's command, which the bot runs instead, never reaches the customer).
+    static let letThrough = WebhookResponse(status: 200, contentType: "application/json")
+    static let blocked = TwilioWebhook.answer(422, "an agent command: the bot runs it; it is not added to the conversation")
 
     /// The thread a delivery is about: the thread attribute, else the channel's or the task's link.
     private func findThread(_ delivery: FlexDelivery, engine: BotEngine) async throws -> String? {
