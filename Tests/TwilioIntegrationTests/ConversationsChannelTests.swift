@@ -49,6 +49,12 @@ struct ConversationsChannelTests {
         bot.fake.messages.filter { $0.path == "/v1/Conversations/\(conversation)/Messages" }
     }
 
+    /// Whether the bot's last message to `conversation` comes to be `body` (a turn's posts leave
+    /// after its commit, so a settled inbox may still have them on the way).
+    static func lastPosted(_ bot: FlexBot, to conversation: String = TwilioFormHelper.smsConversation, is body: String) async -> Bool {
+        await bot.eventually { posted(bot, to: conversation).last?.form["Body"] == body }
+    }
+
     @Test("an SMS customer's message starts the conversation's thread; the bot answers in it with numbered choices, picked by number")
     func smsConversation() async throws {
         try await FlexBot.with(files: Self.flows, channel: true) { bot in
@@ -59,24 +65,24 @@ struct ConversationsChannelTests {
             #expect(thread.userID == TwilioFormHelper.smsCustomer)
             #expect(thread.scope["channel"] == .string("sms"))
             #expect(thread.scope["reply_timeout"] == .double(48 * 3_600))
+            #expect(await Self.lastPosted(bot, is: "What do you need help with?\n1. Hardware\n2. Software"))
             let question = try #require(Self.posted(bot, to: TwilioFormHelper.smsConversation).last)
-            #expect(question.form["Body"] == "What do you need help with?\n1. Hardware\n2. Software")
             #expect(question.form["Author"] == "Test Bot")
             #expect(question.header("X-Twilio-Webhook-Enabled") == nil)
 
             // The customer answers by number; then by text, in another case.
             #expect(try await bot.deliver(TwilioFormHelper.conversationMessage("2"), path: Self.path).status == 204)
             try await bot.settle()
-            #expect(Self.posted(bot, to: TwilioFormHelper.smsConversation).last?.form["Body"] == "sms help for software.")
+            #expect(await Self.lastPosted(bot, is: "sms help for software."), "\(Self.posted(bot, to: TwilioFormHelper.smsConversation).map { $0.form["Body"] ?? "" })")
             _ = try await bot.deliver(TwilioFormHelper.conversationMessage("anything else"), path: Self.path)
             _ = try await bot.deliver(TwilioFormHelper.conversationMessage("hardware"), path: Self.path)
             try await bot.settle()
-            #expect(Self.posted(bot, to: TwilioFormHelper.smsConversation).last?.form["Body"] == "sms help for hardware.")
+            #expect(await Self.lastPosted(bot, is: "sms help for hardware."), "\(Self.posted(bot, to: TwilioFormHelper.smsConversation).map { $0.form["Body"] ?? "" })")
             // A number the last question did not offer is just text.
             _ = try await bot.deliver(TwilioFormHelper.conversationMessage("help"), path: Self.path)
             _ = try await bot.deliver(TwilioFormHelper.conversationMessage("7"), path: Self.path)
             try await bot.settle()
-            #expect(Self.posted(bot, to: TwilioFormHelper.smsConversation).last?.form["Body"] == "sms help for 7.")
+            #expect(await Self.lastPosted(bot, is: "sms help for 7."), "\(Self.posted(bot, to: TwilioFormHelper.smsConversation).map { $0.form["Body"] ?? "" })")
             // The bot's own and REST-posted messages, and another participant's, are not the customer's.
             _ = try await bot.deliver(TwilioFormHelper.conversationMessage("echo", author: "Test Bot", source: "API"), path: Self.path)
             _ = try await bot.deliver(TwilioFormHelper.conversationMessage("hi", author: "alice_40example_2Ecom", source: "SDK"), path: Self.path)
@@ -97,6 +103,8 @@ struct ConversationsChannelTests {
             for _ in 0..<20 { #expect(try await bot.replay(fixture).status == 204) }
             try await bot.settle()
             #expect(try await bot.ledger(Self.smsThread).filter { $0.sender == .user }.count == 1)
+            #expect(await bot.eventually { Self.posted(bot, to: TwilioFormHelper.smsConversation).count == 1 })
+            try await Task.sleep(for: .milliseconds(100))
             #expect(Self.posted(bot, to: TwilioFormHelper.smsConversation).count == 1)
 
             // Its close: a chat_close from the customer, once.
@@ -132,6 +140,7 @@ struct ConversationsChannelTests {
             let failed = try await bot.ledger(Self.whatsappThread).filter { $0.type == ConversationsElements.Event.deliveryFailed }
             #expect(failed.count == 1)
             #expect(failed.first?.data["error_code"] == .int(63016))
+            #expect(await bot.eventually { Self.posted(bot, to: "CHc69891966d471bf39b056d8715546659").last?.form["ContentSid"] != nil })
             let template = try #require(Self.posted(bot, to: "CHc69891966d471bf39b056d8715546659").last)
             #expect(template.form["ContentSid"] == "HXb5b62575e6e4ff6129ad7c8efe1f983e")
             #expect(template.form["ContentVariables"] == #"{"1":"63016"}"#)
@@ -161,6 +170,7 @@ struct ConversationsChannelTests {
             #expect(properties["media_channel_sid"] == .string(conversation))
             #expect(attributes["customerAddress"] == .string(TwilioFormHelper.smsCustomer))
             #expect(attributes["conversationSummary"]?.pythonString.isEmpty == false)
+            #expect(await Self.lastPosted(bot, is: "Connecting you with an agent."))
             let postedBefore = Self.posted(bot, to: conversation).count
 
             // The agent writes in the conversation: filed for the thread, nothing relayed, the bot silent.
@@ -168,17 +178,17 @@ struct ConversationsChannelTests {
             _ = try await bot.deliver(TwilioFormHelper.conversationMessage("my serial is 123"), path: Self.path)
             try await bot.settle()
             #expect(try await bot.ledger(Self.smsThread).contains { $0.sender == .agent && $0.text == "Hi Ana, I'm Alice. Let's fix this." })
-            #expect(Self.posted(bot, to: conversation).count == postedBefore)
+            #expect(Self.posted(bot, to: conversation).count == postedBefore, "\(Self.posted(bot, to: conversation).map { $0.form["Body"] ?? "" })")
 
             // The agent's command is blocked before it reaches the phone; the bot asks instead.
             let command = try await bot.replay(try TwilioFixtures.request("conversations-onMessageAdd-pre-agent-command.http"))
             #expect(command.status == 422, "\(command.body)")
             try await bot.settle()
-            #expect(Self.posted(bot, to: conversation).last?.form["Body"] == "How often does the issue occur?\n1. Once a week\n2. Every day")
+            #expect(await Self.lastPosted(bot, is: "How often does the issue occur?\n1. Once a week\n2. Every day"), "\(Self.posted(bot, to: conversation).map { $0.form["Body"] ?? "" })")
             #expect(!Self.posted(bot, to: conversation).contains { $0.form["Body"]?.contains("/ask_issue_frequency") == true })
             _ = try await bot.deliver(TwilioFormHelper.conversationMessage("2"), path: Self.path)
             try await bot.settle()
-            #expect(Self.posted(bot, to: conversation).last?.form["Body"] == "Thanks, noted daily.")
+            #expect(await Self.lastPosted(bot, is: "Thanks, noted daily."), "\(Self.posted(bot, to: conversation).map { $0.form["Body"] ?? "" })")
 
             // The task completes: the bot has the thread again; the customer's conversation stays open.
             try await bot.taskRouter("conversations-taskrouter-task-completed.http")
@@ -186,7 +196,7 @@ struct ConversationsChannelTests {
             #expect(!bot.fake.requests.contains { $0.path == "/v1/Conversations/\(conversation)" && $0.form["State"] == "closed" })
             _ = try await bot.deliver(TwilioFormHelper.conversationMessage("hello"), path: Self.path)
             try await bot.settle()
-            #expect(Self.posted(bot, to: conversation).last?.form["Body"] == "Hello from the bot")
+            #expect(await Self.lastPosted(bot, is: "Hello from the bot"), "\(Self.posted(bot, to: conversation).map { $0.form["Body"] ?? "" })")
         }
     }
 }

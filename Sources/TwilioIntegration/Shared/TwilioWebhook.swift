@@ -5,12 +5,28 @@ import TwilioWire
 
 /// What every Twilio product's webhook handler does first, and how it answers.
 enum TwilioWebhook {
-    /// The form a delivery carries, when its `X-Twilio-Signature` is valid for `authToken` and
-    /// the public URL Twilio called (both URL forms of Twilio's port rule); else the 403 to
-    /// answer, nothing else done. A GET's parameters are in its URL, which the signature covers.
-    static func verifiedForm(_ request: WebhookRequest, authToken: String?, integrationID: String,
-                             logger: Logger) -> Verification {
-        guard let authToken else {
+    /// The form a delivery for the integration `integrationID` carries, with the integration's
+    /// rendered `fields`, when its `X-Twilio-Signature` is valid for the fields' `auth_token`;
+    /// else the answer that refuses it, nothing else done: 500 when the fields cannot be read
+    /// (Twilio retries), 403 for a missing or wrong signature.
+    static func verified(_ request: WebhookRequest, integrationID: String, logger: Logger,
+                         fields read: () throws -> TemplateMap) -> Verification {
+        let fields: TemplateMap
+        do {
+            fields = try read()
+        } catch {
+            logger.error("Twilio webhook: settings unreadable", metadata: ["integration": "\(integrationID)", "error": "\(error)"])
+            return .refused(answer(500, "the integration's settings cannot be read"))
+        }
+        return verifiedForm(request, fields: fields, integrationID: integrationID, logger: logger)
+    }
+
+    /// The form a delivery carries, when its `X-Twilio-Signature` is valid for the `auth_token`
+    /// of `fields` and the public URL Twilio called (both URL forms of Twilio's port rule); else
+    /// the 403 to answer. A GET's parameters are in its URL, which the signature covers.
+    private static func verifiedForm(_ request: WebhookRequest, fields: TemplateMap, integrationID: String,
+                                     logger: Logger) -> Verification {
+        guard let authToken = TwilioSettingText.text(fields["auth_token"]) else {
             logger.warning("Twilio webhook refused: the integration has no auth_token to verify signatures",
                            metadata: ["integration": "\(integrationID)"])
             return .refused(answer(403, "webhook signatures cannot be verified: the integration has no auth_token"))
@@ -31,15 +47,16 @@ enum TwilioWebhook {
             logger.warning("Twilio webhook refused: invalid signature", metadata: ["path": "\(request.path)"])
             return .refused(answer(403, "invalid X-Twilio-Signature"))
         }
-        return .verified(form)
+        return .verified(form, fields: fields)
     }
 
     /// 204 with a JSON content type, as TaskRouter asks.
     static let accepted = WebhookResponse(status: 204, contentType: "application/json")
 
-    /// What `verifiedForm` found: the delivery's form, or the answer that refuses it.
+    /// What `verified` found: the delivery's form and the integration's fields, or the answer
+    /// that refuses it.
     enum Verification {
-        case verified(TwilioForm)
+        case verified(TwilioForm, fields: TemplateMap)
         case refused(WebhookResponse)
     }
 

@@ -4,7 +4,7 @@ import TwilioWire
 
 /// Answers one Conversations webhook delivery for a Conversations channel integration.
 ///
-/// 1. The `X-Twilio-Signature` is checked (`TwilioWebhook.verifiedForm`). Missing or wrong:
+/// 1. The `X-Twilio-Signature` is checked (`TwilioWebhook.verified`). Missing or wrong:
 ///    403, nothing else happens.
 /// 2. Event types that mean nothing to the bot are answered 204 at once.
 /// 3. A conversation that is not a channel thread's but a Flex handoff's (a web chat handed to
@@ -18,19 +18,13 @@ struct ConversationsWebhookHandler {
 
     func handle(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse {
         let logger = integration.logger
-        let fields: TemplateMap
-        do {
-            fields = try integration.fields(of: integrationID, engine: engine)
-        } catch {
-            logger.error("Conversations webhook: settings unreadable", metadata: ["integration": "\(integrationID)", "error": "\(error)"])
-            return TwilioWebhook.answer(500, "the integration's settings cannot be read")
-        }
         // 1. The signature.
-        let form: TwilioForm
-        switch TwilioWebhook.verifiedForm(request, authToken: TwilioSettingText.text(fields["auth_token"]),
-                                          integrationID: integrationID, logger: logger) {
+        let form: TwilioForm, fields: TemplateMap
+        switch TwilioWebhook.verified(request, integrationID: integrationID, logger: logger, fields: {
+            try integration.fields(of: integrationID, engine: engine)
+        }) {
         case .refused(let refusal): return refusal
-        case .verified(let verified): form = verified
+        case .verified(let verified, let read): (form, fields) = (verified, read)
         }
         // 2. What it is about.
         let eventType = form["EventType"] ?? ""

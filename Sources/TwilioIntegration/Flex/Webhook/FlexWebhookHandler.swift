@@ -5,7 +5,7 @@ import TwilioWire
 
 /// Answers one Twilio webhook delivery (Programmable Chat post-event or TaskRouter callback).
 ///
-/// 1. The `X-Twilio-Signature` is checked (`TwilioWebhook.verifiedForm`). Missing or wrong:
+/// 1. The `X-Twilio-Signature` is checked (`TwilioWebhook.verified`). Missing or wrong:
 ///    403, nothing else happens.
 /// 2. Event types that need nothing are answered 204 at once.
 /// 3. The thread is found from the task attribute start_chat adds (`parley_thread_id`), else
@@ -20,19 +20,13 @@ struct FlexWebhookHandler {
 
     func handle(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse {
         let logger = flex.logger
-        let fields: TemplateMap
-        do {
-            fields = try flex.fields(of: integrationID, engine: engine)
-        } catch {
-            logger.error("Flex webhook: settings unreadable", metadata: ["integration": "\(integrationID)", "error": "\(error)"])
-            return TwilioWebhook.answer(500, "the integration's settings cannot be read")
-        }
         // 1. The signature.
-        let form: TwilioForm
-        switch TwilioWebhook.verifiedForm(request, authToken: TwilioSettingText.text(fields["auth_token"]),
-                                          integrationID: integrationID, logger: logger) {
+        let form: TwilioForm, fields: TemplateMap
+        switch TwilioWebhook.verified(request, integrationID: integrationID, logger: logger, fields: {
+            try flex.fields(of: integrationID, engine: engine)
+        }) {
         case .refused(let refusal): return refusal
-        case .verified(let verified): form = verified
+        case .verified(let verified, let read): (form, fields) = (verified, read)
         }
         // 2. What it is about.
         let delivery = FlexDelivery(form: form, deliveryToken: request.header("I-Twilio-Idempotency-Token"))
