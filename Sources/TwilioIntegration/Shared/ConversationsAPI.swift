@@ -24,6 +24,21 @@ struct ConversationsAPI: Sendable {
         conversationsURL + "/" + TwilioRESTClient.pathSegment(conversation)
     }
 
+    /// The media of a Conversations webhook's message (`Media`: a JSON list of `{Sid,
+    /// Filename, ContentType, Size}`, or Event Streams' `MediaSid`), as
+    /// `{sid, content_type, filename, size}` maps; empty when it has none.
+    static func media(_ form: TwilioForm) -> [TemplateMap] {
+        guard let text = form["Media"], case .list(let items)? = try? TemplateValue(jsonText: text) else { return [] }
+        return items.compactMap { item in
+            guard case .map(let media) = item, case .string(let sid)? = media["Sid"] ?? media["MediaSid"] ?? media["sid"] else { return nil }
+            var info: TemplateMap = ["sid": .string(sid)]
+            if let type = media["ContentType"] ?? media["content_type"] { info["content_type"] = type }
+            if let file = media["Filename"] ?? media["filename"] { info["filename"] = file }
+            if let size = media["Size"] ?? media["size"] { info["size"] = size }
+            return info
+        }
+    }
+
     /// One message to post.
     struct Message: Sendable, Equatable {
         /// Who it is from (`Author`): a participant's identity, or the bot's name.

@@ -19,15 +19,17 @@ struct FlexBot: Sendable {
     let flex: FlexIntegration
     let fake: FakeTwilio
 
-    /// The Conversations channel's integration element (`integration/twilio/conversations.yaml`).
-    static let channelIntegration = """
-        type: parley.twilio.conversations.integration
+    /// The Twilio account fields every Twilio element of the test app has.
+    static let account = """
         account_sid: (@ vault.twilio.account_sid )
         api_key_sid: (@ vault.twilio.api_key_sid )
         api_key_secret: (@ vault.twilio.api_key_secret )
         auth_token: (@ vault.twilio.auth_token )
         api_base_url: (@ config.twilio.api_base_url )
         """
+
+    /// The Conversations channel's integration element (`integration/twilio/conversations.yaml`).
+    static let channelIntegration = "type: parley.twilio.conversations.integration\n" + account
 
     /// Vault values of the test app. `support.code` is a secret shown to the user once.
     static let vault: [String: TemplateValue] = [
@@ -43,15 +45,9 @@ struct FlexBot: Sendable {
     ]
 
     /// The integration element of the test app.
-    static let integration = """
-        type: meya.twilio.flex.integration
-        account_sid: (@ vault.twilio.account_sid )
-        api_key_sid: (@ vault.twilio.api_key_sid )
-        api_key_secret: (@ vault.twilio.api_key_secret )
-        auth_token: (@ vault.twilio.auth_token )
+    static let integration = "type: meya.twilio.flex.integration\n" + account + "\n" + """
         flex_flow_sid: (@ vault.twilio.flex_flow_sid )
         flex_chat_service_sid: (@ vault.twilio.flex_chat_service_sid )
-        api_base_url: (@ config.twilio.api_base_url )
         agent:
           name: first_last_initial
         """

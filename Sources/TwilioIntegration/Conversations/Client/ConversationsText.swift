@@ -10,7 +10,7 @@ import FlowDSL
 /// signals (typing, mode changes).
 enum ConversationsText {
     /// The message for `event`, or nil when the customer sees nothing of it.
-    static func message(for event: Event, author: String = "") -> ConversationsAPI.Message? {
+    static func message(for event: Event) -> ConversationsAPI.Message? {
         let body: String
         switch event.userView {
         case .message(let text, let choices, let agentName)?:
@@ -25,7 +25,8 @@ enum ConversationsText {
         default:
             return nil
         }
-        var message = ConversationsAPI.Message(author: author, body: body)
+        // No author yet: `bot_author` is a setting, read with the vault when the message goes.
+        var message = ConversationsAPI.Message(author: "", body: body)
         if event.type == EventTypes.say, case .string(let content)? = event.data["content_sid"], !content.isEmpty {
             message.contentSid = content
             // Twilio's variables are text: `{"1": "Ana"}`.
@@ -47,11 +48,12 @@ enum ConversationsText {
         return payload
     }
 
-    /// The message an outbox payload holds, with the conversation it goes to.
+    /// The message an outbox payload holds (its author still to be set), with the conversation
+    /// it goes to.
     static func message(payload: TemplateMap) -> (ConversationsAPI.Message, conversation: String)? {
         func text(_ key: String) -> String? { if case .string(let value)? = payload[key] { value } else { nil } }
         guard let conversation = text("conversation_sid"), let body = text("body") else { return nil }
-        return (ConversationsAPI.Message(author: text("author") ?? "", body: body, contentSid: text("content_sid"),
+        return (ConversationsAPI.Message(author: "", body: body, contentSid: text("content_sid"),
                                          contentVariables: text("content_variables")), conversation)
     }
 }

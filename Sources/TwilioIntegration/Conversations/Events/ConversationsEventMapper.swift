@@ -105,15 +105,14 @@ enum ConversationsEventMapper {
         return []
     }
 
-    /// The message's media as `{url, content_type, filename, size}` maps (`Media`, a JSON list
-    /// of `{Sid, ContentType, Filename, Size}`), each linked at Twilio's Media Content Service.
+    /// The message's media (`ConversationsAPI.media`), each with its `url` at Twilio's Media
+    /// Content Service.
     static func mediaLinks(_ form: TwilioForm, settings: ConversationsSettings) -> [TemplateValue] {
-        guard let text = form["Media"], case .list(let items)? = try? TemplateValue(jsonText: text),
-              let service = form["ChatServiceSid"], !service.isEmpty else { return [] }
-        return items.compactMap { item in
-            guard case .map(let media) = item, case .string(let sid)? = media["Sid"] ?? media["MediaSid"] else { return nil }
-            return .map(["url": .string(settings.mediaURL(service: service, media: sid)), "content_type": media["ContentType"] ?? .none,
-                         "filename": media["Filename"] ?? .none, "size": media["Size"] ?? .none])
+        guard let service = form["ChatServiceSid"], !service.isEmpty else { return [] }
+        return ConversationsAPI.media(form).map { media in
+            var media = media
+            if case .string(let sid)? = media["sid"] { media["url"] = .string(settings.mediaURL(service: service, media: sid)) }
+            return .map(media)
         }
     }
 }

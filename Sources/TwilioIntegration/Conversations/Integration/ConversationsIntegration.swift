@@ -17,7 +17,7 @@ import Logging
 ///   through the durable outbox, in order (one lane per conversation).
 ///
 /// Call `shutdown()` once the engine stopped: it closes the HTTP client.
-public final class ConversationsIntegration: Integration {
+public final class ConversationsIntegration: TwilioProduct {
     public let elementType = ConversationsElements.integrationType
     public let vendorWebhooks = [VendorWebhook("/twilio/conversations/events")]
     /// The outbox kind of a message to the customer.
@@ -54,11 +54,6 @@ public final class ConversationsIntegration: Integration {
         try ConversationsSettings(integrationID: id, fields: fields(of: id, engine: engine), botName: Self.botName(engine.app))
     }
 
-    /// The fields of the integration `id`, rendered with the engine's vault after the override.
-    func fields(of id: String, engine: BotEngine) throws -> TemplateMap {
-        settingsOverride(elementType, try engine.integrationSettings(id))
-    }
-
     /// The bot's `name:`, the default author of its messages.
     static func botName(_ app: BotApp) -> String {
         if let name = app.bot?["name"]?.constantText, !name.isEmpty { return name }
@@ -66,17 +61,7 @@ public final class ConversationsIntegration: Integration {
     }
 
     public func configurationProblems(in engine: BotEngine) -> [String] {
-        engine.app.integrations.values.filter { $0.type == elementType }.flatMap { element -> [String] in
-            do {
-                let settings = try settings(of: element.id, engine: engine)
-                if settings.account.authToken == nil {
-                    return ["the Twilio Conversations integration `\(element.id)` has no `auth_token`: its webhooks will be refused (403)"]
-                }
-                return []
-            } catch {
-                return ["\(error)"]
-            }
-        }
+        configurationProblems(in: engine, product: "Twilio Conversations") { try settings(of: $0, engine: engine).account.authToken }
     }
 
     // MARK: Turns
@@ -102,7 +87,6 @@ public final class ConversationsIntegration: Integration {
     public func outboundWork(for turn: CommittedTurn) -> [OutboundWork] {
         guard let record = ConversationsThread(scope: turn.thread.scope) else { return [] }
         return turn.outputs.compactMap { event in
-            // No author yet: `bot_author` is a setting, read with the vault when the message goes.
             guard let message = ConversationsText.message(for: event) else { return nil }
             return OutboundWork(integration: elementType, lane: "conversation:\(record.conversationSid)", kind: Self.sendMessage,
                                 payload: ConversationsText.payload(message, conversation: record.conversationSid,
@@ -111,12 +95,13 @@ public final class ConversationsIntegration: Integration {
     }
 
     public func deliver(_ item: OutboxItem, engine: BotEngine) async -> DeliveryOutcome {
-        guard item.work.kind == Self.sendMessage, var (message, conversation) = ConversationsText.message(payload: item.work.payload),
+        guard item.work.kind == Self.sendMessage, let (unsigned, conversation) = ConversationsText.message(payload: item.work.payload),
               case .string(let integrationID)? = item.work.payload["integration_id"] else {
             return .failed(reason: "an outbound item of an unknown kind or shape (\(item.work.kind))")
         }
         do {
             let settings = try settings(of: integrationID, engine: engine)
+            var message = unsigned
             message.author = settings.botAuthor
             _ = try await settings.conversations(rest).post(message, to: conversation)
             return .delivered()

@@ -7,8 +7,8 @@ import TwilioWire
 /// It holds credentials: never log, store or emit it. Its `description` names only the
 /// integration and which kind of credential it has.
 struct ConversationsSettings: Sendable, CustomStringConvertible {
-    /// The default of `reply_timeout`: Twilio's virtual-agent widget times out after 48 hours
-    /// without a customer reply.
+    /// The default of `reply_timeout` (read per thread in `ConversationsIntegration.prepare`):
+    /// Twilio's virtual-agent widget times out after 48 hours without a customer reply.
     static let defaultReplyTimeout: Double = 48 * 3_600
 
     var integrationID: String
@@ -17,8 +17,6 @@ struct ConversationsSettings: Sendable, CustomStringConvertible {
     var serviceSid: String?
     /// The `Author` of the bot's messages.
     var botAuthor: String
-    /// Seconds a waiting step waits for the customer (`thread.reply_timeout` of its threads).
-    var replyTimeout: Double
 
     var description: String {
         "ConversationsSettings(\(integrationID), account \(account.accountSid), \(account.credentialKind))"
@@ -27,23 +25,9 @@ struct ConversationsSettings: Sendable, CustomStringConvertible {
     /// Reads rendered fields; `botName` is the default author.
     init(integrationID: String, fields: TemplateMap, botName: String) throws(ConversationsError) {
         self.integrationID = integrationID
-        do {
-            account = try TwilioAccount(fields: fields)
-        } catch .field(let field) {
-            throw .missingSetting(integration: integrationID, field: field)
-        } catch {
-            throw .missingCredentials(integration: integrationID)
-        }
+        account = try TwilioAccount(fields: fields, integrationID: integrationID, as: ConversationsError.self)
         serviceSid = TwilioSettingText.text(fields["conversations_service_sid"])
         botAuthor = TwilioSettingText.text(fields["bot_author"]) ?? botName
-        if let value = fields["reply_timeout"], value != .none {
-            guard let seconds = DurationText.seconds(value) else {
-                throw .invalidSetting(integration: integrationID, field: "reply_timeout", detail: "not a duration such as `48h`")
-            }
-            replyTimeout = seconds
-        } else {
-            replyTimeout = Self.defaultReplyTimeout
-        }
     }
 
     /// Conversations' REST resources, in the integration's service.

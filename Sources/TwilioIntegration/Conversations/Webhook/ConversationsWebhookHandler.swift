@@ -1,4 +1,5 @@
 import BotRuntime
+import Foundation
 import FlowDSL
 import TwilioWire
 
@@ -83,9 +84,11 @@ struct ConversationsWebhookHandler {
         }
     }
 
-    /// The choices the bot last offered on the thread, unanswered, for a customer's message.
+    /// The choices the bot last offered on the thread, unanswered, for a customer's message
+    /// that is a number (only a number can pick one that its text does not name).
     private func offeredChoices(_ form: TwilioForm, thread: ThreadRecord?, engine: BotEngine) async throws -> [Choice] {
-        guard form["EventType"] == "onMessageAdded", let thread, thread.lastSequence > 0 else { return [] }
+        guard form["EventType"] == "onMessageAdded", let thread, thread.lastSequence > 0,
+              Int((form["Body"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) != nil else { return [] }
         let recent = try await engine.events(thread: thread.id, after: max(0, thread.lastSequence - 40), limit: 40)
         return ConversationsEventMapper.offeredChoices(in: recent)
     }

@@ -151,13 +151,7 @@ enum FlexEventMapper {
             if let size = form["MediaSize"].flatMap({ Int($0) }) { info["size"] = .int(size) }
             return info
         }
-        guard let text = form["Media"], case .list(let items)? = try? TemplateValue(jsonText: text),
-              case .map(let first)? = items.first, case .string(let sid)? = first["Sid"] ?? first["sid"] else { return nil }
-        var info: TemplateMap = ["sid": .string(sid)]
-        if let type = first["ContentType"] ?? first["content_type"] { info["content_type"] = type }
-        if let file = first["Filename"] ?? first["filename"] { info["filename"] = file }
-        if let size = first["Size"] ?? first["size"] { info["size"] = size }
-        return info
+        return ConversationsAPI.media(form).first
     }
 
     /// The accepting agent's display name: the `agent.name` option over the worker's

@@ -4,7 +4,7 @@ import TwilioWire
 /// What went wrong talking to Twilio Flex or reading the integration's settings. Every
 /// description is safe to log and to show in an event: it names settings and Twilio's error
 /// code and message, never a credential.
-public enum FlexError: Error, CustomStringConvertible, Sendable, Equatable {
+public enum FlexError: Error, CustomStringConvertible, Sendable, Equatable, TwilioSettingsProblem {
     /// The app has no Flex integration with this id (or none at all when nil).
     case unknownIntegration(String?)
     /// A required setting is missing or is a vault placeholder whose value is not in the vault.

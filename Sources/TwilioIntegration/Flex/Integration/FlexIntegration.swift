@@ -22,7 +22,7 @@ import Synchronization
 ///
 /// One value serves every Flex element of the app. Call `shutdown()` when the server stops,
 /// after the engine (`BotEngine.stop()`): it closes the HTTP client.
-public final class FlexIntegration: Integration {
+public final class FlexIntegration: TwilioProduct {
     /// The chat identity the bot's own messages (relayed bot text, transcript) are sent as.
     public static let botIdentity = "bot"
 
@@ -84,17 +84,7 @@ public final class FlexIntegration: Integration {
     /// missing required setting, no credentials (`api_key_sid` + `api_key_secret` or
     /// `auth_token`), no `auth_token` to verify webhooks.
     public func configurationProblems(in engine: BotEngine) -> [String] {
-        engine.app.integrations.values.filter { $0.type == elementType }.flatMap { element -> [String] in
-            do {
-                let settings = try self.settings(of: element.id, engine: engine)
-                if settings.authToken == nil {
-                    return ["the Twilio Flex integration `\(element.id)` has no `auth_token`: its webhooks will be refused (403)"]
-                }
-                return []
-            } catch {
-                return ["\(error)"]
-            }
-        }
+        configurationProblems(in: engine, product: "Twilio Flex") { try settings(of: $0, engine: engine).authToken }
     }
 
     // MARK: Integration

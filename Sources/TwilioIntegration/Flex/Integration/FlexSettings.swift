@@ -64,14 +64,7 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
             guard let value = text(name) else { throw .missingSetting(integration: integrationID, field: name) }
             return value
         }
-        let account: TwilioAccount
-        do {
-            account = try TwilioAccount(fields: fields)
-        } catch .field(let field) {
-            throw .missingSetting(integration: integrationID, field: field)
-        } catch {
-            throw .missingCredentials(integration: integrationID)
-        }
+        let account = try TwilioAccount(fields: fields, integrationID: integrationID, as: FlexError.self)
         (accountSid, credentials, authToken, apiBaseURL) = (account.accountSid, account.credentials, account.authToken, account.apiBaseURL)
         guard let mode = FlexMode(explicit: text("mode"), fields: Set(fields.keys)) else {
             throw .invalidSetting(integration: integrationID, field: "mode",
@@ -122,16 +115,6 @@ public struct FlexSettings: Sendable, CustomStringConvertible {
 }
 
 extension FlexIntegration {
-    /// An integration element's rendered fields after the setup's override (the emulator's account).
-    func targeted(_ fields: TemplateMap) -> TemplateMap {
-        settingsOverride(elementType, fields)
-    }
-
-    /// The fields of the integration `id` rendered with the engine's vault, after the override.
-    func fields(of id: String, engine: BotEngine) throws -> TemplateMap {
-        targeted(try engine.integrationSettings(id))
-    }
-
     /// The settings of the integration `id` as the engine's vault renders them, after the override.
     func settings(of id: String, engine: BotEngine) throws -> FlexSettings {
         try FlexSettings(integrationID: id, fields: fields(of: id, engine: engine), publicURL: publicURL())
