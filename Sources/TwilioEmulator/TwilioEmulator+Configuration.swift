@@ -21,6 +21,7 @@ extension TwilioEmulator {
     /// | `taskQueueSid` (“Support”) | `WQeb6d9cc69b589981f0fe0345556f2b81` |
     /// | task channel `chat` | `TC6a46c8fe1d58c3bbad15063c4ba9ba8e` |
     /// | worker `alice_40example_2Ecom` | `WK05b08526268a53ca2df0a76e9a119a9f` |
+    /// | `messagingServiceSid` | `MG6401a060d14731a37f94e329d20d41ad` |
     ///
     /// These are development values: never reuse them for a real Twilio account.
     public struct Configuration: Sendable {
@@ -37,6 +38,8 @@ extension TwilioEmulator {
         public var workflowSid: String = Defaults.workflowSid
         public var taskQueueSid: String = Defaults.taskQueueSid
         public var taskChannelSid: String = Defaults.taskChannelSid
+        /// The Messaging Service of the conversations an Address Configuration makes.
+        public var messagingServiceSid: String = Defaults.messagingServiceSid
         /// `channel_type` written into the attributes of the channels the Flex Flow creates
         /// (and `channelType` of their tasks): `web`, `sms`, `custom`, …
         public var channelType: String = "web"
@@ -73,6 +76,7 @@ extension TwilioEmulator {
         public static let workflowSid = "WWd35e5f285f2a106c6cb6c342105aa47a"
         public static let taskQueueSid = "WQeb6d9cc69b589981f0fe0345556f2b81"
         public static let taskChannelSid = "TC6a46c8fe1d58c3bbad15063c4ba9ba8e"
+        public static let messagingServiceSid = "MG6401a060d14731a37f94e329d20d41ad"
         public static let operatingUnitSid = "OUcf1fe7b3cf9c8d28691495a48799c2ae"
         public static let availableActivitySid = "WA8d7cac465dc9438d664defa5089cc6d0"
         public static let workspaceName = "Flex Task Assignment"

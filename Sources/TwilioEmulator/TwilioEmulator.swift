@@ -174,6 +174,7 @@ public final class TwilioEmulator: Sendable {
         ChatRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
         TaskRouterRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
         ConversationRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
+        AddressRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
         InteractionRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
         AgentAPIRoutes(state: state, configuration: configuration).register(on: router)
         ConsoleRoutes().register(on: router)

@@ -145,23 +145,33 @@ struct FlexHandoffServeTests {
         let url = "http://127.0.0.1:\(port)/webhooks/integration.twilio.flex"
         for (path, field) in [("/v2/Services/\(configuration.chatServiceSid)", "PostWebhookUrl"),
                               ("/v1/Workspaces/\(configuration.workspaceSid)", "EventCallbackUrl")] {
-            var request = HTTPClientRequest(url: emulator.baseURL + path)
-            request.method = .POST
-            request.headers.add(name: "Authorization", value: TwilioBasicAuth(username: configuration.accountSid,
-                                                                             password: configuration.authToken).authorizationHeader)
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            var form = TwilioForm()
-            form.append(field, url)
-            request.body = .bytes(ByteBuffer(string: form.encoded))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-            try #require(response.status == .ok, "\(path): \(response.status)")
+            try await rest(emulator, path, [field: url])
         }
+    }
+
+    /// A POST to the emulator's REST API as the account owner; throws unless it is 2xx.
+    @discardableResult
+    static func rest(_ emulator: TwilioEmulator, _ path: String, _ form: TwilioForm) async throws -> String {
+        let configuration = emulator.configuration
+        var request = HTTPClientRequest(url: emulator.baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: TwilioBasicAuth(username: configuration.accountSid,
+                                                                         password: configuration.authToken).authorizationHeader)
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.body = .bytes(ByteBuffer(string: form.encoded))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        try #require((200..<300).contains(Int(response.status.code)), "\(path): \(response.status) \(body)")
+        return body
     }
 
     /// Points the template app's Flex integration at `baseURL` (the template names the
     /// emulator's default port) and uploads the emulator's account to its vault; in
     /// Programmable Chat mode the integration names the Flex Flow instead of the workspace.
     private static func pointTemplate(_ app: URL, at baseURL: String, configuration: TwilioEmulator.Configuration, mode: Mode) throws {
+        let conversations = app.appendingPathComponent("integration/twilio/conversations.yaml")
+        try Data(try String(contentsOf: conversations, encoding: .utf8).replacingOccurrences(of: "http://127.0.0.1:5055", with: baseURL).utf8)
+            .write(to: conversations)
         let integration = app.appendingPathComponent("integration/twilio/flex.yaml")
         var yaml = try String(contentsOf: integration, encoding: .utf8).replacingOccurrences(of: "http://127.0.0.1:5055", with: baseURL)
         let sids: String

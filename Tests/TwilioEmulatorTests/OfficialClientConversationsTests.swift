@@ -202,4 +202,67 @@ print(json.dumps({"types": [p.type for p in listed], "closed": closed.sid, "rout
             try await OfficialClientTests.expectValidSignatures(received)
         }
     }
+
+    /// What a Flex admin does to route a number into Conversations: Address Configurations for
+    /// SMS and WhatsApp, the service's pre-event webhook.
+    static let addressScript = #"""
+import json, sys
+from twilio.rest import Client
+from twilio.base.exceptions import TwilioRestException
+base, account, token, service, url = sys.argv[1:]
+client = Client(account, token)
+client.conversations.base_url = base
+addresses = client.conversations.v1.address_configurations
+out = {}
+sms = addresses.create(type="sms", address="+15550001234", friendly_name="Support line", auto_creation_enabled=True,
+                       auto_creation_type="webhook", auto_creation_webhook_url=url, auto_creation_webhook_method="POST",
+                       auto_creation_webhook_filters=["onMessageAdded", "onConversationStateUpdated", "onDeliveryUpdated"])
+wa = addresses.create(type="whatsapp", address="whatsapp:+15550001234", auto_creation_enabled=True,
+                      auto_creation_type="webhook", auto_creation_webhook_url=url, auto_creation_webhook_filters=["onMessageAdded"])
+out["sms"] = {"sid": sms.sid, "type": sms.type, "address": sms.address, "friendly_name": sms.friendly_name,
+              "auto_creation": sms.auto_creation, "date_created": sms.date_created.isoformat(), "url": sms.url}
+out["listed"] = [a.address for a in addresses.list()]
+out["whatsapp_only"] = [a.address for a in addresses.list(type="whatsapp")]
+out["fetched"] = addresses(wa.sid).fetch().type
+try:
+    addresses.create(type="sms", address="+15550001234")
+except TwilioRestException as e:
+    out["again"] = {"status": e.status, "code": e.code}
+hooks = client.conversations.v1.services(service).configuration.webhooks().update(
+    pre_webhook_url=url, filters=["onMessageAdd"], method="POST")
+out["service_webhooks"] = {"pre": hooks.pre_webhook_url, "filters": hooks.filters, "method": hooks.method}
+out["service_webhooks_fetched"] = client.conversations.v1.services(service).configuration.webhooks().fetch().pre_webhook_url
+addresses(wa.sid).delete()
+out["after_delete"] = [a.address for a in addresses.list()]
+print(json.dumps(out))
+"""#
+
+    @Test("twilio.rest.Client configures SMS and WhatsApp addresses and the service's pre-event webhook; an SMS then reaches the bot")
+    func addressConfigurations() async throws {
+        try await EmulatorHarness.with { harness in
+            let c = harness.configuration
+            let url = harness.receiver.chatURL
+            let result = try EmulatorJSON(parsing: try await PythonTwilio.run(Self.addressScript, arguments: [
+                harness.emulator.baseURL, c.accountSid, c.authToken, c.chatServiceSid, url,
+            ]))
+            let sms = try #require(result["sms"])
+            #expect(TwilioSID.isValid(sms["sid"]?.stringValue ?? "", prefix: "IG"))
+            #expect(sms["type"] == "sms" && sms["address"] == "+15550001234" && sms["friendly_name"] == "Support line")
+            #expect(sms["auto_creation"] == ["enabled": true, "type": "webhook", "conversation_service_sid": .string(c.chatServiceSid),
+                                             "webhook_url": .string(url), "webhook_method": "POST",
+                                             "webhook_filters": ["onMessageAdded", "onConversationStateUpdated", "onDeliveryUpdated"]])
+            #expect(sms["date_created"]?.stringValue?.hasSuffix("+00:00") == true)
+            #expect(result["listed"] == ["+15550001234", "whatsapp:+15550001234"])
+            #expect(result["whatsapp_only"] == ["whatsapp:+15550001234"] && result["fetched"] == "whatsapp")
+            #expect(result["again"] == ["status": 409, "code": 50353])
+            #expect(result["service_webhooks"] == ["pre": .string(url), "filters": ["onMessageAdd"], "method": "POST"])
+            #expect(result["service_webhooks_fetched"]?.stringValue == url)
+            #expect(result["after_delete"] == ["+15550001234"])
+
+            let message = try await harness.agent.text("Hi", from: "+15558675310", to: "+15550001234")
+            let delivered = try await harness.agent.waitForDeliveries { $0.eventType == "onMessageAdded" }
+            #expect(delivered.first?[field: "ConversationSid"] == message.conversationSid)
+        }
+    }
 }
+

@@ -16,6 +16,9 @@ final class WebhookReceiver: Sendable {
 
     var chatURL: String { "http://127.0.0.1:\(port)/twilio/chat/events" }
     var taskRouterURL: String { "http://127.0.0.1:\(port)/twilio/taskrouter/events" }
+    /// A Conversations pre-event webhook that refuses (422) a message starting with `/`, as a
+    /// bot blocks an agent's command, and lets any other action go on (200).
+    var preEventURL: String { "http://127.0.0.1:\(port)/twilio/conversations/pre" }
 
     private init(server: LocalServer, authToken: String, log: RequestLog) {
         self.server = server
@@ -55,6 +58,11 @@ final class WebhookReceiver: Sendable {
         }
         router.post("/twilio/chat/events", use: handler)
         router.post("/twilio/taskrouter/events", use: handler)
+        router.post("/twilio/conversations/pre") { request, context in
+            let answer = try await handler(request, context)
+            let form = await log.requests.last?.form
+            return form?["Body"]?.hasPrefix("/") == true ? Response(status: .unprocessableContent) : answer
+        }
         let server = try await LocalServer.start(router)
         await portBox.set(server.port)
         return WebhookReceiver(server: server, authToken: authToken, log: log)

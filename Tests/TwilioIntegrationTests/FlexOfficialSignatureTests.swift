@@ -5,9 +5,9 @@ import SharedTestFixtures
 import Testing
 import TwilioWire
 
-/// Twilio's own Python library (`twilio==9.13.0`) signs requests to Parley: what it signs is
-/// accepted, what it signs with another token is refused.
-@Suite("Flex webhooks signed by Twilio's Python library")
+/// Twilio's own Python library (`twilio==9.13.0`) signs requests to Parley, for Flex and for the
+/// Conversations channel: what it signs is accepted, what it signs with another token is refused.
+@Suite("Twilio webhooks signed by Twilio's Python library")
 struct FlexOfficialSignatureTests {
     @Test("the committed Twilio fixtures are what scripts/twilio-fixtures makes with Twilio's library, byte for byte")
     func fixturesAreGenerated() throws {
@@ -56,6 +56,33 @@ struct FlexOfficialSignatureTests {
             #expect((200..<300).contains(accepted.status))
             try await bot.settle()
             #expect(try await bot.ledger().filter { $0.sender == .agent }.map(\.text) == [text])
+        }
+    }
+
+    @Test("a customer's SMS signed by twilio-python starts the conversation's thread (204); signed with another token it is refused (403)")
+    func officialClientConversations() async throws {
+        guard let python = try ProjectScripts.python() else {
+            print("skipped: python3 is not installed, so Twilio's Python library cannot sign requests")
+            return
+        }
+        try await FlexBot.with(files: ConversationsChannelTests.flows, channel: true) { bot in
+            let form = TwilioFormHelper.conversationMessage("Ça coûte 5€ + tax = 10 & more ✓ 🚚")
+            let url = TwilioFixtures.publicURL + ConversationsChannelTests.path
+            let good = try Self.officialSignature(python: python, url: url, form: form, token: TwilioFixtures.authToken)
+            let bad = try Self.officialSignature(python: python, url: url, form: form, token: "0" + TwilioFixtures.authToken.dropFirst())
+            func post(_ signature: String) async throws -> FlexBot.Reply {
+                try await bot.send(.POST, ConversationsChannelTests.path, headers: [
+                    ("Content-Type", "application/x-www-form-urlencoded"), ("X-Twilio-Signature", signature),
+                ], body: form.encoded)
+            }
+            #expect(try await post(bad).status == 403)
+            try await bot.settle()
+            #expect(try await bot.engine.thread(ConversationsChannelTests.smsThread) == nil)
+            #expect(try await post(good).status == 204)
+            try await bot.settle()
+            let thread = try #require(try await bot.engine.thread(ConversationsChannelTests.smsThread))
+            #expect(thread.userID == TwilioFormHelper.smsCustomer)
+            #expect(await ConversationsChannelTests.lastPosted(bot, is: "What do you need help with?\n1. Hardware\n2. Software"))
         }
     }
 }

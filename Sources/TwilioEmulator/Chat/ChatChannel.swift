@@ -42,6 +42,9 @@ struct ChatMessage: Sendable {
     var lastUpdatedBy: String?
     /// Conversations: the author's participant (`MB…`), when the author is one.
     var participantSid: String?
+    /// Conversations: the Content template sent instead of the body (`HX…`), and its variables.
+    var contentSid: String?
+    var contentVariables: String?
 }
 
 /// The chat user Flex creates for an end user's identity.

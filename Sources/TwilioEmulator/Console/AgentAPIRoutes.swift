@@ -23,39 +23,39 @@ struct AgentAPIRoutes {
             return RESTSupport.json(["version": .int(version), "tasks": .array(await views.tasks())])
         }
         router.get("/emulator/api/tasks/{task}") { _, context in
-            await respond { () async throws(AgentAPIError) -> Response in
+            await Self.respond { () async throws(AgentAPIError) -> Response in
                 let task = try await state.agentTask(context.parameters.get("task") ?? "")
                 return RESTSupport.json(await views.task(task))
             }
         }
         router.post("/emulator/api/tasks/{task}/accept") { _, context in
-            await respond { () async throws(AgentAPIError) -> Response in
+            await Self.respond { () async throws(AgentAPIError) -> Response in
                 let task = try await state.agentAccept(taskSid: context.parameters.get("task") ?? "")
                 return RESTSupport.json(await views.task(task))
             }
         }
         router.post("/emulator/api/tasks/{task}/end") { _, context in
-            await respond { () async throws(AgentAPIError) -> Response in
+            await Self.respond { () async throws(AgentAPIError) -> Response in
                 let task = try await state.agentEndChat(taskSid: context.parameters.get("task") ?? "")
                 return RESTSupport.json(await views.task(task))
             }
         }
         router.post("/emulator/api/tasks/{task}/complete") { request, context in
-            await respond { () async throws(AgentAPIError) -> Response in
+            await Self.respond { () async throws(AgentAPIError) -> Response in
                 let body = try await Self.body(of: request)
                 let task = try await state.agentComplete(taskSid: context.parameters.get("task") ?? "", reason: body["reason"]?.stringValue)
                 return RESTSupport.json(await views.task(task))
             }
         }
         router.post("/emulator/api/tasks/{task}/cancel") { request, context in
-            await respond { () async throws(AgentAPIError) -> Response in
+            await Self.respond { () async throws(AgentAPIError) -> Response in
                 let body = try await Self.body(of: request)
                 let task = try await state.agentCancel(taskSid: context.parameters.get("task") ?? "", reason: body["reason"]?.stringValue)
                 return RESTSupport.json(await views.task(task))
             }
         }
         router.get("/emulator/api/channels/{channel}/messages") { request, context in
-            await respond { () async throws(AgentAPIError) -> Response in
+            await Self.respond { () async throws(AgentAPIError) -> Response in
                 let sid = context.parameters.get("channel") ?? ""
                 _ = try await state.agentChannel(sid)
                 let version = await waitIfAsked(request)
@@ -65,10 +65,19 @@ struct AgentAPIRoutes {
             }
         }
         router.post("/emulator/api/channels/{channel}/messages") { request, context in
-            await respond { () async throws(AgentAPIError) -> Response in
+            await Self.respond { () async throws(AgentAPIError) -> Response in
                 let body = try await Self.body(of: request)
                 guard let text = body["body"]?.stringValue else { throw .badRequest("send {\"body\": TEXT}") }
                 let sid = context.parameters.get("channel") ?? ""
+                if let preEvent = try await state.agentPreEvent(channelSid: sid, body: text, attributes: body["attributes"]),
+                   let deliverer = await state.deliverer {
+                    let asked = await deliverer.ask(preEvent)
+                    await state.recordPreEvent(asked)
+                    if asked.status == .failed {
+                        let code = asked.attempts.last?.statusCode.map(String.init) ?? "no answer"
+                        throw .blocked("the pre-event webhook refused the message (HTTP \(code)); it was not added")
+                    }
+                }
                 let message = try await state.agentMessage(channelSid: sid, body: text, attributes: body["attributes"])
                 let channel = try await state.agentChannel(sid)
                 return RESTSupport.json(await views.message(message, in: channel), status: .created)
@@ -78,6 +87,7 @@ struct AgentAPIRoutes {
             let version = await waitIfAsked(request)
             return RESTSupport.json(["version": .int(version), "deliveries": .array(await views.deliveries())])
         }
+        PhoneRoutes(state: state, waitIfAsked: { await waitIfAsked($0) }).register(on: router)
     }
 
     /// Waits as `?after=N&wait=S` asks; answers the current version.
@@ -88,7 +98,7 @@ struct AgentAPIRoutes {
         return await state.waitForChange(after: after, timeout: .milliseconds(Int(seconds * 1000)))
     }
 
-    private static func body(of request: Request) async throws(AgentAPIError) -> EmulatorJSON {
+    static func body(of request: Request) async throws(AgentAPIError) -> EmulatorJSON {
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: RESTSupport.maxBodySize) } catch { throw .badRequest("the body could not be read") }
         let text = String(buffer: buffer)
@@ -104,7 +114,7 @@ struct AgentAPIRoutes {
         }
     }
 
-    private func respond(_ body: () async throws(AgentAPIError) -> Response) async -> Response {
+    static func respond(_ body: () async throws(AgentAPIError) -> Response) async -> Response {
         do {
             return try await body()
         } catch {

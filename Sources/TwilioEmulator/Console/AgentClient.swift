@@ -143,13 +143,13 @@ public struct AgentClient: Sendable {
         return "?after=\(after)&wait=\(Double(milliseconds) / 1000)"
     }
 
-    private func get<Value: Decodable>(_ path: String) async throws(AgentClientError) -> Value {
+    func get<Value: Decodable>(_ path: String) async throws(AgentClientError) -> Value {
         try await send(.get, path, body: nil)
     }
 
-    private enum Method: String { case get = "GET", post = "POST" }
+    enum Method: String { case get = "GET", post = "POST" }
 
-    private func send<Value: Decodable>(_ method: Method, _ path: String, body: EmulatorJSON?) async throws(AgentClientError) -> Value {
+    func send<Value: Decodable>(_ method: Method, _ path: String, body: EmulatorJSON?) async throws(AgentClientError) -> Value {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method == .post ? .POST : .GET
         if let body {

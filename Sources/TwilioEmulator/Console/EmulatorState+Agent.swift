@@ -47,17 +47,7 @@ extension EmulatorState {
     /// `From` and `ClientIdentity` the worker's identity and `Source=SDK`. A body starting
     /// with `/` is an agent command; it travels as a normal message.
     func agentMessage(channelSid: String, body: String, attributes: EmulatorJSON?) throws(AgentAPIError) -> ChatMessage {
-        var channel = try agentChannel(channelSid)
-        guard let taskSid = channel.taskSid, let task = tasks[taskSid], task.status == .assigned || task.status == .wrapping,
-              let worker = worker(of: task) else {
-            throw .conflict("the task of channel \(channelSid) is not assigned to an agent; accept it first")
-        }
-        guard !body.isEmpty else { throw .badRequest("the message body is empty") }
-        var attributesText = "{}"
-        if let attributes {
-            guard case .object = attributes else { throw .badRequest("`attributes` must be a JSON object") }
-            attributesText = attributes.text
-        }
+        var (channel, worker, attributesText) = try agentAuthor(channelSid: channelSid, body: body, attributes: attributes)
         let message: ChatMessage
         if channel.conversation != nil {
             message = appendConversationMessage(to: &channel, author: worker.worker.name, body: body, attributes: attributesText, mediaSid: nil)
@@ -70,6 +60,42 @@ extension EmulatorState {
         }
         changed()
         return message
+    }
+
+    /// The pre-event webhook to ask before the agent's message is added to a conversation
+    /// (`onMessageAdd`, when the service's `PreWebhookUrl` is set and its filters name it), as a
+    /// delivery to send; nil when there is none to ask.
+    func agentPreEvent(channelSid: String, body: String, attributes: EmulatorJSON?) throws(AgentAPIError) -> WebhookDelivery? {
+        let (channel, worker, attributesText) = try agentAuthor(channelSid: channelSid, body: body, attributes: attributes)
+        guard channel.conversation != nil, let url = serviceWebhooks.preWebhookURL, serviceWebhooks.wants("onMessageAdd") else { return nil }
+        let participant = channel.conversation?.participants.first { $0.identity == worker.worker.name }?.sid
+        let form = ConversationEvent.messageAdd(author: worker.worker.name, participantSid: participant, body: body,
+                                                attributes: attributesText, channel: channel, configuration: configuration)
+        return WebhookDelivery(id: 0, eventType: "onMessageAdd", target: .conversations, url: url, resourceSid: channel.sid,
+                               channelSid: channel.sid, idempotencyToken: UUID().uuidString.lowercased(), status: .pending,
+                               fields: form.fields)
+    }
+
+    /// Records a pre-event webhook once it was asked, in the event list with the others.
+    func recordPreEvent(_ delivery: WebhookDelivery) {
+        var delivery = delivery
+        delivery.id = deliveries.count + 1
+        deliveries.append(delivery)
+        changed()
+    }
+
+    /// The channel and the agent holding its task, for a message of theirs; the attributes as text.
+    private func agentAuthor(channelSid: String, body: String,
+                             attributes: EmulatorJSON?) throws(AgentAPIError) -> (ChatChannel, WorkerState, String) {
+        let channel = try agentChannel(channelSid)
+        guard let taskSid = channel.taskSid, let task = tasks[taskSid], task.status == .assigned || task.status == .wrapping,
+              let worker = worker(of: task) else {
+            throw .conflict("the task of channel \(channelSid) is not assigned to an agent; accept it first")
+        }
+        guard !body.isEmpty else { throw .badRequest("the message body is empty") }
+        guard let attributes else { return (channel, worker, "{}") }
+        guard case .object = attributes else { throw .badRequest("`attributes` must be a JSON object") }
+        return (channel, worker, attributes.text)
     }
 
     /// Flex's "End chat": the agent leaves the chat and the task wraps up (`reservation.wrapup`,
@@ -124,10 +150,12 @@ enum AgentAPIError: Error, CustomStringConvertible, Equatable {
     case notFound(String)
     case conflict(String)
     case badRequest(String)
+    /// The Conversations pre-event webhook refused the action (as the SDK would show the agent).
+    case blocked(String)
 
     var description: String {
         switch self {
-        case .notFound(let message), .conflict(let message), .badRequest(let message): message
+        case .notFound(let message), .conflict(let message), .badRequest(let message), .blocked(let message): message
         }
     }
 
@@ -136,6 +164,7 @@ enum AgentAPIError: Error, CustomStringConvertible, Equatable {
         case .notFound: 404
         case .conflict: 409
         case .badRequest: 400
+        case .blocked: 422
         }
     }
 }

@@ -10,6 +10,10 @@ struct ConversationDetails: Sendable {
     var webhooks: [ScopedWebhook] = []
     /// The interaction (`KD…`) made for it by `POST /v1/Interactions`, and its channel (`UO…`).
     var interaction: InteractionRecord?
+    /// The Messaging Service of a conversation an Address Configuration made (`MG…`).
+    var messagingServiceSid: String?
+    /// When a customer last wrote from their phone, on the emulator's clock (WhatsApp's 24-hour window).
+    var lastCustomerMessage: Date?
 }
 
 /// A participant of a conversation: a chat identity (the customer, an agent) or a messaging

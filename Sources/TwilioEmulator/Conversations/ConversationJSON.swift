@@ -71,7 +71,7 @@ struct ConversationJSON: Sendable {
             "url": .string(url),
             "delivery": nil,
             "links": ["delivery_receipts": .string(url + "/Receipts"), "channel_metadata": .string(url + "/ChannelMetadata")],
-            "content_sid": nil,
+            "content_sid": RESTSupport.optional(message.contentSid),
         ]
     }
 

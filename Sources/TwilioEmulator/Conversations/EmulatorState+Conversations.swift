@@ -115,22 +115,43 @@ extension EmulatorState {
         if let media, !TwilioSID.isValid(media, prefix: "ME") {
             throw TwilioRESTError.invalidParameter("MediaSid", "`\(media)` is not a Media SID (ME…)")
         }
-        let body = form["Body"] ?? ""
-        guard !body.isEmpty || media != nil else { throw TwilioRESTError.missingParameter("Body") }
+        var content: Content?
+        if let sid = form["ContentSid"], !sid.isEmpty {
+            guard TwilioSID.isValid(sid, prefix: "HX") else { throw TwilioRESTError.invalidParameter("ContentSid", "`\(sid)` is not a Content SID (HX…)") }
+            let variables = form["ContentVariables"].flatMap { $0.isEmpty ? nil : $0 }
+            if let variables, case .object? = try? EmulatorJSON(parsing: variables) {} else if let variables {
+                throw TwilioRESTError.invalidParameter("ContentVariables", "`\(variables)` is not a JSON object")
+            }
+            content = Content(sid: sid, variables: variables)
+        }
+        // With a Content template, Twilio ignores `Body` and `MediaSid`.
+        let body = content == nil ? form["Body"] ?? "" : ""
+        guard !body.isEmpty || media != nil || content != nil else { throw TwilioRESTError.missingParameter("Body") }
         let author = form["Author"].flatMap { $0.isEmpty ? nil : $0 } ?? "system"
-        let message = appendConversationMessage(to: &channel, author: author, body: body, attributes: attributes, mediaSid: media)
+        let message = appendConversationMessage(to: &channel, author: author, body: body, attributes: attributes,
+                                                mediaSid: content == nil ? media : nil, content: content)
         if webhookEnabled { announceMessage(message, in: channel, source: "API", clientIdentity: nil) }
         changed()
         return message
     }
 
-    /// Stores a message, naming its author's participant when the author is one.
+    /// A Content template: its SID (`HX…`) and variables (JSON object text).
+    struct Content: Sendable {
+        var sid: String
+        var variables: String?
+    }
+
+    /// Stores a message, naming its author's participant when the author is one, and hands it
+    /// to the conversation's phones (`deliverToPhones`).
     func appendConversationMessage(to channel: inout ChatChannel, author: String, body: String, attributes: String,
-                                   mediaSid: String?) -> ChatMessage {
+                                   mediaSid: String?, content: Content? = nil) -> ChatMessage {
         var message = appendMessage(to: &channel, from: author, body: body, attributes: attributes, mediaSid: mediaSid)
         message.participantSid = channel.conversation?.participants.first { $0.identity == author || $0.bindingAddress == author }?.sid
+        message.contentSid = content?.sid
+        message.contentVariables = content?.variables
         if let index = channel.messages.lastIndex(where: { $0.sid == message.sid }) { channel.messages[index] = message }
         channels[channel.sid] = channel
+        deliverToPhones(message, in: channel)
         return message
     }
 

@@ -24,6 +24,13 @@ actor EmulatorState {
 
     var chatService: ChatServiceSettings
     var workspace: WorkspaceSettings
+    var serviceWebhooks = ConversationsServiceWebhooks()
+    var addresses: [String: AddressConfiguration] = [:]
+    var addressOrder: [String] = []
+    /// Every message to and from an emulated phone, oldest first.
+    var phoneMessages: [PhoneMessage] = []
+    /// How far the emulator's clock is ahead of the machine's (`POST /emulator/api/clock`).
+    var clockOffset: TimeInterval = 0
 
     var deliveries: [WebhookDelivery] = []
     private var activeDeliveryChannels: Set<String> = []
@@ -46,6 +53,9 @@ actor EmulatorState {
         workspace = WorkspaceSettings(eventCallbackURL: configuration.taskRouterCallbackURL,
                                       eventsFilter: configuration.taskRouterEventsFilter, dateCreated: now, dateUpdated: now)
     }
+
+    /// The emulator's clock: the machine's, moved on by `advanceClock`.
+    var now: Date { Date().addingTimeInterval(clockOffset) }
 
     func attach(_ deliverer: WebhookDeliverer) {
         self.deliverer = deliverer

@@ -60,6 +60,22 @@ struct WebhookDeliverer: Sendable {
         }
     }
 
+    /// Asks a pre-event webhook, once, before the action it is about: `delivered` lets the
+    /// action go on, `failed` (an answer other than 2xx) blocks it. With no answer at all the
+    /// action goes on (Twilio's behaviour on a pre-event timeout is not documented).
+    func ask(_ delivery: WebhookDelivery) async -> WebhookDelivery {
+        guard let url = delivery.url else { return delivery }
+        let outcome = await post(TwilioForm(delivery.fields), to: url, delivery: delivery)
+        var asked = delivery
+        asked.attempts.append(outcome.attempt)
+        asked.status = outcome.attempt.statusCode.map { (200..<300).contains($0) } ?? true ? .delivered : .failed
+        let metadata: Logger.Metadata = ["event": "\(delivery.eventType)", "url": "\(url)",
+                                         "status": "\(outcome.attempt.statusCode.map(String.init) ?? outcome.attempt.error ?? "")"]
+        logger.info(asked.status == .failed ? "pre-event webhook blocked the action" : "pre-event webhook let the action go on",
+                    metadata: metadata)
+        return asked
+    }
+
     private enum Verdict { case delivered, refused, retry }
 
     private func post(_ form: TwilioForm, to url: String, delivery: WebhookDelivery) async -> (verdict: Verdict, attempt: WebhookDelivery.Attempt) {
