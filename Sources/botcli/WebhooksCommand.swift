@@ -1,6 +1,7 @@
 import ArgumentParser
 import BotServer
 import FlowDSL
+import ParleyApp
 import Foundation
 
 /// `botcli webhooks`: the full URL of every webhook the served app receives.
@@ -13,8 +14,10 @@ struct WebhooksCommand: ParsableCommand {
             Each integration element receives its webhooks at PUBLIC_URL/webhooks/ID, where ID \
             is the element's id (integration/twilio/flex.yaml → integration.twilio.flex); the web chat \
             posts to PUBLIC_URL/webhooks/rest/webhook. One line per webhook: the id, its type \
-            and the URL, the web chat last. An app without integrations gets a note saying so, \
-            and the web chat URL.
+            and the URL, the web chat last; under an integration, what to register in its \
+            service's console (Twilio: the TaskRouter event callback, each number's Address \
+            Configuration, the Conversations pre-event webhook). An app without integrations \
+            gets a note saying so, and the web chat URL.
 
             PUBLIC_URL is where the outside world reaches `botcli serve` — the --public-url you \
             serve with, such as your tunnel's or proxy's https:// address; services cannot \
@@ -42,7 +45,7 @@ struct WebhooksCommand: ParsableCommand {
 
     func run() throws {
         let app = try options.loadApp(toDo: "list its webhooks")
-        let directory = WebhookDirectory(app: app, publicURL: resolvedPublicURL())
+        let directory = WebhookDirectory(app: app, publicURL: resolvedPublicURL(), integrations: ParleyIntegrations.standard)
         if directory.integrations.isEmpty {
             print("\(options.app) has no integrations (integration/*.yaml): no service webhook to register.")
         }
@@ -53,6 +56,7 @@ struct WebhooksCommand: ParsableCommand {
             let name = entry.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             let type = (entry.type ?? "").padding(toLength: typeWidth, withPad: " ", startingAt: 0)
             print(typeWidth == 0 ? "\(name)  \(entry.url)" : "\(name)  \(type)  \(entry.url)")
+            for line in entry.setup { print("    " + line) }
         }
     }
 

@@ -26,6 +26,10 @@ struct BotCLIRunner {
         + "on 2026-06-01; move to Flex Conversations: add `workspace_sid:` (WS…) and `workflow_sid:` (WW…) and remove "
         + "`flex_flow_sid:` / `flex_chat_service_sid:` (or keep it with `mode: programmable_chat`)"
 
+    /// The repository's `app-template/` (copy it before running anything that writes `.parley/`).
+    static let templateApp = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("app-template")
+
     static func fixtureApp(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/apps/\(name)")

@@ -6,8 +6,7 @@ struct SimulateCommandTests {
     /// The repository's app template, copied to a temporary folder (so `.parley/` is not
     /// created in the repository); removed by the caller.
     static func copyOfTemplateApp() throws -> URL {
-        let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("app-template")
+        let template = BotCLIRunner.templateApp
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("parley-simulate-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: template, to: copy)
         try? FileManager.default.removeItem(at: copy.appendingPathComponent(".parley"))

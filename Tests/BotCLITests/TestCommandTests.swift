@@ -3,10 +3,6 @@ import Testing
 
 @Suite("botcli test")
 struct TestCommandTests {
-    /// The repository's `app-template/`.
-    static let appTemplate = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("app-template")
-
     static func copy(_ source: URL) throws -> URL {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("parley-test-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: source, to: copy)
@@ -19,7 +15,7 @@ struct TestCommandTests {
 
     @Test("the app template's own conversation tests pass")
     func appTemplatePasses() throws {
-        let app = try Self.copy(Self.appTemplate)
+        let app = try Self.copy(BotCLIRunner.templateApp)
         defer { try? FileManager.default.removeItem(at: app) }
         let output = try BotCLIRunner.run(["test", "--app", app.path])
         #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")

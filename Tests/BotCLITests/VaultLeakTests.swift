@@ -12,8 +12,7 @@ struct VaultLeakTests {
     func noLeaks() throws {
         let app = FileManager.default.temporaryDirectory.appendingPathComponent("parley-leak-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: app) }
-        let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("app-template")
+        let template = BotCLIRunner.templateApp
         try FileManager.default.copyItem(at: template, to: app)
         // A second secret that a flow stores in a scope: it must be kept as a placeholder.
         let vaultFile = app.appendingPathComponent("vault.yaml")

@@ -16,8 +16,7 @@ struct VaultRemoteUploadTests {
     /// A copy of the template app with a key pair, a secrets file and an admin token file.
     static func makeApp() throws -> URL {
         let app = FileManager.default.temporaryDirectory.appendingPathComponent("parley-remote-\(UUID().uuidString)")
-        let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("app-template")
+        let template = BotCLIRunner.templateApp
         try FileManager.default.copyItem(at: template, to: app)
         let vaultFile = app.appendingPathComponent("vault.yaml")
         try Data((try String(contentsOf: vaultFile, encoding: .utf8) + "api.token: xxx\n").utf8).write(to: vaultFile)

@@ -8,12 +8,34 @@ struct WebhooksCommandTests {
         let output = try BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.fixtureApp("flex-guide").path,
                                            "--public-url", "https://bot.example.com/"])
         #expect(output.status == 0, "stderr: \(output.stderr)")
-        let lines = output.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        let entries = output.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }
+        let lines = entries.map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
         #expect(lines == [
             ["integration.twilio.flex", "meya.twilio.flex.integration", "https://bot.example.com/webhooks/integration.twilio.flex"],
             ["web", "chat", "(REST)", "https://bot.example.com/webhooks/rest/webhook"],
         ], "\(output.stdout)")
         #expect(output.stderr == BotCLIRunner.programmableChatWarning + "\n")
+    }
+
+    @Test("under each Twilio integration, what to register: the TaskRouter callback, the Address Configuration with its filters, the pre-event webhook")
+    func setupGuide() throws {
+        let output = try BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.templateApp.path, "--public-url", "https://bot.example.com"])
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        let text = output.stdout
+        for line in [
+            "    TaskRouter workspace → Settings → Event callbacks: https://bot.example.com/twilio/taskrouter/events",
+            "      AutoCreation.Enabled=true AutoCreation.Type=webhook AutoCreation.WebhookMethod=POST",
+            "      AutoCreation.WebhookUrl=https://bot.example.com/twilio/conversations/events",
+            "      AutoCreation.WebhookFilters=onMessageAdded,onConversationStateUpdated,onDeliveryUpdated",
+            "      PreWebhookUrl=https://bot.example.com/twilio/conversations/events Filters=onMessageAdd",
+            "      Without it an agent's /command still runs, but reaches the customer's phone too.",
+        ] {
+            #expect(text.contains(line + "\n"), "missing `\(line)` in\n\(text)")
+        }
+        // Programmable Chat adds the chat service's post-event webhook; no Conversations element, no pre-event.
+        let chat = try BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.fixtureApp("flex-guide").path, "--public-url", "https://bot.example.com"])
+        #expect(chat.stdout.contains("Post-event webhook: https://bot.example.com/twilio/chat/events"), "\(chat.stdout)")
+        #expect(!chat.stdout.contains("PreWebhookUrl"))
     }
 
     @Test("the default public URL is http://127.0.0.1:5005, or PARLEY_PUBLIC_URL")

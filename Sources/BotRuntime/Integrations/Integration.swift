@@ -18,6 +18,11 @@ public protocol Integration: Sendable {
     static func register(in registry: inout ElementRegistry)
     /// A fresh value for one engine (it may hold HTTP clients: `shutdown()` closes them).
     init(setup: IntegrationSetup)
+    /// What an operator registers at the vendor for `element` of `app` (empty for an element
+    /// of another type), one line each, for `botcli webhooks`: `publicURL` is where the server
+    /// is reached, `webhookURL` the element's own `<public URL>/webhooks/<id>`. Static, so
+    /// printing it needs no vault, credentials or HTTP client.
+    static func setupGuide(for element: Element, in app: BotApp, publicURL: String, webhookURL: String) -> [String]
 
     /// The integration element type it serves (`meya.twilio.flex.integration`).
     var elementType: String { get }
@@ -52,6 +57,7 @@ public protocol Integration: Sendable {
 }
 
 extension Integration {
+    public static func setupGuide(for element: Element, in app: BotApp, publicURL: String, webhookURL: String) -> [String] { [] }
     public var components: [any ComponentHandler] { [] }
     public var vendorWebhooks: [VendorWebhook] { [] }
     public func configurationProblems(in engine: BotEngine) -> [String] { [] }

@@ -1,3 +1,4 @@
+import BotRuntime
 import FlowDSL
 import Foundation
 
@@ -14,6 +15,8 @@ public struct WebhookDirectory: Sendable, Equatable {
         /// The integration's element type; nil for the web chat.
         public var type: String?
         public var url: String
+        /// What to register at the vendor, one line each (`Integration.setupGuide`).
+        public var setup: [String] = []
     }
 
     /// The address the server is reached at when none is given.
@@ -26,13 +29,16 @@ public struct WebhookDirectory: Sendable, Equatable {
     /// The web chat REST channel's URL.
     public var webChat: Entry
 
-    /// The webhooks of `app` served at `publicURL` (a trailing `/` is ignored).
-    public init(app: BotApp, publicURL: String = defaultPublicURL) {
+    /// The webhooks of `app` served at `publicURL` (a trailing `/` is ignored), each with the
+    /// setup `integrations` give for it.
+    public init(app: BotApp, publicURL: String = defaultPublicURL, integrations types: [any Integration.Type] = []) {
         var base = publicURL
         while base.hasSuffix("/") { base.removeLast() }
         integrations = app.integrations.values.map { element in
             let id = element.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? element.id
-            return Entry(name: element.id, type: element.type, url: "\(base)/webhooks/\(id)")
+            let url = "\(base)/webhooks/\(id)"
+            let setup = types.flatMap { $0.setupGuide(for: element, in: app, publicURL: base, webhookURL: url) }
+            return Entry(name: element.id, type: element.type, url: url, setup: setup)
         }
         webChat = Entry(name: Self.webChatName, type: nil, url: base + RestChannel.webhookPath)
     }
