@@ -53,6 +53,12 @@ extension TwilioEmulator {
         public var taskRouterCallbackURL: String?
         /// The workspace's `EventsFilter` at start; empty means every event.
         public var taskRouterEventsFilter: [String] = []
+        /// Address Configurations at start, as `POST /v1/Configuration/Addresses` makes them:
+        /// a customer's message to one of these numbers makes a conversation that calls its URL.
+        public var addresses: [Address] = []
+        /// The Conversations service's pre-event webhook at start (filter `onMessageAdd`): asked
+        /// before an agent's message is added (REST `…/Configuration/Webhooks` changes it).
+        public var conversationsPreWebhookURL: String?
         /// How failed webhook deliveries are retried.
         public var retry: RetryPolicy = RetryPolicy()
 
@@ -61,6 +67,25 @@ extension TwilioEmulator {
         /// The default configuration with `port` (0: any free port), e.g. for tests.
         public init(port: Int) {
             self.port = port
+        }
+    }
+
+    /// A number routed into Conversations (an Address Configuration with auto-creation by webhook).
+    public struct Address: Sendable, Equatable {
+        /// `sms` or `whatsapp`.
+        public var type: String
+        /// `+15555550199`; a WhatsApp address gets its `whatsapp:` prefix.
+        public var address: String
+        /// Where the conversations it makes send their events.
+        public var webhookURL: String
+        public var filters: [String]
+
+        public init(type: String, address: String, webhookURL: String,
+                    filters: [String] = ["onMessageAdded", "onConversationStateUpdated", "onDeliveryUpdated"]) {
+            self.type = type
+            self.address = type == "whatsapp" && !address.hasPrefix("whatsapp:") ? "whatsapp:" + address : address
+            self.webhookURL = webhookURL
+            self.filters = filters
         }
     }
 

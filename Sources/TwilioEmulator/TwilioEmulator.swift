@@ -28,6 +28,11 @@ import TwilioWire
 /// - Flex: `POST /v1/Interactions` (200: a task for the conversation), `GET /v1/Interactions/{KD}`,
 ///   `GET|POST /v1/Interactions/{KD}/Channels/{UO}` (`Status=closed|inactive`, `Routing`);
 ///   `POST /v1/Channels` (201), `GET /v1/Channels`, `GET|DELETE /v1/Channels/{CH}`.
+/// - Conversations configuration: `POST|GET /v1/Configuration/Addresses`, `GET|DELETE …/{IG}`
+///   (a number routed into Conversations; `AutoCreation.Type=webhook` makes each customer's
+///   conversation with a scoped webhook), `GET|POST /v1/Services/{IS}/Configuration/Webhooks`
+///   and `/v1/Configuration/Webhooks` (`PreWebhookUrl` with `onMessageAdd`: asked before an
+///   agent's message, whose non-2xx answer blocks it).
 /// - Conversations v1 (`/v1/Conversations` and `/v1/Services/{IS}/Conversations`):
 ///   conversations by SID or unique name (`State`), `…/Participants`, `…/Messages`
 ///   (`X-Twilio-Webhook-Enabled: true` makes a REST message fire `onMessageAdded`),
@@ -67,6 +72,10 @@ import TwilioWire
 /// - `POST /emulator/api/channels/{CH}/messages` `{"body", "attributes"?}`: the assigned agent
 ///   says something (a `/command` too) → `onMessageSent` or `onMessageAdded`.
 /// - `GET /emulator/api/events`: every webhook delivery with its status, attempts and fields.
+/// - `POST /emulator/api/phone/messages` `{"from", "to", "body", "media_sid"?}`: a customer texts
+///   a configured number; `GET /emulator/api/phone/messages?customer=…`: what phones sent and
+///   received (a WhatsApp free-form message 24 h after the customer's last is `undelivered`,
+///   63016, and `onDeliveryUpdated` follows); `POST /emulator/api/clock` `{"advance_seconds"}`.
 ///
 /// `GET /` is the agent console page, built on the same API.
 public final class TwilioEmulator: Sendable {
@@ -117,7 +126,12 @@ public final class TwilioEmulator: Sendable {
         guard !configuration.authToken.isEmpty, !configuration.accountSid.isEmpty else {
             throw .invalidConfiguration("the account SID and auth token must not be empty")
         }
-        for url in [configuration.chatWebhookURL, configuration.taskRouterCallbackURL].compactMap({ $0 }) {
+        for address in configuration.addresses where !["sms", "whatsapp"].contains(address.type) {
+            throw .invalidConfiguration("an address is `sms` or `whatsapp`, not `\(address.type)`")
+        }
+        let urls = [configuration.chatWebhookURL, configuration.taskRouterCallbackURL, configuration.conversationsPreWebhookURL]
+            + configuration.addresses.map(\.webhookURL)
+        for url in urls.compactMap({ $0 }) {
             guard (try? EmulatorState.webhookURL(url, name: "webhook URL")) != nil else {
                 throw .invalidConfiguration("`\(url)` is not an http:// or https:// URL")
             }

@@ -68,6 +68,50 @@ struct SimulateFlexTests {
         let port = taken.port
         let busy = try SimulateCommandTests.simulate("", ["--flex", "--flex-port", "\(port)"])
         #expect(busy.status == 1)
-        #expect(busy.stderr.contains("the Flex emulator could not listen on 127.0.0.1:\(port)"), "stderr: \(busy.stderr)")
+        #expect(busy.stderr.contains("the Twilio emulator could not listen on 127.0.0.1:\(port)"), "stderr: \(busy.stderr)")
+    }
+
+    @Test("--sms: texts through the emulator's number, buttons as numbered lines answered by number, the conversation handed to Flex, a command kept off the phone, back to the bot")
+    func sms() throws {
+        let output = try SimulateCommandTests.simulate("""
+            start
+            Ana
+            2
+            1
+            :agent Hi Ana, I'm Alice.
+            my screen is blank
+            :agent /ask_issue_frequency
+            3
+            :agent /bot
+            :state
+            """ + "\n", ["--sms", "--flex-port", "0"])
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        // The agent writes straight to the phone; the bot's status follows its webhook: either may come first.
+        let joining: Set = ["sms: Hi Ana, I'm Alice.", "sms: Alice E. joined the chat."]
+        let lines = SimulateCommandTests.lines(output.stdout)
+        #expect(joining.isSubset(of: lines), "stdout: \(output.stdout)")
+        #expect(lines.filter { !joining.contains($0) } == [
+            "sms: Hi, I'm Parley Bot.", "sms: What's your name?",
+            "sms: Nice to meet you, Ana!", "sms: What can I help you with?", "sms: 1. Hardware", "sms: 2. Software",
+            "sms: Thanks! Someone who knows software can help with that.",
+            "sms: Would you like to talk to a person now?", "sms: 1. Talk to an agent", "sms: 2. Not now",
+            "sms: Connecting you with an agent…", "sms: You're in the queue. An agent will be with you shortly.",
+            // The command itself never reaches the phone; the bot asks while the agent keeps the chat.
+            "sms: How often does the issue occur?", "sms: 1. Once a week", "sms: 2. Several times a week", "sms: 3. Every day",
+            "sms: Handed back to the bot.", "sms: Alice E. handed you back to the bot.",
+            "sms: You're back with the bot. Type `help` to see what I can do.",
+        ], "stdout: \(output.stdout)")
+        #expect(output.stderr.contains("by SMS as +15555550100"), "stderr: \(output.stderr)")
+        #expect(output.stderr.contains("channel: sms") && output.stderr.contains("issue_frequency: daily"), "stderr: \(output.stderr)")
+    }
+
+    @Test("--sms on an app without a Conversations integration says what to add")
+    func smsWithoutIntegration() throws {
+        let app = try SimulateCommandTests.copyOfTemplateApp()
+        defer { try? FileManager.default.removeItem(at: app) }
+        try FileManager.default.removeItem(at: app.appendingPathComponent("integration/twilio/conversations.yaml"))
+        let output = try SimulateCommandTests.simulate("start\n", ["--sms", "--flex-port", "0"], app: app)
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("--sms needs an app with a Twilio Conversations integration"), "stderr: \(output.stderr)")
     }
 }

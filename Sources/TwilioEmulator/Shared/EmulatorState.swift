@@ -52,6 +52,17 @@ actor EmulatorState {
                                           dateCreated: now, dateUpdated: now)
         workspace = WorkspaceSettings(eventCallbackURL: configuration.taskRouterCallbackURL,
                                       eventsFilter: configuration.taskRouterEventsFilter, dateCreated: now, dateUpdated: now)
+        if let url = configuration.conversationsPreWebhookURL {
+            serviceWebhooks = ConversationsServiceWebhooks(preWebhookURL: url, filters: ["onMessageAdd"])
+        }
+        for address in configuration.addresses {
+            let auto = AddressConfiguration.AutoCreation(enabled: true, type: "webhook", webhookURL: address.webhookURL,
+                                                         webhookFilters: address.filters)
+            let sid = TwilioSID.random("IG")
+            addresses[sid] = AddressConfiguration(sid: sid, type: address.type, address: address.address, autoCreation: auto,
+                                                  dateCreated: now, dateUpdated: now)
+            addressOrder.append(sid)
+        }
     }
 
     /// The emulator's clock: the machine's, moved on by `advanceClock`.

@@ -37,6 +37,17 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
               GET  /emulator/api/channels/CH…/messages: the transcript
               POST /emulator/api/channels/CH…/messages {"body"}: onMessageSent
               GET  /emulator/api/events: webhook deliveries and their outcome
+              POST /emulator/api/phone/messages {"from", "to", "body"}: a customer
+                   texts a configured number (Address Configuration → conversation →
+                   onMessageAdded)
+              GET  /emulator/api/phone/messages?customer=+1…: what a phone sent and got
+              POST /emulator/api/clock {"advance_seconds"}: move the clock on (a WhatsApp
+                   reply 24 h after the customer's last message fails with 63016)
+
+            Phones: --sms-number and --whatsapp-number make Address Configurations whose \
+            conversations call --conversations-webhook-url (the Conversations integration), \
+            which also becomes the service's pre-event webhook (onMessageAdd); REST \
+            /v1/Configuration/Addresses makes more.
 
             Try it:
               botcli flex emulator \\
@@ -80,10 +91,23 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("channel-type"), help: ArgumentHelp("channel_type of created chats: web, sms, custom, …", valueName: "type"))
     var channelType: String = "web"
 
+    @Option(name: .customLong("sms-number"), help: ArgumentHelp("A business number customers text (+E.164), routed into Conversations.",
+                                                                valueName: "number"))
+    var smsNumber: String?
+
+    @Option(name: .customLong("whatsapp-number"), help: ArgumentHelp("A WhatsApp sender (+E.164), routed into Conversations.",
+                                                                     valueName: "number"))
+    var whatsappNumber: String?
+
+    @Option(name: .customLong("conversations-webhook-url"),
+            help: ArgumentHelp("Where the numbers' conversations send their events, and the pre-event webhook "
+                               + "(default: http://127.0.0.1:5005/twilio/conversations/events).", valueName: "url"))
+    var conversationsWebhookURL = "http://127.0.0.1:5005/twilio/conversations/events"
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
         for (name, url) in [("--webhook-url", webhookURL), ("--chat-webhook-url", chatWebhookURL),
-                            ("--taskrouter-callback-url", taskRouterCallbackURL)] {
+                            ("--taskrouter-callback-url", taskRouterCallbackURL), ("--conversations-webhook-url", conversationsWebhookURL)] {
             guard let url else { continue }
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
                 throw ValidationError("\(name) must be an http:// or https:// URL, not `\(url)`")
@@ -91,6 +115,12 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
         }
         for agent in agents where !agent.split(separator: "=", maxSplits: 1)[0].contains("@") {
             throw ValidationError("--agent takes EMAIL or 'EMAIL=Full Name', not `\(agent)`")
+        }
+        for (name, number) in [("--sms-number", smsNumber), ("--whatsapp-number", whatsappNumber)] {
+            guard let number else { continue }
+            guard number.hasPrefix("+"), number.count > 2, number.dropFirst().allSatisfy(\.isNumber) else {
+                throw ValidationError("\(name) takes a number in E.164 form such as +15555550199, not `\(number)`")
+            }
         }
         guard TwilioSIDShape.isSID(accountSid, prefix: "AC") else { throw ValidationError("--account-sid must be AC followed by 32 hex digits") }
     }
@@ -113,6 +143,11 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
         configuration.chatWebhookURL = chatWebhookURL ?? webhookURL
         configuration.taskRouterCallbackURL = taskRouterCallbackURL ?? webhookURL
         configuration.channelType = channelType
+        for (type, number) in [("sms", smsNumber), ("whatsapp", whatsappNumber)] {
+            guard let number else { continue }
+            configuration.addresses.append(TwilioEmulator.Address(type: type, address: number, webhookURL: conversationsWebhookURL))
+        }
+        if !configuration.addresses.isEmpty { configuration.conversationsPreWebhookURL = conversationsWebhookURL }
         if !agents.isEmpty {
             configuration.workers = agents.map { agent in
                 let parts = agent.split(separator: "=", maxSplits: 1).map(String.init)
@@ -144,6 +179,8 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
             "  Chat webhooks   \(c.chatWebhookURL ?? "none yet (--webhook-url, or the Chat service's PostWebhookUrl)")",
             "  TaskRouter      \(c.taskRouterCallbackURL ?? "none yet (--webhook-url, or the workspace's EventCallbackUrl)")",
             "  Agents          \(c.workers.map { "\($0.displayName) (\($0.name))" }.joined(separator: ", "))",
+            "  Phone numbers   \(c.addresses.isEmpty ? "none (--sms-number, --whatsapp-number)" : c.addresses.map(\.address).joined(separator: ", "))"
+                + (c.addresses.isEmpty ? "" : " → \(c.addresses[0].webhookURL)"),
             "",
             "vault.secret.yaml for an app using it (key names as `botcli init` writes them):",
             "  twilio.account_sid: \(c.accountSid)",

@@ -35,6 +35,15 @@ final class LiveTranscript: Sendable {
         }
     }
 
+    /// Prints lines that come from elsewhere than the ledger (what reaches a phone).
+    func showLines(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        state.withLock { state in
+            state.lastShown = .now
+            printer.show(lines)
+        }
+    }
+
     /// A thread continued from the store: its events up to `sequence` were shown in an earlier
     /// run; `shown` are the last of them, whose buttons can be clicked again.
     func resume(after sequence: Int, offering shown: [Event]) {

@@ -44,13 +44,25 @@ struct SimulateCommand: AsyncParsableCommand {
             terminal: `:agent TEXT` is the agent writing in Flex (accepting the task first), \
             and what the agent and TaskRouter do reaches you as it happens. Without --flex the \
             integration calls the Flex its settings name (api_base_url).
+
+            Text messages: with --sms you are a customer texting the business's number \
+            (+15555550199) from +15555550100, through the same local emulator: its Address \
+            Configuration puts your texts in a Twilio conversation and calls the app's \
+            Conversations integration, and you see what reaches your phone, one `sms: TEXT` \
+            line per line of a text, buttons as numbered lines; answer with the number or the \
+            text. Saying `agent` hands the very conversation to Flex as on a real number \
+            (with a Flex integration in the app): :agent and the agent console work as with \
+            --flex, and an agent's /command never reaches the phone.
             """
     )
 
     @Flag(help: "Run a local Flex emulator and hand chats to its agent console (no Twilio account needed).")
     var flex = false
 
-    @Option(help: ArgumentHelp("The Flex emulator's port on 127.0.0.1, with --flex.", valueName: "port"))
+    @Flag(help: "Be a customer texting the bot by SMS through a local Twilio emulator (no Twilio account needed).")
+    var sms = false
+
+    @Option(help: ArgumentHelp("The Twilio emulator's port on 127.0.0.1, with --flex or --sms.", valueName: "port"))
     var flexPort = 5055
 
     @OptionGroup var options: AppOptions
@@ -79,9 +91,10 @@ struct SimulateCommand: AsyncParsableCommand {
         if let stored = try? AppVault(app: options.url).entries().map(\.key) {
             var missing = VaultCoverage(uses: uses, storedKeys: stored).missing.map(\.key)
                 .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            if flex {
-                // The emulator brings its own account: keys only the Flex integration reads do not matter.
-                let flexFiles = Set(app.integrations.values.filter { $0.type == FlexElements.integrationType }.map(\.position.file))
+            if flex || sms {
+                // The emulator brings its own account: keys only the Twilio integrations read do not matter.
+                let twilioTypes = [FlexElements.integrationType, ConversationsElements.integrationType]
+                let flexFiles = Set(app.integrations.values.filter { twilioTypes.contains($0.type) }.map(\.position.file))
                 let usedElsewhere = Set(app.vaultReferences.filter { !flexFiles.contains($0.position.file) }.map(\.key))
                 let usedByFlex = Set(app.vaultReferences.filter { flexFiles.contains($0.position.file) }.map(\.key))
                 missing.removeAll { usedByFlex.contains($0) && !usedElsewhere.contains($0) }
@@ -99,11 +112,11 @@ struct SimulateCommand: AsyncParsableCommand {
             Terminal.error("error: cannot open the store \(storePath): \(error)")
             throw ExitCode(1)
         }
-        var localFlex: SimulatedFlex?
+        var localFlex: SimulatedTwilio?
         let integrations: AppIntegrations
-        if flex {
+        if flex || sms {
             do {
-                let started = try await SimulatedFlex.start(app: app, port: flexPort, logger: ParleyLogging.logger("parley.flex"))
+                let started = try await SimulatedTwilio.start(app: app, port: flexPort, phone: sms, logger: ParleyLogging.logger("parley.flex"))
                 localFlex = started
                 let botURL = started.botURL
                 integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger,
@@ -136,7 +149,7 @@ struct SimulateCommand: AsyncParsableCommand {
         }
 
         let threadID = thread ?? SimulatorSession.freshID("thread")
-        var userID = user ?? SimulatorSession.freshID("user")
+        var userID = localFlex?.phone?.customer ?? user ?? SimulatorSession.freshID("user")
         let stored = try? await engine.thread(threadID)
         if let stored, stored.userID != userID {
             if user != nil {
@@ -147,9 +160,11 @@ struct SimulateCommand: AsyncParsableCommand {
 
         let appName = URL(fileURLWithPath: app.root).standardizedFileURL.lastPathComponent
         var session = SimulatorSession(engine: engine, printer: printer, pageURL: "simulator://\(appName)",
-                                       threadID: threadID, userID: userID, flex: localFlex)
+                                       threadID: threadID, userID: userID, twilio: localFlex)
         let continuing = stored == nil ? "" : " (continued)"
-        if printer.interactive {
+        if let phone = localFlex?.phone {
+            printer.note("simulating \(appName) by SMS as \(phone.customer)")
+        } else if printer.interactive {
             printer.note("""
                 Parley simulator — \(appName): \(app.summary)
                 thread \(threadID)\(continuing), user \(userID); come back with --thread \(threadID)
@@ -158,7 +173,13 @@ struct SimulateCommand: AsyncParsableCommand {
         } else {
             printer.note("simulating \(appName) on thread \(threadID)\(continuing) as user \(userID)")
         }
-        if let localFlex {
+        if let phone = localFlex?.phone, let localFlex {
+            printer.note("""
+                Twilio emulator (development only): you are \(phone.customer) texting \(phone.business); \
+                agent console at \(localFlex.emulator.consoleURL)
+                Text the bot (try `start`); answer buttons by number. Say `agent` to hand the conversation to Flex.
+                """)
+        } else if let localFlex {
             printer.note("""
                 Flex emulator (development only): agent console at \(localFlex.emulator.consoleURL)
                 Say `agent` to hand the chat over; then accept it in the console, or write as the agent with :agent TEXT.

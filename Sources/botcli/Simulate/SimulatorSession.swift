@@ -6,8 +6,10 @@ import TwilioIntegration
 /// One `botcli simulate` conversation: reads lines, sends events to the engine, prints what
 /// the user would see.
 ///
-/// With a local Flex (`--flex`), what webhooks bring later (an agent's message, a queue
-/// status) is printed as it is committed, and `:agent` speaks through the emulator.
+/// With a local Twilio (`--flex`), what webhooks bring later (an agent's message, a queue
+/// status) is printed as it is committed, and `:agent` speaks through the emulator. With its
+/// phone (`--sms`), lines are texts to the emulator's number and what reaches the phone is
+/// printed; the thread is the conversation's, known from the first text.
 struct SimulatorSession {
     let engine: BotEngine
     let printer: TranscriptPrinter
@@ -15,17 +17,17 @@ struct SimulatorSession {
     let pageURL: String
     private(set) var threadID: String
     let userID: String
-    let flex: SimulatedFlex?
+    let twilio: SimulatedTwilio?
     private let transcript: LiveTranscript
     private var watcher: Task<Void, Never>?
 
-    init(engine: BotEngine, printer: TranscriptPrinter, pageURL: String, threadID: String, userID: String, flex: SimulatedFlex? = nil) {
+    init(engine: BotEngine, printer: TranscriptPrinter, pageURL: String, threadID: String, userID: String, twilio: SimulatedTwilio? = nil) {
         self.engine = engine
         self.printer = printer
         self.pageURL = pageURL
         self.threadID = threadID
         self.userID = userID
-        self.flex = flex
+        self.twilio = twilio
         transcript = LiveTranscript(printer: printer)
     }
 
@@ -38,6 +40,7 @@ struct SimulatorSession {
     /// exists is continued where it stopped.
     mutating func open() async {
         watch()
+        guard !texting else { return }
         do {
             guard let stored = try await engine.thread(threadID) else {
                 await send(EventTypes.pageOpen, data: ["url": .string(pageURL)])
@@ -57,11 +60,18 @@ struct SimulatorSession {
         }
     }
 
+    /// Whether lines are texts from a phone (`--sms`).
+    private var texting: Bool { twilio?.phone != nil }
+
     /// With `--flex`, prints the thread's events that other turns commit (webhooks'), as they
-    /// come; the previous thread's watcher stops.
+    /// come, the previous thread's watcher stopping; with `--sms`, what reaches the phone.
     private mutating func watch() {
+        if texting {
+            if watcher == nil { watcher = twilio?.watchPhone(transcript) }
+            return
+        }
         watcher?.cancel()
-        guard flex != nil else { return }
+        guard twilio != nil else { return }
         let events = engine.subscribe(thread: threadID), transcript = transcript
         watcher = Task {
             for await event in events { transcript.show([event]) }
@@ -73,7 +83,7 @@ struct SimulatorSession {
     mutating func run(reading reader: inout some LineReader) async {
         while let line = reader.next() {
             let going = await handle(SimulatorInput(line: line))
-            if flex != nil, !printer.interactive { await settle() }
+            if twilio != nil, !printer.interactive { await settle() }
             guard going else { break }
         }
         watcher?.cancel()
@@ -95,6 +105,12 @@ struct SimulatorSession {
         switch input {
         case .empty:
             break
+        case .message(let text) where texting:
+            switch await twilio?.text(text) {
+            case .success(let conversation)?: threadID = "twilio-conversation-" + conversation
+            case .failure(let problem)?: printer.problem(problem.description)
+            case nil: break
+            }
         case .message(let text):
             switch transcript.reply(to: text) {
             case .click(let id, let label):
@@ -104,6 +120,8 @@ struct SimulatorSession {
             }
         case .help:
             printer.note(Self.help)
+        case .reset where texting:
+            printer.problem("`:reset` opens a new web chat; with --sms the conversation goes on (start again without --thread)")
         case .reset:
             threadID = Self.freshID("thread")
             transcript.restart()
@@ -120,9 +138,9 @@ struct SimulatorSession {
         case .event(let type, var data):
             if type == EventTypes.pageOpen, data.isEmpty { data["url"] = .string(pageURL) }
             await send(type, data: data)
-        case .agent(let text, _) where flex != nil:
+        case .agent(let text, _) where twilio != nil:
             await agentThroughFlex(text)
-        case .agentCommand(let text) where flex != nil:
+        case .agentCommand(let text) where twilio != nil:
             await agentThroughFlex(text)
         case .agent(let text, let name):
             var data: TemplateMap = ["text": .string(text)]
@@ -148,8 +166,9 @@ struct SimulatorSession {
                           userID: sender == .user ? userID : "\(sender.rawValue)-simulator", data: data)
         do {
             let result = try await engine.handle(event)
-            transcript.show(result.shownEvents)
-            if flex == nil, result.outputs.contains(where: { $0.type == FlexEventTypes.error }) { printer.note(Self.flexHint) }
+            // On a phone, what the customer sees arrives as texts.
+            if !texting { transcript.show(result.shownEvents) }
+            if twilio == nil, result.outputs.contains(where: { $0.type == FlexEventTypes.error }) { printer.note(Self.flexHint) }
         } catch {
             printer.show(["error: \(error)"])
         }
@@ -158,9 +177,9 @@ struct SimulatorSession {
     /// `:agent` with `--flex`: the agent writes in the emulator, which sends the bot the signed
     /// webhook a real Flex would; what follows is printed as it comes.
     private func agentThroughFlex(_ text: String) async {
-        guard let flex else { return }
+        guard let twilio else { return }
         let thread = try? await engine.thread(threadID)
-        if let problem = await flex.agentSays(text, thread: thread) { printer.problem(problem) }
+        if let problem = await twilio.agentSays(text, thread: thread) { printer.problem(problem) }
     }
 
     /// What to do when a handoff fails for want of a Twilio account.

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import TwilioEmulator
+
+@Suite("botcli flex emulator")
+struct FlexEmulatorCommandTests {
+    @Test("--sms-number routes a customer's text into a conversation whose webhook is --conversations-webhook-url, also the pre-event webhook")
+    func phone() async throws {
+        let hook = "http://127.0.0.1:9/twilio/conversations/events"
+        let process = try BotCLIProcess(["flex", "emulator", "--port", "0", "--sms-number", "+15555550199",
+                                         "--conversations-webhook-url", hook])
+        defer { process.send(SIGTERM) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        var base: String?
+        while base == nil, ContinuousClock.now < deadline, process.isRunning {
+            base = process.output.firstMatch(of: /API base URL +(http:\/\/127\.0\.0\.1:\d+)/).map { String($0.1) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let url = try #require(base, "\(process.output)")
+        #expect(process.output.contains("Phone numbers   +15555550199 → \(hook)"), "\(process.output)")
+        let agent = AgentClient(baseURL: url)
+        let text = try await agent.text("Hi", from: "+15555550100", to: "+15555550199")
+        #expect(text.conversationSid.hasPrefix("CH"))
+        let deliveries = try await agent.deliveries(wait: .zero).value
+        #expect(deliveries.contains { $0.eventType == "onMessageAdded" && $0.url == hook }, "\(deliveries)")
+    }
+
+    @Test("a number that is not E.164 is refused, naming the option")
+    func invalidNumber() throws {
+        let output = try BotCLIRunner.run(["flex", "emulator", "--port", "0", "--whatsapp-number", "5550199"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("--whatsapp-number takes a number in E.164 form"), "\(output.stderr)")
+    }
+}
