@@ -52,11 +52,18 @@ struct ConversationsServeTests {
     /// The template app (and `files`) served, its Conversations integration and Flex pointed at
     /// a new emulator whose `type` address calls the bot and whose service asks the bot before
     /// an agent's message (the pre-event webhook); runs `body` with a customer's phone.
-    static func withPhone(_ type: String, files: [String: String] = [:], _ body: @escaping @Sendable (Phone) async throws -> Void) async throws {
+    static func withPhone(_ type: String, files: [String: String] = [:], replyTimeout: String? = nil,
+                          _ body: @escaping @Sendable (Phone) async throws -> Void) async throws {
         let (app, emulator) = try await FlexHandoffServeTests.templateWithEmulator(.conversations)
         defer { try? FileManager.default.removeItem(at: app) }
         do {
             for (path, text) in files { try Data(text.utf8).write(to: app.appendingPathComponent(path)) }
+            if let replyTimeout {
+                let integration = app.appendingPathComponent("integration/twilio/conversations.yaml")
+                let yaml = try String(contentsOf: integration, encoding: .utf8)
+                try #require(yaml.contains("reply_timeout: 48h"))
+                try Data(yaml.replacingOccurrences(of: "reply_timeout: 48h", with: "reply_timeout: \(replyTimeout)").utf8).write(to: integration)
+            }
             let (serve, port) = try await BotCLIRunner.serve(app: app, environment: ["PARLEY_ADMIN_TOKEN": FlexHandoffServeTests.token])
             defer { serve.send(SIGTERM) }
             try await FlexHandoffServeTests.pointWebhooks(of: emulator, at: port)
@@ -141,6 +148,18 @@ struct ConversationsServeTests {
             _ = try await phone.text("3")
             _ = try await phone.agent.waitForMessages(channel: task.channelSid) { $0.contains { $0.body == "3" } }
             try await Self.endAndReturn(phone, task: task)
+        }
+    }
+
+    @Test("the template's timeout flow: a customer who does not answer within the integration's reply_timeout is asked if they are still there")
+    func replyTimeout() async throws {
+        try await Self.withPhone("sms", replyTimeout: "2s") { phone in
+            let start = try await phone.text("start")
+            try await phone.expect(after: start, "Hi, I'm Parley Bot.", "What's your name?",
+                                   "Are you still there? Write `help` whenever you need me again.")
+            try await phone.expect(after: try await phone.text("help"), "What would you like to do?\n1. Track an order\n2. Contact support\n3. Start over")
+            let timeouts = try await phone.agent.phone(phone.customer, wait: .zero).value.filter { $0.body.hasPrefix("Are you still there?") }
+            #expect(timeouts.count == 1)
         }
     }
 

@@ -23,8 +23,8 @@ struct ServeGuaranteeTests {
             """,
     ]
 
-    /// An app folder with the counter flow and an admin token file.
-    static func makeApp() throws -> URL {
+    /// An app folder with `files` (the counter flow) and an admin token file.
+    static func makeApp(_ files: [String: String] = files) throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("parley-guarantee-\(UUID().uuidString)")
         for (path, text) in files {
             let url = root.appendingPathComponent(path)
@@ -147,4 +147,51 @@ struct ServeGuaranteeTests {
         }
         #expect(found == acknowledged.count)
     }
+
+    @Test("a waiting ask with `timeout: 2s` fires its timeout once, also when the server was stopped through the deadline and restarted after it")
+    func timeoutAcrossRestart() async throws {
+        let app = try Self.makeApp([
+            "flow/ask.yaml": """
+                triggers:
+                  - keyword: start
+                steps:
+                  - ask: What's your name?
+                    timeout: 2s
+                  - say: Hi (@ flow.result )!
+                """,
+            "flow/timeout.yaml": """
+                triggers:
+                  - event_type: parley.session.event.timeout
+                steps:
+                  - say: Still there?
+                """,
+        ])
+        defer { try? FileManager.default.removeItem(at: app) }
+        let (server, port) = try await Self.serve(app)
+        for user in ["ana", "bo"] {
+            let asked = try await LoopbackHTTP.request(port: port, .post, "/webhooks/rest/webhook", body: #"{"sender": "\#(user)", "message": "start"}"#)
+            #expect(asked.status == 200 && asked.body.contains("What's your name?"), "\(asked.body)")
+        }
+        // Bo answers in time; Ana does not, and the server is down when her deadline passes.
+        let answered = try await LoopbackHTTP.request(port: port, .post, "/webhooks/rest/webhook", body: #"{"sender": "bo", "message": "Bo"}"#)
+        #expect(answered.body.contains("Hi Bo!"), "\(answered.body)")
+        server.send(SIGTERM)
+        #expect(try await server.waitForExit().status == 0)
+        try await Task.sleep(for: .seconds(3))
+
+        let (restarted, newPort) = try await Self.serve(app)
+        defer { restarted.send(SIGTERM) }
+        let deadline = ContinuousClock.now + .seconds(20)
+        var fired: [Ledger.Entry] = []
+        while fired.isEmpty, ContinuousClock.now < deadline {
+            fired = try await Ledger.read("ana", port: newPort, token: Self.token).events.filter { $0.text == "Still there?" }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(fired.count == 1, "the timeout fired late rather than never")
+        // Once: it stays one, and Bo, who answered, gets none.
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await Ledger.read("ana", port: newPort, token: Self.token).events.filter { $0.text == "Still there?" }.count == 1)
+        #expect(try await Ledger.read("bo", port: newPort, token: Self.token).events.allSatisfy { $0.text != "Still there?" })
+    }
 }
+

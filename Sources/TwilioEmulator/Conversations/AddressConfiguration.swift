@@ -42,7 +42,9 @@ struct AddressConfiguration: Sendable {
 /// The Conversations service's own webhooks (`/v1/Services/{IS}/Configuration/Webhooks`, and the
 /// account's `/v1/Configuration/Webhooks` for the default service): a pre-event URL Twilio asks
 /// before an action (a non-2xx answer blocks it) and a post-event URL told after it, for the
-/// events in `filters` (none fire when it is empty).
+/// events in `filters` (none fire when it is empty). The emulator asks the pre-event URL before
+/// an agent's message (`onMessageAdd`); it keeps and shows the post-event URL but sends
+/// post-events to conversation-scoped webhooks only.
 struct ConversationsServiceWebhooks: Sendable {
     var preWebhookURL: String?
     var postWebhookURL: String?

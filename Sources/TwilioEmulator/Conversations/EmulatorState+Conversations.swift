@@ -119,7 +119,7 @@ extension EmulatorState {
         if let sid = form["ContentSid"], !sid.isEmpty {
             guard TwilioSID.isValid(sid, prefix: "HX") else { throw TwilioRESTError.invalidParameter("ContentSid", "`\(sid)` is not a Content SID (HX…)") }
             let variables = form["ContentVariables"].flatMap { $0.isEmpty ? nil : $0 }
-            if let variables, case .object? = try? EmulatorJSON(parsing: variables) {} else if let variables {
+            if let variables, (try? EmulatorJSON(parsing: variables))?.members == nil {
                 throw TwilioRESTError.invalidParameter("ContentVariables", "`\(variables)` is not a JSON object")
             }
             content = Content(sid: sid, variables: variables)
