@@ -107,7 +107,7 @@ struct SimulatorSession {
             break
         case .message(let text) where texting:
             switch await twilio?.text(text) {
-            case .success(let conversation)?: threadID = "twilio-conversation-" + conversation
+            case .success(let conversation)?: threadID = ConversationsIntegration.threadID(conversation: conversation)
             case .failure(let problem)?: printer.problem(problem.description)
             case nil: break
             }
@@ -121,7 +121,7 @@ struct SimulatorSession {
         case .help:
             printer.note(Self.help)
         case .reset where texting:
-            printer.problem("`:reset` opens a new web chat; with --sms the conversation goes on (start again without --thread)")
+            printer.problem("`:reset` opens a new web chat; with --sms your texts stay in one conversation (:quit and start again for another)")
         case .reset:
             threadID = Self.freshID("thread")
             transcript.restart()

@@ -54,6 +54,11 @@ public final class ConversationsIntegration: TwilioProduct {
         try ConversationsSettings(integrationID: id, fields: fields(of: id, engine: engine), botName: Self.botName(engine.app))
     }
 
+    /// The thread of a Twilio conversation (`CH…`): `twilio-conversation-CH…`.
+    public static func threadID(conversation: String) -> String {
+        ConversationsThread.threadID(conversation: conversation)
+    }
+
     /// The bot's `name:`, the default author of its messages.
     static func botName(_ app: BotApp) -> String {
         if let name = app.bot?["name"]?.constantText, !name.isEmpty { return name }
