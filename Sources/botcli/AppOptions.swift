@@ -11,6 +11,14 @@ struct AppOptions: ParsableArguments {
 
     var url: URL { URL(fileURLWithPath: app) }
 
+    /// The app as messages name it: as given, except `.`, `..` and the like, which name nothing
+    /// to a reader: then its folder's name (`my-bot`).
+    var name: String {
+        let trimmed = app.hasSuffix("/") && app.count > 1 ? String(app.dropLast()) : app
+        guard trimmed.split(separator: "/").allSatisfy({ $0 == "." || $0 == ".." }) else { return app }
+        return url.standardizedFileURL.lastPathComponent
+    }
+
     /// Loads the app with every registered element type and prints its diagnostics; when it
     /// has errors, says so (and what they prevent) and exits 1. A folder that is not an app at
     /// all (the repository's root, a home folder) is said to be so, with the app folders below it.
@@ -20,7 +28,7 @@ struct AppOptions: ParsableArguments {
         for diagnostic in result.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
         guard let loaded = result.app else {
             let errors = result.diagnostics.filter { $0.severity == .error }.count
-            Terminal.error("\(errors) error\(errors == 1 ? "" : "s") in \(app)" + (purpose.map { "; fix them (see `botcli check`) to \($0)" } ?? ""))
+            Terminal.error("\(errors) error\(errors == 1 ? "" : "s") in \(name)" + (purpose.map { "; fix them (see `botcli check`) to \($0)" } ?? ""))
             throw ExitCode(1)
         }
         return loaded

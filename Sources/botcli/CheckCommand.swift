@@ -18,6 +18,6 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let app = try options.loadApp()
-        print("\(options.app): valid — \(app.summary)")
+        print("\(options.name): valid — \(app.summary)")
     }
 }

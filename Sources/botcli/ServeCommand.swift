@@ -183,6 +183,9 @@ struct ServeCommand: AsyncParsableCommand {
             await opened.withLock { $0 }?.stop()
             await integrations.shutdown()
             Terminal.error("error: \(error)")
+            if case BotServerError.addressInUse? = error as? BotServerError {
+                Terminal.error("hint: pick another port with --port PORT (or PARLEY_PORT); --port 0 takes any free one")
+            }
             throw ExitCode(1)
         }
         await opened.withLock { $0 }?.stop()

@@ -40,7 +40,7 @@ struct TestCommand: AsyncParsableCommand {
 
         let testsFolder = options.url.appendingPathComponent("tests")
         if paths.isEmpty, !FileManager.default.fileExists(atPath: testsFolder.path) {
-            Terminal.error("note: \(options.app) has no tests/ folder; add conversation tests there (see docs/testing.md)")
+            Terminal.error("note: \(options.name) has no tests/ folder; add conversation tests there (see docs/testing.md)")
             print("0 passed, 0 failed")
             return
         }

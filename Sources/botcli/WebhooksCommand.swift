@@ -47,7 +47,7 @@ struct WebhooksCommand: ParsableCommand {
         let app = try options.loadApp(toDo: "list its webhooks")
         let directory = WebhookDirectory(app: app, publicURL: resolvedPublicURL(), integrations: ParleyIntegrations.standard)
         if directory.integrations.isEmpty {
-            print("\(options.app) has no integrations (integration/*.yaml): no service webhook to register.")
+            print("\(options.name) has no integrations (integration/*.yaml): no service webhook to register.")
         }
         let entries = directory.integrations + [directory.webChat]
         let nameWidth = entries.map(\.name.count).max() ?? 0

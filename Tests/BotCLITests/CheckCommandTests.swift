@@ -12,6 +12,14 @@ struct CheckCommandTests {
         #expect(output.stderr == BotCLIRunner.programmableChatWarning + "\n")
     }
 
+    @Test("`--app .` names the app by its folder")
+    func namedByFolder() throws {
+        let output = try BotCLIRunner.run(["check", "--app", "."], in: BotCLIRunner.fixtureApp("flex-guide"))
+        #expect(output.stdout.hasPrefix("flex-guide: valid — "), "\(output.stdout)")
+        let broken = try BotCLIRunner.run(["check"], in: BotCLIRunner.fixtureApp("ten-mistakes"))
+        #expect(broken.stderr.contains("errors in ten-mistakes"), "\(broken.stderr)")
+    }
+
     @Test("ten planted mistakes give ten located errors in one run")
     func tenMistakes() throws {
         let output = try BotCLIRunner.run(["check", "--app", BotCLIRunner.fixtureApp("ten-mistakes").path])

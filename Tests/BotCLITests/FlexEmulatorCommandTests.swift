@@ -18,6 +18,8 @@ struct FlexEmulatorCommandTests {
         }
         let url = try #require(base, "\(process.output)")
         #expect(process.output.contains("Phone numbers   +15555550199 → \(hook)"), "\(process.output)")
+        // The vault lines are unindented: they paste into vault.secret.yaml as they are.
+        #expect(process.output.contains("\ntwilio.account_sid: \(TwilioEmulator.Defaults.accountSid)\n"), "\(process.output)")
         let agent = AgentClient(baseURL: url)
         let text = try await agent.text("Hi", from: "+15555550100", to: "+15555550199")
         #expect(text.conversationSid.hasPrefix("CH"))

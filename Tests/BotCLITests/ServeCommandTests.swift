@@ -25,6 +25,18 @@ struct ServeCommandTests {
         #expect(url.status != 0 && url.stderr.contains("--public-url must be an http:// or https:// URL"))
     }
 
+    @Test("a port in use: the error names it and how to pick another, and nothing says ready first")
+    func portInUse() throws {
+        let taken = try #require(SimulateFlexTests.listening(port: 0))
+        defer { close(taken.socket) }
+        let output = try BotCLIRunner.run(["serve", "--app", BotCLIRunner.fixtureApp("conversation-tests").path, "--port", "\(taken.port)"],
+                                          environment: ["PARLEY_REST_AUTH": "open"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("error: cannot listen on 127.0.0.1:\(taken.port): the port is already in use"), "\(output.stderr)")
+        #expect(output.stderr.contains("hint: pick another port with --port PORT (or PARLEY_PORT); --port 0 takes any free one"))
+        #expect(!output.stderr.contains("[BotServer] ready"), "\(output.stderr)")
+    }
+
     @Test("by default a client needs a server-issued token; ids with newlines and escapes reach the log escaped, never as lines of their own")
     func tokensAndLogEscaping() async throws {
         let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")

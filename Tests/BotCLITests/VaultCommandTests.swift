@@ -101,14 +101,14 @@ struct VaultCommandTests {
 
         let check = try app.run("check")
         #expect(check.status == 0, "\(check.stderr)")
-        #expect(check.stdout == ".: the vault holds every key the app names (5 stored)\n")
+        #expect(check.stdout == "\(app.url.lastPathComponent): the vault holds every key the app names (5 stored)\n")
 
         let rm = try app.run("rm", "twilio_flex.flex_chat_service_sid")
         #expect(rm.status == 0 && rm.stdout == "removed twilio_flex.flex_chat_service_sid\n")
         let missing = try app.run("check")
         #expect(missing.status == 1)
         #expect(missing.stderr.hasPrefix("vault.yaml:5:1: error: vault key `twilio_flex.flex_chat_service_sid` is not stored in the vault\n"))
-        #expect(missing.stderr.hasSuffix("1 key missing from the vault of .: twilio_flex.flex_chat_service_sid\n"))
+        #expect(missing.stderr.hasSuffix("1 key missing from the vault of \(app.url.lastPathComponent): twilio_flex.flex_chat_service_sid\n"))
 
         try app.expectNoSecretsAtRest()
     }
@@ -205,7 +205,7 @@ struct VaultCommandTests {
         #expect(upload.status == 1)
         #expect(upload.stderr == "error: no vault public key: \(app.parley.path)/vault.pub does not exist and "
                 + "PARLEY_VAULT_PUBLIC_KEY is not set; create a key pair with `botcli vault keygen`\n")
-        #expect(try app.listing() == "no keys stored in the vault of .\n")
+        #expect(try app.listing() == "no keys stored in the vault of \(app.url.lastPathComponent)\n")
         #expect(!FileManager.default.fileExists(atPath: app.databasePath))
     }
 

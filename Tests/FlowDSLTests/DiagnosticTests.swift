@@ -10,6 +10,14 @@ struct DiagnosticTests {
         ])
     }
 
+    @Test("a field of the step its misspelling kept from being chosen, and a misspelled filter, with hints")
+    func misspelledSiblingFieldAndFilter() {
+        #expect(problems(["flow/a.yaml": "steps:\n  - ask: Pick\n    buttns:\n      - text: A\n  - say: (@ user.name | defualt('x') )\n"]) == [
+            "flow/a.yaml:3:5: error: unknown field `buttns` in `ask` step; did you mean `buttons`? (with it, the step is a `meya.button.component.ask`)",
+            "flow/a.yaml:5:25: error: template error: No filter named 'defualt'. Did you mean 'default'?",
+        ])
+    }
+
     @Test("unknown step word and unknown step key")
     func unknownSteps() {
         #expect(problems(["flow/a.yaml": "steps:\n  - ned\n  - sya: hi\n"]) == [

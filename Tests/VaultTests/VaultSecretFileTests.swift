@@ -28,6 +28,16 @@ struct VaultSecretFileTests {
         #expect(file.entries[1].line == 2 && file.entries[1].column == 1)
     }
 
+    @Test("a line pasted with its indentation gets a hint saying so, quoting nothing from the file")
+    func indentedLine() {
+        let text = "support.phone: \"+1 555 \(planted)\"\n  twilio.account_sid: AC\(planted)\n"
+        let error = #expect(throws: VaultError.self) { try VaultSecretFile(text: text, file: "vault.secret.yaml") }
+        let message = error.map { "\($0)" } ?? ""
+        #expect(message.hasPrefix("vault.secret.yaml:2:3: YAML syntax error"), "\(message)")
+        #expect(message.contains("line 2 is indented: each `key: value` starts at the first column"), "\(message)")
+        #expect(!message.contains(planted))
+    }
+
     @Test("malformed YAML names file, line and column, and quotes nothing from the file")
     func malformed() {
         let text = """

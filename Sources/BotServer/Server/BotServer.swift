@@ -1,6 +1,8 @@
 import BotRuntime
+import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Parley's HTTP server: the web chat page (`/chat`), the REST and WebSocket channels it and
@@ -77,20 +79,35 @@ public struct BotServer: Sendable {
 
     /// Serves until SIGINT or SIGTERM. `loadingEngine` runs while the server already listens;
     /// when it fails the server stops and its error is thrown.
+    /// Ready is logged only once the server listens too: a port that cannot be bound ends the
+    /// run with `BotServerError.addressInUse` and no "ready" before it.
     public func run(loadingEngine: @escaping @Sendable () async throws -> BotEngine,
                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let application = makeApplication(onListening: onListening)
+        let (listening, listened) = AsyncStream.makeStream(of: Void.self)
+        let application = makeApplication { port in
+            await onListening(port)
+            listened.yield()
+        }
         let state = state, logger = logger, shutdownTimeout = configuration.shutdownTimeout
+        let host = configuration.host, port = configuration.port
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 var services = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [.sigterm, .sigint],
                                                          logger: logger)
                 services.maximumGracefulShutdownDuration = shutdownTimeout
-                try await ServiceGroup(configuration: services).run()
+                do {
+                    try await ServiceGroup(configuration: services).run()
+                } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                    throw BotServerError.addressInUse(host: host, port: port)
+                }
                 return true
             }
             group.addTask {
-                state.serve(try await loadingEngine())
+                let engine = try await loadingEngine()
+                // Cancelled (the server failed) before it listens: the loop ends, nothing is ready.
+                for await _ in listening { break }
+                try Task.checkCancellation()
+                state.serve(engine)
                 logger.notice("ready")
                 return false
             }
@@ -106,5 +123,18 @@ public struct BotServer: Sendable {
             }
         }
         logger.notice("stopped")
+    }
+}
+
+/// Why the server could not run.
+public enum BotServerError: Error, CustomStringConvertible, Equatable {
+    /// Another process listens on the address.
+    case addressInUse(host: String, port: Int)
+
+    public var description: String {
+        switch self {
+        case .addressInUse(let host, let port):
+            "cannot listen on \(host):\(port): the port is already in use (another `botcli serve`, or another program)"
+        }
     }
 }

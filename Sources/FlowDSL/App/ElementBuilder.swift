@@ -102,6 +102,18 @@ struct ElementBuilder {
         return nil
     }
 
+    /// "did you mean …?" for a field `spec` lacks: one of its own, else one of a sibling's that
+    /// the misspelling kept from being chosen (`buttns` on an `ask`: `buttons`, of the button ask).
+    private func unknownFieldHint(_ key: String, of spec: ElementRegistry.ResolvedSpec) -> String? {
+        if let hint = Spelling.hint(for: key, among: spec.fieldOrder) { return hint }
+        for sibling in registry.siblings(of: spec) {
+            if let field = Spelling.suggestion(for: key, among: sibling.fieldOrder.filter { spec.fields[$0] == nil }) {
+                return "did you mean `\(field)`? (with it, the step is a `\(sibling.name)`)"
+            }
+        }
+        return nil
+    }
+
     private mutating func build(spec: ElementRegistry.ResolvedSpec, pairs: [YAMLPair], at position: SourcePosition,
                                 id: String, isFlowTrigger: Bool = false) -> Element? {
         var fields = OrderedDictionary<String, FieldValue>()
@@ -114,8 +126,7 @@ struct ElementBuilder {
                 continue
             }
             guard let field = spec.fields[key] else {
-                report(pair.key.position, "unknown field `\(key)` in `\(shortName)` \(noun)",
-                      hint: Spelling.hint(for: key, among: spec.fieldOrder))
+                report(pair.key.position, "unknown field `\(key)` in `\(shortName)` \(noun)", hint: unknownFieldHint(key, of: spec))
                 continue
             }
             let fieldID = "\(id).\(key)"

@@ -136,6 +136,12 @@ extension ElementRegistry {
     }
 
     /// Every signature key of `kind`, for "did you mean" hints on unrecognised steps.
+    /// The other concrete specs of `spec`'s kind that take its signature keys as fields too (an
+    /// `ask` with `buttons` is a button ask): where a field the spec lacks may belong.
+    public func siblings(of spec: ResolvedSpec) -> [ResolvedSpec] {
+        (concreteSpecs[spec.kind] ?? []).filter { $0.name != spec.name && spec.signatureKeys.allSatisfy($0.fields.keys.contains) }
+    }
+
     public func signatureKeys(of kind: ElementSpec.Kind) -> Set<String> {
         signatureKeysByKind[kind] ?? []
     }

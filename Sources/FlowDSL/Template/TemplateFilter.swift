@@ -15,6 +15,12 @@ enum TemplateFilter: String, Sendable, CaseIterable {
         }
     }
 
+    /// The message for a filter that does not exist, with the nearest one's name.
+    static func unknown(_ name: String) -> String {
+        let names = allCases.map(\.rawValue) + ["d", "count", "e"]
+        return "No filter named '\(name)'." + (Spelling.suggestion(for: name, among: names).map { " Did you mean '\($0)'?" } ?? "")
+    }
+
     /// Parameter names after the filtered value, in Jinja's order.
     var parameters: [String] {
         switch self {

@@ -177,7 +177,7 @@ extension TemplateEvaluator {
             }
             guard let nameValue = args.first else { throw TemplateRenderError("map requires a filter argument") }
             let name = try string(nameValue)
-            guard let applied = TemplateFilter(name: name) else { throw TemplateRenderError("No filter named '\(name)'.") }
+            guard let applied = TemplateFilter(name: name) else { throw TemplateRenderError(TemplateFilter.unknown(name)) }
             let bound = try applied.bindValues(Array(args.dropFirst()), keywords)
             for item in items { out.append(try materialize(try apply(applied, .value(item), bound))) }
             return .value(.list(out))

@@ -373,7 +373,7 @@ extension TemplateParser {
     /// `name` or `name(args)` after a `|`, bound to the filter's parameters.
     mutating func parseFilterCall() throws(TemplateSyntaxError) -> TemplateFilterCall {
         let (name, token) = try parseDottedName()
-        guard let filter = TemplateFilter(name: name) else { throw error("No filter named '\(name)'.", at: token) }
+        guard let filter = TemplateFilter(name: name) else { throw error(TemplateFilter.unknown(name), at: token) }
         let args = current.kind == .lparen ? try parseCallArguments() : TemplateCallArguments()
         do {
             return try filter.bind(args)

@@ -110,6 +110,10 @@ public struct VaultSecretFile: Sendable {
              let .composer(context, problem, mark, _):
             var message = problem
             if let context { message += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
+            if mark.column > 1, indented(line: mark.line, in: text) {
+                message += "; line \(mark.line) is indented: each `key: value` starts at the first column "
+                    + "(lines pasted from an indented listing keep its spaces)"
+            }
             return .yamlSyntax(file: file, line: mark.line, column: mark.column, problem: message)
         case let .reader(problem, offset, _, _):
             let (line, column) = offset.map { lineAndColumn(ofCharacter: $0, in: text) } ?? (1, 1)
@@ -120,6 +124,13 @@ public struct VaultSecretFile: Sendable {
         default:
             return .yamlSyntax(file: file, line: 1, column: 1, problem: "cannot be parsed")
         }
+    }
+
+    /// Whether the 1-based `line` of `text` starts with a space or a tab.
+    private static func indented(line: Int, in text: String) -> Bool {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count, let first = lines[line - 1].first else { return false }
+        return first == " " || first == "\t"
     }
 
     private static func lineAndColumn(ofCharacter offset: Int, in text: String) -> (Int, Int) {

@@ -182,19 +182,21 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
             "  Phone numbers   \(c.addresses.isEmpty ? "none (--sms-number, --whatsapp-number)" : c.addresses.map(\.address).joined(separator: ", "))"
                 + (c.addresses.isEmpty ? "" : " → \(c.addresses[0].webhookURL)"),
             "",
+            // Unindented, so the block pastes into vault.secret.yaml as it is.
             "vault.secret.yaml for an app using it (key names as `botcli init` writes them):",
-            "  twilio.account_sid: \(c.accountSid)",
-            "  twilio.api_key_sid: \(c.apiKeySid)",
-            "  twilio.api_key_secret: \(c.apiKeySecret)",
+            "",
+            "twilio.account_sid: \(c.accountSid)",
+            "twilio.api_key_sid: \(c.apiKeySid)",
+            "twilio.api_key_secret: \(c.apiKeySecret)",
         ]
-        if showsToken { lines.append("  twilio.auth_token: \(c.authToken)") }
+        if showsToken { lines.append("twilio.auth_token: \(c.authToken)") }
         lines += [
-            "  # Flex Conversations (the template's mode):",
-            "  twilio_flex.workspace_sid: \(c.workspaceSid)",
-            "  twilio_flex.workflow_sid: \(c.workflowSid)",
-            "  # Programmable Chat (mode: programmable_chat):",
-            "  twilio_flex.flex_flow_sid: \(c.flexFlowSid)",
-            "  twilio_flex.flex_chat_service_sid: \(c.chatServiceSid)",
+            "# Flex Conversations (the template's mode):",
+            "twilio_flex.workspace_sid: \(c.workspaceSid)",
+            "twilio_flex.workflow_sid: \(c.workflowSid)",
+            "# Programmable Chat (mode: programmable_chat):",
+            "twilio_flex.flex_flow_sid: \(c.flexFlowSid)",
+            "twilio_flex.flex_chat_service_sid: \(c.chatServiceSid)",
             "",
             "Ctrl-C stops it.",
         ]

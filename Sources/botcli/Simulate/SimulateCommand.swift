@@ -82,7 +82,7 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             vault = try VaultScope.load(app: options.url, placeholders: app.vaultKeys.keys)
         } catch {
-            Terminal.error("error: cannot open the vault of \(options.app): \(error)")
+            Terminal.error("error: cannot open the vault of \(options.name): \(error)")
             Terminal.error("hint: `botcli vault check --app \(options.app)` compares the vault with the app")
             throw ExitCode(1)
         }

@@ -34,9 +34,9 @@ struct VaultCheckCommand: ParsableCommand {
         let missingKeys = coverage.missing.map(\.key).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         guard missingKeys.isEmpty else {
             Terminal.error("\(missingKeys.count) key\(missingKeys.count == 1 ? "" : "s") missing from the vault of "
-                           + "\(options.app): \(missingKeys.joined(separator: ", "))")
+                           + "\(options.name): \(missingKeys.joined(separator: ", "))")
             throw ExitCode(1)
         }
-        print("\(options.app): the vault holds every key the app names (\(stored.count) stored)")
+        print("\(options.name): the vault holds every key the app names (\(stored.count) stored)")
     }
 }

@@ -18,7 +18,7 @@ struct VaultListCommand: ParsableCommand {
     func run() throws {
         let entries = try VaultCommand.perform { () throws(VaultError) in try AppVault(app: options.url).entries() }
         guard !entries.isEmpty else {
-            print("no keys stored in the vault of \(options.app)")
+            print("no keys stored in the vault of \(options.name)")
             return
         }
         let rows = [["KEY", "VERSION", "UPDATED", "VALUE"]]
