@@ -26,6 +26,13 @@ struct TestCommand: AsyncParsableCommand {
             …`) or the app does not load.
 
             With PATHs, only those test files, or the files in those folders, are run.
+
+            --update rewrites, in place, what each failing case expects to be shown with what \
+            the bot showed (inputs, scope checks, comments and layout stay; an expectation that \
+            still matches keeps its line), prints the change as a diff, and runs the tests \
+            again. A wording change in a flow is then one command; read the diff before you \
+            commit it. A case whose inputs no longer work (a click on a button that is gone) \
+            is left as it is.
             """
     )
 
@@ -33,6 +40,9 @@ struct TestCommand: AsyncParsableCommand {
 
     @Argument(help: ArgumentHelp("Test files or folders to run (default: the app's tests/ folder).", valueName: "path"))
     var paths: [String] = []
+
+    @Flag(help: "Rewrite what failing cases expect with what the bot showed, print the diff, and run again.")
+    var update = false
 
     func run() async throws {
         _ = ParleyLogging.level
@@ -54,10 +64,50 @@ struct TestCommand: AsyncParsableCommand {
         for diagnostic in suite.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
         if suite.files.isEmpty { Terminal.error("note: no test files (*.yaml) found") }
 
-        let report = await ConversationTestRunner(app: app).run(suite.files)
+        let runner = ConversationTestRunner(app: app)
+        var report = await runner.run(suite.files)
+        if update, !report.succeeded, try await rewrite(suite.files, failed: report, runner: runner) {
+            let rerun = try ConversationTestSuite(reading: suite.files.compactMap(\.url), appRoot: options.url)
+            report = await runner.run(rerun.files)
+        }
         let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         print(report.render(colour: colour))
         if !report.succeeded { throw ExitCode(1) }
+    }
+
+    /// `--update`: writes what the failing cases' bot showed into their files and prints the
+    /// diff; whether any file changed.
+    private func rewrite(_ files: [ConversationTestFile], failed report: ConversationTestReport,
+                         runner: ConversationTestRunner) async throws -> Bool {
+        let failing = Set(report.results.filter { !$0.passed }.map { "\($0.position)" })
+        var changed = false
+        for file in files where file.diagnostics.isEmpty {
+            guard let url = file.url else { continue }
+            var recordings: [(ConversationTestCase, [Int: [String]])] = []
+            for testCase in file.cases where failing.contains("\(testCase.position)") {
+                if let shown = await runner.record(testCase) {
+                    recordings.append((testCase, shown))
+                } else {
+                    Terminal.error("note: \(file.path): `\(testCase.name)` left as it is: its inputs no longer work (see the report)")
+                }
+            }
+            let updated = ConversationTestUpdate(file: file, recordings: recordings)
+            guard !updated.changes.isEmpty else { continue }
+            do {
+                try updated.text.write(to: url, atomically: true, encoding: .utf8)
+            } catch {
+                Terminal.error("error: cannot write \(file.path): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+            changed = true
+            print("--- \(file.path)\n+++ \(file.path) (updated)")
+            for change in updated.changes {
+                print("@@ \(change.caseName)")
+                for line in change.diffLines { print(line) }
+            }
+        }
+        if changed { print("") }
+        return changed
     }
 
     /// A PATH as given, or inside the app folder when it only exists there.

@@ -27,6 +27,69 @@ struct TestCommandTests {
         #expect(output.stderr.isEmpty, "\(output.stderr)")
     }
 
+    @Test("--update writes what the bot showed into failing cases, in place: comments, inputs, scope checks and matching lines stay; the diff is printed; the run passes")
+    func update() throws {
+        let app = FileManager.default.temporaryDirectory.appendingPathComponent("parley-update-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: app) }
+        let test = """
+            # A comment that stays.
+            - name: greets and says goodbye
+              steps:
+                - user: hi
+                # the greeting
+                - bot: Hello!
+                - bot: {regex: ^Pick}
+                - user: bye
+                - thread: {mode: bot}
+
+            - name: passes as it is
+              steps:
+                - user: bye
+                - bot: "Note: bye!"
+            """
+        for (path, text) in [
+            "bot/default.yaml": "type: meya.bot.element\nname: Test\n",
+            "flow/hi.yaml": "triggers:\n  - keyword: hi\nsteps:\n  - say: Hello there!\n  - ask: Pick one\n    buttons:\n      - text: A, or B\n        result: a\n      - text: yes\n        result: b\n",
+            "flow/bye.yaml": "triggers:\n  - keyword: bye\nsteps:\n  - say: \"Note: bye!\"\n",
+            "tests/greet.yaml": test,
+        ] {
+            let url = app.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let output = try BotCLIRunner.run(["test", "--app", app.path, "--update"])
+        #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")
+        #expect(output.stdout.contains("""
+            @@ greets and says goodbye
+            -    - bot: Hello!
+            +    - bot: Hello there!
+                 - bot: {regex: ^Pick}
+            +    - buttons: ["A, or B", "yes"]
+            @@ greets and says goodbye
+            +    - bot: "Note: bye!"
+            """), "\(output.stdout)")
+        #expect(Self.lines(output.stdout).last == "2 passed, 0 failed")
+        #expect(try String(contentsOf: app.appendingPathComponent("tests/greet.yaml"), encoding: .utf8) == """
+            # A comment that stays.
+            - name: greets and says goodbye
+              steps:
+                - user: hi
+                # the greeting
+                - bot: Hello there!
+                - bot: {regex: ^Pick}
+                - buttons: ["A, or B", "yes"]
+                - user: bye
+                - bot: "Note: bye!"
+                - thread: {mode: bot}
+
+            - name: passes as it is
+              steps:
+                - user: bye
+                - bot: "Note: bye!"
+            """)
+        #expect(try BotCLIRunner.run(["test", "--app", app.path]).status == 0)
+    }
+
     @Test("a failing case: exit 1, the diff with the producing step, the summary last")
     func failingCase() throws {
         let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")

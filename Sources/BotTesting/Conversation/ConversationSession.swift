@@ -35,6 +35,20 @@ struct ConversationSession {
                        expectedTail: [.note("end of test")], actualTail: pending.map(\.line))
     }
 
+    /// What the user is shown after each input (by the input's step index), the expectations
+    /// ignored: what `botcli test --update` writes. Nil when an input cannot be made (a click
+    /// on a button that was not offered, a bot failure).
+    mutating func record() async -> [Int: [String]]? {
+        var shown: [Int: [String]] = [:]
+        for (index, step) in steps.enumerated() {
+            guard case .input(let input) = step.kind else { continue }
+            pending = []
+            if await send(input, step: step) != nil { return nil }
+            shown[index] = pending.map(\.text)
+        }
+        return shown
+    }
+
     private mutating func perform(_ step: ConversationStep) async -> ConversationFailure? {
         switch step.kind {
         case .input(let input):

@@ -1,4 +1,5 @@
 import FlowDSL
+import Foundation
 
 /// A conversation test file: a YAML list of cases (`name:` and `steps:`), read with positions
 /// so that every mistake is reported as `tests/greeting.yaml:12:7: error: …`.
@@ -8,6 +9,9 @@ public struct ConversationTestFile: Sendable {
     public var cases: [ConversationTestCase]
     /// Format errors; a file with any is not run.
     public var diagnostics: [Diagnostic]
+    /// The file's text as read, and where it is on disk (for `botcli test --update`).
+    public var text = ""
+    public var url: URL?
 
     public init(path: String, cases: [ConversationTestCase], diagnostics: [Diagnostic] = []) {
         self.path = path
@@ -18,6 +22,7 @@ public struct ConversationTestFile: Sendable {
     /// Reads a test file's text; `path` names it in positions.
     public init(parsing text: String, path: String) {
         self.path = path
+        self.text = text
         var parser = ConversationTestParser(file: path)
         let read = YAMLReader.documents(in: text, file: path)
         parser.diagnostics = read.diagnostics

@@ -40,9 +40,20 @@ public struct ConversationTestRunner: Sendable {
 
     /// Runs one case on a fresh engine.
     public func run(_ testCase: ConversationTestCase) async -> ConversationTestResult {
-        let engine = BotEngine(app: app, store: MemoryStore(), vault: vault, components: components, options: options)
-        var session = ConversationSession(client: BotTestClient(engine: engine), steps: testCase.steps)
+        var session = session(for: testCase)
         let failure = await session.run(endPosition: testCase.steps.last?.position ?? testCase.position)
         return ConversationTestResult(name: testCase.name, position: testCase.position, failure: failure)
+    }
+
+    /// The lines the user is shown after each input of `testCase` (by step index), on a fresh
+    /// engine; nil when its inputs cannot all be made.
+    public func record(_ testCase: ConversationTestCase) async -> [Int: [String]]? {
+        var session = session(for: testCase)
+        return await session.record()
+    }
+
+    private func session(for testCase: ConversationTestCase) -> ConversationSession {
+        let engine = BotEngine(app: app, store: MemoryStore(), vault: vault, components: components, options: options)
+        return ConversationSession(client: BotTestClient(engine: engine), steps: testCase.steps)
     }
 }

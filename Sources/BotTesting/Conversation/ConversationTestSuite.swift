@@ -35,7 +35,9 @@ public struct ConversationTestSuite: Sendable {
                 ]))
                 continue
             }
-            files.append(ConversationTestFile(parsing: text, path: name))
+            var file = ConversationTestFile(parsing: text, path: name)
+            file.url = url
+            files.append(file)
         }
         self.files = files
     }
