@@ -1,5 +1,5 @@
+import BotRuntime
 import FlowDSL
-import Foundation
 
 /// `botcli test --update`: a test file's text with what its failing cases expect to be shown
 /// replaced by what the bot showed, in place.
@@ -179,18 +179,8 @@ enum YAMLText {
         return true
     }
 
+    /// A JSON string is a YAML double-quoted scalar.
     private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 { result += String(format: "\\u%04X", scalar.value) } else { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result + "\""
+        TemplateValue.string(text).jsonText
     }
 }
