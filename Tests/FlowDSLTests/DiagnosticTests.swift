@@ -18,6 +18,14 @@ struct DiagnosticTests {
         ])
     }
 
+    @Test("a YAML error in one file is not reported again as an unknown flow where another file calls it")
+    func noKnockOn() {
+        #expect(problems([
+            "flow/a.yaml": "triggers:\n  - keyword: hi\nsteps:\n  - flow: flow.b\n",
+            "flow/b.yaml": "steps:\n  - say: \"unclosed\n  - say: x\n",
+        ]) == ["flow/b.yaml:4:1: error: YAML syntax error: found unexpected end of stream (while scanning a quoted scalar at 2:10)"])
+    }
+
     @Test("unknown step word and unknown step key")
     func unknownSteps() {
         #expect(problems(["flow/a.yaml": "steps:\n  - ned\n  - sya: hi\n"]) == [

@@ -91,6 +91,9 @@ private struct LoadState {
     var diagnostics: [Diagnostic] = []
     var references: [AppReference] = []
     var idPositions: [String: SourcePosition] = [:]
+    /// The ids that files with YAML errors would have had (from their paths): references to
+    /// them are not reported again as unknown, the syntax error says what is wrong.
+    var unreadableIDs: Set<String> = []
     var vaultReferences: [VaultReference] = []
 
     init(registry: ElementRegistry) {
@@ -128,6 +131,7 @@ private struct LoadState {
         let present = documents.filter { $0.scalar?.value != TemplateValue.none }
         let derivedID = source.path.replacingOccurrences(of: ".yaml", with: "").replacingOccurrences(of: ".yml", with: "")
             .replacingOccurrences(of: "/", with: ".")
+        if problems.contains(where: { $0.severity == .error }) { unreadableIDs.insert(derivedID) }
         for (index, document) in present.enumerated() {
             guard document.pairs != nil else {
                 diagnostics.append(.error(at: document.position, "expected an element (a mapping with `steps:` or `type:`), found \(document.kindDescription)"))
@@ -238,9 +242,9 @@ private struct LoadState {
     mutating func checkReferences() {
         for reference in references {
             switch reference.target {
-            case .flow(let id) where flows[id] == nil:
+            case .flow(let id) where flows[id] == nil && !unreadableIDs.contains(id):
                 diagnostics.append(.error(at: reference.position, "unknown flow `\(id)`", hint: Spelling.hint(for: id, among: flows.keys)))
-            case .integration(let id) where integrations[id] == nil:
+            case .integration(let id) where integrations[id] == nil && !unreadableIDs.contains(id):
                 diagnostics.append(.error(at: reference.position, "unknown integration `\(id)`", hint: Spelling.hint(for: id, among: integrations.keys)))
             case .label(let label, let flowID):
                 guard let flow = flows[flowID], flow.index(ofLabel: label) == nil else { continue }
