@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SharedTestFixtures
 
 /// `botcli simulate --flex`: the whole handoff in one scripted run, through the real Flex
 /// emulator, the bot's webhook server and the Flex integration — no Twilio account, no vault.
@@ -114,4 +115,68 @@ struct SimulateFlexTests {
         #expect(output.status == 1)
         #expect(output.stderr.contains("--sms needs an app with a Twilio Conversations integration"), "stderr: \(output.stderr)")
     }
+
+    /// Drives `botcli simulate --flex` in a pseudo-terminal: the person has typed `hel` at the
+    /// prompt when the agent's lines arrive; prints what the terminal received from then on.
+    static let terminalScript = #"""
+import json, os, pty, re, select, sys, time, urllib.request
+botcli, app = sys.argv[1:3]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execve(botcli, [botcli, "simulate", "--app", app, "--flex", "--flex-port", "0"],
+              dict(os.environ, NO_COLOR="1", TERM="xterm"))
+out = b""
+def read_until(text, timeout=30):
+    global out
+    deadline = time.time() + timeout
+    while text not in out.decode("utf-8", "replace"):
+        if time.time() > deadline:
+            os.kill(pid, 9)
+            raise SystemExit("timed out waiting for %r; the terminal showed:\n%s" % (text, out.decode("utf-8", "replace")))
+        if select.select([fd], [], [], 0.1)[0]:
+            out += os.read(fd, 65536)
+def api(base, path, body=None):
+    request = urllib.request.Request(base + path, method="GET" if body is None else "POST",
+                                     data=None if body is None else json.dumps(body).encode())
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+read_until("What's your name?")
+base = re.search(r"agent console at (http://127\.0\.0\.1:\d+)/", out.decode()).group(1)
+os.write(fd, b"Ana\r")
+read_until("What can I help you with?")
+os.write(fd, b"agent\r")
+read_until("in the queue")
+time.sleep(0.5)
+mark = len(out)
+os.write(fd, b"hel")
+read_until("you> hel")
+task = api(base, "/emulator/api/tasks")["tasks"][-1]
+api(base, "/emulator/api/tasks/%s/accept" % task["sid"], {})
+api(base, "/emulator/api/channels/%s/messages" % task["channel_sid"], {"body": "Hi, I'm Alice."})
+read_until("Hi, I'm Alice.")
+time.sleep(1)
+while select.select([fd], [], [], 0.1)[0]:
+    out += os.read(fd, 65536)
+os.kill(pid, 9)
+print(json.dumps(out[mark:].decode("utf-8", "replace")))
+"""#
+
+    @Test("on a terminal, lines that arrive while the person types clear the prompt line, print, and draw the prompt and their text again")
+    func promptRedrawn() throws {
+        guard let python = try ProjectScripts.python() else {
+            print("skipped: python3 is not installed, so no pseudo-terminal can drive the simulator")
+            return
+        }
+        let app = try SimulateCommandTests.copyOfTemplateApp()
+        defer { try? FileManager.default.removeItem(at: app) }
+        let output = try ProjectScripts.run(python, ["-c", Self.terminalScript, BotCLIRunner.executable.path, app.path])
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8), options: .fragmentsAllowed) as? String)
+        let clear = "\r\u{1B}[2K"
+        #expect(shown.contains(clear + "agent(Alice E.): Hi, I'm Alice.\r\n"), "\(shown.debugDescription)")
+        #expect(shown.contains(clear + "status: Alice E. joined the chat.\r\n"), "\(shown.debugDescription)")
+        // The typed text is drawn again after each line, and nothing printed lands after it.
+        #expect(shown.hasSuffix("you> hel"), "\(shown.debugDescription)")
+        #expect(!shown.contains("helagent") && !shown.contains("helstatus"), "\(shown.debugDescription)")
+    }
 }
+

@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import Synchronization
 
 /// Where the simulator's input lines come from.
 protocol LineReader {
@@ -26,8 +27,15 @@ struct EditLineReader: LineReader {
         if let historyPath { _ = read_history(historyPath) }
     }
 
+    /// Whether `readline` is waiting for a line now: text printed meanwhile (what webhooks bring
+    /// with `--flex`) must clear the prompt line first and draw it again after (`Prompt`).
+    static let reading = Mutex(false)
+
     mutating func next() -> String? {
-        guard let pointer = readline(prompt) else {
+        Self.reading.withLock { $0 = true }
+        let read = readline(prompt)
+        Self.reading.withLock { $0 = false }
+        guard let pointer = read else {
             print() // Ctrl-D leaves the cursor after the prompt
             return nil
         }
@@ -39,5 +47,20 @@ struct EditLineReader: LineReader {
             if let historyPath { _ = write_history(historyPath) }
         }
         return line
+    }
+}
+
+/// Printing while the person is typing at the prompt: the prompt line (and what they typed so
+/// far) is cleared, the text printed, and the prompt drawn again with their text, so lines that
+/// arrive on their own never land in the middle of what is being typed.
+enum Prompt {
+    static func printing(_ body: () -> Void) {
+        EditLineReader.reading.withLock { reading in
+            guard reading else { return body() }
+            // Carriage return and erase-line (ANSI), then libedit redraws the prompt and buffer.
+            FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
+            body()
+            rl_forced_update_display()
+        }
     }
 }

@@ -26,8 +26,10 @@ struct TranscriptPrinter {
     func show(_ lines: [String]) {
         guard !lines.isEmpty else { return }
         let text = interactive ? styled(lines) : lines
-        print(text.joined(separator: "\n"))
-        fflush(nil)
+        Prompt.printing {
+            print(text.joined(separator: "\n"))
+            fflush(nil)
+        }
     }
 
     /// The simulator's own output: the banner, `:help`, `:state`.
