@@ -68,10 +68,12 @@ public struct ConversationTestUpdate: Sendable {
                               caseEnd: Int) -> [(start: Int, end: Int, lines: [String], caseName: String)] {
         let steps = testCase.steps
         var result: [(Int, Int, [String], String)] = []
-        func span(_ index: Int) -> ClosedRange<Int> {
+        // A step's lines: from its own to the next step's, the comments and blank lines after
+        // it included only when `trailing` (so a kept line keeps the comment that follows it).
+        func span(_ index: Int, trailing: Bool = false) -> ClosedRange<Int> {
             let start = steps[index].position.line
             var end = index + 1 < steps.count ? steps[index + 1].position.line - 1 : caseEnd
-            while end > start, isLayout(lines[end - 1]) { end -= 1 }
+            while !trailing, end > start, isLayout(lines[end - 1]) { end -= 1 }
             return start...end
         }
         for (index, step) in steps.enumerated() {
@@ -85,13 +87,13 @@ public struct ConversationTestUpdate: Sendable {
             for unit in units(recorded) {
                 // The next old expectation that still matches keeps its line; those it skips go.
                 if let kept = old.firstIndex(where: { steps[$0].matches(unit) }) {
-                    written += span(old[kept]).map { lines[$0 - 1] }
+                    written += span(old[kept], trailing: old[kept] != expectations.last).map { lines[$0 - 1] }
                     old = old[(kept + 1)...]
                 } else {
                     written.append(indent + unit.yamlStep)
                 }
             }
-            let current = expectations.flatMap { span($0).map { lines[$0 - 1] } }
+            let current = expectations.flatMap { span($0, trailing: $0 != expectations.last).map { lines[$0 - 1] } }
             guard written != current else { continue }
             if let first = expectations.first, let last = expectations.last {
                 result.append((span(first).lowerBound, span(last).upperBound, written, testCase.name))
