@@ -1,4 +1,5 @@
 import Foundation
+import SharedTestFixtures
 import Testing
 import TwilioEmulator
 import TwilioWire
@@ -163,20 +164,9 @@ struct ConversationsServeTests {
         }
     }
 
-    static let templateFlow = """
-        # WhatsApp refused a free-form message outside its 24-hour window: send a template.
-        triggers:
-          - event_type: parley.twilio.conversations.event.delivery_failed
-        steps:
-          - say: We have an update on your request.
-            content_sid: HXb5b62575e6e4ff6129ad7c8efe1f983e
-            content_variables:
-              "1": (@ flow.event.data.error_code )
-        """
-
     @Test("WhatsApp: the same handoff; a day later the bot's question fails with 63016 and a flow sends a Content template instead")
     func whatsApp() async throws {
-        try await Self.withPhone("whatsapp", files: ["flow/delivery_failed.yaml": Self.templateFlow]) { phone in
+        try await Self.withPhone("whatsapp", files: ["flow/delivery_failed.yaml": TestFlows.deliveryFailedTemplate]) { phone in
             let task = try await Self.handOver(phone)
             try await Self.talk(phone, task: task)
             try await phone.agent.advanceClock(by: .seconds(25 * 3_600))

@@ -33,15 +33,7 @@ struct ConversationsChannelTests {
             steps:
               - note: the customer's conversation closed
             """,
-        "flow/undelivered.yaml": """
-            triggers:
-              - event_type: parley.twilio.conversations.event.delivery_failed
-            steps:
-              - say: We have an update on your request.
-                content_sid: HXb5b62575e6e4ff6129ad7c8efe1f983e
-                content_variables:
-                  "1": "(@ flow.event.data.error_code )"
-            """,
+        "flow/undelivered.yaml": TestFlows.deliveryFailedTemplate,
     ]
 
     /// The bot's messages posted to `conversation`, in order.

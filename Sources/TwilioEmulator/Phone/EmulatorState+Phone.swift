@@ -67,7 +67,7 @@ extension EmulatorState {
         guard let details = channel.conversation else { return }
         for participant in details.participants {
             guard let customer = participant.bindingAddress, customer != message.from else { continue }
-            let type = addressConfigurations.first { $0.address == participant.bindingProxyAddress }?.type
+            let type = addresses.values.first { $0.address == participant.bindingProxyAddress }?.type
                 ?? (customer.hasPrefix("whatsapp:") ? "whatsapp" : "sms")
             let outsideWindow = type == "whatsapp" && message.contentSid == nil
                 && now.timeIntervalSince(details.lastCustomerMessage ?? .distantPast) > Self.whatsAppWindow
