@@ -133,10 +133,10 @@ struct OutboxTimerTests {
     }
 
     static func engine(_ path: String, _ courier: Courier, clock: @escaping @Sendable () -> Date = { Date() },
-                       attempts: Int = 4) throws -> BotEngine {
+                       attempts: Int = 4, baseDelay: Duration = .milliseconds(10)) throws -> BotEngine {
         BotEngine(app: try app(), store: try SQLiteStore(path: path), integrations: [courier],
                   options: EngineOptions(realDelays: false, clock: clock,
-                                         outboxRetry: OutboxRetryPolicy(attempts: attempts, baseDelay: .milliseconds(10), maxDelay: .milliseconds(40))))
+                                         outboxRetry: OutboxRetryPolicy(attempts: attempts, baseDelay: baseDelay, maxDelay: .milliseconds(40))))
     }
 
     static func say(_ text: String, thread: String = "t1") -> Event {
@@ -207,6 +207,23 @@ struct OutboxTimerTests {
         #expect(delivered.filter { $0.hasPrefix("x") } == ["x1", "x2", "x3"])
         #expect(try await restarted.store.pendingOutbox().isEmpty)
         await restarted.stop()
+    }
+
+    /// Seen under load in CI: when a try and its bookkeeping outlast the retry delay, the
+    /// worker never reached its (cancellable) sleep, and a stopped engine went on trying.
+    @Test("a stopped engine stops trying at once, even when every retry is due at once", .timeLimit(.minutes(1)))
+    func stopEndsImmediateRetries() async throws {
+        let path = Self.temporaryDatabase()
+        let courier = Courier()
+        courier.down.withLock { $0 = true }
+        let engine = try Self.engine(path, courier, attempts: 1_000_000, baseDelay: .zero)
+        _ = try await engine.handle(Self.say("send x"))
+        #expect(await Self.eventually { courier.tries.withLock { $0 } >= 3 })
+        await engine.stop()
+        let tries = courier.tries.withLock { $0 }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(courier.tries.withLock { $0 } == tries)
+        #expect(try await engine.store.pendingOutbox().map { $0.work.payload["text"] } == [.string("x")])
     }
 
     @Test("work that keeps failing, or is refused, is dropped and its failure filed on the thread for flows")

@@ -119,7 +119,9 @@ final class OutboxDispatcher: Sendable {
     /// Delivers one item, trying again per `policy` while the integration says so.
     private func deliver(_ item: OutboxItem, engine: BotEngine) async {
         var item = item
-        while true {
+        // Stopped: what is not delivered stays in the store. Checked on every try, as a retry
+        // due at once (or a store that took longer than the delay) never reaches the sleep.
+        while !Task.isCancelled {
             let wait = item.notBefore.timeIntervalSince(engine.options.clock())
             if wait > 0 {
                 do { try await Task.sleep(for: .seconds(min(wait, 3_600))) } catch { return }  // stopped: left in the store
