@@ -6,8 +6,8 @@ struct BenchCommandTests {
     /// The benchmark itself is run by hand in release mode; here we only check that it works
     /// end to end and prints its figures (no timing assertions).
     @Test("bench load prints load and render figures")
-    func benchLoadPrintsFigures() throws {
-        let output = try BotCLIRunner.run(["bench", "load", "--flows", "20", "--runs", "1", "--seconds", "0.01"])
+    func benchLoadPrintsFigures() async throws {
+        let output = try await BotCLIRunner.run(["bench", "load", "--flows", "20", "--runs", "1", "--seconds", "0.01"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("load+validate 20 flows (20 flows, 40 triggers,"))
         #expect(output.stdout.contains("render Hello (@ user.name ):"))
@@ -15,8 +15,8 @@ struct BenchCommandTests {
     }
 
     @Test("bench growth measures new and returning users at each size, side by side, with memory and the store's size")
-    func benchGrowthPrintsFigures() throws {
-        let output = try BotCLIRunner.run(["bench", "growth", "--sizes", "100,300", "--conversations", "20", "--concurrency", "8"])
+    func benchGrowthPrintsFigures() async throws {
+        let output = try await BotCLIRunner.run(["bench", "growth", "--sizes", "100,300", "--conversations", "20", "--concurrency", "8"])
         #expect(output.status == 0, "\(output.stderr)")
         let table = output.stdout.components(separatedBy: "\n\n").last ?? ""
         let rows = table.split(separator: "\n").map(String.init)
@@ -26,8 +26,8 @@ struct BenchCommandTests {
     }
 
     @Test("bench growth stops growing at its time limit and measures the size it reached")
-    func benchGrowthTimeLimit() throws {
-        let output = try BotCLIRunner.run(["bench", "growth", "--sizes", "10,10M", "--conversations", "5", "--time-limit", "1"])
+    func benchGrowthTimeLimit() async throws {
+        let output = try await BotCLIRunner.run(["bench", "growth", "--sizes", "10,10M", "--conversations", "5", "--time-limit", "1"])
         #expect(output.status == 0, "\(output.stderr)")
         let stopped = try #require(output.stdout.firstMatch(of: /time limit \(1 s\) reached while growing to 10000000: measured at (\d+) threads/),
                                    "\(output.stdout)")
@@ -37,19 +37,19 @@ struct BenchCommandTests {
     }
 
     @Test("bench growth refuses sizes out of order and names the bad one")
-    func benchGrowthSizes() throws {
-        let unordered = try BotCLIRunner.run(["bench", "growth", "--sizes", "2k,1k"])
+    func benchGrowthSizes() async throws {
+        let unordered = try await BotCLIRunner.run(["bench", "growth", "--sizes", "2k,1k"])
         #expect(unordered.status != 0)
         #expect(unordered.stderr.contains("--sizes must be positive thread counts in ascending order"), "\(unordered.stderr)")
-        let garbled = try BotCLIRunner.run(["bench", "growth", "--sizes", "1k,2x"])
+        let garbled = try await BotCLIRunner.run(["bench", "growth", "--sizes", "1k,2x"])
         #expect(garbled.stderr.contains("'2x' is not a thread count"), "\(garbled.stderr)")
     }
 
     // scripts/bench installs wrk; without it this is skipped, and the error is tested below.
     @Test("bench http serves the template app, drives it with wrk and prints turns/s, latency, the bare route and the ratio",
           .enabled(if: WrkAvailability.installed, "wrk is not installed"))
-    func benchHTTPPrintsFigures() throws {
-        let output = try BotCLIRunner.run(["bench", "http", "--duration", "2", "--warmup", "1", "--connections", "8"])
+    func benchHTTPPrintsFigures() async throws {
+        let output = try await BotCLIRunner.run(["bench", "http", "--duration", "2", "--warmup", "1", "--connections", "8"])
         #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")
         #expect(output.stdout.contains(/bare GET \/healthz: \d+ requests\/s/), "\(output.stdout)")
         #expect(output.stdout.contains(/\n\d+ turns\/s/))
@@ -59,8 +59,8 @@ struct BenchCommandTests {
     }
 
     @Test("bench http without wrk names the package to install")
-    func benchHTTPWithoutWrk() throws {
-        let output = try BotCLIRunner.run(["bench", "http", "--duration", "1"], environment: ["PATH": "/nonexistent"])
+    func benchHTTPWithoutWrk() async throws {
+        let output = try await BotCLIRunner.run(["bench", "http", "--duration", "1"], environment: ["PATH": "/nonexistent"])
         #expect(output.status == 1)
         #expect(output.stderr.contains("wrk is not installed"), "\(output.stderr)")
         #expect(output.stderr.contains("apt-get install wrk"))

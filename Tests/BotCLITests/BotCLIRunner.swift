@@ -1,4 +1,5 @@
 import Foundation
+import SharedTestFixtures
 
 /// Runs the built `botcli` binary as a user would, capturing its output.
 struct BotCLIRunner {
@@ -42,39 +43,13 @@ struct BotCLIRunner {
         return copy
     }
 
+    /// Runs `botcli arguments…` to its end (colour off), with `extra` added to this process's environment.
     static func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:],
-                    input: String? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
+                    input: String? = nil) async throws -> Output {
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment.merge(extra) { _, new in new }
-        process.environment = environment
-        // Input and output go through files: a large output can never block the child on a full
-        // pipe, and a pipe write that a signal interrupts (another test's child exiting) crashed
-        // Foundation's FileHandle (seen on a fresh clone: signal 11 in FileHandle.write).
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("botcli-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
-        let inURL = scratch.appendingPathComponent("stdin")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        try Data((input ?? "").utf8).write(to: inURL)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let stdin = try FileHandle(forReadingFrom: inURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        try stdin.close()
-        return Output(status: process.terminationStatus,
-                      stdout: try String(contentsOf: outURL, encoding: .utf8),
-                      stderr: try String(contentsOf: errURL, encoding: .utf8))
+        let output = try await ChildProcess.run(executable, arguments, in: directory, environment: environment, input: input)
+        return Output(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 }

@@ -4,8 +4,8 @@ import Testing
 @Suite("botcli check")
 struct CheckCommandTests {
     @Test("an app written like Meya's Flex guide is valid")
-    func flexGuideIsValid() throws {
-        let output = try BotCLIRunner.run(["check", "--app", BotCLIRunner.fixtureApp("flex-guide").path])
+    func flexGuideIsValid() async throws {
+        let output = try await BotCLIRunner.run(["check", "--app", BotCLIRunner.fixtureApp("flex-guide").path])
         #expect(output.status == 0, "stderr: \(output.stderr)")
         #expect(output.stdout.contains("valid — 7 flows, 7 triggers, 18 steps, 1 integration"))
         // It names only a Flex Flow, as Meya's guide did: Programmable Chat, whose end is told.
@@ -13,16 +13,16 @@ struct CheckCommandTests {
     }
 
     @Test("`--app .` names the app by its folder")
-    func namedByFolder() throws {
-        let output = try BotCLIRunner.run(["check", "--app", "."], in: BotCLIRunner.fixtureApp("flex-guide"))
+    func namedByFolder() async throws {
+        let output = try await BotCLIRunner.run(["check", "--app", "."], in: BotCLIRunner.fixtureApp("flex-guide"))
         #expect(output.stdout.hasPrefix("flex-guide: valid — "), "\(output.stdout)")
-        let broken = try BotCLIRunner.run(["check"], in: BotCLIRunner.fixtureApp("ten-mistakes"))
+        let broken = try await BotCLIRunner.run(["check"], in: BotCLIRunner.fixtureApp("ten-mistakes"))
         #expect(broken.stderr.contains("errors in ten-mistakes"), "\(broken.stderr)")
     }
 
     @Test("ten planted mistakes give ten located errors in one run")
-    func tenMistakes() throws {
-        let output = try BotCLIRunner.run(["check", "--app", BotCLIRunner.fixtureApp("ten-mistakes").path])
+    func tenMistakes() async throws {
+        let output = try await BotCLIRunner.run(["check", "--app", BotCLIRunner.fixtureApp("ten-mistakes").path])
         #expect(output.status == 1)
         let errors = output.stderr.split(separator: "\n").map(String.init).filter { $0.contains(": error: ") }
         let expected = [
@@ -45,21 +45,21 @@ struct CheckCommandTests {
     }
 
     @Test("a missing app folder is an error naming it")
-    func missingFolder() throws {
-        let output = try BotCLIRunner.run(["check", "--app", "/nonexistent/parley-app"])
+    func missingFolder() async throws {
+        let output = try await BotCLIRunner.run(["check", "--app", "/nonexistent/parley-app"])
         #expect(output.status == 1)
         #expect(output.stderr.contains("/nonexistent/parley-app: no such app folder"))
     }
 
     @Test("a folder that is not an app (a repository's root) is said to be one, with the app folders below it")
-    func notAnAppFolder() throws {
+    func notAnAppFolder() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("parley-root-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createDirectory(at: root.appendingPathComponent("examples"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: BotCLIRunner.fixtureApp("conversation-tests"), to: root.appendingPathComponent("examples/support-bot"))
         try Data("# not a bot\n".utf8).write(to: root.appendingPathComponent("README.md"))
         for command in ["check", "test"] {
-            let output = try BotCLIRunner.run([command], in: root)
+            let output = try await BotCLIRunner.run([command], in: root)
             #expect(output.status == 1, "\(command)")
             #expect(output.stderr.contains("is not a bot app"), "\(command): \(output.stderr)")
             #expect(output.stderr.contains("try `--app examples/support-bot`"), "\(command): \(output.stderr)")
@@ -68,8 +68,8 @@ struct CheckCommandTests {
     }
 
     @Test("--help teaches the command")
-    func help() throws {
-        let output = try BotCLIRunner.run(["check", "--help"])
+    func help() async throws {
+        let output = try await BotCLIRunner.run(["check", "--help"])
         #expect(output.status == 0)
         #expect(output.stdout.contains("--app <dir>"))
         #expect(output.stdout.contains("file:line:col"))

@@ -28,8 +28,8 @@ struct FlexEmulatorCommandTests {
     }
 
     @Test("a number that is not E.164 is refused, naming the option")
-    func invalidNumber() throws {
-        let output = try BotCLIRunner.run(["flex", "emulator", "--port", "0", "--whatsapp-number", "5550199"])
+    func invalidNumber() async throws {
+        let output = try await BotCLIRunner.run(["flex", "emulator", "--port", "0", "--whatsapp-number", "5550199"])
         #expect(output.status != 0)
         #expect(output.stderr.contains("--whatsapp-number takes a number in E.164 form"), "\(output.stderr)")
     }

@@ -124,7 +124,7 @@ struct FlexHandoffServeTests {
         do {
             let emulator = try await TwilioEmulator.start(configuration)
             do {
-                try pointTemplate(app, at: emulator.baseURL, configuration: configuration, mode: mode)
+                try await pointTemplate(app, at: emulator.baseURL, configuration: configuration, mode: mode)
             } catch {
                 await emulator.stop()
                 throw error
@@ -168,7 +168,7 @@ struct FlexHandoffServeTests {
     /// Points the template app's Flex integration at `baseURL` (the template names the
     /// emulator's default port) and uploads the emulator's account to its vault; in
     /// Programmable Chat mode the integration names the Flex Flow instead of the workspace.
-    private static func pointTemplate(_ app: URL, at baseURL: String, configuration: TwilioEmulator.Configuration, mode: Mode) throws {
+    private static func pointTemplate(_ app: URL, at baseURL: String, configuration: TwilioEmulator.Configuration, mode: Mode) async throws {
         let conversations = app.appendingPathComponent("integration/twilio/conversations.yaml")
         try Data(try String(contentsOf: conversations, encoding: .utf8).replacingOccurrences(of: "http://127.0.0.1:5055", with: baseURL).utf8)
             .write(to: conversations)
@@ -203,7 +203,7 @@ struct FlexHandoffServeTests {
             \(sids)
             """.utf8).write(to: secrets)
         for command in [["vault", "keygen"], ["vault", "upload", "--file", secrets.path]] {
-            let output = try BotCLIRunner.run(command + ["--app", app.path])
+            let output = try await BotCLIRunner.run(command + ["--app", app.path])
             try #require(output.status == 0, "\(command): \(output.stderr)")
         }
     }

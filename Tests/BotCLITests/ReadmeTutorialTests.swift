@@ -1,4 +1,5 @@
 import Foundation
+import SharedTestFixtures
 import Testing
 
 /// The README's "Your first bot" commands, taken from README.md itself (so the two cannot
@@ -15,32 +16,20 @@ struct ReadmeTutorialTests {
     }
 
     @Test("Your first bot: every command works when pasted in order, and the piped simulator greets once")
-    func firstBot() throws {
+    func firstBot() async throws {
         let blocks = try Self.shellBlocks(of: "Your first bot")
         #expect(blocks.count >= 2, "the section's sh blocks: \(blocks)")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-readme-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        // -e: the first command that fails fails the tutorial; stdin is empty, as for a script.
-        process.arguments = ["-e", "-c", blocks.joined(separator: "\n")]
-        process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = BotCLIRunner.executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
-        process.environment = environment
-        let output = folder.appendingPathComponent("output.txt")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = try String(contentsOf: output, encoding: .utf8)
-        #expect(process.terminationStatus == 0, "\(text)")
+        // -e: the first command that fails fails the tutorial; stdin is empty, as for a script.
+        let run = try await ChildProcess.run(URL(fileURLWithPath: "/bin/bash"), ["-e", "-c", blocks.joined(separator: "\n")],
+                                             in: folder, environment: environment, combiningOutput: true)
+        let text = run.stdout
+        #expect(run.status == 0, "\(text)")
         #expect(text.contains("passed, 0 failed"), "\(text)")
         #expect(text.contains("bot: Nice to meet you, Ana!"), "\(text)")
         // The piped run greets once (the interactive one before it greets on its own thread).

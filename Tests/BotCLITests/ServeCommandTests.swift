@@ -6,8 +6,8 @@ import Testing
 @Suite("botcli serve")
 struct ServeCommandTests {
     @Test("--help documents the channel, the probes, the flags and their environment variables")
-    func help() throws {
-        let output = try BotCLIRunner.run(["serve", "--help"])
+    func help() async throws {
+        let output = try await BotCLIRunner.run(["serve", "--help"])
         #expect(output.status == 0)
         for text in ["/chat", "/ws?user=", "after=", "/webhooks/rest/webhook", "/healthz", "/readyz", "page_open", "message_id", "--host", "--port",
                      "--public-url", "PARLEY_HOST", "PARLEY_PORT", "PARLEY_PUBLIC_URL", "--max-body-size",
@@ -17,19 +17,19 @@ struct ServeCommandTests {
     }
 
     @Test("a bad port or public URL is refused before anything starts")
-    func validation() throws {
-        let port = try BotCLIRunner.run(["serve", "--app", BotCLIRunner.fixtureApp("conversation-tests").path],
+    func validation() async throws {
+        let port = try await BotCLIRunner.run(["serve", "--app", BotCLIRunner.fixtureApp("conversation-tests").path],
                                         environment: ["PARLEY_PORT": "eighty"])
         #expect(port.status != 0 && port.stderr.contains("PARLEY_PORT must be a port number"))
-        let url = try BotCLIRunner.run(["serve", "--public-url", "bot.example.com"])
+        let url = try await BotCLIRunner.run(["serve", "--public-url", "bot.example.com"])
         #expect(url.status != 0 && url.stderr.contains("--public-url must be an http:// or https:// URL"))
     }
 
     @Test("a port in use: the error names it and how to pick another, and nothing says ready first")
-    func portInUse() throws {
+    func portInUse() async throws {
         let taken = try #require(SimulateFlexTests.listening(port: 0))
         defer { close(taken.socket) }
-        let output = try BotCLIRunner.run(["serve", "--app", BotCLIRunner.fixtureApp("conversation-tests").path, "--port", "\(taken.port)"],
+        let output = try await BotCLIRunner.run(["serve", "--app", BotCLIRunner.fixtureApp("conversation-tests").path, "--port", "\(taken.port)"],
                                           environment: ["PARLEY_REST_AUTH": "open"])
         #expect(output.status == 1)
         #expect(output.stderr.contains("error: cannot listen on 127.0.0.1:\(taken.port): the port is already in use"), "\(output.stderr)")

@@ -14,10 +14,10 @@ struct SimulateCommandTests {
     }
 
     /// Runs `botcli simulate --app <copy of the template> ARGS` with `input` on stdin.
-    static func simulate(_ input: String, _ arguments: [String] = [], app: URL? = nil) throws -> BotCLIRunner.Output {
+    static func simulate(_ input: String, _ arguments: [String] = [], app: URL? = nil) async throws -> BotCLIRunner.Output {
         let folder = try app ?? copyOfTemplateApp()
         defer { if app == nil { try? FileManager.default.removeItem(at: folder) } }
-        return try BotCLIRunner.run(["simulate", "--app", folder.path] + arguments, input: input)
+        return try await BotCLIRunner.run(["simulate", "--app", folder.path] + arguments, input: input)
     }
 
     static func lines(_ text: String) -> [String] {
@@ -30,8 +30,8 @@ struct SimulateCommandTests {
     static func thanks(_ issue: String) -> [String] { ["bot: Thanks! Someone who knows \(issue) can help with that."] }
 
     @Test("the template app greets, learns the name and offers the issue buttons, in the plain format")
-    func templateConversation() throws {
-        let output = try Self.simulate("start\nAna\n")
+    func templateConversation() async throws {
+        let output = try await Self.simulate("start\nAna\n")
         #expect(output.status == 0, "stderr: \(output.stderr)")
         // page_open greets; `start` (a keyword trigger) greets again; `Ana` answers.
         #expect(Self.lines(output.stdout) == Self.greeting + Self.greeting + ["bot: Nice to meet you, Ana!"] + Self.issueQuestion,
@@ -42,8 +42,8 @@ struct SimulateCommandTests {
     }
 
     @Test("without Twilio values the simulator says, at start and when the handoff fails, that --flex plays it locally")
-    func flexHint() throws {
-        let output = try Self.simulate("agent\n")
+    func flexHint() async throws {
+        let output = try await Self.simulate("agent\n")
         #expect(output.status == 0, "stderr: \(output.stderr)")
         #expect(output.stderr.contains("Twilio Flex is not set up here (the Twilio Flex integration `integration.twilio.flex` has no value "
                                        + "for `account_sid`"), "\(output.stderr)")
@@ -51,26 +51,26 @@ struct SimulateCommandTests {
         #expect(output.stderr.contains("hint: `botcli simulate --flex` plays the handoff to a human with a local Flex emulator"),
                 "\(output.stderr)")
         // With --flex it is played, and nothing suggests it.
-        let flex = try Self.simulate("", ["--flex", "--flex-port", "0"])
+        let flex = try await Self.simulate("", ["--flex", "--flex-port", "0"])
         #expect(!flex.stderr.contains("is not set up here"), "\(flex.stderr)")
     }
 
     @Test("a button's number or text clicks it")
-    func clickByNumberAndText() throws {
-        let byNumber = try Self.simulate("Ana\n2\n")
+    func clickByNumberAndText() async throws {
+        let byNumber = try await Self.simulate("Ana\n2\n")
         #expect(Self.lines(byNumber.stdout).suffix(4) == Self.thanks("software") + Self.handoffQuestion,
                 "stdout: \(byNumber.stdout)")
-        let byText = try Self.simulate("Ana\nhardware\n")
+        let byText = try await Self.simulate("Ana\nhardware\n")
         #expect(Self.lines(byText.stdout).suffix(4) == Self.thanks("hardware") + Self.handoffQuestion,
                 "stdout: \(byText.stdout)")
         // With no buttons offered, a number is just text: here it is the name.
-        let plainNumber = try Self.simulate("7\n")
+        let plainNumber = try await Self.simulate("7\n")
         #expect(Self.lines(plainNumber.stdout).contains("bot: Nice to meet you, 7!"), "stdout: \(plainNumber.stdout)")
     }
 
     @Test(":state shows ids, mode, scopes and the waiting step")
-    func state() throws {
-        let output = try Self.simulate("Ana\n:state\n", ["--user", "user-state", "--thread", "thread-state"])
+    func state() async throws {
+        let output = try await Self.simulate("Ana\n:state\n", ["--user", "user-state", "--thread", "thread-state"])
         #expect(output.status == 0)
         let state = Self.lines(output.stderr)
         #expect(state.contains("thread: thread-state"), "stderr: \(output.stderr)")
@@ -83,8 +83,8 @@ struct SimulateCommandTests {
     }
 
     @Test(":event sends events by alias or full type, with JSON data; bad JSON is explained")
-    func events() throws {
-        let output = try Self.simulate("""
+    func events() async throws {
+        let output = try await Self.simulate("""
             :event page_open
             :event meya.session.event.chat.open {"x": 1}
             :event chat_open {"x": [1,
@@ -102,15 +102,15 @@ struct SimulateCommandTests {
     }
 
     @Test(":agent writes as a human agent, named or not; `/` sends a command")
-    func agent() throws {
-        let output = try Self.simulate(":agent Hi there\n:agent(Sam) Hello\n:agent /transfer now\n")
+    func agent() async throws {
+        let output = try await Self.simulate(":agent Hi there\n:agent(Sam) Hello\n:agent /transfer now\n")
         #expect(output.status == 0)
         #expect(Self.lines(output.stdout) == Self.greeting + ["agent: Hi there", "agent(Sam): Hello"], "stdout: \(output.stdout)")
     }
 
     @Test(":reset starts a new thread and opens the page again, for the same user")
-    func reset() throws {
-        let output = try Self.simulate("Ana\n:reset\n")
+    func reset() async throws {
+        let output = try await Self.simulate("Ana\n:reset\n")
         #expect(output.status == 0)
         #expect(Self.lines(output.stdout) == Self.greeting + ["bot: Nice to meet you, Ana!"] + Self.issueQuestion
                 + ["bot: Hi, I'm Parley Bot."] + Self.issueQuestion, "stdout: \(output.stdout)")
@@ -118,43 +118,43 @@ struct SimulateCommandTests {
     }
 
     @Test("--thread and --user continue a conversation in a later run, without greeting again")
-    func continueConversation() throws {
+    func continueConversation() async throws {
         let app = try Self.copyOfTemplateApp()
         defer { try? FileManager.default.removeItem(at: app) }
         let ids = ["--thread", "thread-x", "--user", "user-y"]
-        let first = try Self.simulate("", ids, app: app)
+        let first = try await Self.simulate("", ids, app: app)
         #expect(Self.lines(first.stdout) == Self.greeting, "stdout: \(first.stdout)")
         #expect(FileManager.default.fileExists(atPath: app.appendingPathComponent(".parley/state.sqlite").path))
-        let second = try Self.simulate("Ana\n1\n", ids, app: app)
+        let second = try await Self.simulate("Ana\n1\n", ids, app: app)
         #expect(Self.lines(second.stdout) == ["bot: Nice to meet you, Ana!"] + Self.issueQuestion
                 + Self.thanks("hardware") + Self.handoffQuestion, "stdout: \(second.stdout)")
         #expect(second.stderr.contains("(continued)"))
         // The thread's user comes from the store when only --thread is given.
-        let third = try Self.simulate(":state\n", ["--thread", "thread-x"], app: app)
+        let third = try await Self.simulate(":state\n", ["--thread", "thread-x"], app: app)
         #expect(third.stdout.isEmpty, "stdout: \(third.stdout)")
         #expect(third.stderr.contains("user: user-y"), "stderr: \(third.stderr)")
         #expect(third.stderr.contains("  issue: hardware"))
         // Buttons shown in an earlier run can be clicked by number in the next.
         let ids2 = ["--thread", "thread-z", "--user", "user-z"]
-        _ = try Self.simulate("Bo\n", ids2, app: app)
-        let fourth = try Self.simulate("2\n", ids2, app: app)
+        _ = try await Self.simulate("Bo\n", ids2, app: app)
+        let fourth = try await Self.simulate("2\n", ids2, app: app)
         #expect(Self.lines(fourth.stdout) == Self.thanks("software") + Self.handoffQuestion, "stdout: \(fourth.stdout)")
     }
 
     @Test("each run is a new visitor by default")
-    func freshVisitor() throws {
+    func freshVisitor() async throws {
         let app = try Self.copyOfTemplateApp()
         defer { try? FileManager.default.removeItem(at: app) }
-        _ = try Self.simulate("Ana\n", app: app)
-        let second = try Self.simulate("", app: app)
+        _ = try await Self.simulate("Ana\n", app: app)
+        let second = try await Self.simulate("", app: app)
         #expect(Self.lines(second.stdout) == Self.greeting, "stdout: \(second.stdout)")
     }
 
     @Test("an invalid app prints its diagnostics and exits 1")
-    func invalidApp() throws {
+    func invalidApp() async throws {
         let app = try BotCLIRunner.copyOfFixtureApp("ten-mistakes")
         defer { try? FileManager.default.removeItem(at: app) }
-        let output = try BotCLIRunner.run(["simulate", "--app", app.path], input: "hi\n")
+        let output = try await BotCLIRunner.run(["simulate", "--app", app.path], input: "hi\n")
         #expect(output.status == 1)
         #expect(output.stdout.isEmpty)
         #expect(output.stderr.contains("flow/greet.yaml:5:5: error: unknown step `sya:`; did you mean `say`?"), "stderr: \(output.stderr)")
@@ -163,15 +163,15 @@ struct SimulateCommandTests {
     }
 
     @Test(":quit ends the session; lines after it are not read")
-    func quit() throws {
-        let output = try Self.simulate(":quit\nAna\n")
+    func quit() async throws {
+        let output = try await Self.simulate(":quit\nAna\n")
         #expect(output.status == 0)
         #expect(Self.lines(output.stdout) == Self.greeting)
     }
 
     @Test("--help teaches the command")
-    func help() throws {
-        let output = try BotCLIRunner.run(["simulate", "--help"])
+    func help() async throws {
+        let output = try await BotCLIRunner.run(["simulate", "--help"])
         #expect(output.status == 0)
         for text in ["--app <dir>", "--user <id>", "--thread <id>", ":event", "NO_COLOR", "button: TEXT"] {
             #expect(output.stdout.contains(text), "missing \(text)")
@@ -181,7 +181,7 @@ struct SimulateCommandTests {
 
 extension SimulateCommandTests {
     @Test("on a terminal: banner, `you> ` prompt, numbered buttons, colour; Ctrl-D quits")
-    func terminal() throws {
+    func terminal() async throws {
         let app = try Self.copyOfTemplateApp()
         defer { try? FileManager.default.removeItem(at: app) }
         let session = try PseudoTerminalSession(BotCLIRunner.executable, ["simulate", "--app", app.path],

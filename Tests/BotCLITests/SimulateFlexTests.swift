@@ -27,8 +27,8 @@ struct SimulateFlexTests {
     }
 
     @Test("hand over, queue and accept statuses, the agent's message, an agent command with buttons")
-    func handoff() throws {
-        let output = try SimulateCommandTests.simulate("""
+    func handoff() async throws {
+        let output = try await SimulateCommandTests.simulate("""
             Ana
             1
             Talk to an agent
@@ -57,8 +57,8 @@ struct SimulateFlexTests {
     }
 
     @Test(":agent before any handoff says what to do; a busy port is named")
-    func problems() throws {
-        let early = try SimulateCommandTests.simulate(":agent hello\n", ["--flex", "--flex-port", "0"])
+    func problems() async throws {
+        let early = try await SimulateCommandTests.simulate(":agent hello\n", ["--flex", "--flex-port", "0"])
         #expect(early.status == 0)
         #expect(early.stderr.contains("error: no agent has this chat: hand it over first"), "stderr: \(early.stderr)")
 
@@ -67,14 +67,14 @@ struct SimulateFlexTests {
         let taken = try #require(found)
         defer { close(taken.socket) }
         let port = taken.port
-        let busy = try SimulateCommandTests.simulate("", ["--flex", "--flex-port", "\(port)"])
+        let busy = try await SimulateCommandTests.simulate("", ["--flex", "--flex-port", "\(port)"])
         #expect(busy.status == 1)
         #expect(busy.stderr.contains("the Twilio emulator could not listen on 127.0.0.1:\(port)"), "stderr: \(busy.stderr)")
     }
 
     @Test("--sms: texts through the emulator's number, buttons as numbered lines answered by number, the conversation handed to Flex, a command kept off the phone, back to the bot")
-    func sms() throws {
-        let output = try SimulateCommandTests.simulate("""
+    func sms() async throws {
+        let output = try await SimulateCommandTests.simulate("""
             start
             Ana
             2
@@ -107,11 +107,11 @@ struct SimulateFlexTests {
     }
 
     @Test("--sms on an app without a Conversations integration says what to add")
-    func smsWithoutIntegration() throws {
+    func smsWithoutIntegration() async throws {
         let app = try SimulateCommandTests.copyOfTemplateApp()
         defer { try? FileManager.default.removeItem(at: app) }
         try FileManager.default.removeItem(at: app.appendingPathComponent("integration/twilio/conversations.yaml"))
-        let output = try SimulateCommandTests.simulate("start\n", ["--sms", "--flex-port", "0"], app: app)
+        let output = try await SimulateCommandTests.simulate("start\n", ["--sms", "--flex-port", "0"], app: app)
         #expect(output.status == 1)
         #expect(output.stderr.contains("--sms needs an app with a Twilio Conversations integration"), "stderr: \(output.stderr)")
     }
@@ -162,14 +162,14 @@ print(json.dumps(out[mark:].decode("utf-8", "replace")))
 """#
 
     @Test("on a terminal, lines that arrive while the person types clear the prompt line, print, and draw the prompt and their text again")
-    func promptRedrawn() throws {
-        guard let python = try ProjectScripts.python() else {
+    func promptRedrawn() async throws {
+        guard let python = try await ProjectScripts.python() else {
             print("skipped: python3 is not installed, so no pseudo-terminal can drive the simulator")
             return
         }
         let app = try SimulateCommandTests.copyOfTemplateApp()
         defer { try? FileManager.default.removeItem(at: app) }
-        let output = try ProjectScripts.run(python, ["-c", Self.terminalScript, BotCLIRunner.executable.path, app.path])
+        let output = try await ProjectScripts.run(python, ["-c", Self.terminalScript, BotCLIRunner.executable.path, app.path])
         let shown = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8), options: .fragmentsAllowed) as? String)
         let clear = "\r\u{1B}[2K"
         #expect(shown.contains(clear + "agent(Alice E.): Hi, I'm Alice.\r\n"), "\(shown.debugDescription)")

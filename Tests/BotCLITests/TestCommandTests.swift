@@ -14,10 +14,10 @@ struct TestCommandTests {
     }
 
     @Test("the app template's own conversation tests pass")
-    func appTemplatePasses() throws {
+    func appTemplatePasses() async throws {
         let app = try Self.copy(BotCLIRunner.templateApp)
         defer { try? FileManager.default.removeItem(at: app) }
-        let output = try BotCLIRunner.run(["test", "--app", app.path])
+        let output = try await BotCLIRunner.run(["test", "--app", app.path])
         #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")
         let lines = Self.lines(output.stdout)
         let last = try #require(lines.last)
@@ -28,7 +28,7 @@ struct TestCommandTests {
     }
 
     @Test("--update writes what the bot showed into failing cases, in place: comments, inputs, scope checks and matching lines stay; the diff is printed; the run passes")
-    func update() throws {
+    func update() async throws {
         let app = FileManager.default.temporaryDirectory.appendingPathComponent("parley-update-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: app) }
         let test = """
@@ -57,7 +57,7 @@ struct TestCommandTests {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
-        let output = try BotCLIRunner.run(["test", "--app", app.path, "--update"])
+        let output = try await BotCLIRunner.run(["test", "--app", app.path, "--update"])
         #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")
         #expect(output.stdout.contains("""
             @@ greets and says goodbye
@@ -87,14 +87,14 @@ struct TestCommandTests {
                 - user: bye
                 - bot: "Note: bye!"
             """)
-        #expect(try BotCLIRunner.run(["test", "--app", app.path]).status == 0)
+        #expect(try await BotCLIRunner.run(["test", "--app", app.path]).status == 0)
     }
 
     @Test("a failing case: exit 1, the diff with the producing step, the summary last")
-    func failingCase() throws {
+    func failingCase() async throws {
         let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
         defer { try? FileManager.default.removeItem(at: app) }
-        let output = try BotCLIRunner.run(["test", "--app", app.path])
+        let output = try await BotCLIRunner.run(["test", "--app", app.path])
         #expect(output.status == 1)
         let lines = Self.lines(output.stdout)
         #expect(lines.last == "1 passed, 1 failed")
@@ -109,50 +109,50 @@ struct TestCommandTests {
     }
 
     @Test("PATHs select test files or folders, relative to the current folder or the app")
-    func pathSelection() throws {
+    func pathSelection() async throws {
         let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
         defer { try? FileManager.default.removeItem(at: app) }
-        let file = try BotCLIRunner.run(["test", "--app", app.path, "tests/greet.yaml"])
+        let file = try await BotCLIRunner.run(["test", "--app", app.path, "tests/greet.yaml"])
         #expect(file.status == 0, "\(file.stdout)\(file.stderr)")
         #expect(Self.lines(file.stdout) == ["✔ a good day", "1 passed, 0 failed"])
 
-        let folder = try BotCLIRunner.run(["test", "tests/more"], in: app)
+        let folder = try await BotCLIRunner.run(["test", "tests/more"], in: app)
         #expect(folder.status == 1)
         #expect(Self.lines(folder.stdout).last == "0 passed, 1 failed")
 
-        let absolute = try BotCLIRunner.run(["test", "--app", app.path, app.appendingPathComponent("tests/greet.yaml").path])
+        let absolute = try await BotCLIRunner.run(["test", "--app", app.path, app.appendingPathComponent("tests/greet.yaml").path])
         #expect(Self.lines(absolute.stdout).last == "1 passed, 0 failed")
 
-        let missing = try BotCLIRunner.run(["test", "--app", app.path, "tests/nope.yaml"])
+        let missing = try await BotCLIRunner.run(["test", "--app", app.path, "tests/nope.yaml"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("tests/nope.yaml: no such test file or folder"))
     }
 
     @Test("a format error is reported as file:line:col and fails the run")
-    func formatError() throws {
+    func formatError() async throws {
         let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
         defer { try? FileManager.default.removeItem(at: app) }
         try "- name: typo\n  steps:\n    - usr: hi\n".write(to: app.appendingPathComponent("tests/typo.yaml"), atomically: true, encoding: .utf8)
-        let output = try BotCLIRunner.run(["test", "--app", app.path, "tests/greet.yaml", "tests/typo.yaml"])
+        let output = try await BotCLIRunner.run(["test", "--app", app.path, "tests/greet.yaml", "tests/typo.yaml"])
         #expect(output.status == 1)
         #expect(output.stderr.contains("tests/typo.yaml:3:7: error: unknown step `usr:`; did you mean `user`?"))
         #expect(Self.lines(output.stdout).last == "1 passed, 0 failed")
     }
 
     @Test("an app that does not load gets check's diagnostics and exit 1")
-    func invalidApp() throws {
+    func invalidApp() async throws {
         let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")
         defer { try? FileManager.default.removeItem(at: app) }
         try "steps:\n  - sya: hi\n".write(to: app.appendingPathComponent("flow/broken.yaml"), atomically: true, encoding: .utf8)
-        let output = try BotCLIRunner.run(["test", "--app", app.path])
+        let output = try await BotCLIRunner.run(["test", "--app", app.path])
         #expect(output.status == 1)
         #expect(output.stderr.contains("flow/broken.yaml:2:5: error: unknown step `sya:`; did you mean `say`?"))
         #expect(output.stdout.isEmpty)
     }
 
     @Test("--help teaches the format")
-    func help() throws {
-        let output = try BotCLIRunner.run(["test", "--help"])
+    func help() async throws {
+        let output = try await BotCLIRunner.run(["test", "--help"])
         #expect(output.status == 0)
         // Help text is wrapped to the terminal width: compare with runs of spaces folded.
         let text = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")

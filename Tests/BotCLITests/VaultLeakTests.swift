@@ -9,7 +9,7 @@ struct VaultLeakTests {
     static let token = "tok-PLANTED-9f3c21"
 
     @Test("vault commands, the simulator and the test runner at trace level")
-    func noLeaks() throws {
+    func noLeaks() async throws {
         let app = FileManager.default.temporaryDirectory.appendingPathComponent("parley-leak-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: app) }
         let template = BotCLIRunner.templateApp
@@ -30,21 +30,21 @@ struct VaultLeakTests {
         let environment = ["PARLEY_LOG_LEVEL": "trace"]
 
         var outputs: [(String, BotCLIRunner.Output)] = []
-        func run(_ arguments: [String], input: String? = nil) throws -> BotCLIRunner.Output {
-            let output = try BotCLIRunner.run(arguments, environment: environment, input: input)
+        func run(_ arguments: [String], input: String? = nil) async throws -> BotCLIRunner.Output {
+            let output = try await BotCLIRunner.run(arguments, environment: environment, input: input)
             outputs.append((arguments.joined(separator: " "), output))
             return output
         }
-        #expect(try run(["vault", "keygen", "--app", app.path]).status == 0)
-        #expect(try run(["vault", "upload", "--app", app.path, "--file", secrets.path]).status == 0)
+        await #expect(try run(["vault", "keygen", "--app", app.path]).status == 0)
+        await #expect(try run(["vault", "upload", "--app", app.path, "--file", secrets.path]).status == 0)
         // The user's file is theirs; Parley's copies are what must stay clean.
         try FileManager.default.removeItem(at: secrets)
-        _ = try run(["vault", "list", "--app", app.path])
-        _ = try run(["vault", "check", "--app", app.path])
-        let simulate = try run(["simulate", "--app", app.path], input: "contact\ncrm\n:state\n:event meya.session.event.chat.open {\"x\": 1}\nAna\n")
-        _ = try run(["test", "--app", app.path])
-        _ = try run(["check", "--app", app.path])
-        #expect(try run(["vault", "rm", "--app", app.path, "crm.token"]).status == 0)
+        _ = try await run(["vault", "list", "--app", app.path])
+        _ = try await run(["vault", "check", "--app", app.path])
+        let simulate = try await run(["simulate", "--app", app.path], input: "contact\ncrm\n:state\n:event meya.session.event.chat.open {\"x\": 1}\nAna\n")
+        _ = try await run(["test", "--app", app.path])
+        _ = try await run(["check", "--app", app.path])
+        await #expect(try run(["vault", "rm", "--app", app.path, "crm.token"]).status == 0)
 
         // The one deliberate exception: the contact flow shows the phone number to the user.
         #expect(simulate.stdout.contains("bot: You can call us at \(Self.phone)"))

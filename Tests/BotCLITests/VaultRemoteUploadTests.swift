@@ -14,7 +14,7 @@ struct VaultRemoteUploadTests {
     static let adminToken = "remote-upload-admin-token-42"
 
     /// A copy of the template app with a key pair, a secrets file and an admin token file.
-    static func makeApp() throws -> URL {
+    static func makeApp() async throws -> URL {
         let app = FileManager.default.temporaryDirectory.appendingPathComponent("parley-remote-\(UUID().uuidString)")
         let template = BotCLIRunner.templateApp
         try FileManager.default.copyItem(at: template, to: app)
@@ -22,13 +22,13 @@ struct VaultRemoteUploadTests {
         try Data((try String(contentsOf: vaultFile, encoding: .utf8) + "api.token: xxx\n").utf8).write(to: vaultFile)
         try Data("support_phone: '\(phone)'\napi.token: \(apiToken)\n".utf8).write(to: app.appendingPathComponent("vault.secret.yaml"))
         try Data("\(adminToken)\n".utf8).write(to: app.appendingPathComponent("admin.token"))
-        let keygen = try BotCLIRunner.run(["vault", "keygen", "--app", app.path])
+        let keygen = try await BotCLIRunner.run(["vault", "keygen", "--app", app.path])
         #expect(keygen.status == 0, "\(keygen.stderr)")
         return app
     }
 
-    static func upload(_ app: URL, to url: String, tokenFile: String? = nil, environment: [String: String] = [:]) throws -> BotCLIRunner.Output {
-        try BotCLIRunner.run(["vault", "upload", "--app", app.path, "--file", app.appendingPathComponent("vault.secret.yaml").path,
+    static func upload(_ app: URL, to url: String, tokenFile: String? = nil, environment: [String: String] = [:]) async throws -> BotCLIRunner.Output {
+        try await BotCLIRunner.run(["vault", "upload", "--app", app.path, "--file", app.appendingPathComponent("vault.secret.yaml").path,
                               "--to", url, "--admin-token-file", tokenFile ?? app.appendingPathComponent("admin.token").path],
                              environment: environment)
     }
@@ -46,30 +46,30 @@ struct VaultRemoteUploadTests {
 
     @Test("a running server stores the sealed values and its bot uses them at once; the report names keys only")
     func uploadToServer() async throws {
-        let app = try Self.makeApp()
+        let app = try await Self.makeApp()
         defer { try? FileManager.default.removeItem(at: app) }
         let (server, port) = try await BotCLIRunner.serve(app: app, arguments: ["--admin-token-file", app.appendingPathComponent("admin.token").path])
         #expect(try await Self.contact(port: port, sender: "before").contains("[vault.support_phone]"))
 
-        let first = try Self.upload(app, to: "http://127.0.0.1:\(port)")
+        let first = try await Self.upload(app, to: "http://127.0.0.1:\(port)")
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("added: api.token, support_phone"), "\(first.stdout)")
         #expect(first.stdout.contains("the running bot uses the new values now"))
         #expect(try await Self.contact(port: port, sender: "after").contains("You can call us at \(Self.phone)"))
 
         // Again, through PARLEY_ADMIN_TOKEN and a URL with a trailing slash: every key is changed.
-        let again = try BotCLIRunner.run(["vault", "upload", "--app", app.path, "--file", app.appendingPathComponent("vault.secret.yaml").path,
+        let again = try await BotCLIRunner.run(["vault", "upload", "--app", app.path, "--file", app.appendingPathComponent("vault.secret.yaml").path,
                                           "--to", "http://127.0.0.1:\(port)/"], environment: ["PARLEY_ADMIN_TOKEN": Self.adminToken])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("changed: api.token, support_phone"), "\(again.stdout)")
 
-        let list = try BotCLIRunner.run(["vault", "list", "--app", app.path])
+        let list = try await BotCLIRunner.run(["vault", "list", "--app", app.path])
         #expect(list.stdout.contains("api.token") && list.stdout.contains("support_phone"))
 
         // A wrong token: 401, said plainly.
         let wrongToken = app.appendingPathComponent("wrong.token")
         try Data("not-the-right-token-at-all".utf8).write(to: wrongToken)
-        let refused = try Self.upload(app, to: "http://127.0.0.1:\(port)", tokenFile: wrongToken.path)
+        let refused = try await Self.upload(app, to: "http://127.0.0.1:\(port)", tokenFile: wrongToken.path)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("refused the admin token (401)"), "\(refused.stderr)")
 
@@ -83,7 +83,7 @@ struct VaultRemoteUploadTests {
 
     @Test("only ciphertexts cross the wire, each sealed to the app's key, with the bearer token")
     func wire() async throws {
-        let app = try Self.makeApp()
+        let app = try await Self.makeApp()
         defer { try? FileManager.default.removeItem(at: app) }
         let captured = Mutex<(body: String, authorization: String?)?>(nil)
         let router = Router()
@@ -94,7 +94,7 @@ struct VaultRemoteUploadTests {
                             body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"added": ["api.token", "support_phone"], "changed": []}"#)))
         }
         let output = try await LocalServer.run(router) { port in
-            try Self.upload(app, to: "http://127.0.0.1:\(port)")
+            try await Self.upload(app, to: "http://127.0.0.1:\(port)")
         }
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("added: api.token, support_phone"))
@@ -119,12 +119,12 @@ struct VaultRemoteUploadTests {
 
     @Test("admin API off, connection refused, a bad URL, no token: plain errors, nothing printed that is secret")
     func failures() async throws {
-        let app = try Self.makeApp()
+        let app = try await Self.makeApp()
         defer { try? FileManager.default.removeItem(at: app) }
         var outputs: [BotCLIRunner.Output] = []
 
         let (server, port) = try await BotCLIRunner.serve(app: app)  // no admin token: the API is off
-        let off = try Self.upload(app, to: "http://127.0.0.1:\(port)")
+        let off = try await Self.upload(app, to: "http://127.0.0.1:\(port)")
         outputs.append(off)
         #expect(off.status == 1)
         #expect(off.stderr.contains("admin API is off"), "\(off.stderr)")
@@ -132,18 +132,18 @@ struct VaultRemoteUploadTests {
         #expect(try await server.waitForExit().status == 0)
 
         // The server is gone: nothing listens on its port.
-        let refused = try Self.upload(app, to: "http://127.0.0.1:\(port)")
+        let refused = try await Self.upload(app, to: "http://127.0.0.1:\(port)")
         outputs.append(refused)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("connection refused"), "\(refused.stderr)")
 
         for url in ["ftp://127.0.0.1/", "not a url", "http://", "http://127.0.0.1:\(port)/?x=1"] {
-            let bad = try Self.upload(app, to: url)
+            let bad = try await Self.upload(app, to: url)
             outputs.append(bad)
             #expect(bad.status != 0)
             #expect(bad.stderr.contains("--to needs the server's http:// or https:// URL"), "\(url): \(bad.stderr)")
         }
-        let noToken = try BotCLIRunner.run(["vault", "upload", "--app", app.path, "--file", app.appendingPathComponent("vault.secret.yaml").path,
+        let noToken = try await BotCLIRunner.run(["vault", "upload", "--app", app.path, "--file", app.appendingPathComponent("vault.secret.yaml").path,
                                             "--to", "http://127.0.0.1:\(port)"], environment: ["PARLEY_ADMIN_TOKEN": ""])
         outputs.append(noToken)
         #expect(noToken.status != 0)
@@ -151,8 +151,8 @@ struct VaultRemoteUploadTests {
         // The secrets file given as the token file by mistake, or a token of several lines:
         // refused before any request, naming the file or variable, quoting none of it.
         let secretsFile = app.appendingPathComponent("vault.secret.yaml").path
-        let wrongFile = try Self.upload(app, to: "http://127.0.0.1:\(port)", tokenFile: secretsFile)
-        let wrongVariable = try BotCLIRunner.run(["vault", "upload", "--app", app.path, "--file", secretsFile, "--to", "http://127.0.0.1:\(port)"],
+        let wrongFile = try await Self.upload(app, to: "http://127.0.0.1:\(port)", tokenFile: secretsFile)
+        let wrongVariable = try await BotCLIRunner.run(["vault", "upload", "--app", app.path, "--file", secretsFile, "--to", "http://127.0.0.1:\(port)"],
                                                  environment: ["PARLEY_ADMIN_TOKEN": "\(Self.adminToken)\n\(Self.apiToken)"])
         for (output, source) in [(wrongFile, secretsFile), (wrongVariable, "PARLEY_ADMIN_TOKEN")] {
             outputs.append(output)

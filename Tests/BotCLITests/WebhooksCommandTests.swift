@@ -4,8 +4,8 @@ import Testing
 @Suite("botcli webhooks")
 struct WebhooksCommandTests {
     @Test("each integration's webhook under the public URL, then the web chat's")
-    func flexGuide() throws {
-        let output = try BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.fixtureApp("flex-guide").path,
+    func flexGuide() async throws {
+        let output = try await BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.fixtureApp("flex-guide").path,
                                            "--public-url", "https://bot.example.com/"])
         #expect(output.status == 0, "stderr: \(output.stderr)")
         let entries = output.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }
@@ -18,8 +18,8 @@ struct WebhooksCommandTests {
     }
 
     @Test("under each Twilio integration, what to register: the TaskRouter callback, the Address Configuration with its filters, the pre-event webhook")
-    func setupGuide() throws {
-        let output = try BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.templateApp.path, "--public-url", "https://bot.example.com"])
+    func setupGuide() async throws {
+        let output = try await BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.templateApp.path, "--public-url", "https://bot.example.com"])
         #expect(output.status == 0, "stderr: \(output.stderr)")
         let text = output.stdout
         for line in [
@@ -33,40 +33,40 @@ struct WebhooksCommandTests {
             #expect(text.contains(line + "\n"), "missing `\(line)` in\n\(text)")
         }
         // Programmable Chat adds the chat service's post-event webhook; no Conversations element, no pre-event.
-        let chat = try BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.fixtureApp("flex-guide").path, "--public-url", "https://bot.example.com"])
+        let chat = try await BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.fixtureApp("flex-guide").path, "--public-url", "https://bot.example.com"])
         #expect(chat.stdout.contains("Post-event webhook: https://bot.example.com/twilio/chat/events"), "\(chat.stdout)")
         #expect(!chat.stdout.contains("PreWebhookUrl"))
     }
 
     @Test("the default public URL is http://127.0.0.1:5005, or PARLEY_PUBLIC_URL")
-    func defaults() throws {
+    func defaults() async throws {
         let app = BotCLIRunner.fixtureApp("flex-guide").path
-        let local = try BotCLIRunner.run(["webhooks", "--app", app], environment: ["PARLEY_PUBLIC_URL": ""])
+        let local = try await BotCLIRunner.run(["webhooks", "--app", app], environment: ["PARLEY_PUBLIC_URL": ""])
         #expect(local.stdout.contains("http://127.0.0.1:5005/webhooks/integration.twilio.flex"), "\(local.stdout)")
-        let tunnel = try BotCLIRunner.run(["webhooks", "--app", app], environment: ["PARLEY_PUBLIC_URL": "https://abc.tunnel.example"])
+        let tunnel = try await BotCLIRunner.run(["webhooks", "--app", app], environment: ["PARLEY_PUBLIC_URL": "https://abc.tunnel.example"])
         #expect(tunnel.stdout.contains("https://abc.tunnel.example/webhooks/rest/webhook"), "\(tunnel.stdout)")
     }
 
     @Test("an app without integrations says so and still gives the web chat URL")
-    func noIntegrations() throws {
+    func noIntegrations() async throws {
         let app = BotCLIRunner.fixtureApp("conversation-tests").path
-        let output = try BotCLIRunner.run(["webhooks", "--app", app, "--public-url", "https://bot.example.com"])
+        let output = try await BotCLIRunner.run(["webhooks", "--app", app, "--public-url", "https://bot.example.com"])
         #expect(output.status == 0, "stderr: \(output.stderr)")
         #expect(output.stdout.contains("has no integrations"))
         #expect(output.stdout.hasSuffix("web chat (REST)  https://bot.example.com/webhooks/rest/webhook\n"), "\(output.stdout)")
     }
 
     @Test("a public URL that is not http(s) and an invalid app are refused")
-    func errors() throws {
-        let url = try BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.fixtureApp("flex-guide").path, "--public-url", "bot.example.com"])
+    func errors() async throws {
+        let url = try await BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.fixtureApp("flex-guide").path, "--public-url", "bot.example.com"])
         #expect(url.status != 0 && url.stderr.contains("--public-url must be an http:// or https:// URL"))
-        let invalid = try BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.fixtureApp("ten-mistakes").path])
+        let invalid = try await BotCLIRunner.run(["webhooks", "--app", BotCLIRunner.fixtureApp("ten-mistakes").path])
         #expect(invalid.status == 1 && invalid.stderr.contains("to list its webhooks"))
     }
 
     @Test("--help teaches the URL scheme")
-    func help() throws {
-        let output = try BotCLIRunner.run(["webhooks", "--help"])
+    func help() async throws {
+        let output = try await BotCLIRunner.run(["webhooks", "--help"])
         #expect(output.status == 0)
         for text in ["/webhooks/", "--public-url", "PARLEY_PUBLIC_URL", "http://127.0.0.1:5005", "--app"] {
             #expect(output.stdout.contains(text), "missing \(text)")
