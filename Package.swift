@@ -74,7 +74,7 @@ let package = Package(
         ),
         .target(
             name: "BotTesting",
-            dependencies: ["BotRuntime", "FlowDSL", .product(name: "OrderedCollections", package: "swift-collections")]
+            dependencies: ["BotRuntime", "FlowDSL", .product(name: "OrderedCollections", package: "swift-collections"), .product(name: "Logging", package: "swift-log")]
         ),
         // Twilio's wire format (forms, signatures, SIDs, error bodies, TwiML), shared by the
         // integration and the emulator, which never import each other.
@@ -173,7 +173,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL", "Vault", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL", "Vault", "SharedTestFixtures", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "TwilioIntegrationTests",
             dependencies: [

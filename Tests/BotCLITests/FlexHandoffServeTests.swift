@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import SharedTestFixtures
 import Testing
 import TwilioEmulator
 import TwilioWire
@@ -122,7 +123,7 @@ struct FlexHandoffServeTests {
         let app = try SimulateCommandTests.copyOfTemplateApp()
         let configuration = TwilioEmulator.Configuration(port: 0)
         do {
-            let emulator = try await TwilioEmulator.start(configuration)
+            let emulator = try await TwilioEmulator.start(configuration, logger: TestLogs.logger("parley.flex-emulator"))
             do {
                 try await pointTemplate(app, at: emulator.baseURL, configuration: configuration, mode: mode)
             } catch {

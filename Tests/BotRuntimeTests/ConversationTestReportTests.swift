@@ -1,6 +1,7 @@
 import BotRuntime
 import BotTesting
 import FlowDSL
+import SharedTestFixtures
 import Testing
 
 private typealias S = ConversationTestSupport
@@ -21,7 +22,7 @@ struct ConversationTestReportTests {
 
     @Test("one line per case, the failure's transcripts marked, the summary last")
     func rendering() async throws {
-        let report = await ConversationTestRunner(app: S.app).run([S.file(Self.yaml)])
+        let report = await ConversationTestRunner(app: S.app, logger: TestLogs.logger("parley.runtime")).run([S.file(Self.yaml)])
         let text = report.render()
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.first == "✔ passes")
@@ -48,7 +49,7 @@ struct ConversationTestReportTests {
 
     @Test("colour only when asked")
     func colour() async {
-        let report = await ConversationTestRunner(app: S.app).run([S.file(Self.yaml)])
+        let report = await ConversationTestRunner(app: S.app, logger: TestLogs.logger("parley.runtime")).run([S.file(Self.yaml)])
         let text = report.render(colour: true)
         #expect(text.contains("\u{1B}[32m✔\u{1B}[0m passes"))
         #expect(text.contains("\u{1B}[31m✘\u{1B}[0m fails"))

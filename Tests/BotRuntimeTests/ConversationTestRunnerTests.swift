@@ -1,6 +1,7 @@
 import BotRuntime
 import BotTesting
 import FlowDSL
+import SharedTestFixtures
 import Testing
 
 private typealias S = ConversationTestSupport
@@ -162,7 +163,7 @@ struct ConversationTestRunnerTests {
 
             """
         }.joined()
-        let report = await ConversationTestRunner(app: S.app).run([S.file(yaml)])
+        let report = await ConversationTestRunner(app: S.app, logger: TestLogs.logger("parley.runtime")).run([S.file(yaml)])
         #expect(report.results.map(\.name) == names.map { "case \($0)" })
         #expect(report.results.allSatisfy { $0.passed })
         #expect(report.summary == "24 passed, 0 failed")
@@ -172,7 +173,7 @@ struct ConversationTestRunnerTests {
     func formatErrorsSkipFile() async {
         let good = S.file(S.steps("user: go", "bot: Hello!", "bot: Pick a colour", "buttons: [Red, Blue]"), path: "tests/a.yaml")
         let bad = S.file(S.steps("usr: go"), path: "tests/b.yaml")
-        let report = await ConversationTestRunner(app: S.app).run([good, bad])
+        let report = await ConversationTestRunner(app: S.app, logger: TestLogs.logger("parley.runtime")).run([good, bad])
         #expect(report.results.count == 1)
         #expect(report.summary == "1 passed, 0 failed")
         #expect(!report.succeeded)

@@ -1,6 +1,7 @@
 import BotRuntime
 import BotTesting
 import FlowDSL
+import SharedTestFixtures
 
 /// A small app exercising every kind of conversation test step, and helpers to run test text
 /// against it.
@@ -99,7 +100,7 @@ enum ConversationTestSupport {
         let file = file(yaml)
         precondition(file.diagnostics.isEmpty, "format errors: \(file.diagnostics)")
         precondition(file.cases.count == 1, "expected one case")
-        return await ConversationTestRunner(app: app).run(file.cases[0])
+        return await ConversationTestRunner(app: app, logger: TestLogs.logger("parley.runtime")).run(file.cases[0])
     }
 
     /// One case named `t` with these steps (each a YAML step line without the `- `).

@@ -2,6 +2,7 @@ import BotRuntime
 import BotTesting
 import FlowDSL
 import Foundation
+import SharedTestFixtures
 import Testing
 
 @Suite("Engine guarantees")
@@ -15,7 +16,7 @@ struct EngineGuaranteeTests {
               - thread_set:
                   count: (@ (thread.count or 0) + 1 )
               - say: count (@ thread.count )
-            """])
+            """], logger: TestLogs.logger("parley.runtime"))
         let first = try await client.turn(EventTypes.say, data: ["text": .string("inc")], idempotencyKey: "m-1")
         let second = try await client.turn(EventTypes.say, data: ["text": .string("inc")], idempotencyKey: "m-1")
         #expect(first.plainLines == ["bot: count 1"])
@@ -31,7 +32,7 @@ struct EngineGuaranteeTests {
         let client = try BotTestClient(files: [
             "flow/loop.yaml": "triggers:\n  - keyword: loop\nsteps:\n  - (top)\n  - jump: top\n",
             "flow/ok.yaml": "triggers:\n  - keyword: ok\nsteps:\n  - say: still here\n",
-        ], options: EngineOptions(stepBudget: 50, realDelays: false))
+        ], options: EngineOptions(stepBudget: 50, realDelays: false), logger: TestLogs.logger("parley.runtime"))
         let lines = try await client.say("loop")
         #expect(lines == ["error: flow `flow.loop` step 1 (flow/loop.yaml:5:5): stopped after 50 steps in one turn without waiting for the user; is there a loop?"])
         #expect(try await client.say("ok") == ["bot: still here"])
@@ -48,7 +49,7 @@ struct EngineGuaranteeTests {
 
     @Test("200 events queued on one thread run in arrival order with no lost scope update")
     func ordering() async throws {
-        let client = try BotTestClient(files: Self.counterApp)
+        let client = try BotTestClient(files: Self.counterApp, logger: TestLogs.logger("parley.runtime"))
         let tickets = (1...200).map { number in
             client.engine.enqueue(Event(type: EventTypes.say, threadID: client.threadID, userID: client.userID,
                                         data: ["text": .string("inc \(number)")]))
@@ -63,7 +64,7 @@ struct EngineGuaranteeTests {
 
     @Test("200 concurrent senders on one thread: every update kept; other threads run alongside")
     func concurrency() async throws {
-        let client = try BotTestClient(files: Self.counterApp)
+        let client = try BotTestClient(files: Self.counterApp, logger: TestLogs.logger("parley.runtime"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for number in 1...200 {
                 group.addTask { _ = try await client.say("inc \(number)") }

@@ -1,6 +1,7 @@
 import BotRuntime
 import BotTesting
 import FlowDSL
+import SharedTestFixtures
 import Testing
 
 @Suite("Sub-flows")
@@ -45,25 +46,25 @@ struct FlowCallTests {
 
     @Test("the child sees only its data; end data merges into the caller's saved scope")
     func dataFlow() async throws {
-        let client = try BotTestClient(files: Self.files)
+        let client = try BotTestClient(files: Self.files, logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say("go") == ["bot: child sees Ana False", "bot: back with hi Ana and kept False"])
     }
 
     @Test("transfer replaces the caller, so end returns to the grandparent")
     func transfer() async throws {
-        let client = try BotTestClient(files: Self.files)
+        let client = try BotTestClient(files: Self.files, logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say("transfer") == ["bot: grandparent resumes with last"])
     }
 
     @Test("flow: + jump: starts the callee at the label")
     func jumpIntoCallee() async throws {
-        let client = try BotTestClient(files: Self.files)
+        let client = try BotTestClient(files: Self.files, logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say("jumpcall") == ["bot: b"])
     }
 
     @Test("a sub-flow that runs past its last step returns nothing: the caller keeps its own result")
     func pastTheEnd() async throws {
-        let client = try BotTestClient(files: Self.files)
+        let client = try BotTestClient(files: Self.files, logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say("past") == ["bot: result is past"])
     }
 
@@ -80,7 +81,7 @@ struct FlowCallTests {
               - say: start
               - (lookup)
               - say: order (@ flow.groups.order ) from (@ flow.source )
-            """])
+            """], logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say("refund 42") == ["bot: order 42 from trigger"])
     }
 }

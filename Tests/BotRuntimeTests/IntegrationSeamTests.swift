@@ -1,6 +1,7 @@
 import BotRuntime
 import FlowDSL
 import Foundation
+import SharedTestFixtures
 import Synchronization
 import Testing
 
@@ -95,7 +96,7 @@ struct IntegrationSeamTests {
         let integration = HandoffIntegration()
         let store: any BotStore = kind == "memory" ? MemoryStore() : try SQLiteStore(path: Self.temporaryDatabase())
         let engine = BotEngine(app: try Self.app(), store: store, integrations: [integration],
-                               options: EngineOptions(realDelays: false))
+                               options: EngineOptions(realDelays: false), logger: TestLogs.logger("parley.runtime"))
         let say = { (text: String) in Event(type: EventTypes.say, threadID: "t1", userID: "u1", data: ["text": .string(text)]) }
 
         #expect(try await engine.handle(say("human")).plainLines == ["bot: linked True"])
@@ -129,7 +130,7 @@ struct IntegrationSeamTests {
             #expect(try await store.events(thread: "t2", after: 0, limit: 10).isEmpty)
         }
         let store = try SQLiteStore(path: path)
-        let engine = BotEngine(app: try Self.app(), store: store, options: EngineOptions(realDelays: false))
+        let engine = BotEngine(app: try Self.app(), store: store, options: EngineOptions(realDelays: false), logger: TestLogs.logger("parley.runtime"))
         let live = engine.subscribe(thread: "t2")
         #expect(try await engine.resumeInbox() == 2)
         var iterator = live.makeAsyncIterator()
@@ -147,7 +148,7 @@ struct IntegrationSeamTests {
     @Test("an accepted event an integration judges early waits, unfiled, and runs after the thread's next turn", arguments: ["memory", "sqlite"])
     func deferredEvent(store kind: String) async throws {
         let store: any BotStore = kind == "memory" ? MemoryStore() : try SQLiteStore(path: Self.temporaryDatabase())
-        let engine = BotEngine(app: try Self.app(), store: store, integrations: [HandoffIntegration()], options: EngineOptions(realDelays: false))
+        let engine = BotEngine(app: try Self.app(), store: store, integrations: [HandoffIntegration()], options: EngineOptions(realDelays: false), logger: TestLogs.logger("parley.runtime"))
         let live = engine.subscribe(thread: "t3")
         try await engine.accept(Event(type: HandoffIntegration.earlyEvent, threadID: "t3", sender: .system, userID: "desk", idempotencyKey: "early-1"))
         _ = try await engine.handle(Event(type: EventTypes.say, threadID: "t3", userID: "u3", data: ["text": "hello"]))

@@ -1,6 +1,7 @@
 import BotRuntime
 import FlowDSL
 import Foundation
+import SharedTestFixtures
 import Synchronization
 import Testing
 
@@ -136,7 +137,7 @@ struct OutboxTimerTests {
                        attempts: Int = 4, baseDelay: Duration = .milliseconds(10)) throws -> BotEngine {
         BotEngine(app: try app(), store: try SQLiteStore(path: path), integrations: [courier],
                   options: EngineOptions(realDelays: false, clock: clock,
-                                         outboxRetry: OutboxRetryPolicy(attempts: attempts, baseDelay: baseDelay, maxDelay: .milliseconds(40))))
+                                         outboxRetry: OutboxRetryPolicy(attempts: attempts, baseDelay: baseDelay, maxDelay: .milliseconds(40))), logger: TestLogs.logger("parley.runtime"))
     }
 
     static func say(_ text: String, thread: String = "t1") -> Event {

@@ -2,6 +2,7 @@ import BotRuntime
 import BotTesting
 import FlowDSL
 import Foundation
+import SharedTestFixtures
 import Testing
 
 /// An app's regular expressions cannot take the server down: each search has a time budget,
@@ -24,7 +25,7 @@ struct RegexBudgetTests {
 
     @Test("a catastrophically backtracking trigger gives up within its budget, counts the timeout and falls through")
     func trigger() async throws {
-        let client = try BotTestClient(files: Self.app, options: EngineOptions(realDelays: false, regexBudget: .milliseconds(50)))
+        let client = try BotTestClient(files: Self.app, options: EngineOptions(realDelays: false, regexBudget: .milliseconds(50)), logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say("aaaa") == ["bot: matched"])
         let start = ContinuousClock.now
         #expect(try await client.say(String(repeating: "a", count: 40) + "!") == ["bot: fallback"])
@@ -34,7 +35,7 @@ struct RegexBudgetTests {
 
     @Test("an ask with a pathological regex treats a timed-out answer as not matching")
     func ask() async throws {
-        let client = try BotTestClient(files: Self.app, options: EngineOptions(realDelays: false, regexBudget: .milliseconds(50)))
+        let client = try BotTestClient(files: Self.app, options: EngineOptions(realDelays: false, regexBudget: .milliseconds(50)), logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say("ask") == ["bot: Code?"])
         let start = ContinuousClock.now
         _ = try await client.say(String(repeating: "word ", count: 12) + "!")
@@ -45,7 +46,7 @@ struct RegexBudgetTests {
     @Test("regular expressions see the first 4,096 characters of a message")
     func boundedText() async throws {
         let client = try BotTestClient(files: ["flow/end.yaml": "triggers:\n  - regex: z$\nsteps:\n  - say: found\n",
-                                               "flow/fallback.yaml": "triggers:\n  - catchall\nsteps:\n  - say: fallback\n"])
+                                               "flow/fallback.yaml": "triggers:\n  - catchall\nsteps:\n  - say: fallback\n"], logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say(String(repeating: "y", count: 4_000) + "z") == ["bot: found"])
         #expect(try await client.say(String(repeating: "y", count: 5_000) + "z") == ["bot: fallback"])
     }

@@ -2,6 +2,7 @@ import BotRuntime
 import BotTesting
 import FlowDSL
 import Foundation
+import SharedTestFixtures
 import Synchronization
 import Testing
 
@@ -50,7 +51,7 @@ struct ReplyTimeoutTests {
     static func client(_ path: String, clock: @escaping @Sendable () -> Date, thread: String = "t1") throws -> BotTestClient {
         let app = try #require(AppLoader(registry: .standard).load(sources: files.map { AppSource(path: $0.key, text: $0.value) }).app)
         let engine = BotEngine(app: app, store: try SQLiteStore(path: path),
-                               options: EngineOptions(realDelays: false, clock: clock))
+                               options: EngineOptions(realDelays: false, clock: clock), logger: TestLogs.logger("parley.runtime"))
         return BotTestClient(engine: engine, threadID: thread)
     }
 
@@ -92,7 +93,7 @@ struct ReplyTimeoutTests {
         #expect(try await client.engine.fireDueTimers(at: Self.start.addingTimeInterval(60)) == 0)
         // With no flow for the timeout, the step goes on waiting and still takes its answer.
         let quiet = try BotTestClient(files: ["flow/main.yaml": Self.files["flow/main.yaml"]!],
-                                      options: EngineOptions(realDelays: false, clock: clock))
+                                      options: EngineOptions(realDelays: false, clock: clock), logger: TestLogs.logger("parley.runtime"))
         try await quiet.say("go")
         #expect(try await quiet.engine.fireDueTimers(at: clock().addingTimeInterval(5)) == 1)
         #expect(await OutboxTimerTests.eventually {

@@ -2,6 +2,7 @@ import BotRuntime
 import FlowDSL
 import Foundation
 import GRDB
+import SharedTestFixtures
 import Testing
 
 @Suite("SQLite store")
@@ -34,12 +35,12 @@ struct SQLiteStoreTests {
         let path = Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
         do {
-            let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path))
+            let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path), logger: TestLogs.logger("parley.runtime"))
             #expect(try await Self.say("start", engine) == ["bot: What's your name?"])
             #expect(try await Self.say("Ana", engine) == ["bot: Hi Ana! Hardware or software?", "button: Hardware"])
         }
         // A new process: a new store on the same file, a new engine.
-        let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path))
+        let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path), logger: TestLogs.logger("parley.runtime"))
         let result = try await engine.handle(Event(type: EventTypes.click, threadID: "t1", userID: "u1",
                                                    data: ["button_id": .string("flow.a.steps.2.buttons.0")]))
         #expect(result.plainLines == ["bot: Noted, hardware 1.0."])
@@ -54,8 +55,8 @@ struct SQLiteStoreTests {
         let path = Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
         let event = Event(type: EventTypes.say, threadID: "t1", userID: "u1", data: ["text": .string("start")], idempotencyKey: "wamid.1")
-        let first = try await BotEngine(app: Self.app, store: try SQLiteStore(path: path)).handle(event)
-        let again = try await BotEngine(app: Self.app, store: try SQLiteStore(path: path)).handle(event)
+        let first = try await BotEngine(app: Self.app, store: try SQLiteStore(path: path), logger: TestLogs.logger("parley.runtime")).handle(event)
+        let again = try await BotEngine(app: Self.app, store: try SQLiteStore(path: path), logger: TestLogs.logger("parley.runtime")).handle(event)
         #expect(again.isDuplicate)
         #expect(again.plainLines == first.plainLines)
     }

@@ -1,11 +1,12 @@
 import BotRuntime
 import BotTesting
 import FlowDSL
+import SharedTestFixtures
 import Testing
 
 /// A bot whose single flow `flow/main.yaml` starts on the keyword `go`.
 func bot(steps: String, extra: [String: String] = [:]) throws -> BotTestClient {
-    try BotTestClient(files: ["flow/main.yaml": "triggers:\n  - keyword: go\nsteps:\n" + steps].merging(extra) { $1 })
+    try BotTestClient(files: ["flow/main.yaml": "triggers:\n  - keyword: go\nsteps:\n" + steps].merging(extra) { $1 }, logger: TestLogs.logger("parley.runtime"))
 }
 
 @Suite("Steps")

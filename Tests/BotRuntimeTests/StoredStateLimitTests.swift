@@ -2,6 +2,7 @@ import BotRuntime
 import FlowDSL
 import Foundation
 import GRDB
+import SharedTestFixtures
 import Testing
 
 /// What is accepted is always readable again: a turn never stores state deeper than the store
@@ -39,7 +40,7 @@ struct StoredStateLimitTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("state.sqlite").path
         do {
-            let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path))
+            let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path), logger: TestLogs.logger("parley.runtime"))
             var refused = 0
             for _ in 0..<(JSONLimits.storedDepth + 5) {
                 let lines = try await Self.say(engine)
@@ -49,7 +50,7 @@ struct StoredStateLimitTests {
             }
             #expect(refused > 0)
         }
-        let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path))
+        let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path), logger: TestLogs.logger("parley.runtime"))
         let thread = try #require(try await engine.thread("t1"))
         #expect(thread.unreadable == nil)
         #expect(Self.depth(thread.scope["box"]) < JSONLimits.storedDepth)
@@ -64,7 +65,7 @@ struct StoredStateLimitTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("state.sqlite").path
         do {
-            let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path))
+            let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path), logger: TestLogs.logger("parley.runtime"))
             #expect(try await Self.say(engine) == ["bot: wrapped"])
         }
         // What an older version wrote: scope nested past what any reader takes.
@@ -76,7 +77,7 @@ struct StoredStateLimitTests {
         }
         try queue.close()
 
-        let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path))
+        let engine = BotEngine(app: Self.app, store: try SQLiteStore(path: path), logger: TestLogs.logger("parley.runtime"))
         let read = try #require(try await engine.thread("t1"))
         #expect(read.unreadable?.hasPrefix("the thread's state: invalid JSON") == true)
         #expect(read.lastSequence == 2)

@@ -1,6 +1,7 @@
 import BotRuntime
 import BotTesting
 import FlowDSL
+import SharedTestFixtures
 import Testing
 
 @Suite("Triggers")
@@ -19,7 +20,7 @@ struct TriggerTests {
 
     @Test("keyword (case-insensitive), regex (VERBOSE, groups), catchall last")
     func textTriggers() async throws {
-        let client = try BotTestClient(files: Self.files)
+        let client = try BotTestClient(files: Self.files, logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say("hello") == ["bot: keyword hello"])
         #expect(try await client.say("order 42") == ["bot: order 42 42"])
         #expect(try await client.say("what?") == ["bot: didn't get what?"])
@@ -27,7 +28,7 @@ struct TriggerTests {
 
     @Test("page_open, event_type, agent_command, button_id")
     func eventTriggers() async throws {
-        let client = try BotTestClient(files: Self.files)
+        let client = try BotTestClient(files: Self.files, logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.openPage(url: "https://example.com/help") == ["bot: welcome from https://example.com/help"])
         #expect(try await client.send(EventTypes.chatOpen) == ["bot: chat opened"])
         #expect(try await client.agent("/verify now") == ["bot: verifying for /verify now"])
@@ -41,7 +42,7 @@ struct TriggerTests {
             "flow/b_keyword.yaml": "triggers:\n  - keyword: status\n  - keyword: Exact\n    ignorecase: false\nsteps:\n  - say: keyword (@ flow.result )\n",
             "flow/c_lifecycle.yaml": "triggers:\n  - lifecycle_id: welcome\nsteps:\n  - say: lifecycle (@ flow.context.from )\n",
             "flow/d_catchall.yaml": "triggers:\n  - catchall\nsteps:\n  - say: caught (@ flow.result )\n",
-        ])
+        ], logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say("Status") == ["bot: regex first"], "the earlier file wins, whichever kind")
         #expect(try await client.say("  Exact ") == ["bot: keyword   Exact "])
         #expect(try await client.say("exact") == ["bot: caught exact"], "ignorecase: false keeps case")
@@ -51,7 +52,7 @@ struct TriggerTests {
 
     @Test("when: gates a trigger; confidence ranks ties")
     func whenAndConfidence() async throws {
-        let client = try BotTestClient(files: Self.files)
+        let client = try BotTestClient(files: Self.files, logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say("vip") == ["bot: members only"])
         try await client.say("make me vip")
         #expect(try await client.say("vip") == ["bot: welcome VIP"])
@@ -62,7 +63,7 @@ struct TriggerTests {
         let client = try BotTestClient(files: [
             "flow/ask.yaml": "triggers:\n  - keyword: start\nsteps:\n  - ask: Name?\n  - say: hi (@ flow.result )\n",
             "flow/pick.yaml": "triggers:\n  - keyword: pick\nsteps:\n  - ask: Which?\n    buttons:\n      - text: start\n        result: the button\n  - say: picked (@ flow.result )\n",
-        ])
+        ], logger: TestLogs.logger("parley.runtime"))
         #expect(try await client.say("start") == ["bot: Name?"])
         #expect(try await client.say("start") == ["bot: Name?"], "the keyword restarts the flow")
         #expect(try await client.say("Ana") == ["bot: hi Ana"])
@@ -76,7 +77,7 @@ struct TriggerTests {
             "flow/name.yaml": "triggers:\n  - keyword: name\nsteps:\n  - ask: Name?\n  - say: name is (@ flow.result )\n",
             "flow/age.yaml": "triggers:\n  - keyword: age\nsteps:\n  - ask: Age?\n  - say: age is (@ flow.result )\n",
             "flow/help.yaml": "triggers:\n  - keyword: help\nsteps:\n  - say: I can ask your name or age.\n",
-        ])
+        ], logger: TestLogs.logger("parley.runtime"))
         try await client.say("name")
         #expect(try await client.say("help") == ["bot: I can ask your name or age."])
         #expect(try await client.say("Ana") == ["bot: name is Ana"], "the name question was still open")
@@ -99,7 +100,7 @@ struct AgentModeTests {
 
     @Test("ordinary triggers and ask answers are silent; when: true and event_type still fire")
     func silencing() async throws {
-        let client = try BotTestClient(files: Self.files)
+        let client = try BotTestClient(files: Self.files, logger: TestLogs.logger("parley.runtime"))
         try await client.say("ask")
         #expect(try await client.say("agent") == ["bot: connecting you"])
         #expect(try await client.say("hello") == [])
@@ -112,7 +113,7 @@ struct AgentModeTests {
 
     @Test("user events in agent mode are filed as sensitive")
     func sensitive() async throws {
-        let client = try BotTestClient(files: Self.files)
+        let client = try BotTestClient(files: Self.files, logger: TestLogs.logger("parley.runtime"))
         try await client.say("agent")
         let result = try await client.turn(EventTypes.say, data: ["text": .string("private")])
         #expect(result.inbound.isSensitive)

@@ -1,6 +1,7 @@
 import BotRuntime
 import FlowDSL
 import Foundation
+import SharedTestFixtures
 import Testing
 import Vault
 
@@ -33,7 +34,7 @@ struct VaultResolutionTests {
         let result = AppLoader(registry: registry).load(root)
         let app = try #require(result.app, "\(result.diagnostics)")
         let engine = BotEngine(app: app, store: MemoryStore(),
-                               vault: try VaultScope.load(app: root, placeholders: app.vaultKeys.keys, environment: [:]))
+                               vault: try VaultScope.load(app: root, placeholders: app.vaultKeys.keys, environment: [:]), logger: TestLogs.logger("parley.runtime"))
         #expect(try engine.integrationSettings("integration.crm")["account"] == .string("AC-PLANTED-1-6"))
 
         let turn = try await engine.handle(Event(type: EventTypes.say, threadID: "t", userID: "u", data: ["text": .string("call")]))
@@ -59,7 +60,7 @@ struct VaultResolutionTests {
                     result: call
             """)]).app)
         let store: any BotStore = sqlite ? try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path) : MemoryStore()
-        let engine = BotEngine(app: app, store: store, vault: VaultScope(flat: ["support.phone": .string("+1-555-0100")]))
+        let engine = BotEngine(app: app, store: store, vault: VaultScope(flat: ["support.phone": .string("+1-555-0100")]), logger: TestLogs.logger("parley.runtime"))
         let event = Event(type: EventTypes.say, threadID: "t", userID: "u", data: ["text": .string("call")], idempotencyKey: "m-1")
         let first = try await engine.handle(event)
         let again = try await engine.handle(event)

@@ -3,6 +3,7 @@ import BotServer
 import FlowDSL
 import Foundation
 import Hummingbird
+import SharedTestFixtures
 import Testing
 import Vault
 
@@ -32,7 +33,7 @@ struct AdminAPITests {
         let folder = try LiveServer.temporaryFolder()
         let store = try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path)
         return BotEngine(app: app, store: store, vault: VaultScope(flat: ["support_phone": .string("+1-555-0100")]),
-                         options: EngineOptions(realDelays: false))
+                         options: EngineOptions(realDelays: false), logger: TestLogs.logger("parley.runtime"))
     }
 
     static func withAdmin<Value: Sendable>(vault: AppVault? = nil, engine: BotEngine? = nil,

@@ -85,7 +85,7 @@ struct ChatPageBrowserTests {
         let engine = try LiveServer.engine(files: Self.app)
         try await HeadlessBrowser.with { browser in
             let phone = try await browser.newPage(width: 390, height: 844, deviceScaleFactor: 2, mobile: true)
-            let (port, user, thread) = try await LiveServer.with(engine: engine, configure: { $0.clientAuthentication = .token(sharedSecret: nil) }) { server in
+            let (port, _, thread) = try await LiveServer.with(engine: engine, configure: { $0.clientAuthentication = .token(sharedSecret: nil) }) { server in
                 try await phone.navigate(to: "http://127.0.0.1:\(server.port)/chat")
                 #expect(try await phone.evaluate("document.title").stringValue == "Juniper · Chat")
                 #expect(try await phone.evaluate("document.querySelector('h1').textContent").stringValue == "Juniper")

@@ -23,7 +23,7 @@ struct LiveServer: Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path)
-        return BotEngine(app: app, store: store, options: EngineOptions(realDelays: false))
+        return BotEngine(app: app, store: store, options: EngineOptions(realDelays: false), logger: TestLogs.logger("parley.runtime"))
     }
 
     /// Runs `body` with a server for `files` (or, with `files: nil`, one not ready yet).
@@ -33,16 +33,11 @@ struct LiveServer: Sendable {
     }
 
     /// Runs `body` with a server for `engine` (nil: not ready yet), its configuration adjusted by
-    /// `configure`, on a free port of 127.0.0.1, logging to `logger` (warnings to standard error
-    /// by default). Returns once the server has stopped: every connection's task has ended.
+    /// `configure`, on a free port of 127.0.0.1, logging to `logger` (`TestLogs` by default). Returns once the server has stopped: every connection's task has ended.
     static func with<Value: Sendable>(engine: BotEngine?, logger: Logger? = nil, configure: (inout BotServerConfiguration) -> Void,
                                       _ body: @Sendable (LiveServer) async throws -> Value) async throws -> Value {
         let state = ServingState(engine: engine)
-        let logger = logger ?? {
-            var logger = Logger(label: "parley.server.test")
-            logger.logLevel = .warning
-            return logger
-        }()
+        let logger = logger ?? TestLogs.logger("parley.server")
         // Rasa's model unless a test says otherwise; one identity key, so that a restarted
         // server takes the tokens it issued before.
         var configuration = BotServerConfiguration(host: "127.0.0.1", port: 0, clientAuthentication: .open, identityKey: identityKey)

@@ -3,6 +3,7 @@ import FlowDSL
 import Foundation
 import HummingbirdWSClient
 import Logging
+import SharedTestFixtures
 import Synchronization
 
 /// One client WebSocket in a test: send JSON frames, read the server's frames as JSON.
@@ -41,11 +42,7 @@ enum TestSocketError: Error {
 extension LiveServer {
     /// Opens `/ws?QUERY` and runs `body` with it (at most 20 s); the socket closes after.
     func socket(_ query: String, _ body: @escaping @Sendable (TestSocket) async throws -> Void) async throws {
-        let logger = {
-            var logger = Logger(label: "parley.ws.test")
-            logger.logLevel = .warning
-            return logger
-        }()
+        let logger = TestLogs.logger("parley.ws.test")
         let url = "ws://127.0.0.1:\(port)/ws?\(query)"
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

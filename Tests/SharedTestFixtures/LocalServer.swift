@@ -21,7 +21,7 @@ public final class LocalServer: Sendable {
     /// port once listening (Hummingbird's `onServerRunning`). Call `stop()` when done.
     public static func start<App: ApplicationProtocol>(_ make: (@escaping @Sendable (Int) async -> Void) -> App) async throws -> LocalServer {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [make { continuation.yield($0) }], logger: quietLogger))
+        let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [make { continuation.yield($0) }], logger: TestLogs.logger("parley.test.server")))
         let running = Task {
             defer { continuation.finish() }
             try await services.run()
@@ -70,13 +70,6 @@ public final class LocalServer: Sendable {
     private static func application(_ router: Router<BasicRequestContext>,
                                      onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                    onServerRunning: { await onListening($0.localAddress?.port ?? 0) }, logger: quietLogger)
-    }
-
-    /// A logger for servers under test: only what is critical.
-    public static var quietLogger: Logger {
-        var logger = Logger(label: "parley.test.server")
-        logger.logLevel = .critical
-        return logger
+                    onServerRunning: { await onListening($0.localAddress?.port ?? 0) }, logger: TestLogs.logger("parley.test.server"))
     }
 }

@@ -24,9 +24,7 @@ struct EmulatorHarness: Sendable {
         configuration.taskRouterCallbackURL = receiver.taskRouterURL
         configuration.retry = TwilioEmulator.RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(20), timeout: .seconds(5))
         configure(&configuration)
-        var logger = Logger(label: "test.flex-emulator")
-        logger.logLevel = .warning
-        let emulator = try await TwilioEmulator.start(configuration, logger: logger)
+        let emulator = try await TwilioEmulator.start(configuration, logger: TestLogs.logger("parley.flex-emulator"))
         do {
             let value = try await body(EmulatorHarness(emulator: emulator, receiver: receiver))
             await emulator.stop()

@@ -38,19 +38,19 @@ struct FlexHandoffEndToEndTests {
     static func with(conversations: Bool = false, _ body: @Sendable (Handoff) async throws -> Void) async throws {
         let state = ServingState()
         let botURL = Mutex<String?>(nil)
-        let flex = FlexIntegration(setup: IntegrationSetup(logger: { _ in LocalServer.quietLogger }, publicURL: { botURL.withLock { $0 } }),
+        let flex = FlexIntegration(setup: IntegrationSetup(logger: TestLogs.logger, publicURL: { botURL.withLock { $0 } }),
                                    retry: FlexBot.retry)
         do {
             try await LocalServer.run({ onListening in
                 // No public URL: signatures are checked against the address the emulator called.
                 BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: [flex], clientAuthentication: .open), state: state,
-                          logger: LocalServer.quietLogger).makeApplication(onListening: onListening)
+                          logger: TestLogs.logger("parley.test")).makeApplication(onListening: onListening)
             }) { port in
                 botURL.withLock { $0 = "http://127.0.0.1:\(port)" }
                 var configuration = TwilioEmulator.Configuration(port: 0)
                 configuration.chatWebhookURL = "http://127.0.0.1:\(port)/twilio/chat/events"
                 configuration.taskRouterCallbackURL = "http://127.0.0.1:\(port)/twilio/taskrouter/events"
-                let emulator = try await TwilioEmulator.start(configuration, logger: LocalServer.quietLogger)
+                let emulator = try await TwilioEmulator.start(configuration, logger: TestLogs.logger("parley.flex-emulator"))
                 do {
                     let engine = try Self.engine(emulator: emulator, flex: flex, conversations: conversations)
                     state.serve(engine)
@@ -98,7 +98,7 @@ struct FlexHandoffEndToEndTests {
             "twilio_flex.workspace_sid": .string(defaults.workspaceSid), "twilio_flex.workflow_sid": .string(defaults.workflowSid),
         ])
         return BotEngine(app: app, store: store, vault: vault, integrations: [flex], options: EngineOptions(realDelays: false),
-                         logger: LocalServer.quietLogger)
+                         logger: TestLogs.logger("parley.test"))
     }
 
     /// Pre-chat through the REST channel up to start_chat; returns the task the emulator made.

@@ -153,7 +153,7 @@ struct FlexConfigurationTests {
         try await FlexBot.with(conversation: TwilioFixtures.conversationSid) { bot in
             bot.fake.holdInteractions.withLock { $0 = true }
             #expect(try await bot.say("agent").status == 200)
-            #expect(try await bot.eventually { bot.fake.requests.contains { $0.path == "/v1/Interactions" } })
+            #expect(await bot.eventually { bot.fake.requests.contains { $0.path == "/v1/Interactions" } })
             let early = try await bot.say("are you there?")
             #expect(early.body == "[]", "no flow answers while the chat opens")
             bot.fake.holdInteractions.withLock { $0 = false }

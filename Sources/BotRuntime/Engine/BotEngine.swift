@@ -44,6 +44,7 @@ public final class BotEngine: Sendable {
         self.store = store
         self.options = options
         self.logger = logger
+        options.regexTimeouts.logger.withLock { $0 = logger }
         let runtime = RuntimeApp(app)
         self.runtime = runtime
         scopes = Mutex(TurnScopes(vault: vault, base: runtime.baseContext(vault: vault)))

@@ -22,7 +22,7 @@ extension EngineOptions {
         case .noMatch: return nil
         case .timedOut:
             regexTimeouts.record()
-            RegexTimeouts.logger.warning("regular expression ran out of time; taken as no match", metadata: [
+            regexTimeouts.logger.withLock { $0 }.warning("regular expression ran out of time; taken as no match", metadata: [
                 "element": "\(what)", "budget": "\(regexBudget)", "characters": "\(text.count)",
             ])
             return nil
@@ -33,9 +33,10 @@ extension EngineOptions {
 /// Searches that ran out of their time budget, for one engine's options (and, process-wide, the
 /// `parley_regex_timeouts_total` counter of the metrics system).
 public final class RegexTimeouts: Sendable {
-    static let logger = Logger(label: "parley.runtime")
     static let counter = Counter(label: "parley_regex_timeouts_total")
     private let count = Atomic<Int>(0)
+    /// Where a timeout is logged: the logger of the engine these options were given to.
+    let logger = Mutex(Logger(label: "parley.runtime"))
 
     public init() {}
 

@@ -1,6 +1,7 @@
 import BotRuntime
 import FlowDSL
 import Foundation
+import Logging
 
 /// Runs conversation tests against a bot app.
 ///
@@ -14,11 +15,15 @@ public struct ConversationTestRunner: Sendable {
     public var options: EngineOptions
     /// The vault scope the bot sees: placeholders `[vault.KEY]` for every key the app names.
     public var vault: VaultScope
+    /// Where each case's engine logs (a flow that stops, a regular expression out of time).
+    public var logger: Logger
 
-    public init(app: BotApp, components: [any ComponentHandler] = [], options: EngineOptions = EngineOptions(realDelays: false)) {
+    public init(app: BotApp, components: [any ComponentHandler] = [], options: EngineOptions = EngineOptions(realDelays: false),
+                logger: Logger = Logger(label: "parley.runtime")) {
         self.app = app
         self.components = components
         self.options = options
+        self.logger = logger
         let keys = Set(app.vaultKeys.keys).union(app.vaultReferences.map(\.key))
         vault = VaultScope(flat: Dictionary(uniqueKeysWithValues: keys.map { ($0, TemplateValue.string("[vault.\($0)]")) }))
     }
@@ -53,7 +58,7 @@ public struct ConversationTestRunner: Sendable {
     }
 
     private func session(for testCase: ConversationTestCase) -> ConversationSession {
-        let engine = BotEngine(app: app, store: MemoryStore(), vault: vault, components: components, options: options)
+        let engine = BotEngine(app: app, store: MemoryStore(), vault: vault, components: components, options: options, logger: logger)
         return ConversationSession(client: BotTestClient(engine: engine), steps: testCase.steps)
     }
 }

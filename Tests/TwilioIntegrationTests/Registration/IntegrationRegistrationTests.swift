@@ -46,9 +46,9 @@ struct IntegrationRegistrationTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-registration-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let integrations = AppIntegrations(types, setup: IntegrationSetup(logger: { _ in LocalServer.quietLogger }))
-        let served = ServedApp(app: app, root: folder, environment: [:], logger: { _ in LocalServer.quietLogger })
-        let engine = try await served.openEngine(integrations: integrations, logger: LocalServer.quietLogger,
+        let integrations = AppIntegrations(types, setup: IntegrationSetup(logger: TestLogs.logger))
+        let served = ServedApp(app: app, root: folder, environment: [:], logger: TestLogs.logger)
+        let engine = try await served.openEngine(integrations: integrations, logger: TestLogs.logger("parley.test"),
                                                  options: EngineOptions(realDelays: false))
         do {
             let value = try await body(engine, integrations)
@@ -106,7 +106,7 @@ struct IntegrationRegistrationTests {
                 try await LocalServer.run({ onListening in
                     BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: integrations.all,
                                                                     clientAuthentication: .open),
-                              state: ServingState(engine: engine), logger: LocalServer.quietLogger).makeApplication(onListening: onListening)
+                              state: ServingState(engine: engine), logger: TestLogs.logger("parley.test")).makeApplication(onListening: onListening)
                 }) { port in
                     let deep = try await Self.post(port, "/webhooks/integration.recorder/deep/path")
                     #expect(deep.status == 200)

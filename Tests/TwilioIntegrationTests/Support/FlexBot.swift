@@ -160,7 +160,7 @@ struct FlexBot: Sendable {
     /// Conversations channel (`channelIntegration`), registered before Flex as botcli does.
     static func with<Value: Sendable>(files extra: [String: String] = [:], integration: String? = nil, conversation: String? = nil,
                                       channel: Bool = false, clock: @escaping @Sendable () -> Date = { Date() },
-                                      publicURL: String = TwilioFixtures.publicURL, logger: Logger = LocalServer.quietLogger,
+                                      publicURL: String = TwilioFixtures.publicURL, logger: Logger = TestLogs.logger("parley.test"),
                                       _ body: @Sendable (FlexBot) async throws -> Value) async throws -> Value {
         let integration = integration ?? (conversation == nil ? Self.integration : conversationsIntegration)
         let fake = try FakeTwilio(conversationSid: conversation ?? TwilioFixtures.conversationSid)
