@@ -5,7 +5,10 @@
 // turn is over ({"ack": ID, "id": SEQ}, after the turn's own events):
 //   {"message": TEXT}                     the user typed TEXT
 //   {"button": BUTTON_ID, "text": LABEL}  the user clicked a button
-//   {"event": "page_open", "url": PAGE}   this page opened (once per load, as Meya's web client)
+//   {"event": "page_open", "url": PAGE}   this page opened, once per thread: a reload of a
+//                                         conversation that began does not greet again
+//                                         (?page_open=each_load sends it on every load, as
+//                                         Meya's web client does)
 // In: the thread's events as they happen, {"id", "type", "sender", "text"?, "status"?,
 // "buttons"?, "agent_name"?, "button_id"?}, and {"error": …} for what went wrong.
 //
@@ -25,7 +28,7 @@
     typingOn: 'meya.presence.event.typing.on',
     typingOff: 'meya.presence.event.typing.off',
   };
-  const KEYS = { user: 'parley.chat.user', token: 'parley.chat.token', thread: 'parley.chat.thread' };
+  const KEYS = { user: 'parley.chat.user', token: 'parley.chat.token', thread: 'parley.chat.thread', opened: 'parley.chat.opened' };
   const IDENTITY_PATH = '/webchat/identity';
   const MAX_RETRY_MS = 30000;
 
@@ -207,6 +210,7 @@
     const entry = outbox.get(messageID);
     if (!entry) return;
     outbox.delete(messageID);
+    if (entry.frame.event === 'page_open') rememberOpened();
     if (entry.bubble) entry.bubble.classList.remove('pending');
     updateTyping();
   }
@@ -401,9 +405,22 @@
     if (show) scrollToEnd();
   }
 
+  // The view follows the latest message while the person is at the end of the conversation;
+  // scrolling up to read stops that until they are back near the end. Judged from how they
+  // scrolled, not from the height after an append: a replayed message with buttons on a
+  // phone-wide screen is taller than any margin, and left the page in the middle of the replay.
+  let followEnd = true;
+  let lastScrollTop = 0;
+  conversation.addEventListener('scroll', () => {
+    const top = conversation.scrollTop;
+    if (top < lastScrollTop) followEnd = false;
+    if (conversation.scrollHeight - top - conversation.clientHeight < 120) followEnd = true;
+    lastScrollTop = top;
+  });
+
   function scrollToEnd(always) {
-    const nearEnd = conversation.scrollHeight - conversation.scrollTop - conversation.clientHeight < 120;
-    if (always || nearEnd) conversation.scrollTop = conversation.scrollHeight;
+    if (always) followEnd = true;
+    if (followEnd) conversation.scrollTop = conversation.scrollHeight;
   }
 
   // The composer: Enter sends, Shift+Enter starts a new line.
@@ -432,8 +449,25 @@
   });
 
   for (const avatar of document.querySelectorAll('.avatar-bot')) avatar.textContent = initial(botName);
-  // page_open, as Meya's web client: once per page load, before anything else is sent.
-  send({ event: 'page_open', url: location.href }, null);
+  // page_open, before anything else is sent: once per thread (remembered once the server
+  // took it), or on every load with ?page_open=each_load.
+  function openedThreads() {
+    try {
+      const list = JSON.parse((storage && storage.getItem(KEYS.opened)) || '[]');
+      return Array.isArray(list) ? list : [];
+    } catch {
+      return [];
+    }
+  }
+  function rememberOpened() {
+    if (!storage) return;
+    // The 50 threads opened last are enough to tell a reload from a new conversation.
+    const list = openedThreads().filter((id) => id !== thread).concat(thread).slice(-50);
+    storage.setItem(KEYS.opened, JSON.stringify(list));
+  }
+  if (query.get('page_open') === 'each_load' || !openedThreads().includes(thread)) {
+    send({ event: 'page_open', url: location.href }, null);
+  }
   connect();
   input.focus();
 })();
