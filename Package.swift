@@ -201,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "TwilioEmulatorTests",
             dependencies: [
-                "TwilioEmulator", "TwilioWire", "SharedTestFixtures",
+                "TwilioEmulator", "TwilioWire", "SharedTestFixtures", "HeadlessBrowser",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

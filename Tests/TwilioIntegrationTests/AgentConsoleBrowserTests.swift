@@ -20,6 +20,25 @@ struct AgentConsoleBrowserTests {
     /// The chat's messages as the console shows them.
     static let messages = "[...document.querySelectorAll('.transcript .msg')].map((m) => m.textContent)"
 
+    /// `window.prompted` turns true if the page opens a prompt() dialog.
+    static let watch = "window.prompted = false; window.prompt = () => { window.prompted = true; return null; }; true"
+
+    /// [lines, runs of one author's lines, author labels shown].
+    static let labels = """
+        (() => { const lines = [...document.querySelectorAll('.transcript .msg')];
+                 const runs = lines.filter((m, i) => i === 0 || lines[i - 1].dataset.author !== m.dataset.author).length;
+                 return [lines.length, runs, document.querySelectorAll('.transcript .msg .from').length]; })()
+        """
+
+    /// Completes the open task with `reason` typed into the inline reason field.
+    static func complete(_ page: BrowserPage, reason: String) async throws {
+        try await page.click("#complete")
+        try await page.waitUntil("document.querySelector('#reason')?.value === 'Chat completed by agent'", timeout: patience)
+        _ = try await page.evaluate("document.querySelector('#reason').value = ''; true")
+        try await page.type(reason, into: "#reason")
+        try await page.click("#reason-confirm")
+    }
+
     @Test("accept, transcript, chat both ways, /ask_issue_frequency, complete — from the page")
     func consoleHandoff() async throws {
         try await FlexHandoffEndToEndTests.with { handoff in
@@ -30,6 +49,7 @@ struct AgentConsoleBrowserTests {
                 // The waiting task, with its friendly name, and the emulator's banner.
                 try await page.waitUntil("document.querySelector('#tasks')?.textContent.includes('Ada Lovelace - software')")
                 #expect(try await page.evaluate("document.body.textContent.includes('Development emulator')") == .bool(true))
+                _ = try await page.evaluate(Self.watch)
 
                 try await page.click("#tasks button.primary")  // Accept
                 try await handoff.expectShown("status: Alice E. has joined the chat.")
@@ -37,16 +57,37 @@ struct AgentConsoleBrowserTests {
                 try await page.waitUntil("\(Self.messages).some((text) => text.includes('user: Ada Lovelace'))", timeout: Self.patience)
 
                 try await Self.chatFromPage(page, handoff)
+                // Each author's name once per run of their lines.
+                #expect(try await page.evaluate("[...document.querySelector('#chat').childNodes].some((node) => node.nodeType === Node.TEXT_NODE)")
+                        == .bool(false), "text outside the chat's parts (such as `null`)")
+                let labels = try await page.evaluate(Self.labels).arrayValue?.compactMap(\.intValue) ?? []
+                #expect(labels.count == 3 && labels[2] == labels[1] && labels[1] < labels[0], "\(labels)")
 
                 try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
                 _ = try await page.screenshot(to: Self.screenshots.appendingPathComponent("agent-console.png"))
 
-                // Complete asks for a reason in a prompt; the agent accepts the suggested one.
-                _ = try await page.evaluate("window.prompt = (message, suggested) => suggested; true")
-                try await page.click(".chat-head .actions button.primary")  // Complete
+                // Complete asks for a reason inline, suggested and editable; no dialog.
+                try await Self.complete(page, reason: "Crash on save: escalated to engineering")
                 try await handoff.expectShown("status: Alice E. has left the chat. You're back with the bot.")
                 #expect(try await handoff.bot.eventually { try await handoff.bot.mode() == "bot" })
                 try await page.waitUntil("document.querySelector('.chat-head .pill')?.textContent === 'completed'", timeout: Self.patience)
+                // A completed task says so where the composer was; nothing asks to accept it.
+                let ended = try await page.evaluate("document.querySelector('#ended')?.textContent").stringValue ?? ""
+                #expect(ended.contains("completed") && ended.contains("Crash on save: escalated to engineering"), "\(ended)")
+                #expect(try await page.evaluate("""
+                    document.querySelector('main').innerText.includes('Accept the task')
+                      || [...document.querySelectorAll('main [placeholder]')].some((node) => node.placeholder.includes('Accept the task'))
+                    """) == .bool(false))
+                #expect(try await page.evaluate("document.querySelector('#composer') === null && window.prompted === false") == .bool(true))
+
+                // Phone-wide, the console is one column: no sideways scrolling.
+                let phone = try await browser.newPage(width: 390, height: 844, deviceScaleFactor: 2, mobile: true)
+                try await phone.navigate(to: handoff.emulator.consoleURL)
+                try await phone.waitUntil("document.querySelector('#tasks .task')", timeout: Self.patience)
+                try await phone.click("#tasks .task")
+                try await phone.waitUntil("document.querySelector('#ended')", timeout: Self.patience)
+                #expect(try await phone.evaluate("document.documentElement.scrollWidth <= 390") == .bool(true))
+                _ = try await phone.screenshot(to: Self.screenshots.appendingPathComponent("agent-console-phone.png"))
             }
         }
     }
@@ -76,9 +117,9 @@ struct AgentConsoleBrowserTests {
                 #expect(try await handoff.bot.eventually { try await handoff.bot.mode() == "bot" })
                 try await page.waitUntil("document.querySelector('.chat-head .pill')?.textContent === 'wrapping'", timeout: Self.patience)
                 #expect(try await page.evaluate("document.querySelector('#composer').disabled") == .bool(true))
-                _ = try await page.evaluate("window.prompt = (message, suggested) => suggested; true")
-                try await page.click(".chat-head .actions button.primary")  // Complete
+                try await Self.complete(page, reason: "Resolved")
                 try await page.waitUntil("document.querySelector('.chat-head .pill')?.textContent === 'completed'", timeout: Self.patience)
+                #expect(try await page.evaluate("document.querySelector('#ended')?.textContent.includes('Resolved')") == .bool(true))
             }
         }
     }
