@@ -40,13 +40,16 @@ enum TestSocketError: Error {
 }
 
 extension LiveServer {
-    /// Opens `/ws?QUERY` and runs `body` with it (at most 20 s); the socket closes after.
-    func socket(_ query: String, _ body: @escaping @Sendable (TestSocket) async throws -> Void) async throws {
+    /// Opens `/ws?QUERY` and runs `body` with it (at most 20 s); the socket closes after,
+    /// waiting at most `closeTimeout` for the server's close frame.
+    func socket(_ query: String, closeTimeout: Duration = .seconds(15),
+                _ body: @escaping @Sendable (TestSocket) async throws -> Void) async throws {
         let logger = TestLogs.logger("parley.ws.test")
         let url = "ws://127.0.0.1:\(port)/ws?\(query)"
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
+                try await WebSocketClient.connect(url: url, configuration: .init(closeTimeout: closeTimeout), logger: logger) {
+                    inbound, outbound, _ in
                     try await body(TestSocket(inbound: inbound, outbound: outbound))
                 }
             }

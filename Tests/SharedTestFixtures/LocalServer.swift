@@ -21,7 +21,8 @@ public final class LocalServer: Sendable {
     /// port once listening (Hummingbird's `onServerRunning`). Call `stop()` when done.
     public static func start<App: ApplicationProtocol>(_ make: (@escaping @Sendable (Int) async -> Void) -> App) async throws -> LocalServer {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [make { continuation.yield($0) }], logger: TestLogs.logger("parley.test.server")))
+        let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [make { continuation.yield($0) }],
+                                                                             logger: TestLogs.logger("parley.test.server")))
         let running = Task {
             defer { continuation.finish() }
             try await services.run()

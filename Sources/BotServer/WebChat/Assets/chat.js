@@ -407,8 +407,8 @@
 
   // The view follows the latest message while the person is at the end of the conversation;
   // scrolling up to read stops that until they are back near the end. Judged from how they
-  // scrolled, not from the height after an append: a replayed message with buttons on a
-  // phone-wide screen is taller than any margin, and left the page in the middle of the replay.
+  // scrolled, not from the distance to the end after an append: on a phone-wide screen one
+  // replayed message can be taller than the margin, which left the page mid-replay.
   let followEnd = true;
   let lastScrollTop = 0;
   conversation.addEventListener('scroll', () => {
