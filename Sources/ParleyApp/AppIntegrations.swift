@@ -11,6 +11,7 @@ public enum ParleyIntegrations {
     public static let standard: [any Integration.Type] = [
         ConversationsIntegration.self,
         FlexIntegration.self,
+        VoiceIntegration.self,
     ]
 
     /// Every element type Parley knows: the built-in steps and each integration's types.

@@ -31,6 +31,16 @@ struct FlexBot: Sendable {
     /// The Conversations channel's integration element (`integration/twilio/conversations.yaml`).
     static let channelIntegration = "type: parley.twilio.conversations.integration\n" + account
 
+    /// The voice channel's integration element (`integration/twilio/voice.yaml`).
+    static let voiceIntegration = """
+        type: parley.twilio.voice.integration
+        account_sid: (@ vault.twilio.account_sid )
+        auth_token: (@ vault.twilio.auth_token )
+        voice: Polly.Joanna
+        language: en-US
+
+        """
+
     /// Vault values of the test app. `support.code` is a secret shown to the user once.
     static let vault: [String: TemplateValue] = [
         "twilio.account_sid": .string(TwilioFixtures.accountSid),
@@ -147,6 +157,7 @@ struct FlexBot: Sendable {
         var registry = ElementRegistry.standard
         FlexElements.register(in: &registry)
         ConversationsElements.register(in: &registry)
+        VoiceElements.register(in: &registry)
         return registry
     }
 
@@ -157,9 +168,10 @@ struct FlexBot: Sendable {
     /// Runs `body` with a fake Twilio and a bot served against it.
     /// With `conversation`, the app hands off through Flex Conversations and the fake makes
     /// that conversation; with `channel`, the app also answers customers through the Twilio
-    /// Conversations channel (`channelIntegration`), registered before Flex as botcli does.
+    /// Conversations channel (`channelIntegration`), registered before Flex as botcli does;
+    /// with `voice`, it answers calls (`voiceIntegration`), registered after Flex.
     static func with<Value: Sendable>(files extra: [String: String] = [:], integration: String? = nil, conversation: String? = nil,
-                                      channel: Bool = false, clock: @escaping @Sendable () -> Date = { Date() },
+                                      channel: Bool = false, voice: Bool = false, clock: @escaping @Sendable () -> Date = { Date() },
                                       publicURL: String = TwilioFixtures.publicURL, logger: Logger = TestLogs.logger("parley.test"),
                                       _ body: @Sendable (FlexBot) async throws -> Value) async throws -> Value {
         let integration = integration ?? (conversation == nil ? Self.integration : conversationsIntegration)
@@ -168,6 +180,7 @@ struct FlexBot: Sendable {
             var files = flows.merging(extra) { _, new in new }
             files["integration/twilio/flex.yaml"] = integration
             if channel { files["integration/twilio/conversations.yaml"] = channelIntegration }
+            if voice { files["integration/twilio/voice.yaml"] = voiceIntegration }
             files["config.yaml"] = "twilio:\n  api_base_url: \(baseURL)\n"
             files["vault.yaml"] = vaultYAML
             files["bot/default.yaml"] = "type: meya.bot.element\nname: Test Bot\n"
@@ -180,6 +193,7 @@ struct FlexBot: Sendable {
             let setup = IntegrationSetup(logger: { _ in logger }, publicURL: { publicURL })
             let flex = FlexIntegration(setup: setup, retry: retry)
             let integrations: [any Integration] = (channel ? [ConversationsIntegration(setup: setup, retry: retry)] : []) + [flex]
+                + (voice ? [VoiceIntegration(setup: setup)] : [])
             // One outbox try: Twilio's client retries quickly itself; a failure is filed at once.
             let engine = BotEngine(app: app, store: store, vault: VaultScope(flat: vault), integrations: integrations,
                                    options: EngineOptions(realDelays: false, clock: clock, outboxRetry: OutboxRetryPolicy(attempts: 1)),

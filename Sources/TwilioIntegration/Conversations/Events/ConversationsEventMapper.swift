@@ -51,7 +51,7 @@ enum ConversationsEventMapper {
                 data.merge(item) { _, new in new }
                 data["media"] = .list(media)
                 if !body.isEmpty { data["text"] = .string(body) }
-            } else if let choice = chosen(body, among: offered) {
+            } else if let choice = OfferedChoices.numbered(body, among: offered) {
                 data["typed"] = .string(body)
                 data["text"] = .string(choice.text)
                 if let id = choice.buttonID {
@@ -84,25 +84,6 @@ enum ConversationsEventMapper {
         default:
             return .ignored("not an event the bot takes")
         }
-    }
-
-    /// The choice a customer's reply names by its number (`2`), when it is not a choice's own
-    /// text (which the engine matches as typed).
-    static func chosen(_ body: String, among offered: [Choice]) -> Choice? {
-        let typed = body.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let number = Int(typed), offered.indices.contains(number - 1),
-              !offered.contains(where: { $0.text.lowercased() == typed.lowercased() }) else { return nil }
-        return offered[number - 1]
-    }
-
-    /// The choices the bot last offered in `events` (oldest first) that the user has not
-    /// answered since: none once the user wrote after them.
-    static func offeredChoices(in events: [Event]) -> [Choice] {
-        for event in events.reversed() {
-            if event.sender == .user, Event.userHistoryTypes.contains(event.type) || event.type == EventTypes.media { return [] }
-            if case .message(_, let choices, _)? = event.userView, !choices.isEmpty { return choices }
-        }
-        return []
     }
 
     /// The message's media (`ConversationsAPI.media`), each with its `url` at Twilio's Media

@@ -90,7 +90,7 @@ struct ConversationsWebhookHandler {
         guard form["EventType"] == "onMessageAdded", let thread, thread.lastSequence > 0,
               Int((form["Body"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) != nil else { return [] }
         let recent = try await engine.events(thread: thread.id, after: max(0, thread.lastSequence - 40), limit: 40)
-        return ConversationsEventMapper.offeredChoices(in: recent)
+        return OfferedChoices.last(in: recent)
     }
 
     /// The app's Flex integration and its element, when `conversation` is a Flex handoff's.

@@ -1,0 +1,115 @@
+import BotRuntime
+import FlowDSL
+import TwilioWire
+
+/// Answers one voice webhook for a voice integration. Unlike messaging, the bot's turn is the
+/// answer: Twilio plays the TwiML it gets back, so the turn runs before the HTTP response.
+///
+/// 1. The `X-Twilio-Signature` is checked (`TwilioWebhook.verified`): missing or wrong, 403.
+/// 2. The incoming call (`…/incoming`) starts the call's thread with `call_start`; a `<Gather>`
+///    result (`…/gather`) is the caller's answer, or `no_input`. The turn runs
+///    (`BotEngine.handle`: a retried delivery with the same idempotency token is answered from
+///    the ledger, nothing runs twice) and its outputs are answered as TwiML (`VoiceTwiML`).
+///    A silence no flow answers is asked again twice, then the bot says goodbye and hangs up.
+/// 3. The status callback (`…/status`) of an ended call files `hangup`, accepted durably
+///    before the 204.
+struct VoiceWebhookHandler {
+    let integration: VoiceIntegration
+
+    /// How many silences in a row end the call when no flow answers them.
+    static let maxNoInputs = 3
+
+    func handle(_ request: WebhookRequest, integrationID: String, engine: BotEngine) async -> WebhookResponse {
+        let logger = integration.logger
+        let form: TwilioForm, fields: TemplateMap
+        switch TwilioWebhook.verified(request, integrationID: integrationID, logger: logger, fields: {
+            try integration.fields(of: integrationID, engine: engine)
+        }) {
+        case .refused(let refusal): return refusal
+        case .verified(let verified, let read): (form, fields) = (verified, read)
+        }
+        guard let webhook = Self.webhook(of: request.path, integrationID: integrationID) else {
+            return TwilioWebhook.answer(404, "not a voice webhook: use …/incoming, …/gather or …/status")
+        }
+        guard let call = VoiceEventMapper.field(form, "CallSid") else { return TwilioWebhook.answer(400, "no CallSid") }
+        let settings = VoiceSettings(integrationID: integrationID, fields: fields)
+        let gatherURL = request.publicBaseURL + Self.basePath(of: request.path) + "/" + VoiceEventMapper.Webhook.gather.rawValue
+        do {
+            let thread = try await engine.thread(VoiceCall.threadID(call: call))
+            switch webhook {
+            case .status:
+                guard let thread, let hangup = VoiceEventMapper.hangup(form, thread: thread) else { return TwilioWebhook.accepted }
+                try await engine.accept(hangup)
+                return TwilioWebhook.accepted
+            case .incoming:
+                return try await start(form, integrationID: integrationID, engine: engine, settings: settings, gatherURL: gatherURL)
+            case .gather:
+                guard let thread else {
+                    // A call the store does not know (its thread was lost): start it over.
+                    return try await start(form, integrationID: integrationID, engine: engine, settings: settings, gatherURL: gatherURL)
+                }
+                return try await answer(form, thread: thread, delivery: request.header("I-Twilio-Idempotency-Token"), engine: engine,
+                                        settings: settings, gatherURL: gatherURL)
+            }
+        } catch {
+            logger.error("voice webhook: turn failed", metadata: ["call": "\(call)", "error": "\(error)"])
+            return TwilioWebhook.answer(500, "the bot could not answer; the server log has the details")
+        }
+    }
+
+    private func start(_ form: TwilioForm, integrationID: String, engine: BotEngine, settings: VoiceSettings,
+                       gatherURL: String) async throws -> WebhookResponse {
+        guard let event = VoiceEventMapper.callStart(form, integrationID: integrationID) else {
+            return TwilioWebhook.answer(400, "an incoming call needs CallSid and From")
+        }
+        let result = try await engine.handle(event)
+        return VoiceTwiML.response(VoiceTwiML.answer(to: result.outputs, settings: settings, gatherURL: gatherURL))
+    }
+
+    private func answer(_ form: TwilioForm, thread: ThreadRecord, delivery: String?, engine: BotEngine, settings: VoiceSettings,
+                        gatherURL: String) async throws -> WebhookResponse {
+        let recent = try await engine.events(thread: thread.id, after: max(0, thread.lastSequence - 40), limit: 40)
+        let noInputs = Self.silences(endingAt: recent)
+        let event = VoiceEventMapper.answer(form, thread: thread, offered: OfferedChoices.last(in: recent), noInputs: noInputs,
+                                            delivery: delivery)
+        let result = try await engine.handle(event)
+        let spoken = result.outputs.contains { if case .message? = $0.userView { true } else { false } }
+        guard event.type == VoiceElements.Event.noInput, !spoken else {
+            return VoiceTwiML.response(VoiceTwiML.answer(to: result.outputs, settings: settings, gatherURL: gatherURL))
+        }
+        // A silence no flow answered: the last question again, or goodbye.
+        guard noInputs + 1 < Self.maxNoInputs else { return VoiceTwiML.response(VoiceTwiML.hangUp(settings: settings)) }
+        return VoiceTwiML.response(VoiceTwiML.answer(to: Self.lastBotTurn(in: recent), settings: settings, gatherURL: gatherURL,
+                                                     preface: VoiceTwiML.notHeard))
+    }
+
+    /// How many `no_input`s end `events`, after the caller's last other event.
+    static func silences(endingAt events: [Event]) -> Int {
+        var count = 0
+        for event in events.reversed() where event.sender == .user {
+            guard event.type == VoiceElements.Event.noInput else { break }
+            count += 1
+        }
+        return count
+    }
+
+    /// What the bot said after the caller's last event other than a silence: the question
+    /// that is asked again.
+    static func lastBotTurn(in events: [Event]) -> [Event] {
+        let start = events.lastIndex { $0.sender == .user && $0.type != VoiceElements.Event.noInput }.map { $0 + 1 } ?? 0
+        return events[start...].filter { $0.sender != .user }
+    }
+
+    /// Which webhook `path` is: its last segment, or the incoming call on `/webhooks/{id}` itself.
+    static func webhook(of path: String, integrationID: String) -> VoiceEventMapper.Webhook? {
+        if path == "/webhooks/\(integrationID)" { return .incoming }
+        return path.split(separator: "/").last.flatMap { VoiceEventMapper.Webhook(rawValue: String($0)) }
+    }
+
+    /// The path the call's webhooks share (`/twilio/voice`, `/webhooks/{id}`), so that the
+    /// Gather answers where the call came in.
+    static func basePath(of path: String) -> String {
+        guard let last = path.split(separator: "/").last, VoiceEventMapper.Webhook(rawValue: String(last)) != nil else { return path }
+        return String(path.dropLast(last.count + 1))
+    }
+}
