@@ -112,7 +112,7 @@ struct VoiceChannelTests {
             // The recorded Gather result: what the caller said, taken by the flows' triggers.
             let said = try await bot.replay(try TwilioFixtures.request("voice-gather-speech.http"))
             #expect(said.body == Self.twiml(Self.gather(Self.say("A person will call you back."))), "\(said.body)")
-            #expect(try await bot.ledger(thread).contains { $0.sender == .user && $0.text == "I want to talk to a human about my order." })
+            #expect(try await bot.ledger(thread).contains { $0.sender == .user && $0.text == "I want to talk to a human about my order" })
         }
     }
 
@@ -163,6 +163,66 @@ struct VoiceChannelTests {
             let call = try await Self.newCall(bot)
             let reply = try await bot.deliver(Self.callForm(call), path: "/twilio/voice/gather")
             #expect(reply.body == Self.twiml(Self.gather(Self.say("Take your time. Say hardware or software."))), "\(reply.body)")
+        }
+    }
+
+    /// A TaskRouter delivery of the fixture `name` about a call's task: its attributes are
+    /// `attributes` (as `<Enqueue>` makes them), its task `task`.
+    static func callTaskEvent(_ name: String, task: String, attributes: TemplateMap) throws -> TwilioForm {
+        var form = TwilioForm()
+        for field in try TwilioForm(encoded: try TwilioFixtures.request(name).body).fields {
+            switch field.name {
+            case "TaskAttributes": form.append(field.name, TemplateValue.map(attributes).jsonText)
+            case "TaskSid": form.append(field.name, task)
+            case "Sid": form.append(field.name, TwilioSID.random("EV"))
+            default: form.append(field.name, field.value)
+            }
+        }
+        return form
+    }
+
+    @Test("a caller asking for a person is enqueued to Flex: the task carries the summary, the reason and the caller; TaskRouter's events find the call's thread, and the call's end gives it back to the bot")
+    func handoff() async throws {
+        try await FlexBot.with(files: Self.flows.filter { $0.key != "flow/human.yaml" }, voice: true) { bot in
+            let call = try await Self.newCall(bot)
+            let thread = VoiceIntegration.threadID(call: call)
+            let reply = try await bot.deliver(Self.callForm(call, [("SpeechResult", "Agent.")]), path: "/twilio/voice/gather")
+            // What was said before start_chat is heard; then the call waits in the queue (what the flow says after is not heard).
+            let prefix = Self.say("Your code is SECRET-4242")
+                + #"<Enqueue workflowSid="\#(TwilioFixtures.workflowSid)"><Task>"#
+            #expect(reply.body.hasPrefix(Self.twiml("").replacingOccurrences(of: "</Response>", with: "") + prefix), "\(reply.body)")
+            #expect(reply.body.hasSuffix("</Task></Enqueue></Response>") && !reply.body.contains("Connecting you"), "\(reply.body)")
+            let enqueue = try #require(try TwiMLReader.read(reply.body).children.last)
+            let json = try #require(enqueue.children.first { $0.name == "Task" }?.text)
+            guard case .map(let attributes) = try TemplateValue(jsonText: json) else {
+                Issue.record("the task is not a JSON object: \(json)")
+                return
+            }
+            #expect(attributes["parley_thread_id"] == .string(thread))
+            #expect(attributes["handoff_reason"] == .string("customer asked for a human"))
+            #expect(attributes["from"] == .string(Self.caller) && attributes["customerName"] == .string("Ada Lovelace"))
+            let summary = if case .string(let text)? = attributes["conversationSummary"] { text } else { "" }
+            #expect(summary.contains("name: Ada Lovelace") && summary.contains("> Agent"), "\(summary)")
+            let record = try #require(try await bot.engine.thread(thread))
+            #expect(record.mode == "agent")
+            #expect(FlexThreadState(scope: record.scope)?.channelSid == call)
+
+            // TaskRouter's events about the call's task reach its thread.
+            let task = TwilioSID.random("WT")
+            var taskAttributes = attributes
+            taskAttributes["call_sid"] = .string(call)
+            let accepted = try Self.callTaskEvent("taskrouter-reservation-accepted.http", task: task, attributes: taskAttributes)
+            #expect(try await bot.deliver(accepted, path: "/twilio/taskrouter/events").status == 204)
+            try await bot.settle()
+            let taken = try #require(try await bot.engine.thread(thread))
+            let handoff = try #require(FlexThreadState(scope: taken.scope))
+            #expect(handoff.accepted && handoff.taskSid == task)
+
+            // The call ends: the thread is the bot's again.
+            #expect(try await bot.deliver(Self.callForm(call, [("CallStatus", "completed")]), path: "/twilio/voice/status").status == 204)
+            try await bot.settle()
+            let after = try #require(try await bot.engine.thread(thread))
+            #expect(after.mode == "bot" && FlexThreadState(scope: after.scope) == nil)
         }
     }
 

@@ -38,6 +38,7 @@ struct FlexBot: Sendable {
         auth_token: (@ vault.twilio.auth_token )
         voice: Polly.Joanna
         language: en-US
+        workflow_sid: (@ vault.twilio.workflow_sid )
 
         """
 

@@ -61,6 +61,9 @@ struct StartChatComponent: ComponentHandler {
                                       uniqueName: "\(identity)-\(Int(context.event.time.timeIntervalSince1970 * 1000))",
                                       taskAttributes: attributes, summary: summary)
         chat.customerConversation = customer.map { .init(sid: $0.conversationSid, channelType: $0.channel, address: $0.customer) }
+        if let call = VoiceCall(scope: context.thread.scope) {
+            return try enqueue(call, request: chat, integration: integration, settings: settings, in: &context)
+        }
         let request: TemplateMap = ["integration_id": .string(integration.id), "identity": .string(identity),
                                     "send_transcript": .bool(sendTranscript), Event.answersStepKey: .string(element.id),
                                     FlexIntegration.transcriptAtOpenKey: .bool(settings.mode == .conversations && customer == nil),

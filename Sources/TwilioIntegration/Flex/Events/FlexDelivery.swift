@@ -32,12 +32,13 @@ struct FlexDelivery: Sendable {
     }
 
     /// The chat: `ChannelSid` (Chat) or `ConversationSid` (Conversations), else the task's
-    /// `channelSid` or `conversationSid` attribute (Flex adds them).
+    /// `channelSid` or `conversationSid` attribute (Flex adds them), or the `call_sid` of a
+    /// call's task (`<Enqueue>` adds it): a call handed over is its handoff's "chat".
     var channelSid: String? {
         for sid in [form["ChannelSid"], form["ConversationSid"]] {
             if let sid, !sid.isEmpty { return sid }
         }
-        for key in ["channelSid", "conversationSid"] {
+        for key in ["channelSid", "conversationSid", "call_sid"] {
             if case .string(let sid)? = taskAttributes[key], !sid.isEmpty { return sid }
         }
         return nil

@@ -122,6 +122,11 @@ public final class FlexIntegration: TwilioProduct {
             context.ignoredBecause = "an event of an earlier handoff"
             return
         }
+        // A call's task is made by its `<Enqueue>`: its first event says which it is.
+        if state.taskSid == nil, let task = text("task_sid") {
+            state.taskSid = task
+            context.link(FlexThreadState.taskLink(task))
+        }
         if case .int(let time)? = event.data["event_ms"] {
             if let last = state.lastEventMs, time < last {
                 context.ignoredBecause = "older than an event of this task already taken"

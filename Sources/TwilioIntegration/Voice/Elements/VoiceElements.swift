@@ -16,6 +16,9 @@ public enum VoiceElements {
         /// The call ended (`completed`, `busy`, `no-answer`, `failed`, `canceled`), from the
         /// call's status callback.
         public static let hangup = "parley.twilio.voice.event.hangup"
+        /// `start_chat` handed the call to Flex: the turn's answer enqueues it (`<Enqueue>`).
+        /// Filed by the bot; `flex_integration` and the handoff `request` (no vault values).
+        public static let enqueue = "parley.twilio.voice.event.enqueue"
     }
 
     /// Adds the integration element and its event types to `registry`.
@@ -38,5 +41,7 @@ public enum VoiceElements {
         registry.register(event: EventTypeSpec(Event.hangup, dataFields: [
             FieldSpec("call_status", .string), FieldSpec("call_duration", .integer),
         ], summary: "the call ended"))
+        registry.register(event: EventTypeSpec(Event.enqueue, dataFields: [FieldSpec("flex_integration", .string)],
+                                               summary: "the call was handed to Flex"))
     }
 }

@@ -7,9 +7,10 @@ import TwilioWire
 /// call's thread:
 ///
 /// - the incoming call: `call_start` from the caller, keyed by the call;
-/// - a `<Gather>` result: what the caller said (`SpeechResult`) or pressed (`Digits`) as
-///   their message, a key or a spoken choice's text picking one of the choices just offered
-///   (a click when it has a button id); nothing at all: `no_input`;
+/// - a `<Gather>` result: what the caller said (`SpeechResult`, without recognition's closing
+///   full stop, which stays in `speech`) or pressed (`Digits`) as their message, a key or a
+///   spoken choice's text picking one of the choices just offered (a click when it has a
+///   button id); nothing at all: `no_input`;
 /// - the call's status callback when the call is over: `hangup`.
 enum VoiceEventMapper {
     /// The voice webhooks, by the last segment of their path (`/twilio/voice/gather`,
@@ -48,12 +49,15 @@ enum VoiceEventMapper {
         let key = delivery.map { "twilio-voice:gather:\($0)" }
         let digits = field(form, "Digits")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let speech = field(form, "SpeechResult")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        let said = digits.isEmpty ? speech : digits
+        // Recognition ends what it heard with a full stop ("Agent."), which no keyword has.
+        let words = speech.last.map { ".!?".contains($0) } == true ? String(speech.dropLast()) : speech
+        let said = digits.isEmpty ? words : digits
         guard !said.isEmpty else {
             return Event(type: VoiceElements.Event.noInput, threadID: thread.id, sender: .user, userID: thread.userID,
                          data: ["count": .int(noInputs + 1)], idempotencyKey: key)
         }
         var data: TemplateMap = ["text": .string(said)]
+        if digits.isEmpty, words != speech { data["speech"] = .string(speech) }
         if let confidence = field(form, "Confidence").flatMap(Double.init) { data["confidence"] = .double(confidence) }
         var type = EventTypes.say
         if let choice = digits.isEmpty ? spoken(speech, among: offered) : OfferedChoices.numbered(digits, among: offered) {

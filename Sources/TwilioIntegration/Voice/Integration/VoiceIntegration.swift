@@ -51,8 +51,14 @@ public final class VoiceIntegration: TwilioProduct {
         ]
     }
 
-    /// A call's first event makes the thread the call's: its record and `channel: voice`.
+    /// A call's first event makes the thread the call's: its record and `channel: voice`. The
+    /// call's end ends its handoff to Flex, if it has one: the thread is the bot's again.
     public func prepare(_ event: Event, in context: inout ComponentContext) throws {
+        if event.type == VoiceElements.Event.hangup, let call = VoiceCall(scope: context.thread.scope),
+           let handoff = FlexThreadState(scope: context.thread.scope), handoff.channelSid == call.callSid {
+            FlexIntegration.endHandoff(handoff, taskEnded: false, in: &context)
+            return
+        }
         guard context.thread.scope[VoiceCall.scopeKey] == nil, let call = VoiceCall(event: event) else { return }
         context.setThread(VoiceCall.scopeKey, call.scopeValue)
         context.setThread("channel", .string(VoiceCall.channel))

@@ -11,6 +11,8 @@ struct VoiceSettings: Sendable, CustomStringConvertible {
     var speechModel: String?
     /// `<Gather speechTimeout>`: `auto` unless set.
     var speechTimeout: String
+    /// The TaskRouter workflow a call handed to Flex is enqueued with; nil: the Flex integration's.
+    var workflowSid: String?
 
     var description: String { "VoiceSettings(\(integrationID))" }
 
@@ -20,5 +22,6 @@ struct VoiceSettings: Sendable, CustomStringConvertible {
         language = TwilioSettingText.text(fields["language"])
         speechModel = TwilioSettingText.text(fields["speech_model"])
         speechTimeout = TwilioSettingText.text(fields["speech_timeout"]) ?? "auto"
+        workflowSid = TwilioSettingText.text(fields["workflow_sid"])
     }
 }

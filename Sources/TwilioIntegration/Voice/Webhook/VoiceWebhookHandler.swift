@@ -63,7 +63,18 @@ struct VoiceWebhookHandler {
             return TwilioWebhook.answer(400, "an incoming call needs CallSid and From")
         }
         let result = try await engine.handle(event)
-        return VoiceTwiML.response(VoiceTwiML.answer(to: result.outputs, settings: settings, gatherURL: gatherURL))
+        return try await response(to: result.outputs, thread: event.threadID, engine: engine, settings: settings, gatherURL: gatherURL)
+    }
+
+    /// What the caller hears of a turn's `outputs`: the call handed to Flex, or the bot's
+    /// messages and a `<Gather>` for the answer.
+    private func response(to outputs: [Event], thread: String, engine: BotEngine, settings: VoiceSettings,
+                          gatherURL: String) async throws -> WebhookResponse {
+        if let handoff = VoiceHandoff(outputs: outputs, engine: engine),
+           let call = try await engine.thread(thread).flatMap({ VoiceCall(scope: $0.scope) }) {
+            return VoiceTwiML.response(try await handoff.twiml(after: outputs, call: call, thread: thread, settings: settings, engine: engine))
+        }
+        return VoiceTwiML.response(VoiceTwiML.answer(to: outputs, settings: settings, gatherURL: gatherURL))
     }
 
     private func answer(_ form: TwilioForm, thread: ThreadRecord, delivery: String?, engine: BotEngine, settings: VoiceSettings,
@@ -75,7 +86,7 @@ struct VoiceWebhookHandler {
         let result = try await engine.handle(event)
         let spoken = result.outputs.contains { if case .message? = $0.userView { true } else { false } }
         guard event.type == VoiceElements.Event.noInput, !spoken else {
-            return VoiceTwiML.response(VoiceTwiML.answer(to: result.outputs, settings: settings, gatherURL: gatherURL))
+            return try await response(to: result.outputs, thread: thread.id, engine: engine, settings: settings, gatherURL: gatherURL)
         }
         // A silence no flow answered: the last question again, or goodbye.
         guard noInputs + 1 < Self.maxNoInputs else { return VoiceTwiML.response(VoiceTwiML.hangUp(settings: settings)) }
