@@ -5,8 +5,9 @@ import FlowDSL
 /// `agent: …` lines, buttons and quick replies as `--> [text]` (` - url` for links), form
 /// submits as `key: value` lines, notes with the note prefix. The bot's messages are what the
 /// user saw of them (`Event.userView`); status lines, errors, signals (mode changes,
-/// integration events) and agent commands are left out. Vault values stay the
-/// `[vault.KEY]` placeholders the ledger keeps.
+/// integration events) and agent commands are left out. A virtual agent's turn on a call
+/// (`parley.twilio.voice.event.virtual_agent_turn`) is what the caller said and what the
+/// virtual agent answered. Vault values stay the `[vault.KEY]` placeholders the ledger keeps.
 public struct FlexTranscript: Sendable {
     public var options: FlexSettings.TranscriptOptions
 
@@ -34,7 +35,12 @@ public struct FlexTranscript: Sendable {
     public func messages(_ events: [Event], last count: Int? = nil) -> [Line] {
         let count = count ?? options.count
         guard count > 0 else { return [] }
-        let lines = events.indices.compactMap { message(for: events[$0], history: events[..<$0]) }
+        let lines = events.indices.flatMap { index -> [Line] in
+            if let turn = Self.virtualAgentTurn(events[index]) {
+                return [Line(sender: .user, text: turn.heard), Line(sender: .bot, text: "\(Self.virtualAgentName): \(turn.said)")]
+            }
+            return message(for: events[index], history: events[..<index]).map { [$0] } ?? []
+        }
         return Array(lines.suffix(count))
     }
 
@@ -76,7 +82,8 @@ public struct FlexTranscript: Sendable {
             // Notes are for the agent live; the transcript leaves CSP events out (spec §10.4).
             return event.type == EventTypes.note ? nil : botLines(event)
         case .system:
-            return nil
+            guard let turn = Self.virtualAgentTurn(event) else { return nil }
+            return prefixed(options.userPrefix, turn.heard) + prefixed(Self.virtualAgentName, turn.said)
         }
     }
 
@@ -90,6 +97,16 @@ public struct FlexTranscript: Sendable {
         var lines = text.map { prefixed(options.botPrefix, $0) } ?? []
         lines += choices.map(Self.choiceLine)
         return lines.isEmpty ? nil : lines
+    }
+
+    /// Who a virtual agent's answers are from, in a transcript.
+    static let virtualAgentName = "virtual agent"
+
+    /// What the caller said and the virtual agent answered in one of its turns.
+    static func virtualAgentTurn(_ event: Event) -> (heard: String, said: String)? {
+        guard event.type == VoiceElements.Event.virtualAgentTurn, case .string(let heard)? = event.data["resolved_input"],
+              case .string(let said)? = event.data["reply_text"] else { return nil }
+        return (heard, said)
     }
 
     /// A button or quick reply as the agent reads it: `--> [text]`, ` - url` for a link.

@@ -4,6 +4,8 @@ import FlowDSL
 /// calls with TwiML, and the events it gives flows.
 public enum VoiceElements {
     public static let integrationType = "parley.twilio.voice.integration"
+    /// The step that hands the call to a Dialogflow CX agent through Twilio (`<Connect><VirtualAgent>`).
+    public static let virtualAgentType = "parley.twilio.voice.component.virtual_agent"
 
     /// Event types the integration files on a call's thread.
     public enum Event {
@@ -19,6 +21,14 @@ public enum VoiceElements {
         /// `start_chat` handed the call to Flex: the turn's answer enqueues it (`<Enqueue>`).
         /// Filed by the bot; `flex_integration` and the handoff `request` (no vault values).
         public static let enqueue = "parley.twilio.voice.event.enqueue"
+        /// `virtual_agent` connects the call to its virtual agent: the turn's answer is
+        /// `<Connect><VirtualAgent>`. Filed by the bot with the step's settings.
+        public static let connectVirtualAgent = "parley.twilio.voice.event.virtual_agent_connect"
+        /// One turn of the virtual agent (its statusCallback): what it heard (`resolved_input`),
+        /// what it answered (`reply_text`), `intent`, `confidence`, `sentiment`.
+        public static let virtualAgentTurn = "parley.twilio.voice.event.virtual_agent_turn"
+        /// The virtual agent's session ended (its action callback): the answer `virtual_agent` waits for.
+        public static let virtualAgentEnded = "parley.twilio.voice.event.virtual_agent_ended"
     }
 
     /// Adds the integration element and its event types to `registry`.
@@ -43,5 +53,22 @@ public enum VoiceElements {
         ], summary: "the call ended"))
         registry.register(event: EventTypeSpec(Event.enqueue, dataFields: [FieldSpec("flex_integration", .string)],
                                                summary: "the call was handed to Flex"))
+        registry.register(ElementSpec(virtualAgentType, kind: .component, parent: "meya.component.element", fields: [
+            FieldSpec("connector_name", .string, required: true, "the Dialogflow CX connector's name in the Twilio console"),
+            FieldSpec("parameters", .map(.any), "sent to the agent as session parameters (`<Parameter>`)"),
+            FieldSpec("config", .map(.any), "`<Config>`: language, sentimentAnalysis, voiceName, welcomeIntent, voiceModel, "
+                      + "speechModel, speechModelVariant"),
+            FieldSpec("status_callback", .bool, "file each of the agent's turns on the thread (default true)"),
+            FieldSpec("resume", .bool, "resume the call's paused session (within 30 minutes of its pause)"),
+            FieldSpec("resume_event", .string, "the event the resumed session starts with (`resumeEventName`)"),
+        ], summary: "Hand the call to a Dialogflow CX virtual agent; flow.result says how its session ended."))
+        registry.register(event: EventTypeSpec(Event.virtualAgentTurn, dataFields: [
+            FieldSpec("resolved_input", .string), FieldSpec("reply_text", .string), FieldSpec("intent", .string),
+            FieldSpec("confidence", .number), FieldSpec("sentiment", .number),
+        ], summary: "a turn of the virtual agent"))
+        registry.register(event: EventTypeSpec(Event.virtualAgentEnded, dataFields: [FieldSpec("status", .string)],
+                                               summary: "the virtual agent's session ended"))
+        registry.register(event: EventTypeSpec(Event.connectVirtualAgent, dataFields: [FieldSpec("connector_name", .string)],
+                                               summary: "the call was connected to a virtual agent"))
     }
 }

@@ -13,9 +13,12 @@ import TwilioWire
 ///   button id); nothing at all: `no_input`;
 /// - the call's status callback when the call is over: `hangup`.
 enum VoiceEventMapper {
-    /// The voice webhooks, by the last segment of their path (`/twilio/voice/gather`,
+    /// The voice webhooks, by the end of their path (`/twilio/voice/gather`,
     /// `/webhooks/{id}/gather`); `/webhooks/{id}` alone is the incoming call.
     enum Webhook: String, CaseIterable {
+        // First: `…/virtual-agent/status` also ends with `/status`.
+        case virtualAgentAction = "virtual-agent/action"
+        case virtualAgentStatus = "virtual-agent/status"
         case incoming, gather, status
 
         /// Twilio's voice webhook paths: `/twilio/voice/incoming`, `…/gather`, `…/status`.
@@ -79,6 +82,44 @@ enum VoiceEventMapper {
         }
         let said = plain(speech)
         return offered.first { plain($0.text) == said }
+    }
+
+    /// `virtual_agent_ended`, the answer to the waiting step `step`, from the `<Connect>`
+    /// action callback: the session's status and what `VirtualAgentProviderData` says.
+    static func virtualAgentEnded(_ form: TwilioForm, thread: ThreadRecord, step: String, delivery: String?) -> Event {
+        let provider = FlexDelivery.jsonMap(form["VirtualAgentProviderData"])
+        var data: TemplateMap = ["status": .string(field(form, "VirtualAgentStatus") ?? "failed"), Event.answersStepKey: .string(step)]
+        for (key, name) in [("conversation_id", "ConversationId"), ("end_user_id", "EndUserId"),
+                            ("handoff_parameters", "AgentHandoffParameters"), ("pause_parameters", "PauseParameters")] {
+            if let value = provider[name] { data[key] = value }
+        }
+        if let code = field(form, "VirtualAgentErrorCode") { data["error_code"] = Int(code).map(TemplateValue.int) ?? .string(code) }
+        let error = [field(form, "VirtualAgentError"), field(form, "VirtualAgentProviderError")].compactMap { $0 }
+        if !error.isEmpty { data["error"] = .string(error.joined(separator: ": ")) }
+        return Event(type: VoiceElements.Event.virtualAgentEnded, threadID: thread.id, sender: .system, userID: "twilio", data: data,
+                     idempotencyKey: delivery.map { "twilio-voice:virtual-agent:\($0)" })
+    }
+
+    /// `virtual_agent_ended` with status `hangup`, for the step `step` whose session the
+    /// caller left by hanging up (`call_status` says how the call ended).
+    static func virtualAgentHangup(_ form: TwilioForm, thread: ThreadRecord, step: String) -> Event? {
+        guard let status = field(form, "CallStatus"), endedStatuses.contains(status), let call = field(form, "CallSid") else { return nil }
+        return Event(type: VoiceElements.Event.virtualAgentEnded, threadID: thread.id, sender: .system, userID: "twilio",
+                     data: ["status": "hangup", "call_status": .string(status), Event.answersStepKey: .string(step)],
+                     idempotencyKey: "twilio-voice:call:\(call):virtual-agent-hangup")
+    }
+
+    /// `virtual_agent_turn` from the virtual agent's statusCallback: what it heard and said.
+    static func virtualAgentTurn(_ form: TwilioForm, thread: ThreadRecord, delivery: String?) -> Event {
+        let provider = FlexDelivery.jsonMap(form["VirtualAgentProviderData"])
+        var data: TemplateMap = ["event": .string(field(form, "StatusCallbackEvent") ?? "")]
+        for (key, name) in [("resolved_input", "ResolvedInput"), ("reply_text", "ReplyText"), ("intent", "IntentDisplayName"),
+                            ("confidence", "Confidence"), ("sentiment", "SentimentAnalysisScore"), ("language", "LanguageCode")] {
+            if let value = provider[name] { data[key] = value }
+        }
+        let key = delivery ?? "\(form["CallSid"] ?? ""):\(form["Timestamp"] ?? ""):\(provider["ResolvedInput"]?.pythonString ?? "")"
+        return Event(type: VoiceElements.Event.virtualAgentTurn, threadID: thread.id, sender: .system, userID: "twilio", data: data,
+                     idempotencyKey: "twilio-voice:virtual-agent-turn:\(key)")
     }
 
     /// `hangup` when the status callback says the call is over; nil for a call in progress.

@@ -18,6 +18,8 @@ public final class VoiceIntegration: TwilioProduct {
     let settingsOverride: @Sendable (String, TemplateMap) -> TemplateMap
     let logger: Logger
 
+    public var components: [any ComponentHandler] { [VirtualAgentComponent()] }
+
     public static func register(in registry: inout ElementRegistry) {
         VoiceElements.register(in: &registry)
     }

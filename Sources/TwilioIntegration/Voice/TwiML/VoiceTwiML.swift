@@ -39,6 +39,35 @@ enum VoiceTwiML {
         return TwiML.response(lines.map { say($0, settings) } + [gather])
     }
 
+    /// What `outputs` said before `virtual_agent`, then the call connected to its virtual agent:
+    /// `<Connect action="…/virtual-agent/action" method="POST"><VirtualAgent connectorName
+    /// statusCallback="…/virtual-agent/status" statusCallbackMethod="POST">` with a `<Parameter>`
+    /// and a `<Config>` for each of the step's, in order; `base` is where the call's webhooks are.
+    static func connect(after outputs: [Event], settings: VoiceSettings, base: String) -> TwiMLElement {
+        let index = outputs.lastIndex { $0.type == VoiceElements.Event.connectVirtualAgent } ?? outputs.startIndex
+        let data = outputs[index].data
+        func pairs(_ key: String) -> [(String, String)] {
+            guard case .list(let items)? = data[key] else { return [] }
+            return items.compactMap { item in
+                guard case .list(let pair) = item, pair.count == 2, case .string(let name) = pair[0], case .string(let value) = pair[1] else { return nil }
+                return (name, value)
+            }
+        }
+        let callback = data["status_callback"]?.isTruthy ?? true
+        let name = if case .string(let connector)? = data["connector_name"] { connector } else { "" }
+        let agent = TwiML.virtualAgent(connectorName: name,
+                                       statusCallback: callback ? base + "/" + VoiceEventMapper.Webhook.virtualAgentStatus.rawValue : nil,
+                                       statusCallbackMethod: callback ? "POST" : nil,
+                                       children: pairs("parameters").map { TwiML.parameter(name: $0.0, value: $0.1) }
+                                           + pairs("config").map { TwiML.config(name: $0.0, value: $0.1) })
+        let said = outputs[..<index].compactMap { event -> TwiMLElement? in
+            guard case .message(let text?, _, _)? = event.userView, !text.isEmpty else { return nil }
+            return say(text, settings)
+        }
+        return TwiML.response(said + [TwiML.connect(action: base + "/" + VoiceEventMapper.Webhook.virtualAgentAction.rawValue,
+                                                    method: "POST", children: [agent])])
+    }
+
     /// Goodbye, and the end of the call.
     static func hangUp(settings: VoiceSettings) -> TwiMLElement {
         TwiML.response([say(goodbye, settings), TwiML.hangup()])

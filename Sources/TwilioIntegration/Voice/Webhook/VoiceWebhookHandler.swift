@@ -29,16 +29,23 @@ struct VoiceWebhookHandler {
         case .verified(let verified, let read): (form, fields) = (verified, read)
         }
         guard let webhook = Self.webhook(of: request.path, integrationID: integrationID) else {
-            return TwilioWebhook.answer(404, "not a voice webhook: use …/incoming, …/gather or …/status")
+            return TwilioWebhook.answer(404, "not a voice webhook: use …/incoming, …/gather, …/status or …/virtual-agent/action|status")
         }
         guard let call = VoiceEventMapper.field(form, "CallSid") else { return TwilioWebhook.answer(400, "no CallSid") }
         let settings = VoiceSettings(integrationID: integrationID, fields: fields)
-        let gatherURL = request.publicBaseURL + Self.basePath(of: request.path) + "/" + VoiceEventMapper.Webhook.gather.rawValue
+        let base = request.publicBaseURL + Self.basePath(of: request.path, integrationID: integrationID)
+        let gatherURL = base + "/" + VoiceEventMapper.Webhook.gather.rawValue
+        let delivery = request.header("I-Twilio-Idempotency-Token")
         do {
             let thread = try await engine.thread(VoiceCall.threadID(call: call))
             switch webhook {
             case .status:
                 guard let thread, let hangup = VoiceEventMapper.hangup(form, thread: thread) else { return TwilioWebhook.accepted }
+                // A caller who hangs up on the virtual agent ends its session: the waiting step hears it first.
+                if case .string(let step)? = thread.scope[VirtualAgentComponent.sessionKey],
+                   let ended = VoiceEventMapper.virtualAgentHangup(form, thread: thread, step: step) {
+                    try await engine.accept(ended)
+                }
                 try await engine.accept(hangup)
                 return TwilioWebhook.accepted
             case .incoming:
@@ -48,8 +55,19 @@ struct VoiceWebhookHandler {
                     // A call the store does not know (its thread was lost): start it over.
                     return try await start(form, integrationID: integrationID, engine: engine, settings: settings, gatherURL: gatherURL)
                 }
-                return try await answer(form, thread: thread, delivery: request.header("I-Twilio-Idempotency-Token"), engine: engine,
-                                        settings: settings, gatherURL: gatherURL)
+                return try await answer(form, thread: thread, delivery: delivery, engine: engine, settings: settings, gatherURL: gatherURL)
+            case .virtualAgentStatus:
+                guard let thread else { return TwilioWebhook.accepted }
+                try await engine.accept(VoiceEventMapper.virtualAgentTurn(form, thread: thread, delivery: delivery))
+                return TwilioWebhook.accepted
+            case .virtualAgentAction:
+                guard let thread, let step = thread.waiting?.elementID else {
+                    logger.warning("voice webhook: a virtual agent's end with no step waiting for it", metadata: ["call": "\(call)"])
+                    return VoiceTwiML.response(VoiceTwiML.answer(to: [], settings: settings, gatherURL: gatherURL))
+                }
+                let ended = VoiceEventMapper.virtualAgentEnded(form, thread: thread, step: step, delivery: delivery)
+                let result = try await engine.handle(ended)
+                return try await response(to: result.outputs, thread: thread.id, engine: engine, settings: settings, gatherURL: gatherURL)
             }
         } catch {
             logger.error("voice webhook: turn failed", metadata: ["call": "\(call)", "error": "\(error)"])
@@ -66,10 +84,14 @@ struct VoiceWebhookHandler {
         return try await response(to: result.outputs, thread: event.threadID, engine: engine, settings: settings, gatherURL: gatherURL)
     }
 
-    /// What the caller hears of a turn's `outputs`: the call handed to Flex, or the bot's
-    /// messages and a `<Gather>` for the answer.
+    /// What the caller hears of a turn's `outputs`: the call handed to a virtual agent or to
+    /// Flex, or the bot's messages and a `<Gather>` for the answer.
     private func response(to outputs: [Event], thread: String, engine: BotEngine, settings: VoiceSettings,
                           gatherURL: String) async throws -> WebhookResponse {
+        if outputs.contains(where: { $0.type == VoiceElements.Event.connectVirtualAgent }) {
+            return VoiceTwiML.response(VoiceTwiML.connect(after: outputs, settings: settings,
+                                                          base: String(gatherURL.dropLast(VoiceEventMapper.Webhook.gather.rawValue.count + 1))))
+        }
         if let handoff = VoiceHandoff(outputs: outputs, engine: engine),
            let call = try await engine.thread(thread).flatMap({ VoiceCall(scope: $0.scope) }) {
             return VoiceTwiML.response(try await handoff.twiml(after: outputs, call: call, thread: thread, settings: settings, engine: engine))
@@ -111,16 +133,16 @@ struct VoiceWebhookHandler {
         return events[start...].filter { $0.sender != .user }
     }
 
-    /// Which webhook `path` is: its last segment, or the incoming call on `/webhooks/{id}` itself.
+    /// Which webhook `path` is: by how it ends, or the incoming call on `/webhooks/{id}` itself.
     static func webhook(of path: String, integrationID: String) -> VoiceEventMapper.Webhook? {
         if path == "/webhooks/\(integrationID)" { return .incoming }
-        return path.split(separator: "/").last.flatMap { VoiceEventMapper.Webhook(rawValue: String($0)) }
+        return VoiceEventMapper.Webhook.allCases.first { path.hasSuffix("/" + $0.rawValue) }
     }
 
     /// The path the call's webhooks share (`/twilio/voice`, `/webhooks/{id}`), so that the
-    /// Gather answers where the call came in.
-    static func basePath(of path: String) -> String {
-        guard let last = path.split(separator: "/").last, VoiceEventMapper.Webhook(rawValue: String(last)) != nil else { return path }
-        return String(path.dropLast(last.count + 1))
+    /// TwiML names the webhooks where the call came in.
+    static func basePath(of path: String, integrationID: String) -> String {
+        guard let webhook = webhook(of: path, integrationID: integrationID), path != "/webhooks/\(integrationID)" else { return path }
+        return String(path.dropLast(webhook.rawValue.count + 1))
     }
 }
