@@ -99,6 +99,40 @@ struct VirtualAgentTests {
         }
     }
 
+    /// The event each recorded voice webhook files, and its `status` for a session's end.
+    static let fixtureEvents: [String: (type: String, status: String?)] = [
+        "voice-incoming-call.http": (VoiceElements.Event.callStart, nil),
+        "voice-gather-speech.http": (EventTypes.say, nil),
+        "virtualagent-status-callback-intent.http": (VoiceElements.Event.virtualAgentTurn, nil),
+        "virtualagent-action-completed.http": (VoiceElements.Event.virtualAgentEnded, "completed"),
+        "virtualagent-action-live-agent-handoff.http": (VoiceElements.Event.virtualAgentEnded, "live-agent-handoff"),
+        "virtualagent-action-paused.http": (VoiceElements.Event.virtualAgentEnded, "paused"),
+        "virtualagent-action-failed.http": (VoiceElements.Event.virtualAgentEnded, "failed"),
+    ]
+
+    @Test("every recorded voice and virtual agent webhook is taken with its signature and files its event; altered, it is refused (403) and files nothing")
+    func everyFixture() async throws {
+        let names = try FixtureFiles.twilioRequestNames().filter { $0.hasPrefix("voice-") || $0.hasPrefix("virtualagent-") }
+        #expect(Set(names) == Set(Self.fixtureEvents.keys), "a voice fixture without an expectation here")
+        for name in names {
+            try await FlexBot.with(files: Self.flows, voice: true) { bot in
+                if name != "voice-incoming-call.http" { _ = try await Self.callComesIn(bot) }
+                let before = try await bot.ledger(Self.thread).count
+                let recorded = try TwilioFixtures.request(name)
+                let altered = try await bot.replay(recorded, body: recorded.body + "&Tampered=1")
+                #expect(altered.status == 403, "\(name)")
+                #expect(try await bot.ledger(Self.thread).count == before, "\(name)")
+                let taken = try await bot.replay(recorded)
+                #expect((200..<300).contains(taken.status), "\(name): \(taken.status) \(taken.body)")
+                try await bot.settle()
+                let expected = try #require(Self.fixtureEvents[name])
+                let filed = try await bot.ledger(Self.thread).dropFirst(before).first { $0.type == expected.type }
+                #expect(filed != nil, "\(name)")
+                if let status = expected.status { #expect(filed?.data["status"] == .string(status), "\(name)") }
+            }
+        }
+    }
+
     @Test("a failed session (32601) resumes the flow with its error code and error")
     func failed() async throws {
         try await FlexBot.with(files: Self.flows, voice: true) { bot in
