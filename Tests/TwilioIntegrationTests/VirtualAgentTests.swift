@@ -139,6 +139,8 @@ struct VirtualAgentTests {
             _ = try await Self.callComesIn(bot)
             let reply = try await bot.replay(try TwilioFixtures.request("virtualagent-action-failed.http"))
             #expect(reply.body.contains("The assistant is done failed 32601."), "\(reply.body)")
+            // Twilio retries a delivery it got no answer to: the same TwiML, nothing run again.
+            #expect(try await bot.replay(try TwilioFixtures.request("virtualagent-action-failed.http")).body == reply.body)
             let ended = try #require(try await bot.ledger(Self.thread).last { $0.type == VoiceElements.Event.virtualAgentEnded })
             #expect(ended.data["error"] == .string("Virtual Agent: Provider Error: INVALID_ARGUMENT: unknown config property welcomeIntnt"))
         }

@@ -61,11 +61,9 @@ struct VoiceWebhookHandler {
                 try await engine.accept(VoiceEventMapper.virtualAgentTurn(form, thread: thread, delivery: delivery))
                 return TwilioWebhook.accepted
             case .virtualAgentAction:
-                guard let thread, let step = thread.waiting?.elementID else {
-                    logger.warning("voice webhook: a virtual agent's end with no step waiting for it", metadata: ["call": "\(call)"])
-                    return VoiceTwiML.response(VoiceTwiML.answer(to: [], settings: settings, gatherURL: gatherURL))
-                }
-                let ended = VoiceEventMapper.virtualAgentEnded(form, thread: thread, step: step, delivery: delivery)
+                guard let thread else { return VoiceTwiML.response(VoiceTwiML.answer(to: [], settings: settings, gatherURL: gatherURL)) }
+                // The waiting step (none on a retry of a delivery taken: its turn answers again, from the ledger).
+                let ended = VoiceEventMapper.virtualAgentEnded(form, thread: thread, step: thread.waiting?.elementID ?? "", delivery: delivery)
                 let result = try await engine.handle(ended)
                 return try await response(to: result.outputs, thread: thread.id, engine: engine, settings: settings, gatherURL: gatherURL)
             }
