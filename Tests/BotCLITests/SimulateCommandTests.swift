@@ -55,6 +55,29 @@ struct SimulateCommandTests {
         #expect(!flex.stderr.contains("is not set up here"), "\(flex.stderr)")
     }
 
+    @Test("--voice plays a call: what the caller hears, keys and speech picking buttons, a silence asked again, the handoff to Flex")
+    func voiceCall() async throws {
+        let output = try await Self.simulate("Ana\n#2\n\nTalk to an agent\n", ["--voice"])
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+        let listening = "say something, #N presses key N, an empty line is silence"
+        let handoffQuestion = ["voice: Would you like to talk to a person now?", "voice: Press 1 or say Talk to an agent. Press 2 or say Not now.",
+                               "listening (Talk to an agent, Not now): \(listening)"]
+        #expect(Self.lines(output.stdout) == [
+            "voice: Hi, I'm Parley Bot.", "voice: What's your name?", "listening: \(listening)",
+            "voice: Nice to meet you, Ana!", "voice: What can I help you with?", "voice: Press 1 or say Hardware. Press 2 or say Software.",
+            "listening (Hardware, Software): \(listening)",
+            "voice: Thanks! Someone who knows software can help with that.",
+        ] + handoffQuestion + ["voice: Sorry, I didn't catch that."] + handoffQuestion + [
+            "handoff: the call waits for a Flex agent (workflow WW00000000000000000000000000000000); no agent answers in the simulator",
+        ], "stdout: \(output.stdout)")
+        #expect(output.stderr.contains("on a call from +15555550123 to +15555550100"), "\(output.stderr)")
+        // Its vault needs no Twilio values here.
+        #expect(!output.stderr.contains("twilio.auth_token"), "\(output.stderr)")
+
+        let mixed = try await Self.simulate("", ["--voice", "--sms"])
+        #expect(mixed.status != 0 && mixed.stderr.contains("--voice plays a call on its own"), "\(mixed.stderr)")
+    }
+
     @Test("a button's number or text clicks it")
     func clickByNumberAndText() async throws {
         let byNumber = try await Self.simulate("Ana\n2\n")

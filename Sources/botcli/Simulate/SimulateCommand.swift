@@ -53,6 +53,12 @@ struct SimulateCommand: AsyncParsableCommand {
             text. Saying `agent` hands the very conversation to Flex as on a real number \
             (with a Flex integration in the app): :agent and the agent console work as with \
             --flex, and an agent's /command never reaches the phone.
+
+            Phone calls: with --voice you are a caller (+15555550123) on a call to the app's \
+            Twilio Voice integration, played in this process with signed webhooks and TwiML as \
+            Twilio would: `voice: TEXT` lines are what you hear, `listening (HINTS): …` when the \
+            bot waits for you. Type what you say; `#2` presses key 2, an empty line is silence, \
+            :hangup hangs up. A handoff to Flex or a virtual agent is shown and ends the call.
             """
     )
 
@@ -61,6 +67,9 @@ struct SimulateCommand: AsyncParsableCommand {
 
     @Flag(help: "Be a customer texting the bot by SMS through a local Twilio emulator (no Twilio account needed).")
     var sms = false
+
+    @Flag(help: "Be a caller on a phone call to the bot, through the app's Twilio Voice integration (no Twilio account needed).")
+    var voice = false
 
     @Option(help: ArgumentHelp("The Twilio emulator's port on 127.0.0.1, with --flex or --sms.", valueName: "port"))
     var flexPort = 5055
@@ -91,9 +100,9 @@ struct SimulateCommand: AsyncParsableCommand {
         if let stored = try? AppVault(app: options.url).entries().map(\.key) {
             var missing = VaultCoverage(uses: uses, storedKeys: stored).missing.map(\.key)
                 .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            if flex || sms {
-                // The emulator brings its own account: keys only the Twilio integrations read do not matter.
-                let twilioTypes = [FlexElements.integrationType, ConversationsElements.integrationType]
+            if flex || sms || voice {
+                // The emulator or the simulated call brings its own account: keys only the Twilio integrations read do not matter.
+                let twilioTypes = [FlexElements.integrationType, ConversationsElements.integrationType, VoiceElements.integrationType]
                 let flexFiles = Set(app.integrations.values.filter { twilioTypes.contains($0.type) }.map(\.position.file))
                 let usedElsewhere = Set(app.vaultReferences.filter { !flexFiles.contains($0.position.file) }.map(\.key))
                 let usedByFlex = Set(app.vaultReferences.filter { flexFiles.contains($0.position.file) }.map(\.key))
@@ -126,6 +135,8 @@ struct SimulateCommand: AsyncParsableCommand {
                 Terminal.error("error: \(error)")
                 throw ExitCode(1)
             }
+        } else if voice {
+            integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger, settingsOverride: SimulatedCall.settingsOverride))
         } else {
             integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger))
         }
@@ -136,6 +147,12 @@ struct SimulateCommand: AsyncParsableCommand {
         _ = try? await engine.resumeOutbox()
         _ = try? await engine.resumeInbox()
         localFlex?.serve(engine)
+        if voice {
+            await playCall(engine: engine, printer: printer, appName: URL(fileURLWithPath: app.root).standardizedFileURL.lastPathComponent)
+            await engine.stop()
+            await integrations.shutdown()
+            return
+        }
         // An app that hands off to Flex, without the account to do it here: say how to play it locally.
         if localFlex == nil, let flexIntegration = integrations.all.lazy.compactMap({ $0 as? FlexIntegration }).first,
            let problem = flexIntegration.configurationProblems(in: engine).first {
@@ -186,16 +203,37 @@ struct SimulateCommand: AsyncParsableCommand {
                 """)
         }
         await session.open()
-        if printer.interactive {
-            var reader = EditLineReader(prompt: "you> ", historyPath: URL(fileURLWithPath: options.app)
-                .appendingPathComponent(".parley/simulator_history").path)
-            await session.run(reading: &reader)
-        } else {
-            var reader = PlainLineReader()
-            await session.run(reading: &reader)
-        }
+        var reader = lineReader(prompt: "you> ", interactive: printer.interactive)
+        await session.run(reading: &reader)
         await engine.stop()
         await integrations.shutdown()
         await localFlex?.stop()
+    }
+}
+
+extension SimulateCommand {
+    func validate() throws {
+        if voice, flex || sms { throw ValidationError("--voice plays a call on its own: leave out --flex and --sms") }
+    }
+
+    /// `--voice`: the terminal is a caller (`SimulatedCall`).
+    func playCall(engine: BotEngine, printer: TranscriptPrinter, appName: String) async {
+        guard let found = SimulatedCall.find(in: engine) else {
+            Terminal.error("error: --voice needs an app with a Twilio Voice integration; add integration/twilio/voice.yaml "
+                           + "(`type: parley.twilio.voice.integration`, see docs/voice.md)")
+            return
+        }
+        let call = SimulatedCall(engine: engine, integration: found.integration, integrationID: found.id, printer: printer)
+        printer.note("simulating \(appName) on a call from \(SimulatedCall.caller) to \(SimulatedCall.number) (thread \(call.threadID))")
+        var reader = lineReader(prompt: "caller> ", interactive: printer.interactive)
+        await call.run(reading: &reader)
+    }
+
+    /// What is typed: on a terminal with `prompt`, line editing and the app's history
+    /// (.parley/simulator_history), else plain lines.
+    func lineReader(prompt: String, interactive: Bool) -> any LineReader {
+        guard interactive else { return PlainLineReader() }
+        return EditLineReader(prompt: prompt, historyPath: URL(fileURLWithPath: options.app)
+            .appendingPathComponent(".parley/simulator_history").path)
     }
 }

@@ -110,7 +110,7 @@ struct VoiceWebhookHandler {
         }
         // A silence no flow answered: the last question again, or goodbye.
         guard noInputs + 1 < Self.maxNoInputs else { return VoiceTwiML.response(VoiceTwiML.hangUp(settings: settings)) }
-        return VoiceTwiML.response(VoiceTwiML.answer(to: Self.lastBotTurn(in: recent), settings: settings, gatherURL: gatherURL,
+        return VoiceTwiML.response(VoiceTwiML.answer(to: Self.lastQuestion(in: recent), settings: settings, gatherURL: gatherURL,
                                                      preface: VoiceTwiML.notHeard))
     }
 
@@ -124,11 +124,13 @@ struct VoiceWebhookHandler {
         return count
     }
 
-    /// What the bot said after the caller's last event other than a silence: the question
-    /// that is asked again.
-    static func lastBotTurn(in events: [Event]) -> [Event] {
+    /// The last message the bot said after the caller's last event other than a silence (with
+    /// the choices it offered): the question that is asked again.
+    static func lastQuestion(in events: [Event]) -> [Event] {
         let start = events.lastIndex { $0.sender == .user && $0.type != VoiceElements.Event.noInput }.map { $0 + 1 } ?? 0
-        return events[start...].filter { $0.sender != .user }
+        return events[start...].last { event in
+            if event.sender != .user, case .message? = event.userView { true } else { false }
+        }.map { [$0] } ?? []
     }
 
     /// Which webhook `path` is: by how it ends, or the incoming call on `/webhooks/{id}` itself.
