@@ -87,8 +87,7 @@ struct VoiceWebhookHandler {
     private func response(to outputs: [Event], thread: String, engine: BotEngine, settings: VoiceSettings,
                           gatherURL: String) async throws -> WebhookResponse {
         if outputs.contains(where: { $0.type == VoiceElements.Event.connectVirtualAgent }) {
-            return VoiceTwiML.response(VoiceTwiML.connect(after: outputs, settings: settings,
-                                                          base: String(gatherURL.dropLast(VoiceEventMapper.Webhook.gather.rawValue.count + 1))))
+            return VoiceTwiML.response(VoiceTwiML.connect(after: outputs, settings: settings, base: Self.base(ofGather: gatherURL)))
         }
         if let handoff = VoiceHandoff(outputs: outputs, engine: engine),
            let call = try await engine.thread(thread).flatMap({ VoiceCall(scope: $0.scope) }) {
@@ -131,6 +130,11 @@ struct VoiceWebhookHandler {
         return events[start...].last { event in
             if event.sender != .user, case .message? = event.userView { true } else { false }
         }.map { [$0] } ?? []
+    }
+
+    /// Where the call's webhooks are, from the URL its `<Gather>` answers at.
+    static func base(ofGather url: String) -> String {
+        String(url.dropLast(VoiceEventMapper.Webhook.gather.rawValue.count + 1))
     }
 
     /// Which webhook `path` is: by how it ends, or the incoming call on `/webhooks/{id}` itself.
