@@ -22,8 +22,9 @@ struct SimulatedCall {
     static let number = "+15555550100"
     /// The stand-ins for the Twilio settings a call reads.
     static let token = "simulator-\(UUID().uuidString)"
+    static let accountSid = "AC" + String(repeating: "0", count: 32)
     static let standIns: TemplateMap = [
-        "account_sid": .string("AC" + String(repeating: "0", count: 32)), "auth_token": .string(token),
+        "account_sid": .string(accountSid), "auth_token": .string(token),
         "workspace_sid": .string("WS" + String(repeating: "0", count: 32)), "workflow_sid": .string("WW" + String(repeating: "0", count: 32)),
     ]
 
@@ -100,7 +101,7 @@ struct SimulatedCall {
     /// Posts a signed voice webhook for the call and reads the TwiML it answers (nil for none).
     private func post(_ webhook: String, _ extra: [String: String]) async -> TwiMLElement? {
         var form = TwilioForm()
-        for (name, value) in [("AccountSid", "AC" + String(repeating: "0", count: 32)), ("CallSid", callSid),
+        for (name, value) in [("AccountSid", Self.accountSid), ("CallSid", callSid),
                               ("Direction", "inbound"), ("From", Self.caller), ("To", Self.number)] {
             form.append(name, value)
         }

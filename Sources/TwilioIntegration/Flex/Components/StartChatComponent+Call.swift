@@ -15,9 +15,7 @@ extension StartChatComponent {
         let voice = context.integration(call.integrationID, type: VoiceElements.integrationType)
         let workflow = try voice?["workflow_sid"].map { try context.renderSecret($0) }.flatMap { TwilioSettingText.text($0) }
         guard workflow != nil || !settings.workflowSid.isEmpty else {
-            throw FlexError.invalidSetting(integration: integration.id, field: "workflow_sid",
-                                           detail: "a call is handed to Flex by a TaskRouter workflow (WW…): set `workflow_sid` here "
-                                               + "or on the voice integration `\(call.integrationID)`")
+            throw Self.noWorkflow(flex: integration.id, voice: call.integrationID)
         }
         context.emit(VoiceElements.Event.enqueue, data: [
             "flex_integration": .string(integration.id), "request": .map(request.payload),
@@ -31,5 +29,12 @@ extension StartChatComponent {
         context.setThread("mode", .string("agent"))
         context.emit(EventTypes.mode, data: ["mode": .string("agent")])
         return .next(["result": .map(["ok": .bool(true), "status": .string("enqueued"), "call_sid": .string(call.callSid)])])
+    }
+
+    /// Neither the Flex integration `flex` nor the voice integration `voice` names a workflow.
+    static func noWorkflow(flex: String, voice: String) -> FlexError {
+        .invalidSetting(integration: flex, field: "workflow_sid",
+                        detail: "a call is handed to Flex by a TaskRouter workflow (WW…): set `workflow_sid` here "
+                            + "or on the voice integration `\(voice)`")
     }
 }

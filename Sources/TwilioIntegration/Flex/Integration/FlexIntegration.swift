@@ -126,6 +126,7 @@ public final class FlexIntegration: TwilioProduct {
         if state.taskSid == nil, let task = text("task_sid") {
             state.taskSid = task
             context.link(FlexThreadState.taskLink(task))
+            context.setThread(FlexThreadState.scopeKey, state.scopeValue)
         }
         if case .int(let time)? = event.data["event_ms"] {
             if let last = state.lastEventMs, time < last {

@@ -27,9 +27,7 @@ struct VoiceHandoff {
     func twiml(after outputs: [Event], call: VoiceCall, thread: String, settings: VoiceSettings, engine: BotEngine) async throws -> TwiMLElement {
         let flexSettings = try flex.settings(of: flexIntegrationID, engine: engine)
         guard let workflow = settings.workflowSid ?? flexSettings.workflowSid.nilIfBlank else {
-            throw FlexError.invalidSetting(integration: flexIntegrationID, field: "workflow_sid",
-                                           detail: "a call is handed to Flex by a TaskRouter workflow (WW…): set `workflow_sid` here "
-                                               + "or on the voice integration `\(settings.integrationID)`")
+            throw StartChatComponent.noWorkflow(flex: flexIntegrationID, voice: settings.integrationID)
         }
         let events = try await engine.events(thread: thread)
         var attributes = request.taskAttributes

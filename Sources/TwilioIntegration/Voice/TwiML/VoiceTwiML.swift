@@ -18,8 +18,9 @@ enum VoiceTwiML {
     /// Said before hanging up after the third silence in a row.
     static let goodbye = "Sorry, I can't hear you. Goodbye."
 
-    /// The answer to a turn whose outputs are `outputs`; `gatherURL` takes the caller's answer.
-    static func answer(to outputs: [Event], settings: VoiceSettings, gatherURL: String, preface: String? = nil) -> TwiMLElement {
+    /// The answer to a turn whose outputs are `outputs`; `base` is where the call's webhooks are
+    /// (its `/gather` takes the caller's answer).
+    static func answer(to outputs: [Event], settings: VoiceSettings, base: String, preface: String? = nil) -> TwiMLElement {
         var lines = preface.map { [$0] } ?? []
         var choices: [Choice] = []
         for event in outputs {
@@ -33,7 +34,7 @@ enum VoiceTwiML {
             let keys = choices.prefix(9).enumerated().map { "Press \($0.offset + 1) or say \($0.element.text)." }
             inside.append(say(keys.joined(separator: " "), settings))
         }
-        let gather = TwiML.gather(input: "speech dtmf", action: gatherURL, method: "POST", speechTimeout: settings.speechTimeout,
+        let gather = TwiML.gather(input: "speech dtmf", action: base + "/" + VoiceEventMapper.Webhook.gather.rawValue, method: "POST", speechTimeout: settings.speechTimeout,
                                   language: settings.language, hints: choices.isEmpty ? nil : choices.map(\.text).joined(separator: ", "),
                                   speechModel: settings.speechModel, actionOnEmptyResult: true, children: inside)
         return TwiML.response(lines.map { say($0, settings) } + [gather])

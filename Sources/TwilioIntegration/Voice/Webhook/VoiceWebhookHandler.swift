@@ -34,7 +34,6 @@ struct VoiceWebhookHandler {
         guard let call = VoiceEventMapper.field(form, "CallSid") else { return TwilioWebhook.answer(400, "no CallSid") }
         let settings = VoiceSettings(integrationID: integrationID, fields: fields)
         let base = request.publicBaseURL + Self.basePath(of: request.path, integrationID: integrationID)
-        let gatherURL = base + "/" + VoiceEventMapper.Webhook.gather.rawValue
         let delivery = request.header("I-Twilio-Idempotency-Token")
         do {
             let thread = try await engine.thread(VoiceCall.threadID(call: call))
@@ -49,23 +48,23 @@ struct VoiceWebhookHandler {
                 try await engine.accept(hangup)
                 return TwilioWebhook.accepted
             case .incoming:
-                return try await start(form, integrationID: integrationID, engine: engine, settings: settings, gatherURL: gatherURL)
+                return try await start(form, integrationID: integrationID, engine: engine, settings: settings, base: base)
             case .gather:
                 guard let thread else {
                     // A call the store does not know (its thread was lost): start it over.
-                    return try await start(form, integrationID: integrationID, engine: engine, settings: settings, gatherURL: gatherURL)
+                    return try await start(form, integrationID: integrationID, engine: engine, settings: settings, base: base)
                 }
-                return try await answer(form, thread: thread, delivery: delivery, engine: engine, settings: settings, gatherURL: gatherURL)
+                return try await answer(form, thread: thread, delivery: delivery, engine: engine, settings: settings, base: base)
             case .virtualAgentStatus:
                 guard let thread else { return TwilioWebhook.accepted }
                 try await engine.accept(VoiceEventMapper.virtualAgentTurn(form, thread: thread, delivery: delivery))
                 return TwilioWebhook.accepted
             case .virtualAgentAction:
-                guard let thread else { return VoiceTwiML.response(VoiceTwiML.answer(to: [], settings: settings, gatherURL: gatherURL)) }
+                guard let thread else { return VoiceTwiML.response(VoiceTwiML.answer(to: [], settings: settings, base: base)) }
                 // The waiting step (none on a retry of a delivery taken: its turn answers again, from the ledger).
                 let ended = VoiceEventMapper.virtualAgentEnded(form, thread: thread, step: thread.waiting?.elementID ?? "", delivery: delivery)
                 let result = try await engine.handle(ended)
-                return try await response(to: result.outputs, thread: thread.id, engine: engine, settings: settings, gatherURL: gatherURL)
+                return try await response(to: result.outputs, thread: thread.id, engine: engine, settings: settings, base: base)
             }
         } catch {
             logger.error("voice webhook: turn failed", metadata: ["call": "\(call)", "error": "\(error)"])
@@ -74,30 +73,30 @@ struct VoiceWebhookHandler {
     }
 
     private func start(_ form: TwilioForm, integrationID: String, engine: BotEngine, settings: VoiceSettings,
-                       gatherURL: String) async throws -> WebhookResponse {
+                       base: String) async throws -> WebhookResponse {
         guard let event = VoiceEventMapper.callStart(form, integrationID: integrationID) else {
             return TwilioWebhook.answer(400, "an incoming call needs CallSid and From")
         }
         let result = try await engine.handle(event)
-        return try await response(to: result.outputs, thread: event.threadID, engine: engine, settings: settings, gatherURL: gatherURL)
+        return try await response(to: result.outputs, thread: event.threadID, engine: engine, settings: settings, base: base)
     }
 
     /// What the caller hears of a turn's `outputs`: the call handed to a virtual agent or to
     /// Flex, or the bot's messages and a `<Gather>` for the answer.
     private func response(to outputs: [Event], thread: String, engine: BotEngine, settings: VoiceSettings,
-                          gatherURL: String) async throws -> WebhookResponse {
+                          base: String) async throws -> WebhookResponse {
         if outputs.contains(where: { $0.type == VoiceElements.Event.connectVirtualAgent }) {
-            return VoiceTwiML.response(VoiceTwiML.connect(after: outputs, settings: settings, base: Self.base(ofGather: gatherURL)))
+            return VoiceTwiML.response(VoiceTwiML.connect(after: outputs, settings: settings, base: base))
         }
         if let handoff = VoiceHandoff(outputs: outputs, engine: engine),
            let call = try await engine.thread(thread).flatMap({ VoiceCall(scope: $0.scope) }) {
             return VoiceTwiML.response(try await handoff.twiml(after: outputs, call: call, thread: thread, settings: settings, engine: engine))
         }
-        return VoiceTwiML.response(VoiceTwiML.answer(to: outputs, settings: settings, gatherURL: gatherURL))
+        return VoiceTwiML.response(VoiceTwiML.answer(to: outputs, settings: settings, base: base))
     }
 
     private func answer(_ form: TwilioForm, thread: ThreadRecord, delivery: String?, engine: BotEngine, settings: VoiceSettings,
-                        gatherURL: String) async throws -> WebhookResponse {
+                        base: String) async throws -> WebhookResponse {
         let recent = try await engine.events(thread: thread.id, after: max(0, thread.lastSequence - 40), limit: 40)
         let noInputs = Self.silences(endingAt: recent)
         let event = VoiceEventMapper.answer(form, thread: thread, offered: OfferedChoices.last(in: recent), noInputs: noInputs,
@@ -105,11 +104,11 @@ struct VoiceWebhookHandler {
         let result = try await engine.handle(event)
         let spoken = result.outputs.contains { if case .message? = $0.userView { true } else { false } }
         guard event.type == VoiceElements.Event.noInput, !spoken else {
-            return try await response(to: result.outputs, thread: thread.id, engine: engine, settings: settings, gatherURL: gatherURL)
+            return try await response(to: result.outputs, thread: thread.id, engine: engine, settings: settings, base: base)
         }
         // A silence no flow answered: the last question again, or goodbye.
         guard noInputs + 1 < Self.maxNoInputs else { return VoiceTwiML.response(VoiceTwiML.hangUp(settings: settings)) }
-        return VoiceTwiML.response(VoiceTwiML.answer(to: Self.lastQuestion(in: recent), settings: settings, gatherURL: gatherURL,
+        return VoiceTwiML.response(VoiceTwiML.answer(to: Self.lastQuestion(in: recent), settings: settings, base: base,
                                                      preface: VoiceTwiML.notHeard))
     }
 
@@ -130,11 +129,6 @@ struct VoiceWebhookHandler {
         return events[start...].last { event in
             if event.sender != .user, case .message? = event.userView { true } else { false }
         }.map { [$0] } ?? []
-    }
-
-    /// Where the call's webhooks are, from the URL its `<Gather>` answers at.
-    static func base(ofGather url: String) -> String {
-        String(url.dropLast(VoiceEventMapper.Webhook.gather.rawValue.count + 1))
     }
 
     /// Which webhook `path` is: by how it ends, or the incoming call on `/webhooks/{id}` itself.
