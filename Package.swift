@@ -85,6 +85,8 @@ let package = Package(
             name: "TwilioEmulator",
             dependencies: [
                 "TwilioWire",
+                // Virtual agent scripts are YAML.
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -20,6 +20,7 @@ extension TwilioEmulator {
     /// | `workflowSid` (“Assign to Anyone”) | `WWd35e5f285f2a106c6cb6c342105aa47a` |
     /// | `taskQueueSid` (“Support”) | `WQeb6d9cc69b589981f0fe0345556f2b81` |
     /// | task channel `chat` | `TC6a46c8fe1d58c3bbad15063c4ba9ba8e` |
+    /// | task channel `voice` | `TC1e2a7d0c5b9f4e3a8d6c2b1f0e9d8c7a` |
     /// | worker `alice_40example_2Ecom` | `WK05b08526268a53ca2df0a76e9a119a9f` |
     /// | `messagingServiceSid` | `MG6401a060d14731a37f94e329d20d41ad` |
     ///
@@ -59,6 +60,12 @@ extension TwilioEmulator {
         /// The Conversations service's pre-event webhook at start (filter `onMessageAdd`): asked
         /// before an agent's message is added (REST `…/Configuration/Webhooks` changes it).
         public var conversationsPreWebhookURL: String?
+        /// Phone numbers callers can call at start, as `POST …/IncomingPhoneNumbers.json` makes them.
+        public var voiceNumbers: [VoiceNumber] = []
+        /// The Dialogflow CX agents `<Connect><VirtualAgent connectorName>` reaches, by connector name.
+        public var virtualAgents: [VirtualAgentScript] = []
+        /// The `voice` task channel (the tasks `<Enqueue>` makes).
+        public var voiceTaskChannelSid: String = Defaults.voiceTaskChannelSid
         /// How failed webhook deliveries are retried.
         public var retry: RetryPolicy = RetryPolicy()
 
@@ -89,6 +96,26 @@ extension TwilioEmulator {
         }
     }
 
+    /// A phone number of the account (an Incoming Phone Number): a call to it asks `voiceURL`
+    /// what to do, and its end is posted to `statusCallbackURL`.
+    public struct VoiceNumber: Sendable, Equatable {
+        /// `+15555550100`.
+        public var number: String
+        /// "A call comes in": the bot's incoming-call webhook.
+        public var voiceURL: String
+        /// `POST` (the default) or `GET`.
+        public var voiceMethod: String
+        /// "Call status changes": where the call's end is posted.
+        public var statusCallbackURL: String?
+
+        public init(number: String, voiceURL: String, voiceMethod: String = "POST", statusCallbackURL: String? = nil) {
+            self.number = number
+            self.voiceURL = voiceURL
+            self.voiceMethod = voiceMethod
+            self.statusCallbackURL = statusCallbackURL
+        }
+    }
+
     /// The fixed default SIDs and credentials (see `Configuration`).
     public enum Defaults {
         public static let accountSid = "AC57fd0608be32bc7b399f485192bb8be8"
@@ -101,6 +128,7 @@ extension TwilioEmulator {
         public static let workflowSid = "WWd35e5f285f2a106c6cb6c342105aa47a"
         public static let taskQueueSid = "WQeb6d9cc69b589981f0fe0345556f2b81"
         public static let taskChannelSid = "TC6a46c8fe1d58c3bbad15063c4ba9ba8e"
+        public static let voiceTaskChannelSid = "TC1e2a7d0c5b9f4e3a8d6c2b1f0e9d8c7a"
         public static let messagingServiceSid = "MG6401a060d14731a37f94e329d20d41ad"
         public static let operatingUnitSid = "OUcf1fe7b3cf9c8d28691495a48799c2ae"
         public static let availableActivitySid = "WA8d7cac465dc9438d664defa5089cc6d0"

@@ -7,7 +7,8 @@ import ServiceLifecycle
 import TwilioWire
 
 /// A local stand-in for Twilio Flex — the Flex (Interactions and Programmable Chat channels),
-/// Conversations, Programmable Chat and TaskRouter REST calls a bot's Flex integration makes, the webhooks Flex sends back, and an agent console — so the
+/// Conversations, Programmable Chat and TaskRouter REST calls a bot's Flex integration makes, the webhooks Flex sends back,
+/// customers' phones (texts and calls, with a scripted Dialogflow CX agent), and an agent console — so the
 /// whole human handoff runs with no Twilio account. A development tool: it binds 127.0.0.1 by
 /// default and keeps everything in memory.
 ///
@@ -41,6 +42,13 @@ import TwilioWire
 ///   `GET|POST /v2/Services/{IS}/Channels/{CH}`, `GET|POST …/Channels/{CH}/Messages`
 ///   (`X-Twilio-Webhook-Enabled: true` makes a REST message fire `onMessageSent`),
 ///   `GET …/Messages/{IM}`.
+/// - Voice (2010 API): `POST|GET /2010-04-01/Accounts/{AC}/IncomingPhoneNumbers.json`,
+///   `GET|POST|DELETE …/IncomingPhoneNumbers/{PN}.json` (`VoiceUrl`, `VoiceMethod`,
+///   `StatusCallback`): a call to a number asks its voice URL for TwiML and plays it — `<Say>`,
+///   `<Gather>` (its action gets `SpeechResult` and `Confidence`, or `Digits`), `<Enqueue
+///   workflowSid><Task>` (a `voice` task), `<Connect><VirtualAgent>` (a scripted Dialogflow CX
+///   agent, `VirtualAgentScript`: statusCallback per turn, the action at the session's end),
+///   `<Redirect>`, `<Hangup>`; the call's end is posted to the status callback.
 /// - TaskRouter: `GET|POST /v1/Workspaces/{WS}` (`EventCallbackUrl`, `EventsFilter`),
 ///   `GET /v1/Workspaces/{WS}/Tasks[/{WT}]`, `POST …/Tasks/{WT}` (`AssignmentStatus`
 ///   completed/canceled/wrapping with `Reason`, `Attributes`, `Priority`),
@@ -76,6 +84,11 @@ import TwilioWire
 ///   a configured number; `GET /emulator/api/phone/messages?customer=…`: what phones sent and
 ///   received (a WhatsApp free-form message 24 h after the customer's last is `undelivered`,
 ///   63016, and `onDeliveryUpdated` follows); `POST /emulator/api/clock` `{"advance_seconds"}`.
+/// - `POST /emulator/api/calls` `{"from", "to"}`: a caller calls a number of the account;
+///   `GET /emulator/api/calls[/{CA}]`: what was said on each call and what it waits for;
+///   `POST /emulator/api/calls/{CA}/speech` `{"text"}`, `…/digits` `{"digits"}`, `…/silence`,
+///   `…/hangup`: what the caller does (answered once the bot's TwiML for it played). A voice
+///   task's "End chat" is the agent hanging up.
 ///
 /// `GET /` is the agent console page, built on the same API.
 public final class TwilioEmulator: Sendable {
@@ -129,8 +142,15 @@ public final class TwilioEmulator: Sendable {
         for address in configuration.addresses where !["sms", "whatsapp"].contains(address.type) {
             throw .invalidConfiguration("an address is `sms` or `whatsapp`, not `\(address.type)`")
         }
+        for number in configuration.voiceNumbers where !["GET", "POST"].contains(number.voiceMethod) {
+            throw .invalidConfiguration("the voice URL of \(number.number) is fetched with GET or POST, not `\(number.voiceMethod)`")
+        }
+        let connectors = configuration.virtualAgents.map(\.connectorName)
+        if let twice = connectors.first(where: { name in connectors.count { $0 == name } > 1 }) {
+            throw .invalidConfiguration("two virtual agent scripts are named `\(twice)`")
+        }
         let urls = [configuration.chatWebhookURL, configuration.taskRouterCallbackURL, configuration.conversationsPreWebhookURL]
-            + configuration.addresses.map(\.webhookURL)
+            + configuration.addresses.map(\.webhookURL) + configuration.voiceNumbers.flatMap { [Optional($0.voiceURL), $0.statusCallbackURL] }
         for url in urls.compactMap({ $0 }) {
             guard (try? EmulatorState.webhookURL(url, name: "webhook URL")) != nil else {
                 throw .invalidConfiguration("`\(url)` is not an http:// or https:// URL")
@@ -189,6 +209,7 @@ public final class TwilioEmulator: Sendable {
         TaskRouterRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
         ConversationRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
         AddressRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
+        IncomingNumberRoutes(state: state, configuration: configuration).register(on: router)
         InteractionRoutes(state: state, configuration: configuration, fallbackOrigin: origin).register(on: router)
         AgentAPIRoutes(state: state, configuration: configuration).register(on: router)
         ConsoleRoutes().register(on: router)

@@ -19,6 +19,14 @@ final class WebhookReceiver: Sendable {
     /// A Conversations pre-event webhook that refuses (422) a message starting with `/`, as a
     /// bot blocks an agent's command, and lets any other action go on (200).
     var preEventURL: String { "http://127.0.0.1:\(port)/twilio/conversations/pre" }
+    /// A voice webhook (`/twilio/voice/NAME`, POST or GET), answered with what `answer(_:with:)`
+    /// set for `name` (an empty `<Response/>` until then).
+    func voiceURL(_ name: String) -> String { "http://127.0.0.1:\(port)/twilio/voice/\(name)" }
+
+    /// Sets what the voice webhook `name` answers.
+    func answer(_ name: String, status: Int = 200, with body: String) async {
+        await log.setVoice(name, status: status, body: body)
+    }
 
     private init(server: LocalServer, authToken: String, log: RequestLog) {
         self.server = server
@@ -49,9 +57,16 @@ final class WebhookReceiver: Sendable {
             let body = String(buffer: buffer)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            let url = "http://127.0.0.1:\(await portBox.port)\(request.uri.path)"
-            let form = (try? TwilioForm(encoded: body)) ?? TwilioForm()
-            let valid = TwilioSignature.isValid(headers["x-twilio-signature"] ?? "", url: url, parameters: form, authToken: authToken)
+            var url = "http://127.0.0.1:\(await portBox.port)\(request.uri.path)"
+            var form = (try? TwilioForm(encoded: body)) ?? TwilioForm()
+            var signed = form
+            // A GET carries its parameters in the query, and is signed over the whole URL alone.
+            if request.method == .get, let query = request.uri.query {
+                url += "?" + query
+                form = (try? TwilioForm(encoded: query)) ?? TwilioForm()
+                signed = TwilioForm()
+            }
+            let valid = TwilioSignature.isValid(headers["x-twilio-signature"] ?? "", url: url, parameters: signed, authToken: authToken)
             let status = await log.append(Received(path: request.uri.path, url: url, headers: headers, body: body, form: form,
                                                    signatureValid: valid))
             return Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"])
@@ -62,6 +77,14 @@ final class WebhookReceiver: Sendable {
             let answer = try await handler(request, context)
             let form = await log.requests.last?.form
             return form?["Body"]?.hasPrefix("/") == true ? Response(status: .unprocessableContent) : answer
+        }
+        for method in [HTTPRequest.Method.post, .get] {
+            router.on("/twilio/voice/{name}", method: method) { request, context in
+                _ = try await handler(request, context)
+                let (status, twiml) = await log.voice(context.parameters.get("name") ?? "")
+                return Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "text/xml"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(string: twiml)))
+            }
         }
         let server = try await LocalServer.start(router)
         await portBox.set(server.port)
@@ -80,6 +103,10 @@ final class WebhookReceiver: Sendable {
 private actor RequestLog {
     var statuses: [Int]
     var requests: [WebhookReceiver.Received] = []
+    var voiceAnswers: [String: (status: Int, body: String)] = [:]
+
+    func setVoice(_ name: String, status: Int, body: String) { voiceAnswers[name] = (status, body) }
+    func voice(_ name: String) -> (Int, String) { voiceAnswers[name] ?? (200, "<Response/>") }
 
     init(statuses: [Int]) { self.statuses = statuses }
 

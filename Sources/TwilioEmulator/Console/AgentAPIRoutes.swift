@@ -88,6 +88,7 @@ struct AgentAPIRoutes {
             return RESTSupport.json(["version": .int(version), "deliveries": .array(await views.deliveries())])
         }
         PhoneRoutes(state: state, waitIfAsked: { await waitIfAsked($0) }).register(on: router)
+        CallRoutes(state: state, player: CallPlayer(state: state), waitIfAsked: { await waitIfAsked($0) }).register(on: router)
     }
 
     /// Waits as `?after=N&wait=S` asks; answers the current version.

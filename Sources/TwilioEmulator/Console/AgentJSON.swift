@@ -41,13 +41,18 @@ struct AgentJSON {
         let reservation = await state.currentReservation(of: task)
         let worker = await state.worker(of: task)
         let channel = await state.channels[task.channelSid]
+        var customer: EmulatorJSON = channel.map { ["identity": .string($0.userIdentity), "friendly_name": .string(Self.customerName($0))] } ?? .null
+        if task.taskChannel == .voice, let call = await state.calls[task.channelSid] {
+            customer = ["identity": .string(call.from), "friendly_name": .string(call.callerName ?? call.from)]
+        }
         return [
             "sid": .string(task.sid),
             "status": .string(task.status.rawValue),
             "friendly_name": .string(task.friendlyName),
             "attributes": Self.object(task.attributes),
             "channel_sid": .string(task.channelSid),
-            "customer": channel.map { ["identity": .string($0.userIdentity), "friendly_name": .string(Self.customerName($0))] } ?? .null,
+            "task_channel": .string(task.taskChannel.rawValue),
+            "customer": customer,
             "reservation": reservation.map { ["sid": .string($0.sid), "status": .string($0.status.rawValue)] } ?? .null,
             "worker": worker.map { self.worker($0.worker) } ?? .null,
             "reason": RESTSupport.optional(task.reason),

@@ -11,8 +11,10 @@ public struct AgentTask: Sendable, Equatable, Decodable {
     public var friendlyName: String
     /// The task attributes (the bot's `TaskAttributes` merged with Flex's own keys).
     public var attributes: EmulatorJSON
-    /// `CH…`: the chat channel of the handoff.
+    /// `CH…`: the chat channel of the handoff; `CA…`: the call of a voice task.
     public var channelSid: String
+    /// `chat`, or `voice` for a call.
+    public var taskChannel: String
     public var customer: Customer?
     public var reservation: ReservationView?
     public var worker: AgentWorker?
@@ -43,6 +45,7 @@ public struct AgentTask: Sendable, Equatable, Decodable {
         case sid, status, attributes, customer, reservation, worker, reason
         case friendlyName = "friendly_name"
         case channelSid = "channel_sid"
+        case taskChannel = "task_channel"
         case dateCreated = "date_created"
         case taskVersion = "task_version"
     }

@@ -26,6 +26,7 @@ extension EmulatorState {
             throw .conflict("task \(taskSid) is \(task.status.rawValue); only a reserved task (offered to an agent) can be accepted")
         }
         accept(taskSid: taskSid)
+        connectAgent(of: task)
         joinConversation(of: task)
         joinInteraction(of: tasks[taskSid] ?? task)
         changed()
@@ -98,7 +99,7 @@ extension EmulatorState {
         return (channel, worker, attributes.text)
     }
 
-    /// Flex's "End chat": the agent leaves the chat and the task wraps up (`reservation.wrapup`,
+    /// Flex's "End chat" (on a call, hanging up): the agent leaves the chat and the task wraps up (`reservation.wrapup`,
     /// `task.wrapup`). In Flex Conversations the agent's interaction participant closes (as
     /// `POST …/Participants/{UT}` `Status=closed` does); in Programmable Chat the channel turns
     /// INACTIVE (`onChannelUpdated`). Completing comes after.
@@ -106,6 +107,12 @@ extension EmulatorState {
         let task = try agentTask(taskSid)
         guard task.status == .assigned, let worker = worker(of: task) else {
             throw .conflict("task \(taskSid) is \(task.status.rawValue); only an assigned task's chat can be ended")
+        }
+        if task.taskChannel == .voice {
+            // The agent hangs up; the call's end wraps the task up.
+            agentHangUp(of: task)
+            changed()
+            return tasks[taskSid] ?? task
         }
         if let interaction = channels[task.channelSid]?.conversation?.interaction,
            let agent = interaction.participants.last(where: { $0.type == "agent" && $0.workerSid == worker.worker.sid }) {
@@ -128,6 +135,7 @@ extension EmulatorState {
         guard task.status == .assigned || task.status == .wrapping, let worker = worker(of: task) else {
             throw .conflict("task \(taskSid) is \(task.status.rawValue); only an assigned task can be completed")
         }
+        agentHangUp(of: task)
         finish(taskSid: taskSid, reason: reason.flatMap { $0.isEmpty ? nil : $0 } ?? "Chat completed by agent",
                agentIdentity: worker.worker.name)
         changed()

@@ -82,11 +82,12 @@ extension EmulatorState {
         changed()
     }
 
-    /// Makes a pending task for a chat, queues `task-queue.entered`, and offers it to a worker
-    /// (`reservation.created`) when there is one.
-    func openTask(_ taskSid: String, attributes: String, channelSid: String, friendlyName: String, now: Date) {
-        var task = RouterTask(sid: taskSid, attributes: attributes, status: .pending, channelSid: channelSid, friendlyName: friendlyName,
-                              dateCreated: now, dateUpdated: now, queueEnteredDate: now)
+    /// Makes a pending task for a chat (or a call), queues `task-queue.entered`, and offers it
+    /// to a worker (`reservation.created`) when there is one.
+    func openTask(_ taskSid: String, attributes: String, channelSid: String, friendlyName: String, now: Date,
+                  taskChannel: TaskChannel = .chat, priority: Int = 0) {
+        var task = RouterTask(sid: taskSid, attributes: attributes, status: .pending, priority: priority, channelSid: channelSid,
+                              taskChannel: taskChannel, friendlyName: friendlyName, dateCreated: now, dateUpdated: now, queueEnteredDate: now)
         tasks[taskSid] = task
         taskOrder.append(taskSid)
         emitTaskEvent("task-queue.entered", "Task \(taskSid) entered TaskQueue \(configuration.taskQueueSid)", task: task)

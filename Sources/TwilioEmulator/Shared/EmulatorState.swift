@@ -29,6 +29,13 @@ actor EmulatorState {
     var addressOrder: [String] = []
     /// Every message to and from an emulated phone, oldest first.
     var phoneMessages: [PhoneMessage] = []
+    /// The account's phone numbers (`PN…`), the calls to them, and the virtual agent sessions
+    /// paused on them (by `EndUserId`).
+    var numbers: [String: IncomingNumber] = [:]
+    var numberOrder: [String] = []
+    var calls: [String: EmulatedCall] = [:]
+    var callOrder: [String] = []
+    var pausedSessions: [String: PausedSession] = [:]
     /// How far the emulator's clock is ahead of the machine's (`POST /emulator/api/clock`).
     var clockOffset: TimeInterval = 0
 
@@ -62,6 +69,13 @@ actor EmulatorState {
             addresses[sid] = AddressConfiguration(sid: sid, type: address.type, address: address.address, autoCreation: auto,
                                                   dateCreated: now, dateUpdated: now)
             addressOrder.append(sid)
+        }
+        for voiceNumber in configuration.voiceNumbers {
+            let number = IncomingNumber(sid: TwilioSID.random("PN"), phoneNumber: voiceNumber.number, friendlyName: voiceNumber.number,
+                                        voiceURL: voiceNumber.voiceURL, voiceMethod: voiceNumber.voiceMethod,
+                                        statusCallback: voiceNumber.statusCallbackURL, dateCreated: now, dateUpdated: now)
+            numbers[number.sid] = number
+            numberOrder.append(number.sid)
         }
     }
 
@@ -110,7 +124,7 @@ actor EmulatorState {
 
     /// Queues an event for its target's URL (skipped when none is set or its filter excludes
     /// the event) and makes sure the channel's delivery worker runs. A conversation-scoped
-    /// webhook's `url` is given (the caller has applied its filters).
+    /// webhook's `url` is given (the caller has applied its filters), as is a call's.
     func enqueue(_ target: WebhookDelivery.Target, eventType: String, resourceSid: String, channelSid: String, form: TwilioForm,
                  url scopedURL: String? = nil) {
         let url: String?
@@ -121,7 +135,7 @@ actor EmulatorState {
         case .taskrouter:
             guard workspace.eventsFilter.isEmpty || workspace.eventsFilter.contains(eventType) else { return }
             url = workspace.eventCallbackURL
-        case .conversations:
+        case .conversations, .voice:
             url = scopedURL
         }
         let delivery = WebhookDelivery(id: deliveries.count + 1, eventType: eventType, target: target, url: url,

@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 import TwilioWire
 
-/// Guards the emulated Twilio REST API (`/v1/…`, `/v2/…`): HTTP Basic with the account SID and
+/// Guards the emulated Twilio REST API (`/v1/…`, `/v2/…`, `/2010-04-01/…`): HTTP Basic with the account SID and
 /// auth token, or the API key SID and secret; 401 with Twilio's error body (code 20003)
 /// otherwise. Unknown paths there answer Twilio's 404 body (code 20404). Other paths (the
 /// console, `/emulator/api/`) pass through untouched.
@@ -18,7 +18,7 @@ struct TwilioAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard path.hasPrefix("/v1/") || path.hasPrefix("/v2/") || path == "/v1" || path == "/v2" else {
+        guard path.hasPrefix("/v1/") || path.hasPrefix("/v2/") || path.hasPrefix("/2010-04-01/") || path == "/v1" || path == "/v2" else {
             return try await next(request, context)
         }
         guard let header = request.headers[.authorization], let given = try? TwilioBasicAuth(authorizationHeader: header),

@@ -79,31 +79,43 @@ struct WebhookDeliverer: Sendable {
     private enum Verdict { case delivered, refused, retry }
 
     private func post(_ form: TwilioForm, to url: String, delivery: WebhookDelivery) async -> (verdict: Verdict, attempt: WebhookDelivery.Attempt) {
+        let (attempt, _) = await exchange(form, url: url, method: "POST", target: delivery.target, idempotencyToken: delivery.idempotencyToken)
+        switch attempt.statusCode {
+        case (200..<300)?: return (.delivered, attempt)
+        case 429?, (500..<600)?, nil: return (.retry, attempt)
+        default: return (.refused, attempt)
+        }
+    }
+
+    /// One signed webhook request, as Twilio makes it: the form in the body of a `POST`, or in
+    /// the query of a `GET` (signed over the whole URL, with no parameters); answers the attempt
+    /// and the answer's body (at most 1 MiB; nil when there was no answer).
+    func exchange(_ form: TwilioForm, url: String, method: String, target: WebhookDelivery.Target,
+                  idempotencyToken: String) async -> (attempt: WebhookDelivery.Attempt, body: [UInt8]?) {
         let at = TwilioTime.webhook(Date())
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        let contentType = delivery.target == .taskrouter ? "application/x-www-form-urlencoded" : "application/x-www-form-urlencoded; charset=utf-8"
-        request.headers.add(name: "Content-Type", value: contentType)
+        let get = method == "GET"
+        let address = get ? url + (url.contains("?") ? "&" : "?") + form.encoded : url
+        var request = HTTPClientRequest(url: address)
+        request.method = get ? .GET : .POST
         request.headers.add(name: "User-Agent", value: "TwilioProxy/1.1")
         request.headers.add(name: "Accept", value: "*/*")
-        request.headers.add(name: "I-Twilio-Idempotency-Token", value: delivery.idempotencyToken)
-        request.headers.add(name: "X-Twilio-Signature", value: TwilioSignature.compute(url: url, parameters: form, authToken: authToken))
-        request.body = .bytes(ByteBuffer(string: form.encoded))
+        request.headers.add(name: "I-Twilio-Idempotency-Token", value: idempotencyToken)
+        request.headers.add(name: "X-Twilio-Signature",
+                            value: TwilioSignature.compute(url: address, parameters: get ? TwilioForm() : form, authToken: authToken))
+        if !get {
+            let charset = target == .taskrouter || target == .voice ? "" : "; charset=utf-8"
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded" + charset)
+            request.body = .bytes(ByteBuffer(string: form.encoded))
+        }
         do {
             let seconds = retry.timeout.components.seconds, attoseconds = retry.timeout.components.attoseconds
             let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
             let response = try await client.execute(request, timeout: .milliseconds(milliseconds))
-            // The answer's body is read and dropped so the connection can be reused.
-            _ = try? await response.body.collect(upTo: 1 << 20)
-            let code = Int(response.status.code)
-            let attempt = WebhookDelivery.Attempt(at: at, statusCode: code, error: nil)
-            switch code {
-            case 200..<300: return (.delivered, attempt)
-            case 429, 500..<600: return (.retry, attempt)
-            default: return (.refused, attempt)
-            }
+            // Read whole, also when it is dropped, so the connection can be reused.
+            let body = try? await response.body.collect(upTo: 1 << 20)
+            return (WebhookDelivery.Attempt(at: at, statusCode: Int(response.status.code), error: nil), body.map { Array($0.readableBytesView) })
         } catch {
-            return (.retry, WebhookDelivery.Attempt(at: at, statusCode: nil, error: "\(error)"))
+            return (WebhookDelivery.Attempt(at: at, statusCode: nil, error: "\(error)"), nil)
         }
     }
 }

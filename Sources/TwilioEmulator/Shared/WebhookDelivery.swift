@@ -14,6 +14,9 @@ public struct WebhookDelivery: Sendable, Equatable, Codable {
         case taskrouter
         /// A Conversations conversation-scoped webhook (`WebhookSid` in its form).
         case conversations
+        /// A call's webhooks: its number's voice URL and status callback, a `<Gather>` or
+        /// `<Connect>` action, a virtual agent's statusCallback.
+        case voice
     }
 
     /// Where a delivery stands.
@@ -48,9 +51,9 @@ public struct WebhookDelivery: Sendable, Equatable, Codable {
     public var target: Target
     /// The URL posted to; nil when skipped.
     public var url: String?
-    /// The task (`WT…`) or channel (`CH…`) the event is about.
+    /// The task (`WT…`), channel (`CH…`) or call (`CA…`) the event is about.
     public var resourceSid: String
-    /// The chat channel of the handoff; deliveries of one channel go out one at a time, in order.
+    /// The chat channel of the handoff, or the call; deliveries of one channel go out one at a time, in order.
     public var channelSid: String
     /// `I-Twilio-Idempotency-Token`: the same on every attempt of this delivery.
     public var idempotencyToken: String

@@ -10,7 +10,10 @@ struct RouterTask: Sendable {
     var timeout = 86_400
     /// `Reason` given when the task was completed or canceled.
     var reason: String?
+    /// The chat channel or conversation (`CH…`) of a chat task; the call (`CA…`) of a voice task.
     var channelSid: String
+    /// The TaskRouter task channel: `chat`, or `voice` for a call `<Enqueue>` made.
+    var taskChannel = TaskChannel.chat
     /// The chat channel's friendly name when the task was created (what the agent sees).
     var friendlyName: String
     var dateCreated: Date
@@ -19,6 +22,15 @@ struct RouterTask: Sendable {
     /// Bumped on every change, as TaskVersion is.
     var version = 1
     var reservationSids: [String] = []
+}
+
+/// A TaskRouter task channel of the emulated workspace.
+enum TaskChannel: String, Sendable {
+    case chat, voice
+
+    func sid(_ configuration: TwilioEmulator.Configuration) -> String {
+        self == .voice ? configuration.voiceTaskChannelSid : configuration.taskChannelSid
+    }
 }
 
 /// `assignment_status` of a task (the TaskRouter OpenAPI enum).

@@ -32,8 +32,8 @@ struct TaskRouterEvent {
         form.append("TaskPriority", String(task.priority))
         form.append("TaskAssignmentStatus", task.status.rawValue)
         form.append("TaskVersion", String(task.version))
-        form.append("TaskChannelSid", configuration.taskChannelSid)
-        form.append("TaskChannelUniqueName", "chat")
+        form.append("TaskChannelSid", task.taskChannel.sid(configuration))
+        form.append("TaskChannelUniqueName", task.taskChannel.rawValue)
         form.append("TaskDateCreated", TwilioTime.epochSeconds(task.dateCreated))
         if task.status == .completed { form.append("TaskCompletedReason", task.reason ?? "") }
         if task.status == .canceled { form.append("TaskCanceledReason", task.reason ?? "") }

@@ -49,6 +49,16 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
             which also becomes the service's pre-event webhook (onMessageAdd); REST \
             /v1/Configuration/Addresses makes more.
 
+            Calls: a call to --voice-number asks --voice-url (the voice integration) for TwiML \
+            and plays it: <Say> is heard, <Gather> listens, <Enqueue> puts the caller on hold \
+            for an agent (a voice task in the console), <Connect><VirtualAgent> reaches a \
+            --virtual-agent script. REST /2010-04-01/Accounts/AC…/IncomingPhoneNumbers.json \
+            adds numbers.
+              POST /emulator/api/calls {"from", "to"}: a caller calls a number
+              GET  /emulator/api/calls/CA…: what was said on the call, what it waits for
+              POST /emulator/api/calls/CA…/speech {"text"} | /digits {"digits"} |
+                   /silence | /hangup: what the caller does
+
             Try it:
               botcli flex emulator \\
                 --webhook-url http://127.0.0.1:5005/webhooks/integration.twilio.flex
@@ -104,10 +114,29 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
                                + "(default: http://127.0.0.1:5005/twilio/conversations/events).", valueName: "url"))
     var conversationsWebhookURL = "http://127.0.0.1:5005/twilio/conversations/events"
 
+    @Option(name: .customLong("voice-number"), help: ArgumentHelp("A number callers call (+E.164); its calls ask --voice-url for TwiML.",
+                                                                  valueName: "number"))
+    var voiceNumber: String?
+
+    @Option(name: .customLong("voice-url"),
+            help: ArgumentHelp("The voice number's \"A call comes in\" webhook (default: http://127.0.0.1:5005/twilio/voice/incoming).",
+                               valueName: "url"))
+    var voiceURL = "http://127.0.0.1:5005/twilio/voice/incoming"
+
+    @Option(name: .customLong("voice-status-url"),
+            help: ArgumentHelp("Where a call's end is posted (default: http://127.0.0.1:5005/twilio/voice/status).", valueName: "url"))
+    var voiceStatusURL = "http://127.0.0.1:5005/twilio/voice/status"
+
+    @Option(name: .customLong("virtual-agent"), parsing: .singleValue,
+            help: ArgumentHelp("A scripted Dialogflow CX agent (YAML: connector_name, welcome, turns, fallback; see docs/voice.md) that "
+                               + "<Connect><VirtualAgent> reaches; repeat for several.", valueName: "file"))
+    var virtualAgentFiles: [String] = []
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
         for (name, url) in [("--webhook-url", webhookURL), ("--chat-webhook-url", chatWebhookURL),
-                            ("--taskrouter-callback-url", taskRouterCallbackURL), ("--conversations-webhook-url", conversationsWebhookURL)] {
+                            ("--taskrouter-callback-url", taskRouterCallbackURL), ("--conversations-webhook-url", conversationsWebhookURL),
+                            ("--voice-url", voiceURL), ("--voice-status-url", voiceStatusURL)] {
             guard let url else { continue }
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
                 throw ValidationError("\(name) must be an http:// or https:// URL, not `\(url)`")
@@ -116,7 +145,7 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
         for agent in agents where !agent.split(separator: "=", maxSplits: 1)[0].contains("@") {
             throw ValidationError("--agent takes EMAIL or 'EMAIL=Full Name', not `\(agent)`")
         }
-        for (name, number) in [("--sms-number", smsNumber), ("--whatsapp-number", whatsappNumber)] {
+        for (name, number) in [("--sms-number", smsNumber), ("--whatsapp-number", whatsappNumber), ("--voice-number", voiceNumber)] {
             guard let number else { continue }
             guard number.hasPrefix("+"), number.count > 2, number.dropFirst().allSatisfy(\.isNumber) else {
                 throw ValidationError("\(name) takes a number in E.164 form such as +15555550199, not `\(number)`")
@@ -148,6 +177,17 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
             configuration.addresses.append(TwilioEmulator.Address(type: type, address: number, webhookURL: conversationsWebhookURL))
         }
         if !configuration.addresses.isEmpty { configuration.conversationsPreWebhookURL = conversationsWebhookURL }
+        if let voiceNumber {
+            configuration.voiceNumbers = [TwilioEmulator.VoiceNumber(number: voiceNumber, voiceURL: voiceURL, statusCallbackURL: voiceStatusURL)]
+        }
+        for file in virtualAgentFiles {
+            do {
+                configuration.virtualAgents.append(try VirtualAgentScript(yaml: try String(contentsOfFile: file, encoding: .utf8), source: file))
+            } catch {
+                Terminal.error("error: \((error as? VirtualAgentScriptError)?.description ?? "cannot read --virtual-agent \(file): \(error.localizedDescription)")")
+                throw ExitCode(1)
+            }
+        }
         if !agents.isEmpty {
             configuration.workers = agents.map { agent in
                 let parts = agent.split(separator: "=", maxSplits: 1).map(String.init)
@@ -181,6 +221,8 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
             "  Agents          \(c.workers.map { "\($0.displayName) (\($0.name))" }.joined(separator: ", "))",
             "  Phone numbers   \(c.addresses.isEmpty ? "none (--sms-number, --whatsapp-number)" : c.addresses.map(\.address).joined(separator: ", "))"
                 + (c.addresses.isEmpty ? "" : " → \(c.addresses[0].webhookURL)"),
+            "  Voice           \(c.voiceNumbers.first.map { "\($0.number) → \($0.voiceURL)" } ?? "none (--voice-number)")"
+                + (c.virtualAgents.isEmpty ? "" : "; virtual agents: \(c.virtualAgents.map(\.connectorName).joined(separator: ", "))"),
             "",
             // Unindented, so the block pastes into vault.secret.yaml as it is.
             "vault.secret.yaml for an app using it (key names as `botcli init` writes them):",

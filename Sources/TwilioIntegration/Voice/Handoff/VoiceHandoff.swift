@@ -5,7 +5,8 @@ import TwilioWire
 /// The answer to a turn that handed the call to Flex (`start_chat` on a call: the
 /// `enqueue` event): what the bot said first, then `<Enqueue workflowSid="WW…"><Task>{…}</Task>
 /// </Enqueue>` (flex-conversations.md §Q6). The task's attributes are the step's
-/// `task_attributes` and `parley_thread_id`, the caller (`from`, `customerName`), and the
+/// `task_attributes` and `parley_thread_id`, the caller (`from`, `customerName`), `name` (the
+/// step's `chat_friendly_name`: Flex shows a voice task by its `name`, else its `from`), and the
 /// summary for the agent (`conversationSummary`, from the thread's ledger or the app's
 /// summarizer, as for a chat) with `handoffReason`. Rendered here, after the turn, with the
 /// vault's values (the workflow), which the ledger never holds.
@@ -33,6 +34,7 @@ struct VoiceHandoff {
         var attributes = request.taskAttributes
         attributes["from"] = attributes["from"] ?? .string(call.caller)
         attributes["customerName"] = attributes["customerName"] ?? .string(request.userName)
+        attributes["name"] = attributes["name"] ?? .string(request.friendlyName)
         attributes["conversationSummary"] = .string(await flex.summary(of: request, thread: thread, events: events, settings: flexSettings))
         if let reason = request.summary.reason { attributes["handoffReason"] = .string(reason) }
         let said = outputs.prefix { $0.type != VoiceElements.Event.enqueue }.compactMap { event -> TwiMLElement? in
