@@ -98,17 +98,23 @@ struct FlexHandoffServeTests {
     static func withHandoff(_ mode: Mode = .conversations, _ body: @escaping @Sendable (Handoff) async throws -> Void) async throws {
         let (app, emulator) = try await Self.templateWithEmulator(mode)
         defer { try? FileManager.default.removeItem(at: app) }
-        let configuration = emulator.configuration
-        do {
-            let (serve, servePort) = try await BotCLIRunner.serve(app: app, environment: ["PARLEY_ADMIN_TOKEN": token])
-            defer { serve.send(SIGTERM) }
-            try await pointWebhooks(of: emulator, at: servePort)
-            try await TestClient.withClient(host: "127.0.0.1", port: servePort) { client in
+        try await serve(app, with: emulator) { port in
+            try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
                 try await body(Handoff(emulator: emulator, client: client))
             }
-            let text = serve.output
-            // The server's log names no secret.
-            for secret in [configuration.apiKeySecret, configuration.authToken] { #expect(!text.contains(secret)) }
+        }
+    }
+
+    /// Serves `app` with `botcli serve`, its Flex webhooks pointed at `emulator`; runs `body`
+    /// with the bot's port, checks that the server's log names no secret, and stops the emulator.
+    static func serve(_ app: URL, with emulator: TwilioEmulator, _ body: (Int) async throws -> Void) async throws {
+        do {
+            let (serve, port) = try await BotCLIRunner.serve(app: app, environment: ["PARLEY_ADMIN_TOKEN": token])
+            defer { serve.send(SIGTERM) }
+            try await pointWebhooks(of: emulator, at: port)
+            try await body(port)
+            let secrets = [emulator.configuration.apiKeySecret, emulator.configuration.authToken]
+            #expect(!secrets.contains { serve.output.contains($0) }, "the server's log names no secret")
         } catch {
             await emulator.stop()
             throw error
@@ -119,9 +125,11 @@ struct FlexHandoffServeTests {
     /// A copy of the template app whose Flex integration and vault name a new emulator (its
     /// webhooks set by `pointWebhooks` once the bot listens). The caller stops the emulator and
     /// removes the app.
-    static func templateWithEmulator(_ mode: Mode = .conversations) async throws -> (app: URL, emulator: TwilioEmulator) {
+    static func templateWithEmulator(_ mode: Mode = .conversations, configure: (inout TwilioEmulator.Configuration) -> Void = { _ in })
+        async throws -> (app: URL, emulator: TwilioEmulator) {
         let app = try SimulateCommandTests.copyOfTemplateApp()
-        let configuration = TwilioEmulator.Configuration(port: 0)
+        var configuration = TwilioEmulator.Configuration(port: 0)
+        configure(&configuration)
         do {
             let emulator = try await TwilioEmulator.start(configuration, logger: TestLogs.logger("parley.flex-emulator"))
             do {

@@ -6,9 +6,12 @@ struct Ledger: Sendable {
     /// One ledger event: what the guarantee tests compare.
     struct Entry: Sendable {
         var sequence: Int
+        var type: String
         var sender: String
         var text: String?
         var idempotencyKey: String?
+        /// The event's data, as JSON text with sorted keys.
+        var data: String
     }
 
     var events: [Entry]
@@ -16,6 +19,13 @@ struct Ledger: Sendable {
     var lastSequence: Int
     /// The thread scope's `count`.
     var scopeCount: Int?
+    /// `bot` or `agent`.
+    var mode: String?
+    /// The element of the step waiting for the user, if one is.
+    var waitingElement: String?
+
+    /// The events of `type`, in order.
+    func events(_ type: String) -> [Entry] { events.filter { $0.type == type } }
 
     /// The ledgers of `threads`; a thread that does not exist reads as empty.
     static func read(_ threads: [String], port: Int, token: String) async throws -> [String: Ledger] {
@@ -37,10 +47,14 @@ struct Ledger: Sendable {
             }
             ledger.lastSequence = last
             ledger.scopeCount = (object["scope"] as? [String: Any])?["count"] as? Int
+            ledger.mode = object["mode"] as? String
+            ledger.waitingElement = (object["waiting"] as? [String: Any])?["element"] as? String
             for event in events {
-                ledger.events.append(Entry(sequence: event["sequence"] as? Int ?? -1, sender: event["sender"] as? String ?? "",
-                                           text: (event["data"] as? [String: Any])?["text"] as? String,
-                                           idempotencyKey: event["idempotency_key"] as? String))
+                let data = event["data"] as? [String: Any] ?? [:]
+                let json = (try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+                ledger.events.append(Entry(sequence: event["sequence"] as? Int ?? -1, type: event["type"] as? String ?? "",
+                                           sender: event["sender"] as? String ?? "", text: data["text"] as? String,
+                                           idempotencyKey: event["idempotency_key"] as? String, data: json ?? "{}"))
             }
             guard let next = object["next_after"] as? Int else { return ledger }
             after = next

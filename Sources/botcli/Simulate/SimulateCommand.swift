@@ -4,6 +4,7 @@ import FlowDSL
 import Foundation
 import Logging
 import ParleyApp
+import TwilioEmulator
 import TwilioIntegration
 import Vault
 
@@ -54,11 +55,14 @@ struct SimulateCommand: AsyncParsableCommand {
             (with a Flex integration in the app): :agent and the agent console work as with \
             --flex, and an agent's /command never reaches the phone.
 
-            Phone calls: with --voice you are a caller (+15555550123) on a call to the app's \
-            Twilio Voice integration, played in this process with signed webhooks and TwiML as \
-            Twilio would: `voice: TEXT` lines are what you hear, `listening (HINTS): …` when the \
-            bot waits for you. Type what you say; `#2` presses key 2, an empty line is silence, \
-            :hangup hangs up. A handoff to Flex or a virtual agent is shown and ends the call.
+            Phone calls: with --voice you are a caller (+15555550100) calling the business's \
+            number (+15555550199) through the same local emulator, which calls the app's Twilio \
+            Voice integration with signed webhooks and plays its TwiML as Twilio would: \
+            `voice: TEXT` lines are what you hear, `listening (HINTS): …` when the bot waits for \
+            you, `virtual agent: TEXT` what a --virtual-agent script (a scripted Dialogflow CX \
+            agent, see docs/voice.md) says, `call: TEXT` what happens on the line. Type what \
+            you say; `#2` presses key 2, an empty line is silence, :hangup hangs up. A handoff \
+            puts you on hold until an agent answers in the console.
             """
     )
 
@@ -71,8 +75,13 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Be a caller on a phone call to the bot, through the app's Twilio Voice integration (no Twilio account needed).")
     var voice = false
 
-    @Option(help: ArgumentHelp("The Twilio emulator's port on 127.0.0.1, with --flex or --sms.", valueName: "port"))
+    @Option(help: ArgumentHelp("The Twilio emulator's port on 127.0.0.1, with --flex, --sms or --voice (0: any free port).", valueName: "port"))
     var flexPort = 5055
+
+    @Option(name: .customLong("virtual-agent"), parsing: .singleValue,
+            help: ArgumentHelp("With --voice: a scripted Dialogflow CX agent (YAML, see docs/voice.md) the call's <Connect><VirtualAgent> "
+                               + "reaches; repeat for several.", valueName: "file"))
+    var virtualAgentFiles: [String] = []
 
     @OptionGroup var options: AppOptions
 
@@ -123,9 +132,10 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         var localFlex: SimulatedTwilio?
         let integrations: AppIntegrations
-        if flex || sms {
+        if flex || sms || voice {
             do {
-                let started = try await SimulatedTwilio.start(app: app, port: flexPort, phone: sms, logger: ParleyLogging.logger("parley.flex"))
+                let mode: SimulatedTwilio.Mode = voice ? .voice(try virtualAgents()) : sms ? .sms : .flex
+                let started = try await SimulatedTwilio.start(app: app, port: flexPort, mode: mode, logger: ParleyLogging.logger("parley.flex"))
                 localFlex = started
                 let botURL = started.botURL
                 integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger,
@@ -135,8 +145,6 @@ struct SimulateCommand: AsyncParsableCommand {
                 Terminal.error("error: \(error)")
                 throw ExitCode(1)
             }
-        } else if voice {
-            integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger, settingsOverride: SimulatedCall.settingsOverride))
         } else {
             integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger))
         }
@@ -147,10 +155,11 @@ struct SimulateCommand: AsyncParsableCommand {
         _ = try? await engine.resumeOutbox()
         _ = try? await engine.resumeInbox()
         localFlex?.serve(engine)
-        if voice {
-            await playCall(engine: engine, printer: printer, appName: URL(fileURLWithPath: app.root).standardizedFileURL.lastPathComponent)
+        if voice, let localFlex {
+            await playCall(localFlex, printer: printer, appName: URL(fileURLWithPath: app.root).standardizedFileURL.lastPathComponent)
             await engine.stop()
             await integrations.shutdown()
+            await localFlex.stop()
             return
         }
         // An app that hands off to Flex, without the account to do it here: say how to play it locally.
@@ -214,19 +223,29 @@ struct SimulateCommand: AsyncParsableCommand {
 extension SimulateCommand {
     func validate() throws {
         if voice, flex || sms { throw ValidationError("--voice plays a call on its own: leave out --flex and --sms") }
+        if !virtualAgentFiles.isEmpty, !voice { throw ValidationError("--virtual-agent is for calls: add --voice") }
     }
 
-    /// `--voice`: the terminal is a caller (`SimulatedCall`).
-    func playCall(engine: BotEngine, printer: TranscriptPrinter, appName: String) async {
-        guard let found = SimulatedCall.find(in: engine) else {
-            Terminal.error("error: --voice needs an app with a Twilio Voice integration; add integration/twilio/voice.yaml "
-                           + "(`type: parley.twilio.voice.integration`, see docs/voice.md)")
-            return
+    /// The `--virtual-agent` scripts.
+    func virtualAgents() throws -> [VirtualAgentScript] {
+        try virtualAgentFiles.map { file in
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw ValidationError("cannot read --virtual-agent \(file): \(error.localizedDescription)")
+            }
+            return try VirtualAgentScript(yaml: text, source: file)
         }
-        let call = SimulatedCall(engine: engine, integration: found.integration, integrationID: found.id, printer: printer)
-        printer.note("simulating \(appName) on a call from \(SimulatedCall.caller) to \(SimulatedCall.number) (thread \(call.threadID))")
+    }
+
+    /// `--voice`: the terminal is a caller (`SimulatedCall`) on the emulator's number.
+    func playCall(_ twilio: SimulatedTwilio, printer: TranscriptPrinter, appName: String) async {
+        guard let numbers = twilio.phone else { return }
+        let agents = twilio.emulator.configuration.virtualAgents.map(\.connectorName)
+        printer.note("simulating \(appName) on a call from \(numbers.customer) to \(numbers.business) through the Twilio emulator "
+                     + "(development only; agent console at \(twilio.emulator.consoleURL))"
+                     + (agents.isEmpty ? "; no virtual agent answers (--virtual-agent FILE adds one)" : "; virtual agents: \(agents.joined(separator: ", "))"))
         var reader = lineReader(prompt: "caller> ", interactive: printer.interactive)
-        await call.run(reading: &reader)
+        await SimulatedCall(twilio: twilio, printer: printer).run(reading: &reader)
     }
 
     /// What is typed: on a terminal with `prompt`, line editing and the app's history

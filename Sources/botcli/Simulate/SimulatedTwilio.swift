@@ -6,36 +6,52 @@ import Logging
 import TwilioEmulator
 import TwilioIntegration
 
-/// `botcli simulate --flex` and `--sms`: Twilio in one terminal. A local Twilio emulator stands
-/// in for Twilio, the bot's webhooks are served on a loopback port for it to call, and the
-/// integrations talk to the emulator with the emulator's own account (`target`: the app's vault
-/// needs no Twilio values). `:agent` speaks as the agent who has the chat; the agent console in
-/// a browser works alongside. With a `phone`, the person at the terminal is an SMS customer:
-/// their lines are texts to the emulator's number, which its Address Configuration routes into
-/// a conversation with the bot, and what reaches their phone is what they see.
+/// `botcli simulate --flex`, `--sms` and `--voice`: Twilio in one terminal. A local Twilio
+/// emulator stands in for Twilio, the bot's webhooks are served on a loopback port for it to
+/// call, and the integrations talk to the emulator with the emulator's own account (`target`:
+/// the app's vault needs no Twilio values). `:agent` speaks as the agent who has the chat; the
+/// agent console in a browser works alongside. With a `phone`, the person at the terminal is an
+/// SMS customer: their lines are texts to the emulator's number, which its Address
+/// Configuration routes into a conversation with the bot, and what reaches their phone is what
+/// they see. With `.voice`, they are a caller (`SimulatedCall`) on the emulator's number, whose
+/// calls ask the app's voice integration, with the given virtual agents.
 struct SimulatedTwilio {
     let emulator: TwilioEmulator
     /// The emulator's account, for the integrations' `IntegrationSetup.settingsOverride`.
     let target: TwilioTarget
     /// Where the emulator reaches the bot's webhooks, for `IntegrationSetup.publicURL`.
     let botURL: String
-    /// The customer's and the business's numbers, with `--sms`.
+    /// The customer's and the business's numbers, with `--sms` or `--voice`.
     let phone: (customer: String, business: String)?
+    /// What the person at the terminal is.
+    enum Mode {
+        /// A visitor of the chat page, whose chat can be handed to the emulator's Flex.
+        case flex
+        /// A customer texting the business number.
+        case sms
+        /// A caller on the business number, with these scripted Dialogflow CX agents.
+        case voice([VirtualAgentScript])
+    }
     private let state: ServingState
     private let server: Task<Void, Error>
 
-    /// The numbers of the simulated text conversation (the 555-01xx range is fictional).
+    /// The numbers of the simulated text conversation or call (the 555-01xx range is fictional).
     static let customerNumber = "+15555550100", businessNumber = "+15555550199"
 
-    /// Starts the emulator on `port` and the bot's webhook server; with `phone`, the business
+    /// Starts the emulator on `port` and the bot's webhook server. With `.sms` the business
     /// number's Address Configuration calls the app's Conversations integration and the
-    /// service's pre-event webhook is the bot's. Make the engine's integrations with `target`,
-    /// call `serve(_:)` with the engine, then `stop()` at the end.
-    static func start(app: BotApp, port: Int, phone: Bool, logger: Logger) async throws -> SimulatedTwilio {
-        func id(_ type: String) -> String? { app.integrations.values.first { $0.type == type }?.id }
+    /// service's pre-event webhook is the bot's; with `.voice` the business number's calls ask
+    /// the app's voice integration. Make the engine's integrations with `target`, call
+    /// `serve(_:)` with the engine, then `stop()` at the end.
+    static func start(app: BotApp, port: Int, mode: Mode, logger: Logger) async throws -> SimulatedTwilio {
+        func id(_ type: String) -> String? { app.integrations.values.filter { $0.type == type }.map(\.id).min() }
         let flexID = id(FlexElements.integrationType), conversationsID = id(ConversationsElements.integrationType)
-        if phone, conversationsID == nil { throw SimulatedTwilioError.noConversationsIntegration }
-        if !phone, flexID == nil { throw SimulatedTwilioError.noFlexIntegration }
+        let voiceID = id(VoiceElements.integrationType)
+        switch mode {
+        case .flex: if flexID == nil { throw SimulatedTwilioError.noFlexIntegration }
+        case .sms: if conversationsID == nil { throw SimulatedTwilioError.noConversationsIntegration }
+        case .voice: if voiceID == nil { throw SimulatedTwilioError.noVoiceIntegration }
+        }
         let state = ServingState()
         // The bot's side first: the emulator needs its webhook URL.
         let (listening, announce) = AsyncStream.makeStream(of: Int.self)
@@ -54,10 +70,16 @@ struct SimulatedTwilio {
             configuration.chatWebhookURL = "\(botURL)/webhooks/\(flexID)"
             configuration.taskRouterCallbackURL = configuration.chatWebhookURL
         }
-        if phone, let conversationsID {
-            let url = "\(botURL)/webhooks/\(conversationsID)"
+        switch mode {
+        case .flex: break
+        case .sms:
+            let url = "\(botURL)/webhooks/\(conversationsID ?? "")"
             configuration.addresses = [TwilioEmulator.Address(type: "sms", address: businessNumber, webhookURL: url)]
             configuration.conversationsPreWebhookURL = url
+        case .voice(let scripts):
+            let url = "\(botURL)/webhooks/\(voiceID ?? "")"
+            configuration.voiceNumbers = [TwilioEmulator.VoiceNumber(number: businessNumber, voiceURL: url, statusCallbackURL: url + "/status")]
+            configuration.virtualAgents = scripts
         }
         let emulator: TwilioEmulator
         do {
@@ -70,8 +92,8 @@ struct SimulatedTwilio {
                                 apiKeySid: configuration.apiKeySid, apiKeySecret: configuration.apiKeySecret,
                                 flexFlowSid: configuration.flexFlowSid, chatServiceSid: configuration.chatServiceSid,
                                 workspaceSid: configuration.workspaceSid, workflowSid: configuration.workflowSid)
-        return SimulatedTwilio(emulator: emulator, target: target, botURL: botURL,
-                               phone: phone ? (customerNumber, businessNumber) : nil, state: state, server: server)
+        let phone: (String, String)? = if case .flex = mode { nil } else { (customerNumber, businessNumber) }
+        return SimulatedTwilio(emulator: emulator, target: target, botURL: botURL, phone: phone, state: state, server: server)
     }
 
     /// Webhooks reach `engine` from now on.
@@ -157,6 +179,7 @@ enum SimulatedTwilioError: Error, CustomStringConvertible {
     case serverDidNotStart
     case noFlexIntegration
     case noConversationsIntegration
+    case noVoiceIntegration
     case noPhone
     case refused(String)
     case emulatorDidNotStart(port: Int, reason: String)
@@ -170,6 +193,9 @@ enum SimulatedTwilioError: Error, CustomStringConvertible {
         case .noConversationsIntegration:
             "--sms needs an app with a Twilio Conversations integration (type: parley.twilio.conversations.integration); "
                 + "`botcli init` makes one, docs/conversations.md explains it"
+        case .noVoiceIntegration:
+            "--voice needs an app with a Twilio Voice integration; add integration/twilio/voice.yaml "
+                + "(`type: parley.twilio.voice.integration`, see docs/voice.md)"
         case .noPhone:
             "this simulation has no phone (use --sms)"
         case .refused(let reason):
