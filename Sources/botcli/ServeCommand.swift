@@ -138,6 +138,12 @@ struct ServeCommand: AsyncParsableCommand {
                                + "(default: $PARLEY_REST_SECRET).", valueName: "file"))
     var restSecretFile: String?
 
+    @Option(name: .customLong("clock-skew"),
+            help: ArgumentHelp("Run the bot's clock this many seconds ahead of the machine's, to try timeouts and time windows "
+                               + "(a reply timeout, a virtual agent's 30-minute resume) without waiting; a development aid "
+                               + "(default: $PARLEY_CLOCK_SKEW, else 0).", valueName: "seconds"))
+    var clockSkew: Double?
+
     func validate() throws {
         let port = try resolvedPort()
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
@@ -148,6 +154,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         _ = try resolvedAdminToken()
         _ = try resolvedAuthentication()
+        _ = try resolvedClockSkew()
     }
 
     func run() async throws {
@@ -169,11 +176,16 @@ struct ServeCommand: AsyncParsableCommand {
                                                    clientAuthentication: try resolvedAuthentication(),
                                                    identityKey: try WebIdentityKey.loadOrCreate(at: served.identityKeyURL))
         let server = BotServer(configuration: configuration, logger: logger)
+        let skew = try resolvedClockSkew()
+        let options = EngineOptions(clock: { Date().addingTimeInterval(skew) })
+        if skew != 0 {
+            logger.warning("the bot's clock runs ahead of the machine's (--clock-skew): a development aid", metadata: ["seconds": "\(skew)"])
+        }
         let opened = Mutex<BotEngine?>(nil)
         do {
             let host = resolvedHost()
             try await server.run(loadingEngine: {
-                let engine = try await served.openEngine(integrations: integrations, logger: logger)
+                let engine = try await served.openEngine(integrations: integrations, logger: logger, options: options)
                 opened.withLock { $0 = engine }
                 return engine
             }, onListening: { port in
@@ -193,6 +205,18 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    private func resolvedClockSkew() throws -> TimeInterval {
+        if let clockSkew {
+            guard clockSkew.isFinite, clockSkew >= 0 else { throw ValidationError("--clock-skew must be 0 or more seconds, not \(clockSkew)") }
+            return clockSkew
+        }
+        guard let text = environment["PARLEY_CLOCK_SKEW"], !text.isEmpty else { return 0 }
+        guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
+            throw ValidationError("PARLEY_CLOCK_SKEW must be 0 or more seconds, not `\(text)`")
+        }
+        return seconds
+    }
 
     private func resolvedHost() -> String {
         host ?? environment["PARLEY_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"

@@ -69,7 +69,7 @@ struct ConversationsServeTests {
             await emulator.stop()
             throw error
         }
-        try await FlexHandoffServeTests.serve(app, with: emulator) { port in
+        try await FlexHandoffServeTests.serve(app, with: emulator) { port, _ in
             let url = "http://127.0.0.1:\(port)/twilio/conversations/events"
             let business = type == "whatsapp" ? "whatsapp:" + Self.business : Self.business
             var address: TwilioForm = ["Type": type, "Address": business, "AutoCreation.Enabled": "true", "AutoCreation.Type": "webhook",

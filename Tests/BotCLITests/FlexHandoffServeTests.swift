@@ -98,7 +98,7 @@ struct FlexHandoffServeTests {
     static func withHandoff(_ mode: Mode = .conversations, _ body: @escaping @Sendable (Handoff) async throws -> Void) async throws {
         let (app, emulator) = try await Self.templateWithEmulator(mode)
         defer { try? FileManager.default.removeItem(at: app) }
-        try await serve(app, with: emulator) { port in
+        try await serve(app, with: emulator) { port, _ in
             try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
                 try await body(Handoff(emulator: emulator, client: client))
             }
@@ -106,13 +106,14 @@ struct FlexHandoffServeTests {
     }
 
     /// Serves `app` with `botcli serve`, its Flex webhooks pointed at `emulator`; runs `body`
-    /// with the bot's port, checks that the server's log names no secret, and stops the emulator.
-    static func serve(_ app: URL, with emulator: TwilioEmulator, _ body: (Int) async throws -> Void) async throws {
+    /// with the bot's port (and its process), checks that the server's log names no secret, and
+    /// stops the emulator.
+    static func serve(_ app: URL, with emulator: TwilioEmulator, _ body: (Int, BotCLIProcess) async throws -> Void) async throws {
         do {
             let (serve, port) = try await BotCLIRunner.serve(app: app, environment: ["PARLEY_ADMIN_TOKEN": token])
             defer { serve.send(SIGTERM) }
             try await pointWebhooks(of: emulator, at: port)
-            try await body(port)
+            try await body(port, serve)
             let secrets = [emulator.configuration.apiKeySecret, emulator.configuration.authToken]
             #expect(!secrets.contains { serve.output.contains($0) }, "the server's log names no secret")
         } catch {

@@ -56,7 +56,7 @@ struct VoiceServeTests {
     static func withLine(_ body: @escaping @Sendable (Line) async throws -> Void) async throws {
         let (app, emulator) = try await FlexHandoffServeTests.templateWithEmulator(.conversations) { $0.virtualAgents = [Self.script] }
         defer { try? FileManager.default.removeItem(at: app) }
-        try await FlexHandoffServeTests.serve(app, with: emulator) { port in
+        try await FlexHandoffServeTests.serve(app, with: emulator) { port, _ in
             try await FlexHandoffServeTests.rest(emulator, "/2010-04-01/Accounts/\(emulator.configuration.accountSid)/IncomingPhoneNumbers.json", [
                 "PhoneNumber": number, "VoiceUrl": "http://127.0.0.1:\(port)/twilio/voice/incoming",
                 "StatusCallback": "http://127.0.0.1:\(port)/twilio/voice/status",
@@ -136,13 +136,14 @@ struct VoiceServeTests {
             #expect(queued.state == "queued" && queued.lines.contains(PhoneCall.Line(
                 speaker: .bot, text: "Sorry, our assistant can't take your call right now. Let me find you a person.")), "\(queued.lines)")
             let task = try await line.agent.waitForTask { $0.channelSid == call }
-            #expect(task.attributes["handoffReason"]?.stringValue == "the virtual agent failed (error 32601)")
+            #expect(task.attributes["handoffReason"]?.stringValue
+                == "the virtual agent failed (32601): Virtual Agent: Provider Error: INVALID_ARGUMENT: the agent's flow is broken")
             let ended = try await line.ledger(call).events("parley.twilio.voice.event.virtual_agent_ended")
             #expect(ended.last?.data.contains("INVALID_ARGUMENT: the agent's flow is broken") == true, "\(ended.map(\.data))")
         }
     }
 
-    @Test("a pause: the bot asks for the order number and resumes the session with resumeEndUserId within 30 minutes; 31 minutes later (the emulator's clock) Twilio refuses the resume with 32606 and the bot finds a person")
+    @Test("a pause: the bot asks for the order number and resumes the session with resumeEndUserId within 30 minutes; paused again and resumed 31 minutes later on Twilio's clock (the emulator's), Twilio refuses with 32606 and the bot finds a person")
     func pauseAndResume() async throws {
         try await Self.withLine { line in
             let call = try await Self.reachVirtualAgent(line).sid
@@ -159,7 +160,38 @@ struct VoiceServeTests {
             let late = try await line.agent.speak("1234", on: call)
             #expect(late.errors.last?.contains("32606") == true && late.state == "queued", "\(late.errors) \(late.lines)")
             let task = try await line.agent.waitForTask { $0.channelSid == call }
-            #expect(task.attributes["handoffReason"]?.stringValue == "the virtual agent failed (error 32606)")
+            #expect(task.attributes["handoffReason"]?.stringValue
+                == "the virtual agent failed (32606): Virtual Agent: Resume Error: the session was paused more than 30 minutes ago")
+        }
+    }
+
+    @Test("the bot's own 30 minutes: paused, then the bot restarted with its clock 31 minutes on (--clock-skew) does not try to resume (no resumeEndUserId), says why, and finds a person for the caller")
+    func resumeTooLateForTheBot() async throws {
+        let (app, emulator) = try await FlexHandoffServeTests.templateWithEmulator(.conversations) { $0.virtualAgents = [Self.script] }
+        defer { try? FileManager.default.removeItem(at: app) }
+        try await FlexHandoffServeTests.serve(app, with: emulator) { port, running in
+            try await FlexHandoffServeTests.rest(emulator, "/2010-04-01/Accounts/\(emulator.configuration.accountSid)/IncomingPhoneNumbers.json", [
+                "PhoneNumber": Self.number, "VoiceUrl": "http://127.0.0.1:\(port)/twilio/voice/incoming",
+                "StatusCallback": "http://127.0.0.1:\(port)/twilio/voice/status",
+            ])
+            let line = Line(emulator: emulator, port: port)
+            let call = try await Self.reachVirtualAgent(line).sid
+            let asked = try await line.agent.speak("it is about my order", on: call)
+            #expect(asked.lines.last?.text == "Before we go on, what's your order number?")
+            // The same bot on the same address (the call's <Gather> names it), 31 minutes later by its clock.
+            running.send(SIGTERM)
+            _ = try await running.waitForExit()
+            let (later, _) = try await BotCLIRunner.serve(app: app, arguments: ["--port", "\(port)", "--clock-skew", "1860"],
+                                                          environment: ["PARLEY_ADMIN_TOKEN": FlexHandoffServeTests.token])
+            defer { later.send(SIGTERM) }
+            let refused = try await line.agent.speak("1234", on: call)
+            #expect(refused.state == "queued", "\(refused.lines)\n\(later.output)")
+            #expect(!refused.lines.contains { $0.text.contains("resumed its session") } && !refused.errors.contains { $0.contains("32606") },
+                    "the bot did not ask Twilio to resume: \(refused.lines) \(refused.errors)")
+            let task = try await line.agent.waitForTask { $0.channelSid == call }
+            #expect(task.attributes["handoffReason"]?.stringValue
+                    == "the virtual agent failed: the session was paused 31 minutes ago; Twilio keeps a paused session for 30 minutes",
+                    "\(task.attributes)")
         }
     }
 }

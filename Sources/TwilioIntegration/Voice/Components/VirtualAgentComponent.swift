@@ -91,9 +91,11 @@ struct VirtualAgentComponent: ComponentHandler {
         init(_ reason: String) { self.reason = reason }
     }
 
-    /// `flow.result` of a session that was not started.
+    /// `flow.result` of a session that was not started: every key there, as after a session.
     static func failed(_ reason: String) -> ComponentOutcome {
-        .next(["result": .map(["status": .string("failed"), "error": .string(reason)])])
+        var result: TemplateMap = ["status": .string("failed"), "error": .string(reason)]
+        for key in resultKeys where result[key] == nil { result[key] = TemplateValue.none }
+        return .next(["result": .map(result)])
     }
 
     /// A map field as (name, text) pairs in its order (`<Parameter>`, `<Config>`).
