@@ -126,10 +126,11 @@ extension EmulatorState {
             if let error = turn.error { fields.append(("VirtualAgentProviderError", error)) }
         }
         guard let action = session.action else {
+            // No action: the verbs after <Connect> play (the deferred write keeps what they did).
             calls[call.sid] = call
-            _ = play(session.rest, call: call.sid, documentURL: session.documentURL)
+            let next = play(session.rest, call: call.sid, documentURL: session.documentURL)
             call = calls[call.sid] ?? call
-            return nil
+            return next
         }
         return VoiceFetch(event: "virtual-agent.action", url: action, method: session.method, fields: fields, afterQueuedWebhooks: true)
     }

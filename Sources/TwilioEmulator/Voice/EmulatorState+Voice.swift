@@ -121,9 +121,10 @@ extension EmulatorState {
                 call.activity = .connecting
                 return VoiceFetch(event: "redirect", url: url(verb.text), method: verb.attributes["method"] ?? "POST")
             case "Hangup", "Reject":
+                // Written first: the call's end is the last change (the deferred write skips an ended call).
                 calls[sid] = call
-                endCall(sid, status: verb.name == "Reject" ? "busy" : "completed", note: "the bot hung up")
-                call = calls[sid] ?? call
+                endCall(sid, status: verb.name == "Reject" ? "busy" : "completed",
+                        note: verb.name == "Reject" ? "the bot rejected the call" : "the bot hung up")
                 return nil
             default:
                 call.errors.append("12200 Schema validation warning: the emulator does not play <\(verb.name)>; it went on to the next verb")
@@ -131,7 +132,6 @@ extension EmulatorState {
         }
         calls[sid] = call
         endCall(sid, status: "completed", note: "the TwiML ended, so Twilio hung up")
-        call = calls[sid] ?? call
         return nil
     }
 
