@@ -29,7 +29,7 @@ struct CheckCommandTests {
             "flow/events.yaml:5:1: error: YAML syntax error",
             "flow/greet.yaml:3:12: error: invalid regular expression `^order (?P<id>\\d+`",
             "flow/greet.yaml:5:5: error: unknown step `sya:`; did you mean `say`?",
-            "flow/greet.yaml:7:14: error: expected a whole number, found the text `many`",
+            "flow/greet.yaml:7:14: error: expected a number, found the text `many`",
             "flow/greet.yaml:8:11: error: unknown label `finish` in flow `flow.greet`",
             "flow/greet.yaml:9:5: error: `if` step is missing `then:`",
             "flow/greet.yaml:10:13: error: template error:",

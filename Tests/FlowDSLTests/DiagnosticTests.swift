@@ -54,7 +54,7 @@ struct DiagnosticTests {
                 buttons: Yes
             """]) == [
             "flow/a.yaml:3:17: error: expected true or false, found the text `maybe`",
-            "flow/a.yaml:5:10: error: expected text, found a list",
+            "flow/a.yaml:5:10: error: expected text or nothing, found a list",
             "flow/a.yaml:6:12: error: expected a number, found the text `soon`",
             "flow/a.yaml:8:14: error: expected a list, found the boolean `Yes`",
         ])

@@ -49,7 +49,7 @@ struct ShorthandTests {
         ("- typing: on", "meya.presence.component.typing"),
         ("- note: For agents", "meya.csp.component.note"),
         ("- mode: agent", "meya.thread.component.config.mode"),
-        ("- event_user_id: (@ flow.event.data.user_id )\n  scope: flow", "meya.event.component.config.user"),
+        ("- event_user_id: (@ flow.event.data.user_id )\n  scope: flow", "meya.event.component.config.event_user_id"),
         ("- type: meya.text.component.say\n  say: typed", "meya.text.component.say"),
         ("- type: meya.flow.component.jump\n  jump: target", "meya.flow.component.jump"),
         ("- meya.flow.component.end", "meya.flow.component.end"),

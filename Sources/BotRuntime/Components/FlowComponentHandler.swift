@@ -1,3 +1,4 @@
+import Foundation
 import FlowDSL
 import OrderedCollections
 
@@ -13,16 +14,22 @@ struct FlowComponentHandler: ComponentHandler {
         ]
     }
 
+    /// A flow or label named by `field`, rendered and stripped as Meya strips every reference
+    /// (a folded-block template computing a label ends with a newline).
+    private func reference(_ field: FieldValue?, _ context: ComponentContext) throws -> String {
+        try context.renderText(field).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     func run(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
         switch element.type {
         case "meya.flow.component":
-            let flow = try context.renderText(element["flow"])
-            let label = try element["jump"].map { try context.renderText($0) }
+            let flow = try reference(element["flow"], context)
+            let label = try element["jump"].map { try reference($0, context) }
             let data = try mapValue(element["data"], context)
             let transfer = try context.render(element["transfer"]).isTruthy
             return .call(flow: flow, label: label, data: data, transfer: transfer)
         case "meya.flow.component.jump":
-            return .jump(try context.renderText(element["jump"]), data: try mapValue(element["data"], context))
+            return .jump(try reference(element["jump"], context), data: try mapValue(element["data"], context))
         case "meya.flow.component.if":
             if try context.render(element["if"]).isTruthy, let then = element["then"]?.element { return .action(then) }
             if let otherwise = element["else"]?.element { return .action(otherwise) }

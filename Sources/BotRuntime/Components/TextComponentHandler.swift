@@ -15,7 +15,7 @@ struct TextComponentHandler: ComponentHandler {
         Array(Self.askTypes) + [
             "meya.text.component.say", "meya.button.component.ask", "meya.button.component.quick_replies",
             "meya.text.component.status", "meya.csp.component.note", "meya.presence.component.typing",
-            "meya.time.component.delay", "meya.thread.component.config.mode", "meya.event.component.config.user",
+            "meya.time.component.delay", "meya.thread.component.config.mode", "meya.event.component.config.event_user_id",
         ]
     }
 
@@ -43,9 +43,11 @@ struct TextComponentHandler: ComponentHandler {
             emitText(EventTypes.ask, text: text, buttons: replies, key: "quick_replies", context: &context)
             return .wait
         case "meya.text.component.status":
+            // Interactive in Meya: a status line may offer quick replies, and then waits like `say`.
             let text = try context.renderShown(element["status"])
-            emitText(EventTypes.status, text: text, buttons: [], key: "", context: &context)
-            return .next()
+            let replies = try ButtonItem.items(of: element, field: "quick_replies", in: context)
+            emitText(EventTypes.status, text: text, buttons: replies, key: "quick_replies", context: &context)
+            return replies.contains { $0.isActionable } ? .wait : .next()
         case "meya.csp.component.note":
             let text = try context.renderShown(element["note"])
             emitText(EventTypes.note, text: text, buttons: [], key: "", context: &context)
@@ -65,11 +67,14 @@ struct TextComponentHandler: ComponentHandler {
             if context.options.realDelays, seconds > 0 { try await Task.sleep(for: .seconds(min(seconds, 20))) }
             return .next()
         case "meya.thread.component.config.mode":
-            let mode = try context.renderText(element["mode"])
+            // `- mode:` with no value is Meya's way back to the bot (ThreadMode's default).
+            let value = try context.render(element["mode"])
+            let mode = value == .none ? "bot" : value.pythonString
             context.setThread("mode", .string(mode))
             context.emit(EventTypes.mode, data: ["mode": .string(mode)])
             return .next()
-        case "meya.event.component.config.user":
+        case "meya.event.component.config.event_user_id":
+            // None: the events are the bot's again (Meya's default).
             let id = try context.render(element["event_user_id"])
             if case .value(.string("thread"))? = element["scope"] {
                 context.setThread("_event_user_id", id)
@@ -113,7 +118,13 @@ struct TextComponentHandler: ComponentHandler {
 
     /// An invalid answer: say why and ask again, until `retries` runs out.
     private func retry(_ element: Element, text: String, context: inout ComponentContext) throws -> ComponentOutcome {
-        if case .value(.int(let retries))? = element["retries"], context.attempts >= retries {
+        // `retries: .inf` (Meya's default) asks until the answer is valid.
+        let retries: Double? = switch try context.render(element["retries"]) {
+        case .int(let count): Double(count)
+        case .double(let count): count
+        default: nil
+        }
+        if let retries, Double(context.attempts) >= retries {
             return .next(["result": .string(text), "ok": .bool(false)])
         }
         let message = element["error_message"] != nil

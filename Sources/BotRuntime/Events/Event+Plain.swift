@@ -15,8 +15,8 @@ extension Event {
                 lines.append("bot: \(text)")
             }
             return lines + choices.map { "button: \($0.text)" }
-        case .status(let text)?:
-            return ["status: \(text)"]
+        case .status(let text, let choices)?:
+            return ["status: \(text)"] + choices.map { "button: \($0.text)" }
         case .error(let text)?:
             return ["error: \(text)"]
         case .userInput?, .signal?, nil:

@@ -7,8 +7,9 @@ public enum UserView: Sendable, Equatable {
     /// A message from the bot or an agent (`say`, `ask`, `buttons`): its text (nil for buttons
     /// alone), the buttons and quick replies it offers, and the agent's display name.
     case message(text: String?, choices: [Choice], agentName: String?)
-    /// A status line (`meya.text.event.status`).
-    case status(String)
+    /// A status line (`meya.text.event.status`), with the quick replies it offers (interactive
+    /// in Meya, as `say` is).
+    case status(String, choices: [Choice])
     /// Something went wrong. The text is the engine's own, for developers; a channel facing
     /// users shows the app's message for users instead (`UserErrorText`).
     case error(String)
@@ -41,7 +42,7 @@ extension Event {
             let agentName: String? = if sender == .agent, case .string(let name)? = data["agent_name"], !name.isEmpty { name } else { nil }
             return .message(text: text, choices: choices, agentName: agentName)
         case EventTypes.status:
-            return .status(text ?? "")
+            return .status(text ?? "", choices: choices)
         case EventTypes.error:
             return .error(text ?? "")
         default:

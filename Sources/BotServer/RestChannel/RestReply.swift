@@ -25,8 +25,8 @@ enum RestReply {
             case .message(let said, let choices, let name)?:
                 guard said != nil || name != nil || !choices.isEmpty else { continue }
                 (key, text, agentName, buttons) = ("text", said, name, choices)
-            case .status(let status)?:
-                (key, text, agentName, buttons) = ("status", status, nil, [])
+            case .status(let status, let choices)?:
+                (key, text, agentName, buttons) = ("status", status, nil, choices)
             case .error?:
                 (key, text, agentName, buttons) = ("error", errorText(), nil, [])
             case .userInput?, .signal?, nil:

@@ -31,8 +31,9 @@ enum WebSocketOutput {
             if let text { frame["text"] = .string(text) }
             if let agentName { frame["agent_name"] = .string(agentName) }
             if !choices.isEmpty { frame["buttons"] = .list(choices.map(button)) }
-        case .status(let text):
+        case .status(let text, let choices):
             frame["status"] = .string(text)
+            if !choices.isEmpty { frame["buttons"] = .list(choices.map(button)) }
         case .error:
             frame["text"] = .string(errorText)
         case .userInput(let text, let buttonID):

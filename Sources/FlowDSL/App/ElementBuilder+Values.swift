@@ -1,3 +1,4 @@
+import Foundation
 import OrderedCollections
 
 extension Template {
@@ -89,7 +90,8 @@ extension ElementBuilder {
             return buttons(node, id: id)
         case .flowReference, .integrationReference, .label:
             guard let scalar = node.scalar, scalar.isString || scalar.value != .none else { return mismatch(node, type) }
-            let name = scalar.text
+            // Meya strips every reference, so `jump: " done "` names the label `done`.
+            let name = scalar.text.trimmingCharacters(in: .whitespacesAndNewlines)
             switch type {
             case .flowReference: references.append(AppReference(target: .flow(name), position: node.position))
             case .integrationReference: references.append(AppReference(target: .integration(name), position: node.position))

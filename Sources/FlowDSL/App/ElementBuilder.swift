@@ -54,14 +54,16 @@ struct ElementBuilder {
                 }
                 guard let spec = registry.spec(named: typeName), !spec.spec.isAbstract else {
                     report(typeNode.position, "unknown \(kind.rawValue) type `\(typeName)`",
-                          hint: Spelling.hint(for: typeName, among: registry.names(of: kind)))
+                          hint: Spelling.hint(for: typeName, among: Self.sameVendor(as: typeName, registry.names(of: kind))))
                     return nil
                 }
                 guard spec.kind == kind else {
                     report(typeNode.position, "`\(typeName)` is \(spec.kind.article) \(spec.kind.rawValue), not \(kind.article) \(kind.rawValue)")
                     return nil
                 }
-                return build(spec: spec, pairs: pairs.filter { $0.key.scalar?.text != "type" }, at: node.position, id: id)
+                // A typed flow trigger's `action: {data: …}` runs this flow as a shorthand one's does.
+                return build(spec: spec, pairs: pairs.filter { $0.key.scalar?.text != "type" }, at: node.position, id: id,
+                             isFlowTrigger: isFlowTrigger)
             }
             let keys = pairs.compactMap { $0.key.scalar?.text }
             switch registry.matchShorthand(kind: kind, keys: keys, choiceValue: { node[$0]?.scalar?.text }) {
@@ -87,6 +89,15 @@ struct ElementBuilder {
             report(node.position, "expected a \(noun) (a mapping such as `\(kind == .component ? "say: Hello" : "keyword: hi")` or a word such as `\(kind == .component ? "end" : "catchall")`), found \(node.kindDescription)")
             return nil
         }
+    }
+
+    /// The type names of `typeName`'s vendor or product (its second part: `mailgun` in
+    /// `meya.mailgun.component.send`, `twilio` in Meya's and Parley's Twilio types), so "did you
+    /// mean" never offers another vendor's step for one Parley does not have.
+    static func sameVendor(as typeName: String, _ names: [String]) -> [String] {
+        func vendor(_ name: String) -> Substring? { name.split(separator: ".").dropFirst().first }
+        guard let wanted = vendor(typeName) else { return names }
+        return names.filter { vendor($0) == wanted }
     }
 
     /// When every signature key is present but a `choice` value is wrong (`expect: emial`), say so.

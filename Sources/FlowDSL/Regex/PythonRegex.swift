@@ -3,13 +3,15 @@ import Foundation
 /// A regular expression written in Python's `re` syntax, matched with Python's `re.search`
 /// semantics, as Meya's `regex:` triggers and `ask` + `regex:` steps are.
 ///
-/// The pattern is translated to ICU syntax (`(?P<name>…)` → `(?<name>…)`, `(?P=name)` →
-/// `\k<name>`, `\Z` → `\z`, `{,n}` → `{0,n}`) and, in VERBOSE mode (Meya's default), whitespace
-/// and `#` comments outside character classes are removed exactly as Python does.
+/// The pattern is translated to ICU syntax (`(?P<name>…)` → `(?<g1>…)`, `(?P=name)` →
+/// `\k<g1>`, `\Z` → `\z`, `{,n}` → `{0,n}`) and, in VERBOSE mode (Meya's default), whitespace
+/// and `#` comments outside character classes are removed exactly as Python does. Group names
+/// are numbered for ICU, which takes only ASCII letters and digits (`first_name` is common in
+/// Meya apps); `groupNames` keeps Python's.
 public struct PythonRegex: @unchecked Sendable {
     /// The pattern as written.
     public let pattern: String
-    /// Named groups in order of appearance.
+    /// Named groups in order of appearance, as written.
     public let groupNames: [String]
     /// Number of capture groups.
     public var groupCount: Int { expression.numberOfCaptureGroups }
@@ -78,7 +80,7 @@ public struct PythonRegex: @unchecked Sendable {
         }
         let groups = (0..<match.numberOfRanges).dropFirst().map { substring(match.range(at: $0)) }
         var named: [String: String?] = [:]
-        for name in groupNames { named[name] = substring(match.range(withName: name)) }
+        for (index, name) in groupNames.enumerated() { named[name] = substring(match.range(withName: Self.icuName(index))) }
         return .match(PythonRegexMatch(text: substring(match.range) ?? "", groups: groups, namedGroups: named))
     }
 
@@ -118,6 +120,16 @@ public struct PythonRegex: @unchecked Sendable {
 
         while index < characters.count {
             let character = characters[index]
+            if character == "\\", !inClass, peek(1) == "k", peek(2) == "<" {
+                // ICU's own backreference form, taken too: it names a group by its written name.
+                let name = try readName(characters, from: index + 3, terminator: ">", pattern: pattern)
+                guard let group = names.firstIndex(of: name.name) else {
+                    throw PythonRegexError(message: "unknown group name `\(name.name)` in `\(pattern)`")
+                }
+                output += "\\k<\(icuName(group))>"
+                index = name.end + 1
+                continue
+            }
             if character == "\\" {
                 guard let next = peek(1) else { throw PythonRegexError(message: "bad escape (end of pattern) in `\(pattern)`") }
                 output += (!inClass && next == "Z") ? "\\z" : "\\\(next)"
@@ -146,19 +158,20 @@ public struct PythonRegex: @unchecked Sendable {
                 // A `]` or `^]` right after `[` is literal.
                 if peek(0) == "^" { output.append("^"); index += 1 }
                 if peek(0) == "]" { output += "\\]"; index += 1 }
-            case "(" where peek(1) == "?" && peek(2) == "P" && peek(3) == "<":
-                let name = try readName(characters, from: index + 4, terminator: ">", pattern: pattern)
+            case "(" where peek(1) == "?" && (peek(2) == "P" && peek(3) == "<" || peek(2) == "<" && peek(3) != "=" && peek(3) != "!"):
+                let name = try readName(characters, from: index + (peek(2) == "P" ? 4 : 3), terminator: ">", pattern: pattern)
+                guard !names.contains(name.name) else {
+                    throw PythonRegexError(message: "redefinition of group name `\(name.name)` in `\(pattern)`")
+                }
+                output += "(?<\(icuName(names.count))>"
                 names.append(name.name)
-                output += "(?<\(name.name)>"
                 index = name.end + 1
             case "(" where peek(1) == "?" && peek(2) == "P" && peek(3) == "=":
                 let name = try readName(characters, from: index + 4, terminator: ")", pattern: pattern)
-                output += "\\k<\(name.name)>"
-                index = name.end + 1
-            case "(" where peek(1) == "?" && peek(2) == "<" && peek(3) != "=" && peek(3) != "!":
-                let name = try readName(characters, from: index + 3, terminator: ">", pattern: pattern)
-                names.append(name.name)
-                output += "(?<\(name.name)>"
+                guard let group = names.firstIndex(of: name.name) else {
+                    throw PythonRegexError(message: "unknown group name `\(name.name)` in `\(pattern)`")
+                }
+                output += "\\k<\(icuName(group))>"
                 index = name.end + 1
             case "{" where peek(1) == ",":
                 output += "{0"
@@ -171,6 +184,9 @@ public struct PythonRegex: @unchecked Sendable {
         if inClass { throw PythonRegexError(message: "unterminated character set in `\(pattern)`") }
         return (output, names)
     }
+
+    /// The ICU name of the `index`th named group.
+    private static func icuName(_ index: Int) -> String { "g\(index + 1)" }
 
     private static func readName(_ characters: [Character], from start: Int, terminator: Character, pattern: String)
         throws(PythonRegexError) -> (name: String, end: Int) {

@@ -64,7 +64,10 @@ public indirect enum FieldType: Sendable {
         case .list, .componentList, .conditionList, .triggers, .buttons: "a list"
         case .map, .object, .componentMap: "a mapping"
         case .component: "a component (a mapping such as `jump: label`, or a word such as `next`)"
-        case .oneOf(let types): types.map(\.expectation).joined(separator: " or ")
+        case .oneOf(let types):
+            // `text or nothing`: what may be left empty reads last.
+            types.filter { if case .null = $0 { false } else { true } }.map(\.expectation).joined(separator: " or ")
+                + (types.contains { if case .null = $0 { true } else { false } } ? " or nothing" : "")
         case .null: "nothing"
         }
     }

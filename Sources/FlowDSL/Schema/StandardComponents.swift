@@ -15,11 +15,14 @@ enum StandardComponents {
             FieldSpec("header", .any, "chat header settings"),
             FieldSpec("markdown", .any, "render the text as markdown"),
         ]
+        let catchall = FieldSpec("catchall", .bool, "Meya: answer every message while waiting; Parley's asks always take the next message")
         let timeout = FieldSpec("timeout", .duration,
                                 "how long to wait for an answer (`48h`, `10m`, `2s`) before `parley.session.event.timeout`; "
                                     + "default `thread.reply_timeout`, which a channel may set")
+        // Meya's optional signature fields: `say:` with no text shows only its quick replies or composer change.
+        let optionalText = FieldType.oneOf([.null, .string])
         let askExtras = [
-            FieldSpec("retries", .integer, "how many times to ask again on invalid input"),
+            FieldSpec("retries", .number, "how many times to ask again on invalid input (`.inf`, Meya's default: until it is valid)"),
             FieldSpec("error_message", .string, "what to say when the input is invalid"),
             timeout,
         ]
@@ -36,20 +39,21 @@ enum StandardComponents {
 
             ElementSpec("meya.text.component.say", kind: .component, parent: interactive,
                         fields: [
-                            FieldSpec("say", .string, required: true, signature: true, "text to send"),
+                            FieldSpec("say", optionalText, required: true, signature: true, "text to send (none: only the quick replies)"),
                             FieldSpec("content_sid", .string, "a Twilio Content template (HX…) that Twilio Conversations channels "
                                       + "send instead of the text (WhatsApp outside its 24-hour window)"),
                             FieldSpec("content_variables", .map(.any), "the template's variables (`{\"1\": \"Ana\"}`)"),
                         ],
                         summary: "Send a message and go on."),
             ElementSpec("meya.text.component.ask", kind: .component, parent: interactive,
-                        fields: [FieldSpec("ask", .string, required: true, signature: true, "the question")] + askExtras,
+                        fields: [FieldSpec("ask", optionalText, required: true, signature: true, "the question")] + askExtras,
                         summary: "Ask a question and wait; `flow.result` is the answer."),
             ElementSpec("meya.button.component.ask", kind: .component, parent: interactive,
                         fields: [
                             FieldSpec("buttons", .buttons, required: true, signature: true, "the buttons"),
-                            FieldSpec("ask", .string, "text shown above the buttons"),
+                            FieldSpec("ask", optionalText, "text shown above the buttons"),
                             FieldSpec("multi", .bool), FieldSpec("label", .string), FieldSpec("required", .bool),
+                            FieldSpec("error_message", .string, "what to say when the answer is not one of the buttons"),
                             timeout,
                         ],
                         summary: "Show buttons and wait for a click."),
@@ -58,29 +62,29 @@ enum StandardComponents {
                         summary: "Show quick replies without a message."),
             ElementSpec("meya.text.component.ask_regex", kind: .component, parent: interactive,
                         fields: [
-                            FieldSpec("ask", .string, required: true, signature: true),
+                            FieldSpec("ask", optionalText, required: true, signature: true),
                             FieldSpec("regex", .regex, required: true, signature: true, "the answer must match it"),
-                            FieldSpec("ignorecase", .bool),
+                            FieldSpec("ignorecase", .bool), catchall,
                         ] + askExtras,
                         summary: "Ask until the answer matches a pattern; sets `result` and `groups`."),
             ElementSpec("meya.email.component.address.ask", kind: .component, parent: interactive,
                         fields: [
-                            FieldSpec("ask", .string, required: true, signature: true),
-                            FieldSpec("expect", .choice(["email_address"]), required: true, signature: true),
+                            FieldSpec("ask", optionalText, required: true, signature: true),
+                            FieldSpec("expect", .choice(["email_address"]), signature: true), catchall,
                         ] + askExtras,
                         summary: "Ask for an email address."),
             ElementSpec("meya.image.component.ask", kind: .component, parent: interactive,
-                        fields: [FieldSpec("ask", .string, required: true, signature: true),
-                                 FieldSpec("expect", .choice(["image"]), required: true, signature: true)] + askExtras),
+                        fields: [FieldSpec("ask", optionalText, required: true, signature: true),
+                                 FieldSpec("expect", .choice(["image"]), signature: true)] + askExtras),
             ElementSpec("meya.file.component.ask", kind: .component, parent: interactive,
-                        fields: [FieldSpec("ask", .string, required: true, signature: true),
-                                 FieldSpec("expect", .choice(["file"]), required: true, signature: true)] + askExtras),
+                        fields: [FieldSpec("ask", optionalText, required: true, signature: true),
+                                 FieldSpec("expect", .choice(["file"]), signature: true)] + askExtras),
             ElementSpec("meya.text.component.ask.form", kind: .component, parent: interactive,
-                        fields: [FieldSpec("ask_form", .string, required: true, signature: true)] + formExtras,
+                        fields: [FieldSpec("ask_form", optionalText, signature: true)] + formExtras,
                         summary: "Ask through a form field and wait for it."),
             ElementSpec("meya.email.component.address.ask.form", kind: .component, parent: interactive,
-                        fields: [FieldSpec("ask_form", .string, required: true, signature: true),
-                                 FieldSpec("expect", .choice(["email_address"]), required: true, signature: true)] + formExtras),
+                        fields: [FieldSpec("ask_form", optionalText, signature: true),
+                                 FieldSpec("expect", .choice(["email_address"]), signature: true)] + formExtras),
 
             ElementSpec("meya.flow.component", kind: .component, parent: base, aliases: ["meya.flow.component.flow"],
                         fields: [
@@ -112,7 +116,7 @@ enum StandardComponents {
             ElementSpec("meya.flow.component.match", kind: .component, parent: base,
                         fields: [
                             FieldSpec("match", .componentMap, required: true, signature: true),
-                            FieldSpec("value", .expression), FieldSpec("default", .component),
+                            FieldSpec("value", .expression), FieldSpec("default", .component), FieldSpec("ignorecase", .bool),
                         ],
                         summary: "Run the action of the pattern with the longest match."),
             ElementSpec("meya.flow.component.random", kind: .component, parent: base,
@@ -133,7 +137,7 @@ enum StandardComponents {
             ElementSpec("meya.thread.component.set", kind: .component, parent: base,
                         fields: [FieldSpec("thread_set", nameOrData, required: true, signature: true), FieldSpec("thread_id", .string)],
                         summary: "Write the thread scope."),
-            ElementSpec("meya.text.component.status", kind: .component, parent: base,
+            ElementSpec("meya.text.component.status", kind: .component, parent: interactive,
                         fields: [FieldSpec("status", .string, required: true, signature: true), FieldSpec("ephemeral", .bool)],
                         summary: "Show a status line."),
             ElementSpec("meya.time.component.delay", kind: .component, parent: base,
@@ -146,10 +150,11 @@ enum StandardComponents {
                         fields: [FieldSpec("note", .string, required: true, signature: true)],
                         summary: "A note only agents see."),
             ElementSpec("meya.thread.component.config.mode", kind: .component, parent: base,
-                        fields: [FieldSpec("mode", .string, required: true, signature: true)],
+                        fields: [FieldSpec("mode", optionalText, required: true, signature: true, "none (`- mode:`) is `bot`")],
                         summary: "Set the thread mode (`bot`, `agent` …)."),
-            ElementSpec("meya.event.component.config.user", kind: .component, parent: base,
-                        fields: [FieldSpec("event_user_id", .string, required: true, signature: true),
+            ElementSpec("meya.event.component.config.event_user_id", kind: .component, parent: base,
+                        aliases: ["meya.event.component.config.user"],
+                        fields: [FieldSpec("event_user_id", optionalText, required: true, signature: true, "none: the bot again"),
                                  FieldSpec("scope", .choice(["thread", "flow"]))],
                         summary: "Publish the following events as another user."),
         ]

@@ -227,6 +227,11 @@ struct TemplateEvaluator {
 
     // MARK: expressions
 
+    /// Meya's string enums, by the expression that reads them, with their value when unset:
+    /// an attribute of one (`thread.mode.agent`, `event_user.type.user`) is whether it equals
+    /// the attribute's name (`meya/db/view/thread.py`, `user.py`).
+    static let meyaEnums: [String: String] = ["thread.mode": "bot", "event_user.type": "user", "user.type": "user"]
+
     mutating func eval(_ expression: TemplateExpression) throws(TemplateRenderError) -> TemplateEvalValue {
         switch expression {
         case .literal(let v):
@@ -234,6 +239,14 @@ struct TemplateEvaluator {
         case .name(let name, _):
             return resolve(name)
         case .attribute(let base, let key, let label):
+            if let meyaDefault = Self.meyaEnums[String(label.dropLast(key.count + 1))] {
+                // Meya's ThreadMode and UserType: `thread.mode.agent` is whether the mode is `agent`.
+                switch try materialize(try eval(base)) {
+                case .string(let value): return .value(.bool(value == key))
+                case .none: return .value(.bool(meyaDefault == key))
+                default: break
+                }
+            }
             if case .name(let name, _) = base, local(name) == nil {
                 // Fast path for scope lookups such as `user.name`.
                 guard let entry = context.entries[name] else { throw TemplateUndefined(label: name, lenient: false).error }
@@ -348,6 +361,8 @@ struct TemplateEvaluator {
         switch base {
         case .value(.map(let map)):
             if case .string(let k) = index, let v = map[k] { return .value(v) }
+            // Scope maps keep Python's int keys as text (`flow.groups[0]`: a regex's first group).
+            if case .int(let k) = index, let v = map[String(k)] { return .value(v) }
             return .undefinedName(label)
         case .value(.list(let items)):
             guard var i = TemplatePython.intIndex(index) else { return .undefinedName(label) }

@@ -227,6 +227,8 @@
     remoteTyping = false;
     if (typeof frame.status === 'string') {
       showNotice(frame.status, 'status');
+      // A status may offer quick replies (Meya's status is interactive).
+      if (Array.isArray(frame.buttons) && frame.buttons.length) log.append(choices(frame.buttons));
     } else if (frame.type === TYPES.error) {
       showNotice(frame.text || 'Something went wrong.', 'error');
     } else if (typeof frame.text === 'string' || Array.isArray(frame.buttons)) {

@@ -14,14 +14,10 @@ enum ConversationsText {
         let body: String
         switch event.userView {
         case .message(let text, let choices, let agentName)?:
-            var lines: [String] = []
-            if let text, !text.isEmpty { lines.append(agentName.map { "\($0): \(text)" } ?? text) }
-            for (index, choice) in choices.enumerated() {
-                lines.append("\(index + 1). \(choice.text)" + (choice.url.map { " (\($0))" } ?? ""))
-            }
-            body = lines.joined(separator: "\n")
-        case .status(let text)?:
-            body = text
+            let said = text.flatMap { $0.isEmpty ? nil : $0 }
+            body = lines(said.map { said in agentName.map { "\($0): \(said)" } ?? said }, choices)
+        case .status(let text, let choices)?:
+            body = lines(text, choices)
         default:
             return nil
         }
@@ -36,6 +32,15 @@ enum ConversationsText {
         }
         guard !message.body.isEmpty || message.contentSid != nil else { return nil }
         return message
+    }
+
+    /// `text`, then the choices as numbered lines (`1. Hardware`), which the customer answers by number or text.
+    private static func lines(_ text: String?, _ choices: [Choice]) -> String {
+        var lines = text.map { [$0] } ?? []
+        for (index, choice) in choices.enumerated() {
+            lines.append("\(index + 1). \(choice.text)" + (choice.url.map { " (\($0))" } ?? ""))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The message as an outbox payload keeps it (no credential, no author: the integration's

@@ -44,8 +44,8 @@ struct ConversationsHandoff: FlexHandoff {
         let interaction = try await createInteraction(request, summary: opening.summary, conversation: sid, channelType: "web",
                                                       settings: settings)
         var answer = Self.answer(conversation: sid, interaction: interaction, transcriptPosted: true)
-        answer["account_sid"] = conversation["account_sid"] ?? .none
-        answer["date_created"] = conversation["date_created"] ?? .none
+        answer["account_sid"] = conversation["account_sid"] ?? TemplateValue.none
+        answer["date_created"] = conversation["date_created"] ?? TemplateValue.none
         return answer
     }
 
@@ -53,11 +53,11 @@ struct ConversationsHandoff: FlexHandoff {
     private static func answer(conversation: String, interaction: TemplateMap, transcriptPosted: Bool) -> TemplateMap {
         var answer: TemplateMap = [
             "sid": .string(conversation), "conversation_sid": .string(conversation), "transcript_posted": .bool(transcriptPosted),
-            "interaction_sid": interaction["sid"] ?? .none, "url": interaction["url"] ?? .none,
+            "interaction_sid": interaction["sid"] ?? TemplateValue.none, "url": interaction["url"] ?? TemplateValue.none,
         ]
-        if case .map(let channel)? = interaction["channel"] { answer["interaction_channel_sid"] = channel["sid"] ?? .none }
+        if case .map(let channel)? = interaction["channel"] { answer["interaction_channel_sid"] = channel["sid"] ?? TemplateValue.none }
         if case .map(let routing)? = interaction["routing"], case .map(let properties)? = routing["properties"] {
-            answer["task_sid"] = properties["sid"] ?? .none
+            answer["task_sid"] = properties["sid"] ?? TemplateValue.none
         }
         return answer
     }

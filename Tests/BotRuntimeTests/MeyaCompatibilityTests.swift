@@ -1,0 +1,177 @@
+import BotRuntime
+import BotTesting
+import FlowDSL
+import Foundation
+import SharedTestFixtures
+import Testing
+
+/// Valid Meya that Parley rejected or ran differently, each written as the smallest app that
+/// shows it (issue #20 item 1; measured on public Meya apps). Meya's SDK
+/// (`meya-customers/meya-sdk`) is the reference for each expectation.
+@Suite("Meya compatibility")
+struct MeyaCompatibilityTests {
+    /// What `botcli check` reports for `files`: the errors' texts, `file:line: message`.
+    static func errors(_ files: [String: String]) -> [String] {
+        AppLoader(registry: .standard).load(sources: files.map { AppSource(path: $0.key, text: $0.value) }).diagnostics
+            .filter { $0.severity == .error }.map { "\($0.position.file):\($0.position.line): \($0.message)" }
+    }
+
+    @Test("null is valid for Meya's optional signature fields: `say:` and `ask:` with no text show only their quick replies, `- mode:` is back to bot mode, `event_user_id:` none is the bot again")
+    func nullSignatureFields() async throws {
+        let client = try bot(steps: """
+              - mode: agent
+              - say:
+                quick_replies:
+                  - text: One
+              - mode:
+              - say: mode (@ thread.mode )
+              - event_user_id:
+              - ask:
+                quick_replies: [Yes, No]
+              - say: got (@ flow.result )
+            """)
+        #expect(try await client.say("go") == ["button: One", "bot: mode bot", "button: Yes", "button: No"])
+        #expect(try await client.say("Yes") == ["bot: got Yes"])
+        #expect(try await client.threadScope()["mode"] == .string("bot"))
+    }
+
+    @Test("`status` is interactive as in Meya: with quick replies it is a status step (not ambiguous with quick_replies) and a reply's action runs")
+    func statusWithQuickReplies() async throws {
+        let client = try bot(steps: """
+              - status: Looking it up…
+                quick_replies:
+                  - text: Cancel
+                    action:
+                      jump: cancel
+              - say: found
+              - end
+              - (cancel)
+              - say: canceled
+            """)
+        let shown = try await client.say("go")
+        #expect(shown == ["status: Looking it up…", "button: Cancel"], "\(shown)")
+        let clicked = try await client.click("Cancel")
+        #expect(clicked == ["bot: canceled"], "\(clicked)")
+    }
+
+    @Test("an explicit `type:` does not need the signature fields Meya defaults (`ask_form`, `expect`); `retries: .inf` asks until the answer is valid")
+    func explicitTypeAndInfiniteRetries() async throws {
+        let client = try bot(steps: """
+              - type: meya.email.component.address.ask.form
+                retries: .inf
+                error_message: That's not an email address.
+              - say: thanks, (@ flow.result )
+            """)
+        try await client.say("go")
+        for _ in 0..<4 { #expect(try await client.say("nope") == ["bot: That's not an email address."]) }
+        #expect(try await client.say("ana@example.com") == ["bot: thanks, ana@example.com"])
+        #expect(Self.errors(["flow/main.yaml": "steps:\n  - type: meya.text.component.ask.form\n"]).isEmpty)
+    }
+
+    @Test("Python regex group names with `_` (which ICU forbids) work in triggers, `ask` + `regex` and `match`; unnamed groups are `flow.groups[0]`")
+    func regexGroupNames() async throws {
+        let client = try BotTestClient(files: [
+            "flow/name.yaml": """
+                triggers:
+                  - regex: my\\ name\\ is\\ (?P<first_name>\\w+)\\ (\\w+)
+                steps:
+                  - say: (@ flow.groups.first_name ) / (@ flow.groups[0] ) / (@ flow.groups[1] )
+                  - ask: Order?
+                    regex: ^(?P<order_id>\\d+)$
+                  - say: order (@ flow.groups.order_id )
+                  - match:
+                      (?P<some_word>\\w+)\\ (?P=some_word): {jump: twice}
+                    value: bye bye
+                  - end
+                  - (twice)
+                  - say: twice (@ flow.groups.some_word )
+                """,
+        ], logger: TestLogs.logger("parley.runtime"))
+        let named = try await client.say("my name is Ada Lovelace")
+        #expect(named == ["bot: Ada / Ada / Lovelace", "bot: Order?"], "\(named)")
+        let order = try await client.say("1234")
+        #expect(order == ["bot: order 1234", "bot: twice bye"], "\(order)")
+    }
+
+    @Test("a typed trigger (`type: page_open`) may carry `action: {data: …}` without `jump:`")
+    func typedTriggerActionData() async throws {
+        let client = try BotTestClient(files: [
+            "flow/open.yaml": """
+                triggers:
+                  - type: meya.session.trigger.page.open
+                    action:
+                      data:
+                        source: page
+                steps:
+                  - say: opened from (@ flow.source )
+                """,
+        ], logger: TestLogs.logger("parley.runtime"))
+        #expect(try await client.openPage() == ["bot: opened from page"])
+    }
+
+    @Test("`jump:` and `flow:` references are stripped as Meya strips them, written or rendered by a folded template")
+    func strippedReferences() async throws {
+        let client = try bot(steps: """
+              - jump: "  middle "
+              - say: skipped
+              - (middle)
+              - flow_set:
+                  target: second
+              - jump: >
+                  (@ flow.target )
+              - say: skipped too
+              - (second)
+              - flow: " flow.other "
+            """, extra: ["flow/other.yaml": "steps:\n  - say: in other\n"])
+        #expect(try await client.say("go") == ["bot: in other"])
+    }
+
+    @Test("Meya's enum helpers: `thread.mode.bot` and `event_user.type.user` are whether the value is that word")
+    func enumHelpers() async throws {
+        let client = try bot(steps: """
+              - say: (@ thread.mode.bot ) (@ thread.mode.agent ) (@ event_user.type.user ) (@ event_user.type.bot )
+              - mode: agent
+              - say: (@ thread.mode.agent )
+            """)
+        #expect(try await client.say("go") == ["bot: True False True False", "bot: True"])
+    }
+
+    @Test("Meya's type name meya.event.component.config.event_user_id is a step (Parley's earlier name stays an alias); schema fields Meya has are accepted")
+    func typeNamesAndSchemaGaps() {
+        let errors = Self.errors(["flow/main.yaml": """
+            triggers:
+              - button_id: b1
+                text: Go
+            steps:
+              - type: meya.event.component.config.event_user_id
+                event_user_id: agent-7
+              - type: meya.event.component.config.user
+                event_user_id: agent-7
+              - ask: Email?
+                expect: email_address
+                catchall: true
+              - ask: Code?
+                regex: \\d+
+                catchall: true
+              - ask: Pick
+                buttons: [A, B]
+                error_message: Pick A or B.
+              - match:
+                  yes: next
+                ignorecase: true
+            """])
+        #expect(errors.isEmpty, "\(errors)")
+    }
+
+    @Test("did-you-mean offers a step of the same vendor or product only: none for a Meya integration Parley does not have")
+    func didYouMeanSameVendor() {
+        let diagnostics = AppLoader(registry: .standard).load(sources: [
+            AppSource(path: "flow/main.yaml", text: "steps:\n  - type: meya.mailgun.component.send\n"),
+        ]).diagnostics
+        #expect(diagnostics.count == 1 && diagnostics.first?.hint == nil, "\(diagnostics.map(\.hint))")
+        let typo = AppLoader(registry: .standard).load(sources: [
+            AppSource(path: "flow/main.yaml", text: "steps:\n  - type: meya.text.component.sey\n"),
+        ]).diagnostics
+        #expect(typo.first?.hint?.contains("meya.text.component.say") == true, "\(typo.map(\.hint))")
+    }
+}
