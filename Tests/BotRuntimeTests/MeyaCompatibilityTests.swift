@@ -174,4 +174,51 @@ struct MeyaCompatibilityTests {
         ]).diagnostics
         #expect(typo.first?.hint?.contains("meya.text.component.say") == true, "\(typo.map(\.hint))")
     }
+
+    @Test("Meya's configuration-only integrations load with any fields and one warning each saying what Parley does instead")
+    func inertIntegrations() {
+        let result = AppLoader(registry: .standard).load(sources: [
+            AppSource(path: "integration/orb.yaml", text: "type: meya.orb.integration\nlogo: https://example.com/logo.png\n"),
+            AppSource(path: "integration/db.yaml", text: "type: meya.db.integration\n"),
+            AppSource(path: "integration/sensitive_data.yaml", text: "type: meya.sensitive_data.integration\n"),
+            AppSource(path: "integration/webhook.yaml", text: "type: meya.webhook.integration\nurl: https://example.com/hook\n"),
+            AppSource(path: "flow/main.yaml", text: "steps:\n  - say: hi\n"),
+        ])
+        #expect(result.app != nil && !result.diagnostics.contains { $0.severity == .error }, "\(result.diagnostics)")
+        let warnings = result.diagnostics.filter { $0.severity == .warning }
+        #expect(warnings.count == 4, "\(warnings)")
+        #expect(warnings.first { $0.position.file == "integration/orb.yaml" }?.message
+                == "`meya.orb.integration` is Meya configuration that Parley accepts and does nothing with: Parley's chat page (/chat) is the web channel")
+    }
+
+    @Test("open_chat and close_chat file Meya's chat open and close events")
+    func openAndCloseChat() async throws {
+        let client = try bot(steps: """
+              - open_chat
+              - type: meya.session.component.chat.close
+              - say: done
+            """)
+        let turn = try await client.turn(EventTypes.say, data: ["text": "go"])
+        #expect(turn.outputs.map(\.type) == [EventTypes.chatOpen, EventTypes.chatClose, EventTypes.say])
+    }
+
+    @Test("a trigger in a file of its own (Meya's trigger element) starts the flow its action names, at its label")
+    func standaloneTrigger() async throws {
+        let client = try BotTestClient(files: [
+            "triggers/transfer.yaml": """
+                keyword: transfer
+                ignorecase: true
+                action:
+                  flow: flow.warranty
+                  jump: transfer
+                """,
+            "flow/warranty.yaml": "steps:\n  - say: warranty\n  - (transfer)\n  - say: transferring\n",
+        ], logger: TestLogs.logger("parley.runtime"))
+        let said = try await client.say("TRANSFER")
+        #expect(said == ["bot: transferring"], "\(said)")
+        let unknown = Self.errors(["triggers/x.yaml": "keyword: x\naction:\n  flow: flow.nowhere\n"])
+        #expect(unknown.contains { $0.contains("unknown flow `flow.nowhere`") }, "\(unknown)")
+        let noFlow = Self.errors(["triggers/x.yaml": "keyword: x\n", "flow/a.yaml": "steps:\n  - end\n"])
+        #expect(noFlow.contains { $0.contains("needs `action: {flow: flow.NAME}`") }, "\(noFlow)")
+    }
 }

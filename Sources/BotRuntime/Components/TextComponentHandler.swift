@@ -3,7 +3,8 @@ import Foundation
 import OrderedCollections
 
 /// Runs the steps that send something and ask for something: say, ask (text, regex, email,
-/// image, file, form), buttons, quick replies, status, note, typing, delay, mode.
+/// image, file, form), buttons, quick replies, status, note, typing, delay, mode, and Meya's
+/// open_chat / close_chat (their events).
 struct TextComponentHandler: ComponentHandler {
     static let askTypes: Set<String> = [
         "meya.text.component.ask", "meya.text.component.ask_regex", "meya.email.component.address.ask",
@@ -16,6 +17,7 @@ struct TextComponentHandler: ComponentHandler {
             "meya.text.component.say", "meya.button.component.ask", "meya.button.component.quick_replies",
             "meya.text.component.status", "meya.csp.component.note", "meya.presence.component.typing",
             "meya.time.component.delay", "meya.thread.component.config.mode", "meya.event.component.config.event_user_id",
+            "meya.session.component.chat.open", "meya.session.component.chat.close",
         ]
     }
 
@@ -56,6 +58,9 @@ struct TextComponentHandler: ComponentHandler {
             let value = try context.render(element["typing"])
             let on = value == .bool(true) || value == .string("on")
             context.emit(on ? EventTypes.typingOn : EventTypes.typingOff, data: [:])
+            return .next()
+        case "meya.session.component.chat.open", "meya.session.component.chat.close":
+            context.emit(element.type.hasSuffix(".open") ? EventTypes.chatOpen : EventTypes.chatClose, data: [:])
             return .next()
         case "meya.time.component.delay":
             let value = try context.render(element["delay"])

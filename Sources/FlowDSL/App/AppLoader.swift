@@ -53,6 +53,7 @@ public struct AppLoader: Sendable {
             default: state.readElements(source)
             }
         }
+        state.attachStandaloneTriggers()
         state.checkReferences()
         let diagnostics = state.diagnostics.sortedByPosition()
         guard !diagnostics.hasErrors else { return AppLoadResult(app: nil, diagnostics: diagnostics) }
@@ -95,6 +96,9 @@ private struct LoadState {
     /// them are not reported again as unknown, the syntax error says what is wrong.
     var unreadableIDs: Set<String> = []
     var vaultReferences: [VaultReference] = []
+    /// Triggers written in files of their own (Meya's trigger elements), by the flow their
+    /// action starts; they join that flow's triggers once every flow is read.
+    var standaloneTriggers: [(flow: String, trigger: Element)] = []
 
     init(registry: ElementRegistry) {
         self.registry = registry
@@ -167,6 +171,10 @@ private struct LoadState {
         }
         guard let typeNode = document["type"] else {
             let keys = document.pairs!.compactMap { $0.key.scalar?.text }
+            if case .matched = registry.matchShorthand(kind: .trigger, keys: keys, choiceValue: { document[$0]?.scalar?.text }) {
+                readStandaloneTrigger(document, id: id)
+                return
+            }
             let hint = keys.lazy.compactMap { Spelling.hint(for: $0, among: ["steps", "type", "triggers"]) }.first
             diagnostics.append(.error(at: document.position, "not an element: a flow needs `steps:`, any other element a `type:`", hint: hint))
             return
@@ -174,7 +182,8 @@ private struct LoadState {
         guard let typeName = typeNode.scalar?.text, let spec = registry.spec(named: typeName), !spec.spec.isAbstract else {
             let name = typeNode.scalar?.text ?? ""
             let candidates = registry.names(of: .integration) + registry.names(of: .bot)
-            diagnostics.append(.error(at: typeNode.position, "unknown element type `\(name)`", hint: Spelling.hint(for: name, among: candidates)))
+            diagnostics.append(.error(at: typeNode.position, "unknown element type `\(name)`",
+                                      hint: Spelling.hint(for: name, among: ElementBuilder.sameVendor(as: name, candidates))))
             return
         }
         var builder = ElementBuilder(registry: registry)
@@ -186,6 +195,30 @@ private struct LoadState {
         case .bot: if bot == nil || id == "bot.default" { bot = element }
         case .component, .trigger:
             diagnostics.append(.error(at: typeNode.position, "`\(typeName)` is a \(spec.kind.rawValue); use it inside a flow's `steps:` or `triggers:`"))
+        }
+    }
+
+    /// A trigger in a file of its own (`keyword: rma` with `action: {flow: flow.warranty, jump:
+    /// …}`): it belongs to the flow its action starts, as if written among that flow's triggers.
+    private mutating func readStandaloneTrigger(_ document: YAMLNode, id: String) {
+        var builder = ElementBuilder(registry: registry)
+        let trigger = builder.trigger(document, id: id, isFlowTrigger: false)
+        absorb(builder)
+        guard let trigger else { return }
+        guard let action = trigger["action"]?.element, action.type == "meya.flow.component",
+              let flow = action["flow"]?.constantText?.trimmingCharacters(in: .whitespacesAndNewlines) else {
+            diagnostics.append(.error(at: document.position, "a trigger in a file of its own needs `action: {flow: flow.NAME}`: the flow it starts"))
+            return
+        }
+        standaloneTriggers.append((flow, trigger))
+    }
+
+    /// Adds each standalone trigger to the flow it starts (an unknown flow is reported with the
+    /// other references).
+    mutating func attachStandaloneTriggers() {
+        for (flowID, trigger) in standaloneTriggers {
+            guard let flow = flows[flowID] else { continue }
+            flows[flowID] = Flow(id: flow.id, position: flow.position, triggers: flow.triggers + [trigger], steps: flow.steps)
         }
     }
 

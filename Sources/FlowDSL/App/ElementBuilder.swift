@@ -137,6 +137,11 @@ struct ElementBuilder {
                 continue
             }
             guard let field = spec.fields[key] else {
+                if spec.spec.inert != nil {
+                    // An inert Meya element takes any fields, kept as written.
+                    if let value = convert(pair.value, as: .any, id: "\(id).\(key)") { fields[key] = value }
+                    continue
+                }
                 report(pair.key.position, "unknown field `\(key)` in `\(shortName)` \(noun)", hint: unknownFieldHint(key, of: spec))
                 continue
             }
@@ -157,6 +162,9 @@ struct ElementBuilder {
             if !pairs.contains(where: { $0.key.scalar?.text == field.name }) {
                 report(position, "`\(shortName)` \(noun) is missing `\(field.name):`")
             }
+        }
+        if let instead = spec.spec.inert {
+            diagnostics.append(.warning(at: position, "`\(spec.name)` is Meya configuration that Parley accepts and does nothing with: \(instead)"))
         }
         checkLimits(spec: spec, fields: fields, pairs: pairs)
         let element = Element(type: spec.name, fields: fields, position: position, id: id)

@@ -25,9 +25,12 @@ public struct ElementSpec: Sendable {
     /// Rules over the element's fields taken together, beyond each field's type (which of
     /// two sets of fields a mode needs, a deprecated setting): what `botcli check` reports.
     public var rules: [Rule]
+    /// For a Meya element Parley accepts and does nothing with: what Parley does instead. Such
+    /// an element takes any fields, and `botcli check` warns once that it is inert.
+    public var inert: String?
 
     public init(_ name: String, kind: Kind, parent: String? = nil, aliases: [String] = [], abstract: Bool = false,
-                fields: [FieldSpec] = [], summary: String = "", rules: [Rule] = []) {
+                fields: [FieldSpec] = [], summary: String = "", rules: [Rule] = [], inert: String? = nil) {
         self.name = name
         self.kind = kind
         self.parent = parent
@@ -36,6 +39,7 @@ public struct ElementSpec: Sendable {
         self.fields = fields
         self.summary = summary
         self.rules = rules
+        self.inert = inert
     }
 
     /// A rule: what it finds wrong with a built element (none when it holds).

@@ -85,7 +85,9 @@ extension ElementRegistry {
     /// Parley's built-in components, triggers, bot element and core event types.
     public static let standard: ElementRegistry = {
         var registry = ElementRegistry()
-        for spec in StandardComponents.all + StandardTriggers.all + [StandardTriggers.bot] { registry.register(spec) }
+        for spec in StandardComponents.all + StandardTriggers.all + [StandardTriggers.bot] + MeyaConfigurationElements.all {
+            registry.register(spec)
+        }
         for event in StandardTriggers.events { registry.register(event: event) }
         return registry
     }()
