@@ -47,7 +47,7 @@ struct AppOptions: ParsableArguments {
     }
 
     /// Exits 1 with a hint when `--app` names an existing folder that is not an app.
-    private func requireAppFolder() throws {
+    func requireAppFolder() throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue,
               !Self.isAppFolder(url) else { return }

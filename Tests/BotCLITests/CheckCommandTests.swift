@@ -44,6 +44,38 @@ struct CheckCommandTests {
         #expect(output.stderr.hasSuffix("10 errors in \(BotCLIRunner.fixtureApp("ten-mistakes").path)\n"))
     }
 
+    @Test("--summary sizes a Meya port: flow files and steps that check clean, the types Parley lacks, the app's own components, the other errors by step type")
+    func summary() async throws {
+        let app = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: app) }
+        for (path, text) in [
+            "flow/clean.yaml": "steps:\n  - say: hi\n  - ask: name?\n",
+            "flow/tiles.yaml": "steps:\n  - say: pick\n  - tiles:\n      - title: A\n  - type: component.welcome\n  - tiles: []\n",
+            "flow/typo.yaml": "steps:\n  - say: hi\n    quick_replise: [A]\n  - end\n",
+            "integration/zendesk.yaml": "type: meya.zendesk.support.integration\n",
+        ] {
+            let url = app.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let output = try await BotCLIRunner.run(["check", "--summary", "--app", app.path])
+        #expect(output.status == 1)
+        #expect(output.stdout == """
+            \(app.path):
+            flow files: 1 of 3 check clean (33%)
+            steps: 4 of 8 check clean (50%)
+            types Parley does not have (3 errors):
+              2  tiles
+              1  meya.zendesk.support.integration
+            the app's own components (Meya's Python), to rewrite (1 error):
+              1  component.welcome
+            other errors, by step type or file (1 error):
+              1  meya.text.component.say
+
+            """, "\(output.stdout)")
+        #expect(output.stderr.contains("flow/typo.yaml:3:5: error: unknown field `quick_replise`"), "\(output.stderr)")
+    }
+
     @Test("a missing app folder is an error naming it")
     func missingFolder() async throws {
         let output = try await BotCLIRunner.run(["check", "--app", "/nonexistent/parley-app"])

@@ -56,11 +56,11 @@ public struct AppLoader: Sendable {
         state.attachStandaloneTriggers()
         state.checkReferences()
         let diagnostics = state.diagnostics.sortedByPosition()
-        guard !diagnostics.hasErrors else { return AppLoadResult(app: nil, diagnostics: diagnostics) }
+        guard !diagnostics.hasErrors else { return AppLoadResult(app: nil, diagnostics: diagnostics, sources: sources) }
         let app = BotApp(root: root, flows: state.flows, integrations: state.integrations, bot: state.bot,
                          config: state.config, vaultKeys: state.vaultKeys, vaultReferences: state.vaultReferences, registry: registry,
                          files: sources.map(\.path).filter { !AppFiles.isSpecialFile($0) }.sorted())
-        return AppLoadResult(app: app, diagnostics: diagnostics)
+        return AppLoadResult(app: app, diagnostics: diagnostics, sources: sources)
     }
 }
 
@@ -79,6 +79,8 @@ public struct AppSource: Sendable {
 public struct AppLoadResult: Sendable {
     public var app: BotApp?
     public var diagnostics: [Diagnostic]
+    /// The files read, with their texts.
+    public var sources: [AppSource] = []
 }
 
 /// What a load has gathered so far.
