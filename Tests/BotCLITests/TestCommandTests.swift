@@ -90,6 +90,27 @@ struct TestCommandTests {
         #expect(try await BotCLIRunner.run(["test", "--app", app.path]).status == 0)
     }
 
+    @Test("a trigger whose `when:` does not render is reported under the case (it did not fire), never silent")
+    func whenThatFailsIsReported() async throws {
+        let app = FileManager.default.temporaryDirectory.appendingPathComponent("parley-when-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: app) }
+        for (path, text) in [
+            "flow/vip.yaml": "triggers:\n  - keyword: hi\n    when: (@ flow.customer.tier == 'vip' )\nsteps:\n  - say: Welcome back, VIP.\n",
+            "flow/hello.yaml": "triggers:\n  - keyword: hi\nsteps:\n  - say: Hello!\n",
+            "tests/hi.yaml": "- name: says hello\n  steps:\n    - user: hi\n    - bot: Hello!\n",
+        ] {
+            let url = app.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let output = try await BotCLIRunner.run(["test", "--app", app.path])
+        #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")
+        let lines = Self.lines(output.stdout)
+        #expect(lines.first == "✔ says hello", "\(output.stdout)")
+        #expect(lines.dropFirst().first?.hasPrefix("    warning: the `when:` of the trigger at flow/vip.yaml:2:5 did not render, "
+                                                   + "so the trigger did not fire: ") == true, "\(output.stdout)")
+    }
+
     @Test("a failing case: exit 1, the diff with the producing step, the summary last")
     func failingCase() async throws {
         let app = try BotCLIRunner.copyOfFixtureApp("conversation-tests")

@@ -221,4 +221,36 @@ struct MeyaCompatibilityTests {
         let noFlow = Self.errors(["triggers/x.yaml": "keyword: x\n", "flow/a.yaml": "steps:\n  - end\n"])
         #expect(noFlow.contains { $0.contains("needs `action: {flow: flow.NAME}`") }, "\(noFlow)")
     }
+
+    @Test("a quick reply with only text makes no trigger: typing or clicking it goes to the flow triggers, not to the waiting step")
+    func textOnlyQuickReply() async throws {
+        let client = try bot(steps: """
+              - say: Anything else?
+                quick_replies:
+                  - text: Talk to a person
+                    action:
+                      jump: person
+                  - text: Help
+              - say: continued
+              - end
+              - (person)
+              - say: a person then
+            """, extra: ["flow/help.yaml": "triggers:\n  - keyword: help\nsteps:\n  - say: Here is the help.\n"])
+        #expect(try await client.say("go") == ["bot: Anything else?", "button: Talk to a person", "button: Help"])
+        let help = try await client.say("Help")
+        #expect(help == ["bot: Here is the help."], "\(help)")
+        let person = try await client.click("Talk to a person")
+        #expect(person == ["bot: a person then"], "\(person)")
+    }
+
+    @Test("a `when:` that does not render skips its trigger and says so: logged, and in the turn's warnings")
+    func whenThatFails() async throws {
+        let client = try BotTestClient(files: [
+            "flow/vip.yaml": "triggers:\n  - keyword: hi\n    when: (@ flow.customer.tier == 'vip' )\nsteps:\n  - say: VIP\n",
+            "flow/hello.yaml": "triggers:\n  - keyword: hi\nsteps:\n  - say: Hello!\n",
+        ], logger: TestLogs.logger("parley.runtime"))
+        let turn = try await client.turn(EventTypes.say, data: ["text": "hi"])
+        #expect(turn.plainLines == ["bot: Hello!"])
+        #expect(turn.warnings.count == 1 && turn.warnings.first?.contains("flow/vip.yaml:2:5") == true, "\(turn.warnings)")
+    }
 }

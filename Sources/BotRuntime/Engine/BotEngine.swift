@@ -219,6 +219,7 @@ public final class BotEngine: Sendable {
         let previousWaiting = thread.waiting
         var waiting = previousWaiting
         var selection: TriggerMatcher.Selection?
+        var warnings: [String] = []
         if let unreadable {
             // What an older version stored too deep, or a damaged file: reported, never a thread
             // that fails every turn from now on.
@@ -241,7 +242,10 @@ public final class BotEngine: Sendable {
                 inbound.data["ignored"] = .string(reason)
             } else {
                 let waitingElement = previousWaiting.flatMap { runtime.elements[$0.elementID] }
-                selection = try TriggerMatcher(runtime: runtime, event: inbound).select(waiting: waitingElement, context: runner.context)
+                var matcher = TriggerMatcher(runtime: runtime, event: inbound)
+                selection = try matcher.select(waiting: waitingElement, context: runner.context)
+                warnings = matcher.warnings
+                for warning in warnings { logger.warning("trigger skipped", metadata: ["thread": "\(inbound.threadID)", "problem": "\(warning)"]) }
             }
             switch selection {
             case .answer(let answer)?:
@@ -316,7 +320,7 @@ public final class BotEngine: Sendable {
         // Ids and counts only: event data may hold what users typed.
         logger.trace("turn", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)",
                                         "sequence": "\(inbound.sequence)", "outputs": "\(shown.count)"])
-        return TurnResult(inbound: inbound, outputs: shown, isDuplicate: false)
+        return TurnResult(inbound: inbound, outputs: shown, isDuplicate: false, warnings: warnings)
     }
 }
 

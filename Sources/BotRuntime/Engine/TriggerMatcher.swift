@@ -37,9 +37,17 @@ struct TriggerMatcher {
 
     let runtime: RuntimeApp
     let event: Event
+    /// What went wrong while choosing (a `when:` that did not render): the engine logs each and
+    /// the turn's result carries them (`botcli test` prints them).
+    private(set) var warnings: [String] = []
+
+    init(runtime: RuntimeApp, event: Event) {
+        self.runtime = runtime
+        self.event = event
+    }
 
     /// The best candidate for the event; `context` is the turn's (borrowed, not copied).
-    func select(waiting: Element?, context: ComponentContext) throws -> Selection? {
+    mutating func select(waiting: Element?, context: ComponentContext) throws -> Selection? {
         var best: Candidate?
         func consider(_ candidate: Candidate) {
             if best == nil || candidate.beats(best!) { best = candidate }
@@ -55,7 +63,7 @@ struct TriggerMatcher {
         return best?.selection
     }
 
-    private func dynamicCandidates(of element: Element, context: ComponentContext) throws -> [Candidate] {
+    private mutating func dynamicCandidates(of element: Element, context: ComponentContext) throws -> [Candidate] {
         var candidates: [Candidate] = []
         let field = element.type == "meya.button.component.ask" ? "buttons" : "quick_replies"
         let buttons = element[field] == nil ? [] : try ButtonItem.items(of: element, field: field, in: context)
@@ -66,7 +74,9 @@ struct TriggerMatcher {
         }
         if event.type == EventTypes.say, let text = event.text {
             let typed = text.trimmingSpaces.lowercased()
-            if let button = buttons.first(where: { $0.text.lowercased() == typed }), standard || button.isActionable && event.sender == .user {
+            // A quick reply with only text makes no trigger (Meya): its text goes to the flow triggers.
+            if let button = buttons.first(where: { $0.text.lowercased() == typed && (field == "buttons" || $0.isActionable) }),
+               standard || button.isActionable && event.sender == .user {
                 candidates.append(answer(buttonIndex: button.index, catchAll: false))
             } else if standard, Self.waitsForText(element), !Self.requiresButton(element) {
                 candidates.append(answer(buttonIndex: nil, catchAll: true))
@@ -114,9 +124,14 @@ struct TriggerMatcher {
         !event.isSensitive && event.sender == .user && context.thread.mode == "bot"
     }
 
-    private func allowed(_ trigger: Element, default rule: CompiledTrigger.DefaultRule, context: ComponentContext) -> Bool {
+    private mutating func allowed(_ trigger: Element, default rule: CompiledTrigger.DefaultRule, context: ComponentContext) -> Bool {
         if let when = trigger["when"] {
-            return (try? context.render(when).isTruthy) ?? false
+            do {
+                return try context.render(when).isTruthy
+            } catch {
+                warnings.append("the `when:` of the trigger at \(trigger.position) did not render, so the trigger did not fire: \(error)")
+                return false
+            }
         }
         switch rule {
         case .standard: return isStandard(context)

@@ -8,6 +8,9 @@ public struct TurnResult: Sendable, Equatable {
     /// The event had been handled before (same idempotency key): nothing ran again, and
     /// `outputs` are the first delivery's as kept in the ledger.
     public var isDuplicate: Bool
+    /// What went wrong without stopping the turn (a trigger's `when:` that did not render),
+    /// also logged as warnings.
+    public var warnings: [String] = []
 }
 
 /// A queued event's eventual result.

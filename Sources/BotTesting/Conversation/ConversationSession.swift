@@ -19,6 +19,8 @@ struct ConversationSession {
     /// Origin of the latest matched bot line (buttons belong to it).
     var lastOrigin: String?
     var index = 0
+    /// What went wrong in the bot's turns without stopping them (`TurnResult.warnings`).
+    var warnings: [String] = []
 
     init(client: BotTestClient, steps: [ConversationStep]) {
         self.client = client
@@ -147,6 +149,7 @@ struct ConversationSession {
         let line = ConversationTranscriptLine(input.transcriptLine)
         expected.append(line)
         actual.append(line)
+        warnings += result.warnings
         let choices = result.outputs.flatMap(\.choices)
         if !choices.isEmpty { offered = choices }
         // An agent's own message is the `agent:` step itself: only the bot's answer is shown.

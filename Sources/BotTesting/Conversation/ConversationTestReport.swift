@@ -27,11 +27,14 @@ public struct ConversationTestReport: Sendable {
         let style = ConversationReportStyle(enabled: colour)
         var lines: [String] = []
         for result in results {
+            let warnings = result.warnings.map { "    warning: " + $0 }
             guard let failure = result.failure else {
                 lines.append(style.green("✔") + " \(result.name)")
+                lines += warnings
                 continue
             }
             lines.append(style.red("✘") + " \(result.name) (\(result.position.file):\(result.position.line))")
+            lines += warnings
             lines += Self.describe(failure, style: style).map { "    " + $0 }
         }
         lines.append(summary)

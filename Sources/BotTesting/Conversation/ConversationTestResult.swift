@@ -8,11 +8,15 @@ public struct ConversationTestResult: Sendable {
     public var position: SourcePosition
     /// Why the case failed; nil when it passed.
     public var failure: ConversationFailure?
+    /// What went wrong in the bot's turns without stopping them, passed or not (a trigger's
+    /// `when:` that did not render): the report shows each.
+    public var warnings: [String]
 
-    public init(name: String, position: SourcePosition, failure: ConversationFailure? = nil) {
+    public init(name: String, position: SourcePosition, failure: ConversationFailure? = nil, warnings: [String] = []) {
         self.name = name
         self.position = position
         self.failure = failure
+        self.warnings = warnings
     }
 
     public var passed: Bool { failure == nil }

@@ -47,7 +47,7 @@ public struct ConversationTestRunner: Sendable {
     public func run(_ testCase: ConversationTestCase) async -> ConversationTestResult {
         var session = session(for: testCase)
         let failure = await session.run(endPosition: testCase.steps.last?.position ?? testCase.position)
-        return ConversationTestResult(name: testCase.name, position: testCase.position, failure: failure)
+        return ConversationTestResult(name: testCase.name, position: testCase.position, failure: failure, warnings: session.warnings)
     }
 
     /// The lines the user is shown after each input of `testCase` (by step index), on a fresh
