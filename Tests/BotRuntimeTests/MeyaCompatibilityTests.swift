@@ -253,4 +253,21 @@ struct MeyaCompatibilityTests {
         #expect(turn.plainLines == ["bot: Hello!"])
         #expect(turn.warnings.count == 1 && turn.warnings.first?.contains("flow/vip.yaml:2:5") == true, "\(turn.warnings)")
     }
+
+    @Test("a step Parley does not have is named once by its own key (Meya's tiles ask: `ask:` with `tiles:`), not as an unknown field of the step whose key it shares; a misspelled field is still one")
+    func unknownStepNamedByItsKey() {
+        let errors = Self.errors(["flow/main.yaml": """
+            steps:
+              - ask: Pick a plan
+                tiles:
+                  - title: Basic
+                button_style: radio
+              - ask: Name?
+                quick_replise: [Ana]
+            """])
+        #expect(errors == [
+            "flow/main.yaml:3: unknown step `tiles:` (here with `ask:`): Parley has no step that takes `tiles`",
+            "flow/main.yaml:7: unknown field `quick_replise` in `ask` step",
+        ], "\(errors)")
+    }
 }

@@ -68,6 +68,17 @@ struct ElementBuilder {
             let keys = pairs.compactMap { $0.key.scalar?.text }
             switch registry.matchShorthand(kind: kind, keys: keys, choiceValue: { node[$0]?.scalar?.text }) {
             case .matched(let spec):
+                // A key no step takes, nor a misspelling of one, names a step Parley
+                // does not have (`ask:` with Meya's `tiles:`): said once, by that key.
+                if let foreign = pairs.first(where: { pair in
+                    guard let key = pair.key.scalar?.text, spec.fields[key] == nil else { return false }
+                    let fields = registry.fieldNames(of: kind)
+                    return !fields.contains(key) && Spelling.suggestion(for: key, among: fields) == nil
+                }), let key = foreign.key.scalar?.text {
+                    let known = spec.signatureKeys.sorted().map { "`\($0):`" }.joined(separator: " and ")
+                    report(foreign.key.position, "unknown \(noun) `\(key):` (here with \(known)): Parley has no \(noun) that takes `\(key)`")
+                    return nil
+                }
                 return build(spec: spec, pairs: pairs, at: node.position, id: id, isFlowTrigger: isFlowTrigger)
             case .ambiguous(let specs):
                 report(node.position, "cannot tell which \(noun) this is: it fits " + specs.map { "`\($0.name)`" }.joined(separator: " and "),

@@ -27,6 +27,8 @@ public struct ElementRegistry: Sendable {
     /// date by `register`, read for every shorthand step the loader resolves.
     private var concreteSpecs: [ElementSpec.Kind: [ResolvedSpec]] = [:]
     private var signatureKeysByKind: [ElementSpec.Kind: Set<String>] = [:]
+    /// Every field name any concrete spec of a kind takes.
+    private var fieldNamesByKind: [ElementSpec.Kind: Set<String>] = [:]
     /// Concrete specs by kind and by each of their signature keys.
     private var specsBySignatureKey: [ElementSpec.Kind: [String: [ResolvedSpec]]] = [:]
 
@@ -47,6 +49,7 @@ public struct ElementRegistry: Sendable {
             let concrete = resolved.values.filter { $0.kind == kind && !$0.spec.isAbstract }.sorted { $0.name < $1.name }
             concreteSpecs[kind] = concrete
             signatureKeysByKind[kind] = concrete.reduce(into: Set<String>()) { $0.formUnion($1.signatureKeys) }
+            fieldNamesByKind[kind] = concrete.reduce(into: Set<String>()) { $0.formUnion($1.fields.keys) }
             var byKey: [String: [ResolvedSpec]] = [:]
             for spec in concrete { for key in spec.signatureKeys { byKey[key, default: []].append(spec) } }
             specsBySignatureKey[kind] = byKey
@@ -144,5 +147,10 @@ extension ElementRegistry {
 
     public func signatureKeys(of kind: ElementSpec.Kind) -> Set<String> {
         signatureKeysByKind[kind] ?? []
+    }
+
+    /// Every field name some element of `kind` takes.
+    public func fieldNames(of kind: ElementSpec.Kind) -> Set<String> {
+        fieldNamesByKind[kind] ?? []
     }
 }
