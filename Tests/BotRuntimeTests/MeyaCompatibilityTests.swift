@@ -270,4 +270,22 @@ struct MeyaCompatibilityTests {
             "flow/main.yaml:7: unknown field `quick_replise` in `ask` step",
         ], "\(errors)")
     }
+
+    @Test("Meya's event config steps (`header:`, `composer:`, `markdown:`) are steps, kept where Meya keeps them: the thread's event_header …, or the flow's")
+    func eventConfigSteps() async throws {
+        let client = try bot(steps: """
+              - header:
+                  title: Support
+                  buttons: [{text: Restart}]
+              - composer:
+                  visibility: hide
+                scope: flow
+              - markdown: true
+              - say: (@ thread.event_header.title ) (@ flow.event_composer.visibility ) (@ thread.event_markdown )
+              - header:
+              - say: header (@ thread.event_header )
+            """)
+        let shown = try await client.say("go")
+        #expect(shown == ["bot: Support hide True", "bot: header None"], "\(shown)")
+    }
 }

@@ -18,6 +18,7 @@ struct TextComponentHandler: ComponentHandler {
             "meya.text.component.status", "meya.csp.component.note", "meya.presence.component.typing",
             "meya.time.component.delay", "meya.thread.component.config.mode", "meya.event.component.config.event_user_id",
             "meya.session.component.chat.open", "meya.session.component.chat.close",
+            "meya.event.component.config.header", "meya.event.component.config.composer", "meya.event.component.config.markdown",
         ]
     }
 
@@ -58,6 +59,16 @@ struct TextComponentHandler: ComponentHandler {
             let value = try context.render(element["typing"])
             let on = value == .bool(true) || value == .string("on")
             context.emit(on ? EventTypes.typingOn : EventTypes.typingOff, data: [:])
+            return .next()
+        case "meya.event.component.config.header", "meya.event.component.config.composer", "meya.event.component.config.markdown":
+            // Kept where Meya keeps it; Parley's channels do not draw headers or composer settings yet.
+            let key = String(element.type.split(separator: ".").last ?? "")
+            let value = try context.render(element[key])
+            if case .value(.string("flow"))? = element["scope"] {
+                context.mergeFlowScope(["event_" + key: value])
+            } else {
+                context.setThread("event_" + key, value == .none ? nil : value)
+            }
             return .next()
         case "meya.session.component.chat.open", "meya.session.component.chat.close":
             context.emit(element.type.hasSuffix(".open") ? EventTypes.chatOpen : EventTypes.chatClose, data: [:])

@@ -156,11 +156,24 @@ enum StandardComponents {
             ElementSpec("meya.thread.component.config.mode", kind: .component, parent: base,
                         fields: [FieldSpec("mode", optionalText, required: true, signature: true, "none (`- mode:`) is `bot`")],
                         summary: "Set the thread mode (`bot`, `agent` …)."),
+            eventConfig("header", "the chat header (title, buttons, progress …) the following events carry"),
+            eventConfig("composer", "the chat input (focus, visibility, placeholder …) the following events carry"),
+            eventConfig("markdown", "whether (and which) markdown the following events' text uses"),
             ElementSpec("meya.event.component.config.event_user_id", kind: .component, parent: base,
                         aliases: ["meya.event.component.config.user"],
                         fields: [FieldSpec("event_user_id", optionalText, required: true, signature: true, "none: the bot again"),
                                  FieldSpec("scope", .choice(["thread", "flow"]))],
                         summary: "Publish the following events as another user."),
         ]
+    }
+
+    /// Meya's event configuration steps (`- header: {title: …}`): the value is kept on the
+    /// thread (or, with `scope: flow`, the flow) as `event_header`, `event_composer`,
+    /// `event_markdown`, where Meya's later events read it. None removes it.
+    private static func eventConfig(_ key: String, _ what: String) -> ElementSpec {
+        ElementSpec("meya.event.component.config.\(key)", kind: .component, parent: base,
+                    fields: [FieldSpec(key, .any, required: true, signature: true, what),
+                             FieldSpec("scope", .choice(["thread", "flow"]), "where it is kept (default: thread)")],
+                    summary: "Set \(what) (Meya's event config; kept as `event_\(key)`).")
     }
 }
