@@ -288,4 +288,16 @@ struct MeyaCompatibilityTests {
         let shown = try await client.say("go")
         #expect(shown == ["bot: Support hide True", "bot: header None"], "\(shown)")
     }
+
+    @Test("Meya's image step shows an image (`meya.image.event`): the simulator's line names its URL and alternative text, after the caption")
+    func imageStep() async throws {
+        let client = try bot(steps: """
+              - image: https://example.com/(@ flow.name | default('logo') ).png
+                alt: The logo
+                text: Our logo
+            """)
+        let turn = try await client.turn(EventTypes.say, data: ["text": "go"])
+        #expect(turn.plainLines == ["bot: Our logo", "image: https://example.com/logo.png (The logo)"], "\(turn.plainLines)")
+        #expect(turn.outputs.first?.type == "meya.image.event" && turn.outputs.first?.data["alt"] == .string("The logo"))
+    }
 }

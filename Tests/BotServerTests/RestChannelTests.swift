@@ -35,6 +35,16 @@ struct RestChannelTests {
               - status: Working on it
               - say: Done.
             """,
+        "flow/picture.yaml": """
+            triggers:
+              - keyword: picture
+            steps:
+              - image: https://example.com/logo.png
+                alt: The logo
+                text: Our logo
+              - status: Still looking
+                quick_replies: [Stop]
+            """,
         "flow/boom.yaml": """
             triggers:
               - keyword: boom
@@ -42,6 +52,17 @@ struct RestChannelTests {
               - jump: (@ 'nowhere' )
             """,
     ]
+
+    @Test("an image is answered as Rasa's REST channel answers one (`image` with the URL, the caption as `text`); a status line keeps its quick replies")
+    func imageAndInteractiveStatus() async throws {
+        try await LiveServer.with(files: Self.app) { server in
+            let reply = try await server.say("picture", sender: "ana")
+            #expect(try reply.json == TemplateValue(jsonText: """
+                [{"recipient_id":"ana","image":"https://example.com/logo.png","text":"Our logo"},
+                 {"recipient_id":"ana","status":"Still looking","buttons":[{"title":"Stop","payload":"Stop"}]}]
+                """), "\(reply.body)")
+        }
+    }
 
     @Test("a message is answered with the turn's messages in Rasa's shape, buttons as title and payload")
     func messageAndButtons() async throws {

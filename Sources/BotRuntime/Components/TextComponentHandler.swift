@@ -17,7 +17,7 @@ struct TextComponentHandler: ComponentHandler {
             "meya.text.component.say", "meya.button.component.ask", "meya.button.component.quick_replies",
             "meya.text.component.status", "meya.csp.component.note", "meya.presence.component.typing",
             "meya.time.component.delay", "meya.thread.component.config.mode", "meya.event.component.config.event_user_id",
-            "meya.session.component.chat.open", "meya.session.component.chat.close",
+            "meya.session.component.chat.open", "meya.session.component.chat.close", "meya.image.component.v2",
             "meya.event.component.config.header", "meya.event.component.config.composer", "meya.event.component.config.markdown",
         ]
     }
@@ -69,6 +69,15 @@ struct TextComponentHandler: ComponentHandler {
             } else {
                 context.setThread("event_" + key, value == .none ? nil : value)
             }
+            return .next()
+        case "meya.image.component.v2":
+            var kept = TemplateMap(), shown = TemplateMap()
+            for (key, field) in [("url", "image"), ("alt", "alt"), ("filename", "filename"), ("text", "text")] {
+                let value = try context.renderShown(element[field])
+                guard value.kept != .none else { continue }
+                (kept[key], shown[key]) = (.string(value.kept.pythonString), .string(value.shown.pythonString))
+            }
+            context.emit(EventTypes.image, data: kept, shown: kept == shown ? nil : shown)
             return .next()
         case "meya.session.component.chat.open", "meya.session.component.chat.close":
             context.emit(element.type.hasSuffix(".open") ? EventTypes.chatOpen : EventTypes.chatClose, data: [:])

@@ -3,7 +3,7 @@ import FlowDSL
 extension Event {
     /// The event as a user reads it (`userView`), one line per thing shown, in the simulator's
     /// plain format: `bot: TEXT`, `agent: TEXT` (`agent(NAME): TEXT`), `button: TEXT`,
-    /// `status: TEXT`, `error: TEXT`. Events a user does not see, the user's own and signals
+    /// `image: URL (ALT)`, `status: TEXT`, `error: TEXT`. Events a user does not see, the user's own and signals
     /// (typing, mode changes) give no lines.
     public var plainLines: [String] {
         switch userView {
@@ -15,6 +15,8 @@ extension Event {
                 lines.append("bot: \(text)")
             }
             return lines + choices.map { "button: \($0.text)" }
+        case .image(let url, let alt, let text)?:
+            return (text.map { ["bot: \($0)"] } ?? []) + ["image: \(url)" + (alt.map { " (\($0))" } ?? "")]
         case .status(let text, let choices)?:
             return ["status: \(text)"] + choices.map { "button: \($0.text)" }
         case .error(let text)?:

@@ -10,6 +10,9 @@ public enum UserView: Sendable, Equatable {
     /// A status line (`meya.text.event.status`), with the quick replies it offers (interactive
     /// in Meya, as `say` is).
     case status(String, choices: [Choice])
+    /// An image from the bot or an agent (Meya's `meya.image.event`), with its alternative text
+    /// and a caption when it has them.
+    case image(url: String, alt: String?, text: String?)
     /// Something went wrong. The text is the engine's own, for developers; a channel facing
     /// users shows the app's message for users instead (`UserErrorText`).
     case error(String)
@@ -43,6 +46,10 @@ extension Event {
             return .message(text: text, choices: choices, agentName: agentName)
         case EventTypes.status:
             return .status(text ?? "", choices: choices)
+        case EventTypes.image:
+            guard case .string(let url)? = data["url"] else { return .signal }
+            let alt: String? = if case .string(let alt)? = data["alt"], !alt.isEmpty { alt } else { nil }
+            return .image(url: url, alt: alt, text: text)
         case EventTypes.error:
             return .error(text ?? "")
         default:

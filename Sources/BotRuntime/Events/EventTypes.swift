@@ -16,6 +16,8 @@ public enum EventTypes {
     public static let mode = "meya.thread.event.mode"
     public static let error = "meya.error.event"
     public static let media = "meya.media.event"
+    /// An image the bot shows (Meya's `image:` step): `url`, `alt`, `filename`, `text`.
+    public static let image = "meya.image.event"
     /// A durable timer fell due (`DurableTimer`): data `name`, `due` and what the turn that set it gave.
     public static let timerFired = "parley.timer.event.fired"
     /// A waiting step's `timeout` (or the thread's `reply_timeout`) passed with no answer: data

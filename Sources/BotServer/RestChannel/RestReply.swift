@@ -25,6 +25,20 @@ enum RestReply {
             case .message(let said, let choices, let name)?:
                 guard said != nil || name != nil || !choices.isEmpty else { continue }
                 (key, text, agentName, buttons) = ("text", said, name, choices)
+            case .image(let url, _, let caption)?:
+                // Rasa's REST channel answers an image as `{"recipient_id", "image": URL}`.
+                if !first { json.raw(",") }
+                first = false
+                json.raw(#"{"recipient_id":"#)
+                json.write(recipient)
+                json.raw(#","image":"#)
+                json.write(url)
+                if let caption {
+                    json.raw(#","text":"#)
+                    json.write(caption)
+                }
+                json.raw("}")
+                continue
             case .status(let status, let choices)?:
                 (key, text, agentName, buttons) = ("status", status, nil, choices)
             case .error?:

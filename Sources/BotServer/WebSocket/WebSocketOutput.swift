@@ -31,6 +31,10 @@ enum WebSocketOutput {
             if let text { frame["text"] = .string(text) }
             if let agentName { frame["agent_name"] = .string(agentName) }
             if !choices.isEmpty { frame["buttons"] = .list(choices.map(button)) }
+        case .image(let url, let alt, let text):
+            frame["image"] = .string(url)
+            if let alt { frame["alt"] = .string(alt) }
+            if let text { frame["text"] = .string(text) }
         case .status(let text, let choices):
             frame["status"] = .string(text)
             if !choices.isEmpty { frame["buttons"] = .list(choices.map(button)) }

@@ -140,6 +140,13 @@ enum StandardComponents {
             ElementSpec("meya.text.component.status", kind: .component, parent: interactive,
                         fields: [FieldSpec("status", .string, required: true, signature: true), FieldSpec("ephemeral", .bool)],
                         summary: "Show a status line."),
+            ElementSpec("meya.image.component.v2", kind: .component, parent: base,
+                        fields: [
+                            FieldSpec("image", .string, required: true, signature: true, "the image's URL"),
+                            FieldSpec("alt", .string, "what the image shows, for those who cannot see it"),
+                            FieldSpec("filename", .string), FieldSpec("text", .string, "a caption shown with it"),
+                        ],
+                        summary: "Show an image (chat page: the image; SMS and the simulator: its link)."),
             ElementSpec("meya.session.component.chat.open", kind: .component, parent: base, aliases: ["open_chat"],
                         summary: "Files `meya.session.event.chat.open` (Meya opens its chat widget; Parley's page is open already)."),
             ElementSpec("meya.session.component.chat.close", kind: .component, parent: base, aliases: ["close_chat"],

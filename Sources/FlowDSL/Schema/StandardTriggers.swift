@@ -71,6 +71,8 @@ enum StandardTriggers {
             EventTypeSpec("meya.presence.event.typing.on"),
             EventTypeSpec("meya.presence.event.typing.off"),
             EventTypeSpec("meya.media.event"),
+            EventTypeSpec("meya.image.event", dataFields: [FieldSpec("url", .string), FieldSpec("alt", .string), FieldSpec("filename", .string),
+                                                           FieldSpec("text", .string)], summary: "an image the bot shows"),
             EventTypeSpec("meya.image.event"),
             EventTypeSpec("meya.file.event"),
             EventTypeSpec("meya.csp.event.note", dataFields: text),

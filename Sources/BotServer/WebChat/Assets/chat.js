@@ -231,7 +231,7 @@
       if (Array.isArray(frame.buttons) && frame.buttons.length) log.append(choices(frame.buttons));
     } else if (frame.type === TYPES.error) {
       showNotice(frame.text || 'Something went wrong.', 'error');
-    } else if (typeof frame.text === 'string' || Array.isArray(frame.buttons)) {
+    } else if (typeof frame.text === 'string' || Array.isArray(frame.buttons) || typeof frame.image === 'string') {
       showIncoming(frame);
     }
     updateTyping();
@@ -308,9 +308,21 @@
     const name = sender === 'agent' ? frame.agent_name || 'Agent' : botName;
     const body = groupFor(sender, name);
     if (typeof frame.id === 'number') body.parentElement.dataset.lastEventId = String(frame.id);
+    if (typeof frame.image === 'string') body.append(picture(frame.image, frame.alt));
     if (typeof frame.text === 'string' && frame.text !== '') bubble(body, name, frame.text);
     if (Array.isArray(frame.buttons) && frame.buttons.length) body.append(choices(frame.buttons));
     scrollToEnd();
+  }
+
+  /** An image the bot shows: an http(s) or `data:image/` URL is drawn, anything else shown as text. */
+  function picture(url, alt) {
+    if (!/^(https?:\/\/|data:image\/)/i.test(url)) return element('div', 'bubble', url);
+    const image = element('img', 'picture');
+    image.src = url;
+    image.alt = typeof alt === 'string' ? alt : '';
+    image.loading = 'lazy';
+    image.addEventListener('load', () => scrollToEnd());
+    return image;
   }
 
   function showOutgoing(text, pending) {

@@ -18,6 +18,9 @@ enum ConversationsText {
             body = lines(said.map { said in agentName.map { "\($0): \(said)" } ?? said }, choices)
         case .status(let text, let choices)?:
             body = lines(text, choices)
+        case .image(let url, let alt, let text)?:
+            // A link: Conversations takes media only as uploads to its Media Content Service.
+            body = [text, alt, url].compactMap { $0 }.joined(separator: "\n")
         default:
             return nil
         }

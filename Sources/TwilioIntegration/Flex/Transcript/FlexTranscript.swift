@@ -51,6 +51,9 @@ public struct FlexTranscript: Sendable {
         case .user:
             return Self.userText(event, history: history).map { Line(sender: .user, text: $0) }
         case .bot where event.type != EventTypes.note:
+            if case .image(let url, _, let caption)? = event.userView {
+                return Line(sender: .bot, text: ((caption.map { [$0] } ?? []) + ["[image] \(url)"]).joined(separator: "\n"))
+            }
             guard case .message(let text, let choices, _)? = event.userView else { return nil }
             let lines = (text.map { [$0] } ?? []) + choices.map(Self.choiceLine)
             return lines.isEmpty ? nil : Line(sender: .bot, text: lines.joined(separator: "\n"))
