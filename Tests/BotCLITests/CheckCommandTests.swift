@@ -46,18 +46,13 @@ struct CheckCommandTests {
 
     @Test("--summary sizes a Meya port: flow files and steps that check clean, the types Parley lacks, the app's own components, the other errors by step type")
     func summary() async throws {
-        let app = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: app) }
-        for (path, text) in [
+        let app = try BotCLIRunner.temporaryApp([
             "flow/clean.yaml": "steps:\n  - say: hi\n  - ask: name?\n",
             "flow/tiles.yaml": "steps:\n  - say: pick\n  - tiles:\n      - title: A\n  - type: component.welcome\n  - tiles: []\n",
             "flow/typo.yaml": "steps:\n  - say: hi\n    quick_replise: [A]\n  - end\n",
             "integration/zendesk.yaml": "type: meya.zendesk.support.integration\n",
-        ] {
-            let url = app.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
+        ])
+        defer { try? FileManager.default.removeItem(at: app) }
         let output = try await BotCLIRunner.run(["check", "--summary", "--app", app.path])
         #expect(output.status == 1)
         #expect(output.stdout == """

@@ -25,12 +25,7 @@ struct ServeGuaranteeTests {
 
     /// An app folder with `files` (the counter flow) and an admin token file.
     static func makeApp(_ files: [String: String] = files) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parley-guarantee-\(UUID().uuidString)")
-        for (path, text) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
+        let root = try BotCLIRunner.temporaryApp(files, prefix: "parley-guarantee")
         try token.write(to: root.appendingPathComponent("admin.token"), atomically: true, encoding: .utf8)
         return root
     }

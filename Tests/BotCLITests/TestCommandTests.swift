@@ -29,8 +29,6 @@ struct TestCommandTests {
 
     @Test("--update writes what the bot showed into failing cases, in place: comments, inputs, scope checks and matching lines stay; the diff is printed; the run passes")
     func update() async throws {
-        let app = FileManager.default.temporaryDirectory.appendingPathComponent("parley-update-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: app) }
         let test = """
             # A comment that stays.
             - name: greets and says goodbye
@@ -47,16 +45,13 @@ struct TestCommandTests {
                 - user: bye
                 - bot: "Note: bye!"
             """
-        for (path, text) in [
+        let app = try BotCLIRunner.temporaryApp([
             "bot/default.yaml": "type: meya.bot.element\nname: Test\n",
             "flow/hi.yaml": "triggers:\n  - keyword: hi\nsteps:\n  - say: Hello there!\n  - ask: Pick one\n    buttons:\n      - text: A, or B\n        result: a\n      - text: yes\n        result: b\n",
             "flow/bye.yaml": "triggers:\n  - keyword: bye\nsteps:\n  - say: \"Note: bye!\"\n",
             "tests/greet.yaml": test,
-        ] {
-            let url = app.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
+        ], prefix: "parley-update")
+        defer { try? FileManager.default.removeItem(at: app) }
         let output = try await BotCLIRunner.run(["test", "--app", app.path, "--update"])
         #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")
         #expect(output.stdout.contains("""
@@ -92,17 +87,12 @@ struct TestCommandTests {
 
     @Test("a trigger whose `when:` does not render is reported under the case (it did not fire), never silent")
     func whenThatFailsIsReported() async throws {
-        let app = FileManager.default.temporaryDirectory.appendingPathComponent("parley-when-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: app) }
-        for (path, text) in [
+        let app = try BotCLIRunner.temporaryApp([
             "flow/vip.yaml": "triggers:\n  - keyword: hi\n    when: (@ flow.customer.tier == 'vip' )\nsteps:\n  - say: Welcome back, VIP.\n",
             "flow/hello.yaml": "triggers:\n  - keyword: hi\nsteps:\n  - say: Hello!\n",
             "tests/hi.yaml": "- name: says hello\n  steps:\n    - user: hi\n    - bot: Hello!\n",
-        ] {
-            let url = app.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
+        ])
+        defer { try? FileManager.default.removeItem(at: app) }
         let output = try await BotCLIRunner.run(["test", "--app", app.path])
         #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")
         let lines = Self.lines(output.stdout)
