@@ -110,6 +110,23 @@ struct VoiceEmulatorTests {
         }
     }
 
+    @Test("a <Gather> that hears nothing, without actionOnEmptyResult, goes on to the next verb (relative URLs still against its document)")
+    func silenceGoesOn() async throws {
+        try await Self.with { harness in
+            await harness.receiver.answer("incoming", with: """
+                <Response><Gather action="/twilio/voice/never" input="speech"><Say>Anything?</Say></Gather>\
+                <Say>No answer.</Say><Redirect>again</Redirect></Response>
+                """)
+            await harness.receiver.answer("again", with: "<Response><Say>Goodbye.</Say><Hangup /></Response>")
+            let call = try await harness.agent.call(from: Self.caller, to: Self.number)
+            let ended = try await harness.agent.staySilent(on: call.sid)
+            #expect(ended.state == "ended" && ended.lines.filter { $0.speaker == .bot }.map(\.text) == ["Anything?", "No answer.", "Goodbye."],
+                    "\(ended.lines)")
+            let never = await Self.received(harness, "never"), again = await Self.received(harness, "again")
+            #expect(never.isEmpty && again.count == 1)
+        }
+    }
+
     @Test("a voice URL fetched with GET gets the parameters in its query, signed over the whole URL")
     func getMethod() async throws {
         try await Self.with(method: "GET") { harness in

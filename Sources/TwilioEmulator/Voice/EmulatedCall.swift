@@ -48,6 +48,8 @@ struct EmulatedCall: Sendable {
         var hints: String?
         var actionOnEmptyResult: Bool
         var rest: [TwiMLElement]
+        /// The document the Gather is in, which the URLs in `rest` are relative to.
+        var documentURL: String
     }
 
     var isOver: Bool { activity == .ended }

@@ -106,7 +106,8 @@ extension EmulatorState {
                 call.activity = .listening(EmulatedCall.Gather(
                     action: url(verb.attributes["action"]), method: verb.attributes["method"] ?? "POST",
                     input: verb.attributes["input"] ?? "dtmf", hints: verb.attributes["hints"],
-                    actionOnEmptyResult: verb.attributes["actionOnEmptyResult"] == "true", rest: Array(verbs[(index + 1)...])))
+                    actionOnEmptyResult: verb.attributes["actionOnEmptyResult"] == "true", rest: Array(verbs[(index + 1)...]),
+                    documentURL: documentURL))
                 return nil
             case "Enqueue":
                 if enqueue(verb, call: &call) { return nil }
@@ -222,7 +223,7 @@ extension EmulatorState {
             call.activity = .connecting
             calls[sid] = call
             if fields.isEmpty, !gather.actionOnEmptyResult {
-                return play(gather.rest, call: sid, documentURL: gather.action)
+                return play(gather.rest, call: sid, documentURL: gather.documentURL)
             }
             return VoiceFetch(event: "gather.action", url: gather.action, method: gather.method, fields: fields)
         case .virtualAgent:
