@@ -4,19 +4,24 @@ import TwilioEmulator
 
 @Suite("botcli flex emulator")
 struct FlexEmulatorCommandTests {
-    @Test("--sms-number routes a customer's text into a conversation whose webhook is --conversations-webhook-url, also the pre-event webhook")
-    func phone() async throws {
-        let hook = "http://127.0.0.1:9/twilio/conversations/events"
-        let process = try BotCLIProcess(["flex", "emulator", "--port", "0", "--sms-number", "+15555550199",
-                                         "--conversations-webhook-url", hook])
-        defer { process.send(SIGTERM) }
+    /// The API base URL the emulator's banner prints, once it has.
+    static func apiBaseURL(of process: BotCLIProcess) async throws -> String {
         let deadline = ContinuousClock.now + .seconds(30)
         var base: String?
         while base == nil, ContinuousClock.now < deadline, process.isRunning {
             base = process.output.firstMatch(of: /API base URL +(http:\/\/127\.0\.0\.1:\d+)/).map { String($0.1) }
             try await Task.sleep(for: .milliseconds(20))
         }
-        let url = try #require(base, "\(process.output)")
+        return try #require(base, "\(process.output)")
+    }
+
+    @Test("--sms-number routes a customer's text into a conversation whose webhook is --conversations-webhook-url, also the pre-event webhook")
+    func phone() async throws {
+        let hook = "http://127.0.0.1:9/twilio/conversations/events"
+        let process = try BotCLIProcess(["flex", "emulator", "--port", "0", "--sms-number", "+15555550199",
+                                         "--conversations-webhook-url", hook])
+        defer { process.send(SIGTERM) }
+        let url = try await Self.apiBaseURL(of: process)
         #expect(process.output.contains("Phone numbers   +15555550199 → \(hook)"), "\(process.output)")
         // The vault lines are unindented: they paste into vault.secret.yaml as they are.
         #expect(process.output.contains("\ntwilio.account_sid: \(TwilioEmulator.Defaults.accountSid)\n"), "\(process.output)")
@@ -40,13 +45,7 @@ struct FlexEmulatorCommandTests {
         let process = try BotCLIProcess(["flex", "emulator", "--port", "0", "--voice-number", "+15555550199",
                                          "--voice-url", "http://127.0.0.1:9/twilio/voice/incoming", "--virtual-agent", softwareHelp])
         defer { process.send(SIGTERM) }
-        let deadline = ContinuousClock.now + .seconds(30)
-        var base: String?
-        while base == nil, ContinuousClock.now < deadline, process.isRunning {
-            base = process.output.firstMatch(of: /API base URL +(http:\/\/127\.0\.0\.1:\d+)/).map { String($0.1) }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let url = try #require(base, "\(process.output)")
+        let url = try await Self.apiBaseURL(of: process)
         #expect(process.output.contains("Voice           +15555550199 → http://127.0.0.1:9/twilio/voice/incoming; virtual agents: software-help"),
                 "\(process.output)")
         // Nobody answers at that URL: the call ends on Twilio's 11200, and its status callback is queued.
