@@ -76,8 +76,9 @@ public final class BrowserPage: Sendable {
 
     /// Evaluates `condition` every 50 ms until it is truthy (JavaScript's sense) and returns
     /// that value; throws `BrowserError.timedOut` with `description` (default: the condition),
-    /// the last value and the page's log when `timeout` passes first. A condition that throws
-    /// counts as not yet true.
+    /// the last value and the page's log when `timeout` passes first. A condition that throws,
+    /// or whose evaluation the browser does not answer in time (a loaded machine), counts as
+    /// not yet true.
     @discardableResult
     public func waitUntil(_ condition: String, timeout: Duration = .seconds(10),
                           description: String? = nil) async throws(BrowserError) -> JSONValue {
@@ -89,7 +90,11 @@ public final class BrowserPage: Sendable {
                 if value.isTruthy { return value }
                 last = value.jsonText
             } catch {
-                if case .javaScriptException(_, let message) = error { last = "threw \(message)" } else { throw error }
+                switch error {
+                case .javaScriptException(_, let message): last = "threw \(message)"
+                case .timedOut: last = "no answer from the browser in time"
+                default: throw error
+                }
             }
             if ContinuousClock.now >= deadline {
                 throw .timedOut(waitingFor: description ?? condition, after: timeout, lastValue: last, console: consoleMessages)
