@@ -21,24 +21,14 @@ enum RestReply {
         var first = true
         for event in outputs {
             let key: String, text: String?, agentName: String?, buttons: [Choice]
+            var image: String?
             switch event.userView {
             case .message(let said, let choices, let name)?:
                 guard said != nil || name != nil || !choices.isEmpty else { continue }
                 (key, text, agentName, buttons) = ("text", said, name, choices)
             case .image(let url, _, let caption)?:
                 // Rasa's REST channel answers an image as `{"recipient_id", "image": URL}`.
-                if !first { json.raw(",") }
-                first = false
-                json.raw(#"{"recipient_id":"#)
-                json.write(recipient)
-                json.raw(#","image":"#)
-                json.write(url)
-                if let caption {
-                    json.raw(#","text":"#)
-                    json.write(caption)
-                }
-                json.raw("}")
-                continue
+                (key, text, agentName, buttons, image) = ("text", caption, nil, [], url)
             case .status(let status, let choices)?:
                 (key, text, agentName, buttons) = ("status", status, nil, choices)
             case .error?:
@@ -50,6 +40,10 @@ enum RestReply {
             first = false
             json.raw(#"{"recipient_id":"#)
             json.write(recipient)
+            if let image {
+                json.raw(#","image":"#)
+                json.write(image)
+            }
             if let text {
                 json.raw(",")
                 json.write(key)

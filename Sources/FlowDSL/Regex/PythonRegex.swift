@@ -117,17 +117,21 @@ public struct PythonRegex: @unchecked Sendable {
         var index = 0
         var inClass = false
         func peek(_ offset: Int) -> Character? { index + offset < characters.count ? characters[index + offset] : nil }
+        /// A backreference by name whose name starts `skip` characters on: ICU's by number.
+        func backreference(skip: Int, terminator: Character) throws(PythonRegexError) {
+            let name = try readName(characters, from: index + skip, terminator: terminator, pattern: pattern)
+            guard let group = names.firstIndex(of: name.name) else {
+                throw PythonRegexError(message: "unknown group name `\(name.name)` in `\(pattern)`")
+            }
+            output += "\\k<\(icuName(group))>"
+            index = name.end + 1
+        }
 
         while index < characters.count {
             let character = characters[index]
             if character == "\\", !inClass, peek(1) == "k", peek(2) == "<" {
                 // ICU's own backreference form, taken too: it names a group by its written name.
-                let name = try readName(characters, from: index + 3, terminator: ">", pattern: pattern)
-                guard let group = names.firstIndex(of: name.name) else {
-                    throw PythonRegexError(message: "unknown group name `\(name.name)` in `\(pattern)`")
-                }
-                output += "\\k<\(icuName(group))>"
-                index = name.end + 1
+                try backreference(skip: 3, terminator: ">")
                 continue
             }
             if character == "\\" {
@@ -167,12 +171,7 @@ public struct PythonRegex: @unchecked Sendable {
                 names.append(name.name)
                 index = name.end + 1
             case "(" where peek(1) == "?" && peek(2) == "P" && peek(3) == "=":
-                let name = try readName(characters, from: index + 4, terminator: ")", pattern: pattern)
-                guard let group = names.firstIndex(of: name.name) else {
-                    throw PythonRegexError(message: "unknown group name `\(name.name)` in `\(pattern)`")
-                }
-                output += "\\k<\(icuName(group))>"
-                index = name.end + 1
+                try backreference(skip: 4, terminator: ")")
             case "{" where peek(1) == ",":
                 output += "{0"
                 index += 1

@@ -227,10 +227,17 @@ struct TemplateEvaluator {
 
     // MARK: expressions
 
-    /// Meya's string enums, by the expression that reads them, with their value when unset:
+    /// Meya's string enums, by the scope and field that hold one, with their value when unset:
     /// an attribute of one (`thread.mode.agent`, `event_user.type.user`) is whether it equals
-    /// the attribute's name (`meya/db/view/thread.py`, `user.py`).
-    static let meyaEnums: [String: String] = ["thread.mode": "bot", "event_user.type": "user", "user.type": "user"]
+    /// the attribute's name (`meya/db/view/thread.py`, `user.py`). Matched on the expression's
+    /// shape: nothing is built for the other attributes a template reads.
+    static func meyaEnumDefault(_ scope: String, _ field: String) -> String? {
+        switch (scope, field) {
+        case ("thread", "mode"): "bot"
+        case ("event_user", "type"), ("user", "type"): "user"
+        default: nil
+        }
+    }
 
     mutating func eval(_ expression: TemplateExpression) throws(TemplateRenderError) -> TemplateEvalValue {
         switch expression {
@@ -239,7 +246,7 @@ struct TemplateEvaluator {
         case .name(let name, _):
             return resolve(name)
         case .attribute(let base, let key, let label):
-            if let meyaDefault = Self.meyaEnums[String(label.dropLast(key.count + 1))] {
+            if case .attribute(.name(let scope, _), let field, _) = base, let meyaDefault = Self.meyaEnumDefault(scope, field) {
                 // Meya's ThreadMode and UserType: `thread.mode.agent` is whether the mode is `agent`.
                 switch try materialize(try eval(base)) {
                 case .string(let value): return .value(.bool(value == key))

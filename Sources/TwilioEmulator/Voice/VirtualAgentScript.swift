@@ -128,6 +128,17 @@ public struct VirtualAgentScript: Sendable, Equatable, Decodable {
         }
     }
 
+    /// Reads the script in the file at `path` (`--virtual-agent FILE`).
+    public init(contentsOfFile path: String) throws(VirtualAgentScriptError) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw VirtualAgentScriptError(source: path, message: "cannot be read: \(error.localizedDescription)")
+        }
+        try self.init(yaml: text, source: path)
+    }
+
     /// The turn for what the caller said: the first with a phrase that starts a word of theirs
     /// (ignoring case: `freez` is in "it freezes", `no` is not in "I know"), else the fallback.
     func turn(for utterance: String) -> Turn {

@@ -180,13 +180,11 @@ struct FlexEmulatorCommand: AsyncParsableCommand {
         if let voiceNumber {
             configuration.voiceNumbers = [TwilioEmulator.VoiceNumber(number: voiceNumber, voiceURL: voiceURL, statusCallbackURL: voiceStatusURL)]
         }
-        for file in virtualAgentFiles {
-            do {
-                configuration.virtualAgents.append(try VirtualAgentScript(yaml: try String(contentsOfFile: file, encoding: .utf8), source: file))
-            } catch {
-                Terminal.error("error: \((error as? VirtualAgentScriptError)?.description ?? "cannot read --virtual-agent \(file): \(error.localizedDescription)")")
-                throw ExitCode(1)
-            }
+        do {
+            configuration.virtualAgents = try virtualAgentFiles.map(VirtualAgentScript.init(contentsOfFile:))
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
         }
         if !agents.isEmpty {
             configuration.workers = agents.map { agent in

@@ -134,7 +134,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let integrations: AppIntegrations
         if flex || sms || voice {
             do {
-                let mode: SimulatedTwilio.Mode = voice ? .voice(try virtualAgents()) : sms ? .sms : .flex
+                let mode: SimulatedTwilio.Mode = voice ? .voice(try virtualAgentFiles.map(VirtualAgentScript.init(contentsOfFile:))) : sms ? .sms : .flex
                 let started = try await SimulatedTwilio.start(app: app, port: flexPort, mode: mode, logger: ParleyLogging.logger("parley.flex"))
                 localFlex = started
                 let botURL = started.botURL
@@ -224,17 +224,6 @@ extension SimulateCommand {
     func validate() throws {
         if voice, flex || sms { throw ValidationError("--voice plays a call on its own: leave out --flex and --sms") }
         if !virtualAgentFiles.isEmpty, !voice { throw ValidationError("--virtual-agent is for calls: add --voice") }
-    }
-
-    /// The `--virtual-agent` scripts.
-    func virtualAgents() throws -> [VirtualAgentScript] {
-        try virtualAgentFiles.map { file in
-            let text: String
-            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                throw ValidationError("cannot read --virtual-agent \(file): \(error.localizedDescription)")
-            }
-            return try VirtualAgentScript(yaml: text, source: file)
-        }
     }
 
     /// `--voice`: the terminal is a caller (`SimulatedCall`) on the emulator's number.
