@@ -39,6 +39,7 @@ let package = Package(
         // Imported directly (NIOCore, NIOHTTP1, HTTPTypes), not only through the packages above.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -71,6 +72,15 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: fuzzCoverage
+        ),
+        // The store shared by several `botcli serve` replicas: PostgreSQL through postgres-nio.
+        .target(
+            name: "ParleyPostgres",
+            dependencies: [
+                "BotRuntime", "FlowDSL",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "BotTesting",
@@ -132,7 +142,7 @@ let package = Package(
         .target(
             name: "ParleyApp",
             dependencies: [
-                "BotRuntime", "FlowDSL", "Vault", "TwilioIntegration",
+                "BotRuntime", "FlowDSL", "Vault", "TwilioIntegration", "ParleyPostgres",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The template app, embedded by EmbedFiles (see embed.json).
@@ -175,7 +185,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL", "Vault", "SharedTestFixtures", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "BotRuntimeTests", dependencies: ["BotRuntime", "BotTesting", "FlowDSL", "Vault", "ParleyPostgres", "SharedTestFixtures", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "TwilioIntegrationTests",
             dependencies: [

@@ -22,13 +22,13 @@ public struct BotTestClient: Sendable {
         self.userID = userID
     }
 
-    /// Loads `files` (path → YAML) as an app with the standard element types, on a memory store;
-    /// the engine logs to `logger`.
+    /// Loads `files` (path → YAML) as an app with the standard element types, on `store` (a
+    /// memory store unless given); the engine logs to `logger`.
     public init(files: [String: String], registry: ElementRegistry = .standard, options: EngineOptions = EngineOptions(realDelays: false),
-                logger: Logger = Logger(label: "parley.runtime")) throws {
+                store: any BotStore = MemoryStore(), logger: Logger = Logger(label: "parley.runtime")) throws {
         let result = AppLoader(registry: registry).load(sources: files.map { AppSource(path: $0.key, text: $0.value) })
         guard let app = result.app else { throw BotTestError.invalidApp(result.diagnostics.map(\.description)) }
-        self.init(engine: BotEngine(app: app, store: MemoryStore(), options: options, logger: logger))
+        self.init(engine: BotEngine(app: app, store: store, options: options, logger: logger))
     }
 
     /// Sends an event from the user, an agent or the system and returns what the user sees.

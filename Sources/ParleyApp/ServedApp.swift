@@ -2,33 +2,36 @@ import BotRuntime
 import FlowDSL
 import Foundation
 import Logging
+import ParleyPostgres
 
-/// An app opened for serving: its vault read with the secret key, its SQLite store, its
-/// integrations and the engine over them. The start-up of an app, in one place: `botcli serve`,
+/// An app opened for serving: its vault read with the secret key, its store (SQLite, or
+/// PostgreSQL shared with other replicas), its integrations and the engine over them. The start-up of an app, in one place: `botcli serve`,
 /// `parley-bench http` (which measures what serve runs) and tests open apps through it.
 public struct ServedApp: Sendable {
     public let app: BotApp
     public let root: URL
-    public let storePath: String
+    /// Where conversations are kept.
+    public let store: StoreLocation
     /// Where vault keys given as variables are read from (`PARLEY_VAULT_SECRET_KEY` …).
     public var environment: [String: String]
     /// The logger for a label (`parley.vault`, `parley.runtime`).
     public var logger: @Sendable (String) -> Logger
 
-    /// `storePath` nil: the app's `.parley/state.sqlite`.
-    public init(app: BotApp, root: URL, storePath: String? = nil,
+    /// `store` nil: the app's `.parley/state.sqlite`.
+    public init(app: BotApp, root: URL, store: StoreLocation? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
                 logger: @escaping @Sendable (String) -> Logger = { Logger(label: $0) }) {
         self.app = app
         self.root = root
-        self.storePath = storePath ?? SQLiteStore.defaultPath(forApp: root.path)
+        self.store = store ?? .sqlite(path: SQLiteStore.defaultPath(forApp: root.path))
         self.environment = environment
         self.logger = logger
     }
 
-    /// The key that signs the web chat identities `serve` issues, beside the store (made at
-    /// first start; removing it gives every web chat user a new identity).
-    public var identityKeyURL: URL { URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("web-identity.key") }
+    /// The key that signs the web chat identities `serve` issues, in the app's `.parley/` (made
+    /// at first start; removing it gives every web chat user a new identity). Replicas that
+    /// share a PostgreSQL store must share this file too.
+    public var identityKeyURL: URL { root.appendingPathComponent(".parley/web-identity.key") }
 
     /// Reads the app's vault as the bot sees it: stored values, and `[vault.KEY]` for keys
     /// `vault.yaml` names that are not stored yet. Run at start and after each admin upload.
@@ -48,7 +51,7 @@ public struct ServedApp: Sendable {
     /// the timers, runs webhook events accepted before it and not handled yet, and warns on
     /// `logger` about misconfigured integrations and step types no handler runs. Stop the
     /// engine (`stop()`) before the integrations' `shutdown()`.
-    /// `store` replaces the app's SQLite store (benchmarks measuring what the store costs).
+    /// `store` replaces the app's own (benchmarks measuring what the store costs).
     public func openEngine(integrations: AppIntegrations, logger: Logger, options: EngineOptions = EngineOptions(),
                            store replacement: (any BotStore)? = nil) async throws(ServeFailure) -> BotEngine {
         let vault: VaultScope, store: any BotStore
@@ -58,9 +61,9 @@ public struct ServedApp: Sendable {
             throw .vault(app: root.path, reason: "\(error)")
         }
         do {
-            store = try replacement ?? SQLiteStore(path: storePath)
+            store = if let replacement { replacement } else { try await self.store.open(logger: self.logger("parley.store")) }
         } catch {
-            throw .store(path: storePath, reason: "\(error)")
+            throw .store(path: "\(self.store)", reason: "\(error)")
         }
         let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all, options: options,
                                logger: self.logger("parley.runtime"))
@@ -71,7 +74,7 @@ public struct ServedApp: Sendable {
             let resumed = try await engine.resumeInbox()
             if resumed > 0 { logger.notice("resumed accepted events", metadata: ["count": "\(resumed)"]) }
         } catch {
-            throw .store(path: storePath, reason: "cannot read its inbox: \(error)")
+            throw .store(path: "\(self.store)", reason: "cannot read its inbox: \(error)")
         }
         for problem in engine.configurationProblems {
             logger.warning("\(problem)")
@@ -96,6 +99,38 @@ public enum ServeFailure: Error, CustomStringConvertible {
             "cannot open the vault of \(app): \(reason) (`botcli vault check` compares the vault with the app)"
         case let .store(path, reason):
             "cannot open the store \(path): \(reason)"
+        }
+    }
+}
+
+/// Where an app's conversations are kept: `botcli serve --store`, `PARLEY_DATABASE_URL`.
+public enum StoreLocation: Sendable, CustomStringConvertible {
+    /// A SQLite file: one process.
+    case sqlite(path: String)
+    /// A PostgreSQL database several replicas share.
+    case postgres(PostgresSettings)
+
+    /// A `postgres://` (or `postgresql://`) URL, else a SQLite file's path.
+    public init(_ text: String) throws(PostgresSettingsError) {
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            self = .postgres(try PostgresSettings(url: text))
+        } else {
+            self = .sqlite(path: text)
+        }
+    }
+
+    /// The path, or the URL without its password.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let settings): settings.description
+        }
+    }
+
+    func open(logger: Logger) async throws -> any BotStore {
+        switch self {
+        case .sqlite(let path): try SQLiteStore(path: path)
+        case .postgres(let settings): try await PostgresStore.open(settings, logger: logger)
         }
     }
 }

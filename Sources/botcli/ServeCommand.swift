@@ -17,7 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Loads the app (exiting 1 with `botcli check`'s diagnostics when it has errors), \
             starts listening, then opens its vault and its store, .parley/state.sqlite — the \
-            same conversations `botcli simulate` continues. Logs go to standard error, at info \
+            same conversations `botcli simulate` continues — or the PostgreSQL database of \
+            --store, which several `botcli serve` replicas share (see below). Logs go to standard error, at info \
             level unless PARLEY_LOG_LEVEL says otherwise; they carry thread ids, never what \
             users typed. Ctrl-C or SIGTERM stops the server after the requests in flight \
             (their turns committed) and sends open WebSockets a close frame; connections still \
@@ -138,6 +139,13 @@ struct ServeCommand: AsyncParsableCommand {
                                + "(default: $PARLEY_REST_SECRET).", valueName: "file"))
     var restSecretFile: String?
 
+    @Option(name: .customLong("store"),
+            help: ArgumentHelp("Where conversations are kept: a postgres://USER:PASSWORD@HOST:PORT/DATABASE URL, which several "
+                               + "replicas of the bot may share (options ?sslmode=disable|prefer|require, pool=CONNECTIONS, "
+                               + "lease=SECONDS), or a SQLite file (default: $PARLEY_DATABASE_URL, else the app's "
+                               + ".parley/state.sqlite).", valueName: "url|file"))
+    var store: String?
+
     @Option(name: .customLong("clock-skew"),
             help: ArgumentHelp("Run the bot's clock this many seconds ahead of the machine's, to try timeouts and time windows "
                                + "(a reply timeout, a virtual agent's 30-minute resume) without waiting; a development aid "
@@ -155,13 +163,14 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try resolvedAdminToken()
         _ = try resolvedAuthentication()
         _ = try resolvedClockSkew()
+        _ = try resolvedStore()
     }
 
     func run() async throws {
         ParleyLogging.useDefaultLevel(.info)
         let logger = ParleyLogging.logger("parley.server")
         let app = try options.loadApp(toDo: "serve the bot")
-        let served = ServedApp(app: app, root: options.url, logger: ParleyLogging.logger)
+        let served = ServedApp(app: app, root: options.url, store: try resolvedStore(), logger: ParleyLogging.logger)
         let admin = try resolvedAdminToken().map {
             AdminConfiguration(token: $0, vault: AppVault(app: served.root), vaultScope: served.vaultLoader)
         }
@@ -192,16 +201,21 @@ struct ServeCommand: AsyncParsableCommand {
                 reachedAt.withLock { url in url = url ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
             })
         } catch {
-            await opened.withLock { $0 }?.stop()
-            await integrations.shutdown()
+            await stop(opened.withLock { $0 }, integrations)
             Terminal.error("error: \(error)")
             if case BotServerError.addressInUse? = error as? BotServerError {
                 Terminal.error("hint: pick another port with --port PORT (or PARLEY_PORT); --port 0 takes any free one")
             }
             throw ExitCode(1)
         }
-        await opened.withLock { $0 }?.stop()
+        await stop(opened.withLock { $0 }, integrations)
+    }
+
+    /// Stops the engine (what is left stays stored), then the integrations, then the store.
+    private func stop(_ engine: BotEngine?, _ integrations: AppIntegrations) async {
+        await engine?.stop()
         await integrations.shutdown()
+        await engine?.store.close()
     }
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -216,6 +230,16 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("PARLEY_CLOCK_SKEW must be 0 or more seconds, not `\(text)`")
         }
         return seconds
+    }
+
+    /// --store, else $PARLEY_DATABASE_URL; nil: the app's SQLite file.
+    private func resolvedStore() throws -> StoreLocation? {
+        guard let text = store ?? environment["PARLEY_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        do {
+            return try StoreLocation(text)
+        } catch {
+            throw ValidationError("\(store == nil ? "PARLEY_DATABASE_URL" : "--store"): \(error)")
+        }
     }
 
     private func resolvedHost() -> String {

@@ -7,8 +7,9 @@ import Testing
 
 @Suite("Engine guarantees")
 struct EngineGuaranteeTests {
-    @Test("an event delivered twice with the same idempotency key has one effect and the same answer")
-    func idempotency() async throws {
+    @Test("an event delivered twice with the same idempotency key has one effect and the same answer", arguments: StoreKind.allCases)
+    func idempotency(_ kind: StoreKind) async throws {
+        let store = try await kind.place().open()
         let client = try BotTestClient(files: ["flow/count.yaml": """
             triggers:
               - keyword: inc
@@ -16,7 +17,7 @@ struct EngineGuaranteeTests {
               - thread_set:
                   count: (@ (thread.count or 0) + 1 )
               - say: count (@ thread.count )
-            """], logger: TestLogs.logger("parley.runtime"))
+            """], store: store, logger: TestLogs.logger("parley.runtime"))
         let first = try await client.turn(EventTypes.say, data: ["text": .string("inc")], idempotencyKey: "m-1")
         let second = try await client.turn(EventTypes.say, data: ["text": .string("inc")], idempotencyKey: "m-1")
         #expect(first.plainLines == ["bot: count 1"])
@@ -25,6 +26,7 @@ struct EngineGuaranteeTests {
         #expect(second.inbound.sequence == first.inbound.sequence)
         #expect(try await client.threadScope()["count"] == .int(1))
         #expect(try await client.engine.events(thread: client.threadID).count == 2)
+        await store.close()
     }
 
     @Test("a loop that never waits is stopped by the step budget, and the thread stays usable")
@@ -47,9 +49,10 @@ struct EngineGuaranteeTests {
               order: (@ (thread.order or []) + [flow.groups.n | int] )
         """]
 
-    @Test("200 events queued on one thread run in arrival order with no lost scope update")
-    func ordering() async throws {
-        let client = try BotTestClient(files: Self.counterApp, logger: TestLogs.logger("parley.runtime"))
+    @Test("200 events queued on one thread run in arrival order with no lost scope update", arguments: StoreKind.allCases)
+    func ordering(_ kind: StoreKind) async throws {
+        let store = try await kind.place().open()
+        let client = try BotTestClient(files: Self.counterApp, store: store, logger: TestLogs.logger("parley.runtime"))
         let tickets = (1...200).map { number in
             client.engine.enqueue(Event(type: EventTypes.say, threadID: client.threadID, userID: client.userID,
                                         data: ["text": .string("inc \(number)")]))
@@ -60,11 +63,13 @@ struct EngineGuaranteeTests {
         #expect(scope["order"] == .list((1...200).map { .int($0) }))
         let inbound = try await client.engine.events(thread: client.threadID).filter { $0.sender == .user }
         #expect(inbound.compactMap(\.text) == (1...200).map { "inc \($0)" })
+        await store.close()
     }
 
-    @Test("200 concurrent senders on one thread: every update kept; other threads run alongside")
-    func concurrency() async throws {
-        let client = try BotTestClient(files: Self.counterApp, logger: TestLogs.logger("parley.runtime"))
+    @Test("200 concurrent senders on one thread: every update kept; other threads run alongside", arguments: StoreKind.allCases)
+    func concurrency(_ kind: StoreKind) async throws {
+        let store = try await kind.place().open()
+        let client = try BotTestClient(files: Self.counterApp, store: store, logger: TestLogs.logger("parley.runtime"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for number in 1...200 {
                 group.addTask { _ = try await client.say("inc \(number)") }
@@ -81,5 +86,6 @@ struct EngineGuaranteeTests {
             if case .int(let count)? = try await client.engine.thread("other-\(index)")?.scope["count"] { others += count }
         }
         #expect(others == 200)
+        await store.close()
     }
 }

@@ -5,9 +5,9 @@ import SharedTestFixtures
 import Synchronization
 import Testing
 
-/// The durable outbox and timers through the engine API, on the SQLite file: work a turn sends
-/// out is delivered after it committed, in lane order, across restarts; a timer fires once,
-/// late rather than lost.
+/// The durable outbox and timers through the engine API, on SQLite and on PostgreSQL: work a
+/// turn sends out is delivered after it committed, in lane order, across restarts; a timer
+/// fires once, late rather than lost.
 @Suite("Outbox and timers")
 struct OutboxTimerTests {
     /// A made-up courier: `test.courier.component.send` sends `text` on lane `lane`;
@@ -133,9 +133,10 @@ struct OutboxTimerTests {
         return try #require(loaded.app, "\(loaded.diagnostics)")
     }
 
-    static func engine(_ path: String, _ courier: Courier, clock: @escaping @Sendable () -> Date = { Date() },
-                       attempts: Int = 4, baseDelay: Duration = .milliseconds(10)) throws -> BotEngine {
-        BotEngine(app: try app(), store: try SQLiteStore(path: path), integrations: [courier],
+    /// An engine starting on `place` (a process starting).
+    static func engine(_ place: StorePlace, _ courier: Courier, clock: @escaping @Sendable () -> Date = { Date() },
+                       attempts: Int = 4, baseDelay: Duration = .milliseconds(10)) async throws -> BotEngine {
+        BotEngine(app: try app(), store: try await place.open(), integrations: [courier],
                   options: EngineOptions(realDelays: false, clock: clock,
                                          outboxRetry: OutboxRetryPolicy(attempts: attempts, baseDelay: baseDelay, maxDelay: .milliseconds(40))), logger: TestLogs.logger("parley.runtime"))
     }
@@ -144,14 +145,25 @@ struct OutboxTimerTests {
         Event(type: EventTypes.say, threadID: thread, userID: "u-\(thread)", data: ["text": .string(text)])
     }
 
-    static func temporaryDatabase() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("parley-outbox-\(UUID().uuidString).sqlite").path
+    /// The process of `engine` stops: its engine, then its store.
+    static func stop(_ engine: BotEngine) async {
+        await engine.stop()
+        await engine.store.close()
     }
 
-    @Test("work is delivered after its turn, in order per lane; a reply comes back as an event of the thread")
-    func deliveredInLaneOrder() async throws {
+    /// The undelivered work on `place`, as the next process to start finds it.
+    static func undelivered(_ place: StorePlace) async throws -> [TemplateValue?] {
+        let store = try await place.open()
+        let items = try await store.pendingOutbox()
+        await store.close()
+        return items.map { $0.work.payload["text"] }
+    }
+
+    @Test("work is delivered after its turn, in order per lane; a reply comes back as an event of the thread", arguments: StoreKind.durable)
+    func deliveredInLaneOrder(_ kind: StoreKind) async throws {
+        let place = try await kind.place()
         let courier = Courier()
-        let engine = try Self.engine(Self.temporaryDatabase(), courier)
+        let engine = try await Self.engine(place, courier)
         #expect(try await engine.handle(Self.say("burst")).plainLines == [])
         for text in ["x1", "x2", "ping"] { _ = try await engine.handle(Self.say("send \(text)")) }
         await engine.drainOutbox()
@@ -159,17 +171,19 @@ struct OutboxTimerTests {
         #expect(delivered.filter { $0.hasPrefix("a") } == ["a1", "a2", "a3"])
         #expect(delivered.filter { $0.hasPrefix("x") || $0 == "ping" } == ["x1", "x2", "ping"])
         #expect(Set(delivered) == ["a1", "a2", "a3", "b1", "x1", "x2", "ping"])
-        #expect(try await engine.store.pendingOutbox().isEmpty)
+        #expect(try await engine.store.backlog().outbox == 0)
         // The reply is filed on the thread, once.
-        #expect(await Self.eventually { try await engine.store.pendingInbound().isEmpty })
+        #expect(await Self.eventually { try await engine.store.backlog().inbox == 0 })
         let pongs = try await engine.events(thread: "t1").filter { $0.type == "test.courier.event.pong" }
         #expect(pongs.count == 1)
+        await Self.stop(engine)
     }
 
-    @Test("a lane that empties and fills again while its worker ends is delivered by one worker: 300 items, each once")
-    func laneRefilledWhileEnding() async throws {
+    @Test("a lane that empties and fills again while its worker ends is delivered by one worker: 300 items, each once", arguments: StoreKind.durable)
+    func laneRefilledWhileEnding(_ kind: StoreKind) async throws {
+        let place = try await kind.place()
         let courier = Courier()
-        let engine = try Self.engine(Self.temporaryDatabase(), courier)
+        let engine = try await Self.engine(place, courier)
         // Threads of their own, one shared lane: the lane drains and refills all the time.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for number in 0..<300 {
@@ -181,58 +195,59 @@ struct OutboxTimerTests {
         let delivered = courier.delivered.withLock { $0 }
         #expect(delivered.count == 300)
         #expect(Set(delivered).count == 300)
+        await Self.stop(engine)
     }
 
-    @Test("a stopped engine leaves undelivered work in the store; the next start delivers each item once, in lane order")
-    func resumedAfterRestart() async throws {
-        let path = Self.temporaryDatabase()
+    @Test("a stopped engine leaves undelivered work in the store; the next start delivers each item once, in lane order", arguments: StoreKind.durable)
+    func resumedAfterRestart(_ kind: StoreKind) async throws {
+        let place = try await kind.place()
         let first = Courier()
         first.down.withLock { $0 = true }
         // Tries enough that nothing fails for good before the stop.
-        let engine = try Self.engine(path, first, attempts: 1_000_000)
+        let engine = try await Self.engine(place, first, attempts: 1_000_000)
         _ = try await engine.handle(Self.say("burst"))
         for text in ["x1", "x2", "x3"] { _ = try await engine.handle(Self.say("send \(text)")) }
         #expect(await Self.eventually { first.tries.withLock { $0 } >= 2 })
-        await engine.stop()
-        #expect(try await engine.store.pendingOutbox().map { $0.work.payload["text"] } ==
-                ["a1", "b1", "a2", "a3", "x1", "x2", "x3"].map { .string($0) })
+        await Self.stop(engine)
+        #expect(try await Self.undelivered(place) == ["a1", "b1", "a2", "a3", "x1", "x2", "x3"].map { .string($0) })
         #expect(first.delivered.withLock { $0 }.isEmpty)
 
         let second = Courier()
-        let restarted = try Self.engine(path, second)
+        let restarted = try await Self.engine(place, second)
         #expect(try await restarted.resumeOutbox() == 7)
         await restarted.drainOutbox()
         let delivered = second.delivered.withLock { $0 }
         #expect(delivered.sorted() == ["a1", "a2", "a3", "b1", "x1", "x2", "x3"])
         #expect(delivered.filter { $0.hasPrefix("a") } == ["a1", "a2", "a3"])
         #expect(delivered.filter { $0.hasPrefix("x") } == ["x1", "x2", "x3"])
-        #expect(try await restarted.store.pendingOutbox().isEmpty)
-        await restarted.stop()
+        #expect(try await restarted.store.backlog().outbox == 0)
+        await Self.stop(restarted)
     }
 
     /// Seen under load in CI: when a try and its bookkeeping outlast the retry delay, the
     /// worker never reached its (cancellable) sleep, and a stopped engine went on trying.
-    @Test("a stopped engine stops trying at once, even when every retry is due at once", .timeLimit(.minutes(1)))
-    func stopEndsImmediateRetries() async throws {
-        let path = Self.temporaryDatabase()
+    @Test("a stopped engine stops trying at once, even when every retry is due at once", .timeLimit(.minutes(1)), arguments: StoreKind.durable)
+    func stopEndsImmediateRetries(_ kind: StoreKind) async throws {
+        let place = try await kind.place()
         let courier = Courier()
         courier.down.withLock { $0 = true }
-        let engine = try Self.engine(path, courier, attempts: 1_000_000, baseDelay: .zero)
+        let engine = try await Self.engine(place, courier, attempts: 1_000_000, baseDelay: .zero)
         _ = try await engine.handle(Self.say("send x"))
         #expect(await Self.eventually { courier.tries.withLock { $0 } >= 3 })
-        await engine.stop()
+        await Self.stop(engine)
         let tries = courier.tries.withLock { $0 }
         try await Task.sleep(for: .milliseconds(200))
         #expect(courier.tries.withLock { $0 } == tries)
-        #expect(try await engine.store.pendingOutbox().map { $0.work.payload["text"] } == [.string("x")])
+        #expect(try await Self.undelivered(place) == [.string("x")])
     }
 
-    @Test("work that keeps failing, or is refused, is dropped and its failure filed on the thread for flows")
-    func failureFiled() async throws {
+    @Test("work that keeps failing, or is refused, is dropped and its failure filed on the thread for flows", arguments: StoreKind.durable)
+    func failureFiled(_ kind: StoreKind) async throws {
+        let place = try await kind.place()
         let courier = Courier()
         courier.down.withLock { $0 = true }
         courier.fail.withLock { $0 = ["refused"] }
-        let engine = try Self.engine(Self.temporaryDatabase(), courier)
+        let engine = try await Self.engine(place, courier)
         _ = try await engine.handle(Self.say("send later"))
         _ = try await engine.handle(Self.say("send refused", thread: "t2"))
         await engine.drainOutbox()
@@ -241,53 +256,58 @@ struct OutboxTimerTests {
         #expect(try await engine.events(thread: "t1").flatMap(\.plainLines).last == "bot: could not send — down (after 4 tries)")
         #expect(try await engine.events(thread: "t2").flatMap(\.plainLines).last == "bot: could not send — refused refused")
         #expect(courier.tries.withLock { $0 } == 5)
-        #expect(try await engine.store.pendingOutbox().isEmpty)
+        #expect(try await engine.store.backlog().outbox == 0)
+        await Self.stop(engine)
     }
 
-    @Test("a step that waits for its work goes on when the work fails for good, with the outbox's own failure as its answer")
-    func waitingStepHearsFailure() async throws {
+    @Test("a step that waits for its work goes on when the work fails for good, with the outbox's own failure as its answer", arguments: StoreKind.durable)
+    func waitingStepHearsFailure(_ kind: StoreKind) async throws {
+        let place = try await kind.place()
         let courier = Courier()
         courier.fail.withLock { $0 = ["nope"] }
-        let engine = try Self.engine(Self.temporaryDatabase(), courier)
+        let engine = try await Self.engine(place, courier)
         #expect(try await engine.handle(Self.say("confirm nope")).plainLines == [])
         await engine.drainOutbox()
         #expect(await Self.eventually { try await engine.events(thread: "t1").flatMap(\.plainLines).contains("bot: sent? refused nope") })
         // The failure answered the step: the flow for failures did not run as well.
         #expect(try await engine.events(thread: "t1").flatMap(\.plainLines).filter { $0.hasPrefix("bot: could not send") }.isEmpty)
         #expect(try await engine.thread("t1")?.waiting == nil)
+        await Self.stop(engine)
     }
 
-    @Test("a timer due while the bot was down fires once at the next start; a set timer can be moved by the clock")
-    func timerAcrossRestart() async throws {
-        let path = Self.temporaryDatabase()
+    @Test("a timer due while the bot was down fires once at the next start; a set timer can be moved by the clock", arguments: StoreKind.durable)
+    func timerAcrossRestart(_ kind: StoreKind) async throws {
+        let place = try await kind.place()
         let now = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
         let clock: @Sendable () -> Date = { now.withLock { $0 } }
         do {
-            let engine = try Self.engine(path, Courier(), clock: clock)
+            let engine = try await Self.engine(place, Courier(), clock: clock)
             #expect(try await engine.handle(Self.say("remind")).plainLines == ["bot: I'll remind you"])
             #expect(try await engine.fireDueTimers(at: clock()) == 0)
-            await engine.stop()
+            await Self.stop(engine)
         }
         // Down for two minutes: the timer fell due meanwhile.
         now.withLock { $0 = $0.addingTimeInterval(120) }
-        let engine = try Self.engine(path, Courier(), clock: clock)
+        let engine = try await Self.engine(place, Courier(), clock: clock)
         try await engine.resumeOutbox()
         #expect(await Self.eventually { try await engine.events(thread: "t1").flatMap(\.plainLines).contains("bot: reminder remind") })
         // Once: neither the driver nor an explicit look fires it again, nor does another restart.
         #expect(try await engine.fireDueTimers(at: clock().addingTimeInterval(3_600)) == 0)
-        await engine.stop()
-        let again = try Self.engine(path, Courier(), clock: clock)
+        await Self.stop(engine)
+        let again = try await Self.engine(place, Courier(), clock: clock)
         #expect(try await again.fireDueTimers(at: clock().addingTimeInterval(3_600)) == 0)
         let fired = try await again.events(thread: "t1").filter { $0.type == EventTypes.timerFired }
         #expect(fired.count == 1)
         #expect(fired.first?.data["name"] == .string("remind"))
+        await Self.stop(again)
     }
 
-    @Test("setting a timer again replaces it: one firing, at the later time")
-    func timerReplaced() async throws {
+    @Test("setting a timer again replaces it: one firing, at the later time", arguments: StoreKind.durable)
+    func timerReplaced(_ kind: StoreKind) async throws {
+        let place = try await kind.place()
         let now = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
         let clock: @Sendable () -> Date = { now.withLock { $0 } }
-        let engine = try Self.engine(Self.temporaryDatabase(), Courier(), clock: clock)
+        let engine = try await Self.engine(place, Courier(), clock: clock)
         _ = try await engine.handle(Self.say("remind"))
         now.withLock { $0 = $0.addingTimeInterval(30) }
         _ = try await engine.handle(Self.say("remind"))
@@ -295,6 +315,7 @@ struct OutboxTimerTests {
         #expect(try await engine.fireDueTimers(at: clock().addingTimeInterval(60)) == 1)
         #expect(await Self.eventually { try await engine.events(thread: "t1").flatMap(\.plainLines).contains("bot: reminder remind") })
         #expect(try await engine.store.nextTimerDue() == nil)
+        await Self.stop(engine)
     }
 
     /// Waits (bounded) until `condition` holds.

@@ -17,6 +17,22 @@ extension BotEngine {
         return pending.count
     }
 
+    /// On a store several processes share, takes over what a process that died left: the
+    /// events it accepted and the work it had to deliver, once its lease ran out (the timer
+    /// driver calls this on every look at such a store). Returns how many of each were taken.
+    @discardableResult
+    public func takeOverAbandonedWork() async throws -> (events: Int, work: Int) {
+        guard store.sharedLease != nil else { return (0, 0) }
+        let events = try await resumeInbox()
+        let work = try await store.pendingOutbox()
+        if !work.isEmpty {
+            logger.notice("took over outbound work of a stopped process", metadata: ["count": "\(work.count)"])
+            outbox.offer(work, engine: self)
+        }
+        if events > 0 { logger.notice("took over accepted events of a stopped process", metadata: ["count": "\(events)"]) }
+        return (events, work.count)
+    }
+
     /// Waits until every outbound item offered so far was delivered or failed for good.
     public func drainOutbox() async {
         await outbox.drain()

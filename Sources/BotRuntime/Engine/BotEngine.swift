@@ -136,7 +136,11 @@ public final class BotEngine: Sendable {
 
     private func runLoggedTurn(_ event: Event, inboxID: Int64? = nil) async throws -> TurnResult {
         do {
-            return try await runTurn(event, inboxID: inboxID)
+            return try await store.withTurnLock(thread: event.threadID) { try await runTurn(event, inboxID: inboxID) }
+        } catch let taken as InboxEntryTaken {
+            // Another process sharing the store took the entry over and handled it: nothing to do.
+            logger.debug("inbox entry handled elsewhere", metadata: ["thread": "\(event.threadID)", "inbox": "\(taken.inboxID)"])
+            throw taken
         } catch {
             logger.error("turn failed", metadata: ["thread": "\(event.threadID)", "error": "\(error)"])
             throw error

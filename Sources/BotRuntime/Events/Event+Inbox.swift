@@ -3,7 +3,7 @@ import Foundation
 
 extension Event {
     /// The whole event as one JSON object, for the store's inbox.
-    var inboxJSON: String {
+    package var inboxJSON: String {
         var fields: TemplateMap = [
             "type": .string(type), "thread": .string(threadID), "sender": .string(sender.rawValue),
             "user": .string(userID), "data": .map(data), "sensitive": .bool(isSensitive),
@@ -14,7 +14,7 @@ extension Event {
     }
 
     /// Reads what `inboxJSON` wrote.
-    init(inboxJSON: String) throws {
+    package init(inboxJSON: String) throws {
         guard case .map(let fields) = try TemplateValue(storedJSON: inboxJSON),
               case .string(let type)? = fields["type"], case .string(let thread)? = fields["thread"],
               case .string(let user)? = fields["user"], case .map(let data)? = fields["data"] else {

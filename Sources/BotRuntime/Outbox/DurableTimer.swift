@@ -26,7 +26,7 @@ public struct DurableTimer: Sendable, Equatable {
 
     /// The event a firing files on the thread: of `eventType`, from the system, with the
     /// timer's id as its idempotency key (a firing retried after a crash is filed once).
-    func firedEvent(id: Int64, at time: Date) -> Event {
+    package func firedEvent(id: Int64, at time: Date) -> Event {
         var data = data
         data["name"] = .string(name)
         data["due"] = .double(due.timeIntervalSince1970)

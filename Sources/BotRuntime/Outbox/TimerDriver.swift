@@ -7,6 +7,9 @@ import Synchronization
 /// It sleeps until the earliest timer is due (at most a minute, so a changed clock is noticed)
 /// and wakes early when a turn sets a timer. Timers that fell due while the bot was down fire
 /// at its next start, late rather than lost.
+///
+/// On a store shared by several processes it also looks every third of the store's lease (a
+/// timer another process set; the work of a process that died), and takes over that work.
 final class TimerDriver: Sendable {
     private struct State {
         var loop: Task<Void, Never>?
@@ -66,7 +69,9 @@ final class TimerDriver: Sendable {
         while !Task.isCancelled {
             state.withLock { $0.poked = false }
             var sleep = Self.maxSleep
+            if let lease = engine.store.sharedLease { sleep = min(sleep, Double(lease.components.seconds) / 3) }
             do {
+                if engine.store.sharedLease != nil { try await engine.takeOverAbandonedWork() }
                 let now = engine.options.clock()
                 _ = try await Self.fireDue(engine: engine, now: now)
                 if let next = try await engine.store.nextTimerDue() { sleep = min(sleep, max(0.001, next.timeIntervalSince(now))) }

@@ -25,6 +25,20 @@ extension ThreadRecord {
         json.raw("}")
     }
 
+    /// A stored thread from its state JSON, parsed by `state`. State that cannot be read (too
+    /// deep for an older version's reader, a damaged row) gives a fresh state marked
+    /// `unreadable`, which the next turn reports and replaces.
+    package static func restored(id: String, userID: String, lastSequence: Int,
+                                 state: () throws -> TemplateValue) -> ThreadRecord {
+        do {
+            return try ThreadRecord(id: id, userID: userID, lastSequence: lastSequence, state: state())
+        } catch {
+            var fresh = ThreadRecord(id: id, userID: userID, scope: ["mode": .string("bot")], lastSequence: lastSequence)
+            fresh.unreadable = "the thread's state: \(error)"
+            return fresh
+        }
+    }
+
     /// A thread from its parsed state JSON (what `writeState(into:)` wrote).
     init(id: String, userID: String, lastSequence: Int, state: TemplateValue) throws {
         guard case .map(let state) = state else { throw JSONValueError(message: "thread state is not an object", offset: 0) }

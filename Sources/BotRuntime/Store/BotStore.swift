@@ -5,11 +5,23 @@ import OrderedCollections
 /// Where the runtime keeps threads, users, the ledger, idempotency keys, the inbox, the outbox
 /// and durable timers.
 ///
-/// Two implementations: `MemoryStore` (tests, benchmarks) and `SQLiteStore` (the default,
-/// durable). A turn's state change and the events it appended are committed together by
+/// Three implementations: `MemoryStore` (tests, benchmarks), `SQLiteStore` (the default,
+/// durable, one process) and `PostgresStore` (module ParleyPostgres: shared by several
+/// processes). A turn's state change and the events it appended are committed together by
 /// `commit(_:)`, with the outbound work and timers it caused: after a crash either the whole
 /// turn is there or none of it.
 public protocol BotStore: Sendable {
+    /// Runs one turn of `thread` (from `turnStart` to `commit`) so that no other process
+    /// sharing the store runs a turn of that thread meanwhile. In one process the engine's
+    /// mailboxes already keep a thread's turns apart: the stores of one process run `body`.
+    func withTurnLock<T: Sendable>(thread: String, _ body: () async throws -> T) async throws -> T
+    /// How long the inbox and outbox work a process took stays its own while the process does
+    /// not renew its claim (it died): after that another process takes it over (see
+    /// `pendingInbound()`). nil when one process owns the store: then it is read once, at start.
+    var sharedLease: Duration? { get }
+    /// Lets go of what the store holds open (a database's connections) once the engine over it
+    /// has stopped; nothing is lost. SQLite and memory stores close when released.
+    func close() async
     func thread(_ id: String) async throws -> ThreadRecord?
     func userScope(_ id: String) async throws -> TemplateMap
     /// Everything a turn starts from, read at once: the earlier turn that handled
@@ -29,14 +41,17 @@ public protocol BotStore: Sendable {
 
     /// Keeps `event` durably until a turn handles it; returns its inbox id.
     func enqueueInbound(_ event: Event) async throws -> Int64
-    /// Events accepted but not yet handled, oldest first (after a restart).
+    /// Events accepted but not yet handled, oldest first (after a restart). A shared store
+    /// answers, and claims for this process, only what no live process has claimed: the
+    /// entries of a process that stopped renewing its lease.
     func pendingInbound() async throws -> [InboxEntry]
     /// Drops an inbox entry whose event needs no turn (a duplicate delivery).
     func removeInbound(_ id: Int64) async throws
 
     // The outbox (`OutboundWork` committed with turns) and durable timers.
 
-    /// Outbound work not yet delivered, in commit order (read once, at start).
+    /// Outbound work not yet delivered, in commit order (read once, at start; a shared store
+    /// claims only the work of processes that stopped renewing their lease, as for the inbox).
     func pendingOutbox() async throws -> [OutboxItem]
     /// Removes a delivered (or failed) item and, in the same transaction, accepts `reply` into
     /// the inbox; returns the reply's inbox id.
@@ -47,10 +62,47 @@ public protocol BotStore: Sendable {
     func dueTimers(at time: Date) async throws -> [StoredTimer]
     /// When the earliest timer falls due, if any is set.
     func nextTimerDue() async throws -> Date?
+    /// How much accepted and outbound work is stored and not yet done, by every process that
+    /// shares the store (readiness, metrics, tests).
+    func backlog() async throws -> StoreBacklog
     /// Removes a timer and, in the same transaction, accepts the event it fired into the inbox;
     /// returns the event's inbox id, or nil when the timer was no longer set (a turn replaced or
     /// cancelled it meanwhile).
     func fireTimer(_ timer: StoredTimer, event: Event) async throws -> Int64?
+}
+
+extension BotStore {
+    public func withTurnLock<T: Sendable>(thread: String, _ body: () async throws -> T) async throws -> T {
+        try await body()
+    }
+
+    public var sharedLease: Duration? { nil }
+
+    public func close() async {}
+}
+
+/// The inbox entry a turn handled was handled meanwhile by another process sharing the store
+/// (it took the entry over): the turn is not written, and has no effect.
+public struct InboxEntryTaken: Error, CustomStringConvertible, Sendable {
+    public let inboxID: Int64
+    public init(inboxID: Int64) { self.inboxID = inboxID }
+    public var description: String { "inbox entry \(inboxID) was handled by another process" }
+}
+
+/// Work a store holds that is not done yet (`BotStore.backlog()`).
+public struct StoreBacklog: Sendable, Equatable {
+    /// Events accepted and not yet handled.
+    public var inbox: Int
+    /// Outbound work not yet delivered.
+    public var outbox: Int
+    /// Timers set and not yet fired.
+    public var timers: Int
+
+    public init(inbox: Int, outbox: Int, timers: Int) {
+        self.inbox = inbox
+        self.outbox = outbox
+        self.timers = timers
+    }
 }
 
 /// An event accepted into the inbox and not yet handled.
@@ -112,4 +164,10 @@ public struct TurnReceipt: Sendable, Equatable {
     public var turnSequence: Int
     /// The last event the turn appended.
     public var lastSequence: Int
+
+    public init(threadID: String, turnSequence: Int, lastSequence: Int) {
+        self.threadID = threadID
+        self.turnSequence = turnSequence
+        self.lastSequence = lastSequence
+    }
 }

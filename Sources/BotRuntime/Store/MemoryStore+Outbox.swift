@@ -55,6 +55,11 @@ extension MemoryStore {
         }
     }
 
+    public func backlog() async throws -> StoreBacklog {
+        let inboxCount = try await pendingInbound().count
+        return outbox.withLock { StoreBacklog(inbox: inboxCount, outbox: $0.items.count, timers: $0.timers.count) }
+    }
+
     public func nextTimerDue() async throws -> Date? {
         outbox.withLock { $0.timers.values.map(\.due).min() }
     }

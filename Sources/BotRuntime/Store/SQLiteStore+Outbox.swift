@@ -65,7 +65,7 @@ extension SQLiteStore {
             return try rows.map { row in
                 OutboxItem(id: row["id"], threadID: row["thread_id"],
                            work: OutboundWork(integration: row["integration"], lane: row["lane"], kind: row["kind"],
-                                              payload: try Self.map(storedJSON: row["payload"], what: "an outbox payload")),
+                                              payload: try TemplateMap(storedJSON: row["payload"], what: "an outbox payload")),
                            attempts: row["attempts"], notBefore: Date(timeIntervalSince1970: row["not_before"]))
             }
         }
@@ -94,9 +94,16 @@ extension SQLiteStore {
                              arguments: [time.timeIntervalSince1970]).map { row in
                 StoredTimer(id: row["id"], timer: DurableTimer(threadID: row["thread_id"], name: row["name"],
                                                                due: Date(timeIntervalSince1970: row["due"]),
-                                                               data: try Self.map(storedJSON: row["data"], what: "a timer's data"),
+                                                               data: try TemplateMap(storedJSON: row["data"], what: "a timer's data"),
                                                                eventType: row["event_type"]))
             }
+        }
+    }
+
+    public func backlog() async throws -> StoreBacklog {
+        try readNow { db in
+            let row = try Row.fetchOne(db, sql: "SELECT (SELECT count(*) FROM inbox), (SELECT count(*) FROM outbox), (SELECT count(*) FROM timer)")!
+            return StoreBacklog(inbox: row[0], outbox: row[1], timers: row[2])
         }
     }
 
@@ -118,26 +125,26 @@ extension SQLiteStore {
 }
 
 /// A turn's outbound work and timer changes, encoded for the database.
-struct EncodedOutbox: Sendable {
-    struct Work: Sendable {
-        var integration: String
-        var lane: String
-        var kind: String
-        var payloadJSON: String
+package struct EncodedOutbox: Sendable {
+    package struct Work: Sendable {
+        package var integration: String
+        package var lane: String
+        package var kind: String
+        package var payloadJSON: String
     }
 
-    struct TimerChange: Sendable {
-        var name: String
+    package struct TimerChange: Sendable {
+        package var name: String
         /// nil: cancelled.
-        var due: Double?
-        var dataJSON: String
-        var eventType: String
+        package var due: Double?
+        package var dataJSON: String
+        package var eventType: String
     }
 
-    var outbound: [Work] = []
-    var timerChanges: [TimerChange] = []
+    package var outbound: [Work] = []
+    package var timerChanges: [TimerChange] = []
 
-    init(_ turn: TurnCommit) throws(StoredValueTooDeep) {
+    package init(_ turn: TurnCommit) throws(StoredValueTooDeep) {
         for work in turn.outbound {
             let payload = TemplateValue.map(work.payload)
             if payload.nests(deeperThan: JSONLimits.storedDepth) { throw StoredValueTooDeep(what: "the outbound `\(work.kind)`") }

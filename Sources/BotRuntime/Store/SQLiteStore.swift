@@ -176,17 +176,9 @@ public final class SQLiteStore: BotStore {
 
     /// The thread in the row `select` is on: its user id, last sequence and state JSON in the
     /// columns from `column` on. JSON is parsed straight from SQLite's column buffer.
-    /// State that cannot be read (too deep for an older version's reader, a damaged file) gives
-    /// a fresh state marked `unreadable`, which the next turn reports and replaces.
     private static func thread(_ id: String, from select: RawStatement, at column: Int32) -> ThreadRecord {
-        let userID = select.text(column), lastSequence = select.integer(column + 1)
-        do {
-            return try ThreadRecord(id: id, userID: userID, lastSequence: lastSequence,
-                                    state: TemplateValue(jsonUTF8: select.utf8(column + 2)))
-        } catch {
-            var fresh = ThreadRecord(id: id, userID: userID, scope: ["mode": .string("bot")], lastSequence: lastSequence)
-            fresh.unreadable = "the thread's state: \(error)"
-            return fresh
+        ThreadRecord.restored(id: id, userID: select.text(column), lastSequence: select.integer(column + 1)) {
+            try TemplateValue(jsonUTF8: select.utf8(column + 2))
         }
     }
 
@@ -212,20 +204,12 @@ public final class SQLiteStore: BotStore {
                 WHERE thread_id = ? AND sequence > ? ORDER BY sequence LIMIT ?
                 """, arguments: [thread, sequence, limit])
             return try rows.map { row in
-                let data = try Self.map(storedJSON: row["data"], what: "event data")
+                let data = try TemplateMap(storedJSON: row["data"], what: "event data")
                 return Event(type: row["type"], threadID: thread, sender: Sender(rawValue: row["sender"]) ?? .system,
                              userID: row["user_id"], data: data, idempotencyKey: row["idempotency_key"],
                              isSensitive: row["sensitive"], time: Date(timeIntervalSince1970: row["time"]), sequence: row["sequence"])
             }
         }
-    }
-
-    /// A JSON object the store wrote (event data, an outbox payload, a timer's data).
-    static func map(storedJSON text: String, what: String) throws -> TemplateMap {
-        guard case .map(let map) = try TemplateValue(storedJSON: text) else {
-            throw JSONValueError(message: "\(what) is not an object", offset: 0)
-        }
-        return map
     }
 
     public func thread(forLink key: String) async throws -> String? {
@@ -323,36 +307,36 @@ public final class SQLiteStore: BotStore {
 }
 
 /// A turn ready for the database: every value already encoded.
-struct EncodedTurn: Sendable {
+package struct EncodedTurn: Sendable {
     /// One ledger event; its thread and turn are the turn's.
-    struct Row: Sendable {
-        var sequence: Int
-        var type: String
-        var sender: String
-        var userID: String
-        var dataJSON: [UInt8]
-        var sensitive: Bool
-        var time: Double
-        var idempotencyKey: String?
+    package struct Row: Sendable {
+        package var sequence: Int
+        package var type: String
+        package var sender: String
+        package var userID: String
+        package var dataJSON: [UInt8]
+        package var sensitive: Bool
+        package var time: Double
+        package var idempotencyKey: String?
     }
 
-    var threadID: String
-    var userID: String
-    var lastSequence: Int
-    var stateJSON: [UInt8]
-    var updated: Double
-    var userChanges: [(key: String, value: TemplateValue?)]
-    var idempotencyKey: String?
-    var turnSequence: Int
-    var rows: [Row]
-    var linkChanges: [(key: String, linked: Bool)]
-    var inboxID: Int64?
+    package var threadID: String
+    package var userID: String
+    package var lastSequence: Int
+    package var stateJSON: [UInt8]
+    package var updated: Double
+    package var userChanges: [(key: String, value: TemplateValue?)]
+    package var idempotencyKey: String?
+    package var turnSequence: Int
+    package var rows: [Row]
+    package var linkChanges: [(key: String, linked: Bool)]
+    package var inboxID: Int64?
     /// Outbound work and timer changes; nil for the many turns with none.
-    var outbox: EncodedOutbox?
+    package var outbox: EncodedOutbox?
 
     /// - Throws: `StoredValueTooDeep` when the turn's writes nest deeper than
     ///   `JSONLimits.storedDepth` (nothing is written then).
-    init(_ turn: TurnCommit) throws(StoredValueTooDeep) {
+    package init(_ turn: TurnCommit) throws(StoredValueTooDeep) {
         let thread = turn.thread
         threadID = thread.id
         userID = thread.userID

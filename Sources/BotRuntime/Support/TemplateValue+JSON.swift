@@ -274,3 +274,14 @@ private struct JSONValueParser {
         return value
     }
 }
+
+extension TemplateMap {
+    /// A JSON object a store wrote (event data, an outbox payload, a timer's data); `what`
+    /// names it in the error when the text is not an object.
+    package init(storedJSON text: String, what: String) throws(JSONValueError) {
+        guard case .map(let map) = try TemplateValue(storedJSON: text) else {
+            throw JSONValueError(message: "\(what) is not an object", offset: 0)
+        }
+        self = map
+    }
+}

@@ -1,0 +1,170 @@
+import BotRuntime
+import FlowDSL
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The `BotStore` several `botcli serve` processes (replicas) share: PostgreSQL through
+/// postgres-nio.
+///
+/// - **One thread's turns never overlap across replicas**: a turn runs in one transaction that
+///   starts with a transaction-scoped advisory lock on its thread (`withTurnLock`), reads the
+///   thread and its idempotency key, and ends with the turn's writes and `COMMIT`, which lets
+///   the next turn of the thread in. A retry that reaches another replica waits for the lock
+///   and then finds the first turn's receipt. A lock, not `SELECT … FOR UPDATE`: a new thread
+///   has no row to lock yet.
+/// - **Accepted work belongs to a replica while it lives**: inbox entries and outbox items are
+///   written with the replica's id; each replica renews its row in `replica` every third of the
+///   lease. Work whose replica stopped renewing is claimed by another (`pendingInbound`,
+///   `pendingOutbox`), once, under row locks; a turn whose inbox entry another replica handled
+///   meanwhile writes nothing (`InboxEntryTaken`). Timers fire once: the replica whose `DELETE`
+///   removes the timer files its event.
+public final class PostgresStore: BotStore {
+    let client: PostgresClient
+    /// This process's id in `replica`, `owner` of the work it accepts.
+    public let replica: String
+    public let sharedLease: Duration?
+    let logger: Logger
+    /// The client's connection work, for as long as the store is open.
+    private let run: Task<Void, Never>
+    private let renewal = Mutex<Task<Void, Never>?>(nil)
+
+    /// Connects, brings the schema up to date (or waits while another replica does) and starts
+    /// renewing this replica's claim.
+    public static func open(_ settings: PostgresSettings, logger: Logger) async throws -> PostgresStore {
+        let client = PostgresClient(configuration: settings.configuration, backgroundLogger: logger)
+        let run = Task { await client.run() }
+        do {
+            try await migrate(client, logger: logger)
+        } catch {
+            run.cancel()
+            throw error
+        }
+        let store = PostgresStore(client: client, lease: settings.lease, logger: logger, run: run)
+        try await store.renewClaim()
+        store.startRenewing()
+        return store
+    }
+
+    private init(client: PostgresClient, lease: Duration, logger: Logger, run: Task<Void, Never>) {
+        self.client = client
+        self.sharedLease = lease
+        self.logger = logger
+        replica = UUID().uuidString.lowercased()
+        self.run = run
+    }
+
+    /// Stops renewing the claim, hands this replica's unfinished work to the others at once
+    /// and closes the connections.
+    public func close() async {
+        let renewing = renewal.withLock { task in
+            defer { task = nil }
+            return task
+        }
+        guard let renewing else { return }
+        renewing.cancel()
+        await renewing.value
+        do {
+            // Gone at once: the others take over what it leaves without waiting out its lease.
+            try await client.query("DELETE FROM replica WHERE id = \(replica)", logger: logger)
+        } catch {
+            logger.warning("could not hand this replica's work over at close; it is taken over when its lease runs out",
+                           metadata: ["error": "\(error)"])
+        }
+        run.cancel()
+        await run.value
+    }
+
+    deinit {
+        renewal.withLock { $0 }?.cancel()
+        run.cancel()
+    }
+
+    private func startRenewing() {
+        let every = sharedLease! / 3
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: every)
+                guard let self, !Task.isCancelled else { return }
+                do {
+                    try await self.renewClaim()
+                } catch {
+                    self.logger.warning("could not renew this replica's claim on its work", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        renewal.withLock { $0 = task }
+    }
+
+    func renewClaim() async throws {
+        try await client.query("""
+            INSERT INTO replica (id, seen) VALUES (\(replica), now()) ON CONFLICT (id) DO UPDATE SET seen = now()
+            """, logger: logger)
+    }
+
+    // MARK: Connections
+
+    /// The transaction of the turn this task runs (`withTurnLock`), while it is open.
+    final class TurnTransaction: Sendable {
+        let thread: String
+        private let open: Mutex<PostgresConnection?>
+
+        init(thread: String, connection: PostgresConnection) {
+            self.thread = thread
+            open = Mutex(connection)
+        }
+
+        /// The connection while the transaction is open.
+        var connection: PostgresConnection? { open.withLock { $0 } }
+
+        /// Marks the transaction ended; true when it was open (the caller ends it).
+        func close() -> Bool {
+            open.withLock { connection in
+                defer { connection = nil }
+                return connection != nil
+            }
+        }
+    }
+
+    @TaskLocal static var turn: TurnTransaction?
+
+    public func withTurnLock<T: Sendable>(thread: String, _ body: () async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            let turn = TurnTransaction(thread: thread, connection: connection)
+            do {
+                try await lock(thread: thread, on: connection)
+                let result = try await Self.$turn.withValue(turn) { try await body() }
+                // Still open: the turn wrote nothing through `commit` (a duplicate delivery,
+                // a deferred event), but what it did write (the inbox) is kept.
+                if turn.close() { try await connection.query("COMMIT", logger: logger) }
+                return result
+            } catch {
+                if turn.close() { _ = try? await connection.query("ROLLBACK", logger: logger) }
+                throw error
+            }
+        }
+    }
+
+    /// Takes the thread's turn lock for the open transaction on `connection`.
+    func lock(thread: String, on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(thread), 0))", logger: logger)
+    }
+
+    /// Runs `body` on the open turn transaction's connection when this task has one, else on a
+    /// connection from the pool.
+    @discardableResult
+    nonisolated(nonsending) func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        if let connection = Self.turn?.connection { return try await body(connection) }
+        return try await client.withConnection { try await body($0) }
+    }
+
+    /// Runs `body` in a transaction: the open turn's (left open), or a new one of its own.
+    nonisolated(nonsending) func inTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        if let connection = Self.turn?.connection { return try await body(connection) }
+        return try await client.withConnection { connection in
+            try await Self.transaction(on: connection, logger: logger) { try await body(connection) }
+        }
+    }
+}
