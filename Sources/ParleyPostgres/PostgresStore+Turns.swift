@@ -86,8 +86,9 @@ extension PostgresStore {
     }
 
     /// The turn's writes, inside the open transaction on `connection`; returns its outbound
-    /// work's ids. The thread, its receipt, its ledger rows and the inbox entry go in one
-    /// statement (one round trip); users, links and the outbox only when the turn changed them.
+    /// work's ids. The thread, its receipt, its ledger rows, the inbox entry and the notice to
+    /// the other replicas (sent at commit) go in one statement (one round trip); users, links
+    /// and the outbox only when the turn changed them.
     private func write(_ turn: EncodedTurn, on connection: PostgresConnection) async throws -> [Int64] {
         let rows = turn.rows
         let state = String(decoding: turn.stateJSON, as: UTF8.self)
@@ -112,10 +113,11 @@ extension PostgresStore {
             ), x AS (
                 DELETE FROM inbox WHERE id = \(turn.inboxID) RETURNING id
             )
-            SELECT count(*)::bigint FROM x
+            SELECT (SELECT count(*) FROM x)::bigint,
+                   (SELECT count(*) FROM (SELECT pg_notify(\(Self.commitChannel), \(commitNotice(turn)))) AS n)::bigint
             """, logger: logger)
         var removed = 0
-        for try await count in result.decode(Int.self) { removed = count }
+        for try await (count, _) in result.decode((Int, Int).self) { removed = count }
         if let inboxID = turn.inboxID, removed == 0 { throw InboxEntryTaken(inboxID: inboxID) }
         if !turn.userChanges.isEmpty { try await mergeUserScope(turn, on: connection) }
         for (key, linked) in turn.linkChanges {

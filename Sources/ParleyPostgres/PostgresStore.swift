@@ -29,6 +29,8 @@ public final class PostgresStore: BotStore {
     /// The client's connection work, for as long as the store is open.
     private let run: Task<Void, Never>
     private let renewal = Mutex<Task<Void, Never>?>(nil)
+    /// Hears the other replicas' commits, once the engine asks (`otherProcessesCommits()`).
+    let listener = Mutex<Task<Void, Never>?>(nil)
 
     /// Connects, brings the schema up to date (or waits while another replica does) and starts
     /// renewing this replica's claim.
@@ -65,6 +67,10 @@ public final class PostgresStore: BotStore {
         guard let renewing else { return }
         renewing.cancel()
         await renewing.value
+        if let listening = listener.withLock({ $0 }) {
+            listening.cancel()
+            await listening.value
+        }
         do {
             // Gone at once: the others take over what it leaves without waiting out its lease.
             try await client.query("DELETE FROM replica WHERE id = \(replica)", logger: logger)
@@ -78,6 +84,7 @@ public final class PostgresStore: BotStore {
 
     deinit {
         renewal.withLock { $0 }?.cancel()
+        listener.withLock { $0 }?.cancel()
         run.cancel()
     }
 

@@ -27,7 +27,9 @@ public final class BotEngine: Sendable {
     private let integrationsByType: [String: any Integration]
     let logger: Logger
     private let mailboxes = ThreadMailboxes()
-    private let live = ThreadEvents()
+    let live = ThreadEvents()
+    /// Reads other processes' commits for live subscribers (a shared store), from `resumeOutbox()` to `stop()`.
+    let follower = Mutex<Task<Void, Never>?>(nil)
     let outbox: OutboxDispatcher
     let timers: TimerDriver
     /// Accepted events an integration judged early, by thread: handled again after its next turn.
@@ -312,8 +314,13 @@ public final class BotEngine: Sendable {
                                                           inboxID: inboxID))
             timerChanges = [:]
         }
-        // Still inside the thread's turn, so one thread's events reach subscribers in order.
-        live.publish(inbound.sender == .user ? nil : inbound, shown, thread: inbound.threadID)
+        // Still inside the thread's turn, so one thread's events reach subscribers in order;
+        // after another process's turn that was not published yet, they are read from the ledger.
+        if !live.publish(inbound.sender == .user ? nil : inbound, shown, thread: inbound.threadID, turn: inbound.sequence,
+                         last: thread.lastSequence) {
+            let (threadID, turn) = (inbound.threadID, inbound.sequence)
+            Task { [self] in await catchUpLive(thread: threadID, turn: turn) }
+        }
         // Exactly the work this turn stored: the dispatcher never sees an item twice.
         if !committed.isEmpty { outbox.offer(committed, engine: self) }
         if !timerChanges.isEmpty { timers.poke() }

@@ -19,6 +19,9 @@ public protocol BotStore: Sendable {
     /// not renew its claim (it died): after that another process takes it over (see
     /// `pendingInbound()`). nil when one process owns the store: then it is read once, at start.
     var sharedLease: Duration? { get }
+    /// The turns other processes sharing the store commit, as they commit (for their live
+    /// subscribers here); nil for a store one process owns. One consumer.
+    func otherProcessesCommits() -> AsyncStream<CommitNotice>?
     /// Lets go of what the store holds open (a database's connections) once the engine over it
     /// has stopped; nothing is lost. SQLite and memory stores close when released.
     func close() async
@@ -78,6 +81,8 @@ extension BotStore {
 
     public var sharedLease: Duration? { nil }
 
+    public func otherProcessesCommits() -> AsyncStream<CommitNotice>? { nil }
+
     public func close() async {}
 }
 
@@ -87,6 +92,15 @@ public struct InboxEntryTaken: Error, CustomStringConvertible, Sendable {
     public let inboxID: Int64
     public init(inboxID: Int64) { self.inboxID = inboxID }
     public var description: String { "inbox entry \(inboxID) was handled by another process" }
+}
+
+/// What another process sharing the store committed (`BotStore.otherProcessesCommits()`).
+public enum CommitNotice: Sendable, Equatable {
+    /// A turn of `thread` filed sequences `turn...last`.
+    case turn(thread: String, turn: Int, last: Int)
+    /// Notices may have been missed (the connection that hears them was lost and is back):
+    /// read every watched thread's ledger again.
+    case resync
 }
 
 /// Work a store holds that is not done yet (`BotStore.backlog()`).

@@ -1,0 +1,51 @@
+import BotRuntime
+import PostgresNIO
+
+/// Live events across replicas: each turn's commit notifies the channel `parley_turns`
+/// (`pg_notify` in the turn's transaction, so the notice leaves at commit and never for a turn
+/// rolled back); each replica listens on one connection of its pool and hands the other
+/// replicas' notices to its engine, which reads those turns' events from the ledger for its
+/// live subscribers. PostgreSQL drops notices while nobody listens: after (re)connecting the
+/// listener says `resync`, and the engine reads every watched thread's ledger again.
+extension PostgresStore {
+    static let commitChannel = "parley_turns"
+
+    /// `REPLICA TURN LAST THREAD`: the thread last, as it may hold spaces.
+    func commitNotice(_ turn: EncodedTurn) -> String {
+        "\(replica) \(turn.turnSequence) \(turn.lastSequence) \(turn.threadID)"
+    }
+
+    public func otherProcessesCommits() -> AsyncStream<CommitNotice>? {
+        let (stream, continuation) = AsyncStream.makeStream(of: CommitNotice.self)
+        let client = client, replica = replica, logger = logger
+        let task = Task {
+            while !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: Self.commitChannel) { notifications in
+                            continuation.yield(.resync)
+                            for try await notification in notifications {
+                                if let notice = Self.notice(notification.payload, from: replica) { continuation.yield(notice) }
+                            }
+                        }
+                    }
+                } catch {
+                    guard !Task.isCancelled else { break }
+                    logger.warning("not hearing other replicas' commits; listening again in a second", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        listener.withLock { $0 = task }
+        return stream
+    }
+
+    /// The notice in `payload`, unless this replica (`own`) sent it.
+    static func notice(_ payload: String, from own: String) -> CommitNotice? {
+        let parts = payload.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] != own, let turn = Int(parts[1]), let last = Int(parts[2]) else { return nil }
+        return .turn(thread: String(parts[3]), turn: turn, last: last)
+    }
+}
