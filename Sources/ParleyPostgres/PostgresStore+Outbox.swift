@@ -21,24 +21,59 @@ extension PostgresStore {
     }
 
     private func insertInbound(_ event: Event, on connection: PostgresConnection) async throws -> Int64 {
-        let rows = try await connection.query("INSERT INTO inbox (event, owner) VALUES (\(event.inboxJSON), \(replica)) RETURNING id",
-                                              logger: logger)
+        let rows = try await connection.query("""
+            INSERT INTO inbox (thread_id, event, owner) VALUES (\(event.threadID), \(event.inboxJSON), \(replica)) RETURNING id
+            """, logger: logger)
         for try await id in rows.decode(Int64.self) { return id }
         throw PostgresStoreError.noRow("inbox")
     }
 
     /// Claims the inbox entries of replicas that stopped renewing (at start: of the processes
-    /// before this one), oldest first.
+    /// before this one) and those released and not claimed since, oldest first.
     public func pendingInbound() async throws -> [InboxEntry] {
-        let rows = try await client.query(PostgresQuery(unsafeSQL: """
+        try await Self.entries(client.query(PostgresQuery(unsafeSQL: """
             UPDATE inbox SET owner = $1 WHERE id IN (SELECT id FROM inbox WHERE \(abandoned) FOR UPDATE SKIP LOCKED)
             RETURNING id, event
-            """, binds: claimBinds()), logger: logger)
+            """, binds: claimBinds()), logger: logger))
+    }
+
+    private static func entries(_ rows: PostgresRowSequence) async throws -> [InboxEntry] {
         var entries: [InboxEntry] = []
         for try await (id, json) in rows.decode((Int64, String).self) {
             entries.append(InboxEntry(id: id, event: try Event(inboxJSON: json)))
         }
         return entries.sorted { $0.id < $1.id }
+    }
+
+    public func inboundAhead(thread: String, before id: Int64?) async throws -> Bool {
+        try await withConnection { connection in
+            let rows = try await connection.query("""
+                SELECT EXISTS (SELECT 1 FROM inbox WHERE thread_id = \(thread) AND (\(id)::bigint IS NULL OR id < \(id))
+                               AND NOT set_aside AND owner <> \(replica))
+                """, logger: logger)
+            for try await ahead in rows.decode(Bool.self) { return ahead }
+            return false
+        }
+    }
+
+    public func releaseInbound(_ id: Int64) async throws {
+        try await withConnection { connection in
+            try await connection.query("UPDATE inbox SET owner = '' WHERE id = \(id)", logger: logger)
+        }
+    }
+
+    public func setAsideInbound(_ id: Int64) async throws {
+        try await withConnection { connection in
+            try await connection.query("UPDATE inbox SET set_aside = true WHERE id = \(id)", logger: logger)
+        }
+    }
+
+    public func claimWaitingInbound(thread: String) async throws -> [InboxEntry] {
+        try await withConnection { connection in
+            try await Self.entries(connection.query("""
+                UPDATE inbox SET owner = \(replica) WHERE thread_id = \(thread) AND owner = '' RETURNING id, event
+                """, logger: logger))
+        }
     }
 
     public func removeInbound(_ id: Int64) async throws {

@@ -46,7 +46,18 @@ extension PostgresStore {
             "CREATE TABLE link (key text PRIMARY KEY, thread_id text NOT NULL)",
             // The processes sharing the store, with when each last renewed its claim.
             "CREATE TABLE replica (id text PRIMARY KEY, seen timestamptz NOT NULL)",
-            "CREATE TABLE inbox (id bigserial PRIMARY KEY, event text NOT NULL, owner text NOT NULL)",
+            // `owner`: the replica holding the entry, '' when it was released to wait for its
+            // thread's earlier entries; `set_aside`: an integration keeps it for a later turn.
+            """
+            CREATE TABLE inbox (
+                id bigserial PRIMARY KEY,
+                thread_id text NOT NULL,
+                event text NOT NULL,
+                owner text NOT NULL,
+                set_aside boolean NOT NULL DEFAULT false
+            )
+            """,
+            "CREATE INDEX inbox_thread ON inbox (thread_id, id)",
             """
             CREATE TABLE outbox (
                 id bigserial PRIMARY KEY,

@@ -65,17 +65,17 @@ extension PostgresStore {
         // Encoded before any statement: a turn too deep to store fails with the transaction intact.
         let encoded = try EncodedTurn(turn)
         let ids: [Int64]
-        if let open = Self.turn, open.thread == turn.thread.id, let connection = open.connection {
+        if let open = Self.turn, open.thread == turn.thread.id, let connection = open.transaction {
             do {
                 ids = try await write(encoded, on: connection)
-                _ = open.close()
+                _ = open.endTransaction()
                 try await connection.query("COMMIT", logger: logger)
             } catch {
-                if open.close() { _ = try? await connection.query("ROLLBACK", logger: logger) }
+                if open.endTransaction() { _ = try? await connection.query("ROLLBACK", logger: logger) }
                 throw error
             }
         } else {
-            ids = try await client.withConnection { connection in
+            ids = try await withConnection { connection in
                 try await Self.transaction(on: connection, logger: logger) {
                     try await lock(thread: encoded.threadID, on: connection)
                     return try await write(encoded, on: connection)

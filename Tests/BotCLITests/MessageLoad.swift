@@ -4,7 +4,8 @@ import Synchronization
 
 /// Steady REST traffic for the stop and crash tests: 40 senders on threads of their own and 8
 /// workers sharing one thread, each message with a `message_id`, each worker sending one
-/// message after the other on fresh connections. Once `acknowledgedBeforeSignal` messages got
+/// message after the other on fresh connections (to each of the servers' ports in turn, when
+/// replicas share one store). Once `acknowledgedBeforeSignal` messages got
 /// a 200 the signal is sent — with about 48 requests in flight — and each worker stops at its
 /// first failed request. Bounded: no worker sends more than `maxPerWorker`.
 struct MessageLoad: Sendable {
@@ -32,7 +33,7 @@ struct MessageLoad: Sendable {
     var threads: [String]
 
     /// Sends until the signal has been sent and every worker has seen the server go.
-    static func run(port: Int, signal: @escaping @Sendable () -> Void) async throws -> MessageLoad {
+    static func run(ports: [Int], signal: @escaping @Sendable () -> Void) async throws -> MessageLoad {
         let count = AcknowledgedCount()
         let threads = (0..<ownThreads).map { "user-\($0)" } + [sharedThread]
         let acknowledged = await withTaskGroup(of: [(Message, String)].self) { group in
@@ -42,6 +43,7 @@ struct MessageLoad: Sendable {
                     var answered: [(Message, String)] = []
                     for number in 0..<maxPerWorker {
                         let message = Message(sender: sender, thread: sender, id: "w\(worker)-m\(number)", text: "message \(number)")
+                        let port = ports[(worker + number) % ports.count]
                         guard let reply = try? await LoopbackHTTP.request(port: port, .post, "/webhooks/rest/webhook", body: message.body)
                         else { break }
                         guard reply.status == 200 else { continue }

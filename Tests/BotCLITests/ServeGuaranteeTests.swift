@@ -39,7 +39,7 @@ struct ServeGuaranteeTests {
         let app = try Self.makeApp()
         defer { try? FileManager.default.removeItem(at: app) }
         let (server, port) = try await Self.serve(app)
-        let load = try await MessageLoad.run(port: port) { server.send(SIGTERM) }
+        let load = try await MessageLoad.run(ports: [port]) { server.send(SIGTERM) }
         let exit = try await server.waitForExit(timeout: .seconds(60))
         #expect(exit.reason == .exit && exit.status == 0, "\(server.output)")
         #expect(server.output.contains("stopped"))
@@ -57,7 +57,7 @@ struct ServeGuaranteeTests {
         let app = try Self.makeApp()
         defer { try? FileManager.default.removeItem(at: app) }
         let (server, port) = try await Self.serve(app)
-        let load = try await MessageLoad.run(port: port) { server.send(SIGKILL) }
+        let load = try await MessageLoad.run(ports: [port]) { server.send(SIGKILL) }
         let exit = try await server.waitForExit(timeout: .seconds(60))
         #expect(exit.reason == .uncaughtSignal && exit.status == SIGKILL)
 

@@ -207,6 +207,14 @@ public final class BotEngine: Sendable {
         case .fresh(let thread, let scope):
             (stored, userScope) = (thread, scope)
         }
+        if store.sharedLease != nil, try await store.inboundAhead(thread: incoming.threadID, before: inboxID) {
+            // Another process holds (or held, and died with) earlier events of this thread: this
+            // one is kept and released, and runs after them wherever they run (see BotStore).
+            let id = if let inboxID { inboxID } else { try await store.enqueueInbound(incoming) }
+            try await store.releaseInbound(id)
+            logger.debug("event waits for the thread's earlier ones", metadata: ["thread": "\(incoming.threadID)", "inbox": "\(id)"])
+            return TurnResult(inbound: incoming, outputs: [], isDuplicate: false)
+        }
         try Self.checkOwner(stored?.userID ?? "", of: incoming)
         let scopes = scopes.withLock { $0 }
         // A thread belongs to its first user sender; an agent's or the system's event may come first.
@@ -239,6 +247,7 @@ public final class BotEngine: Sendable {
                 // Kept in the inbox (an event handled directly is put there now), so neither a
                 // crash nor the wait loses it; its turn comes after the thread's next one.
                 let id = if let inboxID { inboxID } else { try await store.enqueueInbound(incoming) }
+                try await store.setAsideInbound(id)
                 logger.debug("event deferred", metadata: ["thread": "\(inbound.threadID)", "event": "\(inbound.type)", "reason": "\(reason)"])
                 deferred.withLock { $0[inbound.threadID, default: []].append(InboxEntry(id: id, event: incoming)) }
                 return TurnResult(inbound: inbound, outputs: [], isDuplicate: false)
@@ -324,6 +333,15 @@ public final class BotEngine: Sendable {
         // Exactly the work this turn stored: the dispatcher never sees an item twice.
         if !committed.isEmpty { outbox.offer(committed, engine: self) }
         if !timerChanges.isEmpty { timers.poke() }
+        // Events released to wait for this thread's earlier ones: theirs now, behind this turn.
+        if store.sharedLease != nil {
+            do {
+                for entry in try await store.claimWaitingInbound(thread: inbound.threadID) { handleAccepted(entry) }
+            } catch {
+                // Not lost: taking over abandoned work claims them.
+                logger.warning("waiting events not claimed", metadata: ["thread": "\(inbound.threadID)", "error": "\(error)"])
+            }
+        }
         // Events deferred until this thread moved on get their turn again, behind this one.
         if let waiting = deferred.withLock({ $0.removeValue(forKey: inbound.threadID) }) {
             for entry in waiting { handleAccepted(entry) }

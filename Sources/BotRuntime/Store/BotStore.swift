@@ -51,6 +51,22 @@ public protocol BotStore: Sendable {
     /// Drops an inbox entry whose event needs no turn (a duplicate delivery).
     func removeInbound(_ id: Int64) async throws
 
+    // A thread's inbox in arrival order across processes (shared stores; the others keep it
+    // by their mailboxes and answer false, do nothing, and claim nothing).
+
+    /// Whether the thread has events accepted before inbox entry `id` (before now when nil)
+    /// that another process holds or nobody does, and that it has not set aside: the turn of
+    /// `id` must come after theirs.
+    func inboundAhead(thread: String, before id: Int64?) async throws -> Bool
+    /// Gives up this process's hold on an entry that must wait for earlier ones: whoever
+    /// handles the thread next (`claimWaitingInbound`) or takes work over claims it.
+    func releaseInbound(_ id: Int64) async throws
+    /// Marks an entry set aside by an integration (it waits for a turn of its thread, not in
+    /// arrival order): later events do not wait for it.
+    func setAsideInbound(_ id: Int64) async throws
+    /// Claims the thread's released entries for this process, oldest first.
+    func claimWaitingInbound(thread: String) async throws -> [InboxEntry]
+
     // The outbox (`OutboundWork` committed with turns) and durable timers.
 
     /// Outbound work not yet delivered, in commit order (read once, at start; a shared store
@@ -82,6 +98,14 @@ extension BotStore {
     public var sharedLease: Duration? { nil }
 
     public func otherProcessesCommits() -> AsyncStream<CommitNotice>? { nil }
+
+    public func inboundAhead(thread: String, before id: Int64?) async throws -> Bool { false }
+
+    public func releaseInbound(_ id: Int64) async throws {}
+
+    public func setAsideInbound(_ id: Int64) async throws {}
+
+    public func claimWaitingInbound(thread: String) async throws -> [InboxEntry] { [] }
 
     public func close() async {}
 }
