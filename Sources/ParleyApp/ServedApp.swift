@@ -127,7 +127,7 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
         }
     }
 
-    func open(logger: Logger) async throws -> any BotStore {
+    public func open(logger: Logger) async throws -> any BotStore {
         switch self {
         case .sqlite(let path): try SQLiteStore(path: path)
         case .postgres(let settings): try await PostgresStore.open(settings, logger: logger)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BotRuntime
 import BotTesting
 import FlowDSL
 import Foundation
@@ -17,7 +18,8 @@ struct TestCommand: AsyncParsableCommand {
             scope checks (`thread: {mode: agent}`, `user: {name: Ana}`). Every line shown must \
             be expected: an extra or missing line fails the case. See docs/testing.md.
 
-            Each case runs on a fresh in-memory bot, in parallel with the others; `delay:` \
+            Each case runs on a fresh in-memory bot, in parallel with the others (with --store, \
+            on that database, each case a thread and a user of its own); `delay:` \
             steps do not wait and the vault is not opened: `(@ vault.KEY )` shows as \
             `[vault.KEY]`. The report has one line per case (✔ or ✘ with its file:line); a \
             failure shows the expected and the actual transcript with the first difference \
@@ -44,6 +46,12 @@ struct TestCommand: AsyncParsableCommand {
     @Flag(help: "Rewrite what failing cases expect with what the bot showed, print the diff, and run again.")
     var update = false
 
+    @Option(name: .customLong("store"),
+            help: ArgumentHelp("Run the cases on this store instead of in memory: a postgres:// URL (as `botcli serve --store` "
+                               + "takes), to check that the app behaves the same on the database replicas share.",
+                               valueName: "url"))
+    var store: String?
+
     func run() async throws {
         _ = ParleyLogging.level
         let app = try options.loadApp(toDo: "run its tests")
@@ -64,12 +72,14 @@ struct TestCommand: AsyncParsableCommand {
         for diagnostic in suite.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
         if suite.files.isEmpty { Terminal.error("note: no test files (*.yaml) found") }
 
-        let runner = ConversationTestRunner(app: app)
+        var runner = ConversationTestRunner(app: app)
+        runner.store = try await openStore()
         var report = await runner.run(suite.files)
         if update, !report.succeeded, try await rewrite(suite.files, failed: report, runner: runner) {
             let rerun = try ConversationTestSuite(reading: suite.files.compactMap(\.url), appRoot: options.url)
             report = await runner.run(rerun.files)
         }
+        await runner.store?.close()
         let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         print(report.render(colour: colour))
         if !report.succeeded { throw ExitCode(1) }
@@ -77,6 +87,24 @@ struct TestCommand: AsyncParsableCommand {
 
     /// `--update`: writes what the failing cases' bot showed into their files and prints the
     /// diff; whether any file changed.
+    /// The store of --store, opened; nil without it.
+    private func openStore() async throws -> (any BotStore)? {
+        guard let store else { return nil }
+        let location: StoreLocation
+        do {
+            location = try StoreLocation(store)
+        } catch {
+            throw ValidationError("--store: \(error)")
+        }
+        guard case .postgres = location else { throw ValidationError("--store takes a postgres:// URL; without it the tests run in memory") }
+        do {
+            return try await location.open(logger: ParleyLogging.logger("parley.store"))
+        } catch {
+            Terminal.error("error: cannot open the store \(location): \(error)")
+            throw ExitCode(1)
+        }
+    }
+
     private func rewrite(_ files: [ConversationTestFile], failed report: ConversationTestReport,
                          runner: ConversationTestRunner) async throws -> Bool {
         let failing = Set(report.results.filter { !$0.passed }.map { "\($0.position)" })

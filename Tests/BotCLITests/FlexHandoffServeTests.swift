@@ -95,10 +95,13 @@ struct FlexHandoffServeTests {
     }
 
     /// Template app + vault values for the emulator + `botcli serve` + emulator; runs `body`.
-    static func withHandoff(_ mode: Mode = .conversations, _ body: @escaping @Sendable (Handoff) async throws -> Void) async throws {
+    /// On PostgreSQL when `onPostgres` (a new database on the test cluster), else on the app's SQLite file.
+    static func withHandoff(_ mode: Mode = .conversations, onPostgres: Bool = false,
+                            _ body: @escaping @Sendable (Handoff) async throws -> Void) async throws {
         let (app, emulator) = try await Self.templateWithEmulator(mode)
         defer { try? FileManager.default.removeItem(at: app) }
-        try await serve(app, with: emulator) { port, _ in
+        let store = onPostgres ? ["--store", try await TestPostgres.database() + "?sslmode=disable"] : []
+        try await serve(app, with: emulator, arguments: store) { port, _ in
             try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
                 try await body(Handoff(emulator: emulator, client: client))
             }
@@ -108,9 +111,10 @@ struct FlexHandoffServeTests {
     /// Serves `app` with `botcli serve`, its Flex webhooks pointed at `emulator`; runs `body`
     /// with the bot's port (and its process), checks that the server's log names no secret, and
     /// stops the emulator.
-    static func serve(_ app: URL, with emulator: TwilioEmulator, _ body: (Int, BotCLIProcess) async throws -> Void) async throws {
+    static func serve(_ app: URL, with emulator: TwilioEmulator, arguments: [String] = [],
+                      _ body: (Int, BotCLIProcess) async throws -> Void) async throws {
         do {
-            let (serve, port) = try await BotCLIRunner.serve(app: app, environment: ["PARLEY_ADMIN_TOKEN": token])
+            let (serve, port) = try await BotCLIRunner.serve(app: app, arguments: arguments, environment: ["PARLEY_ADMIN_TOKEN": token])
             defer { serve.send(SIGTERM) }
             try await pointWebhooks(of: emulator, at: port)
             try await body(port, serve)
@@ -233,9 +237,10 @@ struct FlexHandoffServeTests {
         return task
     }
 
-    @Test("Flex Conversations: a task with the summary, accepted, summary and transcript in the conversation, both ways, a command, the agent ends the chat, the bot again")
-    func conversationsEndedByAgent() async throws {
-        try await Self.withHandoff(.conversations) { handoff in
+    @Test("Flex Conversations: a task with the summary, accepted, summary and transcript in the conversation, both ways, a command, the agent ends the chat, the bot again (on SQLite, and on PostgreSQL)",
+          arguments: [false, true])
+    func conversationsEndedByAgent(onPostgres: Bool) async throws {
+        try await Self.withHandoff(.conversations, onPostgres: onPostgres) { handoff in
             let task = try await Self.handOver(handoff)
             #expect(task.attributes["customerName"] == .string("Ana"))
             #expect(task.attributes["handoffReason"] == .string("the user asked for a person"))

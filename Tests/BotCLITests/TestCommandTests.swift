@@ -1,4 +1,5 @@
 import Foundation
+import SharedTestFixtures
 import Testing
 
 @Suite("botcli test")
@@ -13,11 +14,12 @@ struct TestCommandTests {
         text.split(separator: "\n").map(String.init)
     }
 
-    @Test("the app template's own conversation tests pass")
-    func appTemplatePasses() async throws {
+    @Test("the app template's own conversation tests pass, in memory and on PostgreSQL (--store)", arguments: [false, true])
+    func appTemplatePasses(onPostgres: Bool) async throws {
         let app = try Self.copy(BotCLIRunner.templateApp)
         defer { try? FileManager.default.removeItem(at: app) }
-        let output = try await BotCLIRunner.run(["test", "--app", app.path])
+        let store = onPostgres ? ["--store", try await TestPostgres.database() + "?sslmode=disable"] : []
+        let output = try await BotCLIRunner.run(["test", "--app", app.path] + store)
         #expect(output.status == 0, "stdout: \(output.stdout)\nstderr: \(output.stderr)")
         let lines = Self.lines(output.stdout)
         let last = try #require(lines.last)
@@ -170,5 +172,16 @@ struct TestCommandTests {
         for phrase in ["--app <dir>", "<path>", "user: TEXT", "click:", "buttons:", "{regex: PATTERN}", "N passed, N failed"] {
             #expect(text.contains(phrase), "help lacks \(phrase)")
         }
+    }
+
+    @Test("--store names a database: a file path or a URL that does not read is refused with what to give")
+    func storeMustBePostgres() async throws {
+        let output = try await BotCLIRunner.run(["test", "--app", BotCLIRunner.templateApp.path, "--store", "state.sqlite"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("--store takes a postgres:// URL"), "\(output.stderr)")
+        let secret = try await BotCLIRunner.run(["test", "--app", BotCLIRunner.templateApp.path, "--store", "postgres://bot:hunter2@db/x?pool=0"])
+        #expect(secret.status != 0)
+        #expect(secret.stderr.contains("pool `0` is not a number of connections from 1 to 1000"), "\(secret.stderr)")
+        #expect(!secret.stderr.contains("hunter2"), "the password is never shown")
     }
 }

@@ -6,8 +6,9 @@ import Logging
 /// Runs conversation tests against a bot app.
 ///
 /// Each case gets its own engine on a fresh `MemoryStore` (delays do not sleep), so cases
-/// share nothing and run in parallel. The app's vault is not opened: tests never need secrets,
-/// and `(@ vault.KEY )` renders as `[vault.KEY]`.
+/// share nothing and run in parallel; given a `store`, every case's engine runs on it, each
+/// case on a thread and a user of its own. The app's vault is not opened: tests never need
+/// secrets, and `(@ vault.KEY )` renders as `[vault.KEY]`.
 public struct ConversationTestRunner: Sendable {
     public let app: BotApp
     /// Handlers for integration components, as the engine takes them.
@@ -17,6 +18,8 @@ public struct ConversationTestRunner: Sendable {
     public var vault: VaultScope
     /// Where each case's engine logs (a flow that stops, a regular expression out of time).
     public var logger: Logger
+    /// The store every case runs on; nil: a memory store of its own for each.
+    public var store: (any BotStore)?
 
     public init(app: BotApp, components: [any ComponentHandler] = [], options: EngineOptions = EngineOptions(realDelays: false),
                 logger: Logger = Logger(label: "parley.runtime")) {
@@ -58,7 +61,8 @@ public struct ConversationTestRunner: Sendable {
     }
 
     private func session(for testCase: ConversationTestCase) -> ConversationSession {
-        let engine = BotEngine(app: app, store: MemoryStore(), vault: vault, components: components, options: options, logger: logger)
-        return ConversationSession(client: BotTestClient(engine: engine), steps: testCase.steps)
+        let engine = BotEngine(app: app, store: store ?? MemoryStore(), vault: vault, components: components, options: options, logger: logger)
+        let client = store == nil ? BotTestClient(engine: engine) : BotTestClient(engine: engine, userID: "user-\(UUID().uuidString)")
+        return ConversationSession(client: client, steps: testCase.steps)
     }
 }
