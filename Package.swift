@@ -153,8 +153,10 @@ let package = Package(
         .executableTarget(
             name: "ParleyBench",
             dependencies: [
-                "FlowDSL", "Vault", "BotRuntime", "BotServer", "ParleyApp",
+                "FlowDSL", "Vault", "BotRuntime", "BotServer", "ParleyApp", "ParleyPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // Throwaway databases for `bench http --store postgres`.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

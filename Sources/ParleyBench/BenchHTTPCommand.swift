@@ -23,6 +23,13 @@ struct BenchHTTPCommand: AsyncParsableCommand {
             a message_id. Prints the bare route's requests/s, turns/s, p50 / p99 turn latency \
             (as wrk measures it, connection to answer) and `ratio: R`, turn throughput over bare \
             throughput. wrk and the server share this machine's cores. Build with `-c release`.
+
+            --store postgres measures, in one run and on the same turns, SQLite, then PostgreSQL \
+            (--database-url, default $PARLEY_DATABASE_URL: a server where the user may create \
+            databases; each measurement gets a new one, dropped after) with one replica and with \
+            two: two servers in this process, each with its own store and pool, wrk's connections \
+            split between them as a load balancer would. Prints one line per configuration: \
+            turns/s and p50 / p99 (the slower replica's).
             """
     )
 
@@ -38,19 +45,36 @@ struct BenchHTTPCommand: AsyncParsableCommand {
     @Option(name: .customLong("wrk-threads"), help: "wrk threads.")
     var wrkThreads = 2
 
-    @Option(help: "Where state goes: sqlite (as `botcli serve` keeps it, the target's figure), or memory (to see what the store costs).")
-    var store: BenchEngineCommand.StoreKind = .sqlite
+    /// Where state goes.
+    enum StoreKind: String, ExpressibleByArgument, CaseIterable {
+        case memory, sqlite, postgres
+    }
+
+    @Option(help: ArgumentHelp("Where state goes: sqlite (as `botcli serve` keeps it, the target's figure), memory (to see what the "
+                               + "store costs), or postgres (SQLite, PostgreSQL with one replica and with two, side by side)."))
+    var store: StoreKind = .sqlite
+
+    @Option(name: .customLong("database-url"),
+            help: ArgumentHelp("The PostgreSQL server for --store postgres (default: $PARLEY_DATABASE_URL).", valueName: "url"))
+    var databaseURL: String?
 
     func validate() throws {
         guard duration > 0 else { throw ValidationError("--duration must be at least 1 second") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
         guard connections > 0, wrkThreads > 0 else { throw ValidationError("--connections and --wrk-threads must be positive") }
         guard connections >= wrkThreads else { throw ValidationError("--connections must be at least --wrk-threads") }
+        if store == .postgres, resolvedDatabaseURL == nil {
+            throw ValidationError("--store postgres needs --database-url URL (or PARLEY_DATABASE_URL)")
+        }
+    }
+
+    var resolvedDatabaseURL: String? {
+        databaseURL ?? ProcessInfo.processInfo.environment["PARLEY_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func run() async throws {
         do {
-            try await measure()
+            if store == .postgres { try await compareStores() } else { try await measure() }
         } catch let error as BenchHTTPError {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
@@ -68,26 +92,9 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-http-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let served = try Self.templateApp(in: folder)
-        let logger = ParleyLogging.logger("parley.server")
         // As `botcli serve` runs it, with the app's integrations (the conversation hands nothing over).
-        let integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger))
-        let engine = try await served.openEngine(integrations: integrations, logger: logger,
-                                                store: store == .memory ? MemoryStore() : nil)
-        let server = BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: integrations.all, clientAuthentication: .open),
-                               logger: logger)
-
-        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-        let serving = Task {
-            defer { listening.finish() }
-            try await server.serve(engine) { listening.yield($0) }
-        }
-        defer { serving.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            let reason: String
-            if case .failure(let error) = await serving.result { reason = "\(error)" } else { reason = "it stopped" }
-            throw BenchHTTPError.serverDidNotStart(reason)
-        }
+        let replica = try await Replica.start(served, store: store == .memory ? MemoryStore() : nil)
+        let port = replica.port
 
         let wrk = WrkRun(executable: executable, connections: connections, threads: wrkThreads)
         let base = "http://127.0.0.1:\(port)"
@@ -96,11 +103,8 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         if warmup > 0 { _ = try await wrk.run(url: base, script: BenchHTTPScripts.turns, seconds: warmup, arguments: ["warmup"]) }
         let bare = try await wrk.run(url: base + "/healthz", script: BenchHTTPScripts.bare, seconds: duration)
         let turns = try await wrk.run(url: base, script: BenchHTTPScripts.turns, seconds: duration, arguments: ["run"])
-        try await Self.checkConversation(engine)
-        serving.cancel()
-        _ = await serving.result
-        await engine.stop()
-        await integrations.shutdown()
+        try await Self.checkConversation(replica.engine)
+        await replica.stop()
 
         print("bare GET /healthz: \(Self.number(bare.perSecond)) requests/s, p50 \(Self.ms(bare.p50)), p99 \(Self.ms(bare.p99))")
         print("\(Self.number(turns.perSecond)) turns/s (\(turns.requests) turns in \(String(format: "%.1f", turns.seconds)) s)")
@@ -133,9 +137,9 @@ struct BenchHTTPCommand: AsyncParsableCommand {
     /// The run's first sender that wrk sent went through the conversation as designed: five
     /// user turns, the last one showing the contact text. (wrk calls the script's `request()`
     /// once to check it without sending it, so `run-1-1` may never have been sent.)
-    static func checkConversation(_ engine: BotEngine) async throws {
+    static func checkConversation(_ engine: BotEngine, prefix: String = "run") async throws {
         for number in 1...10 {
-            let sender = "run-1-\(number)"
+            let sender = "\(prefix)-1-\(number)"
             let events = try await engine.events(thread: sender)
             guard !events.isEmpty else { continue }
             let users = events.filter { $0.sender == .user }.count
