@@ -176,7 +176,7 @@ let package = Package(
         .executableTarget(
             name: "botcli",
             dependencies: [
-                "FlowDSL", "Vault", "BotRuntime", "BotTesting", "ParleyApp", "TwilioIntegration", "TwilioEmulator", "BotServer", "CEditLine",
+                "FlowDSL", "Vault", "BotRuntime", "BotTesting", "ParleyApp", "TwilioIntegration", "TwilioEmulator", "BotServer", "ParleyPostgres", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

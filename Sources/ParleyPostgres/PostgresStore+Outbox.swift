@@ -187,14 +187,3 @@ extension PostgresStore {
         }
     }
 }
-
-/// The database answered something a statement cannot have produced.
-enum PostgresStoreError: Error, CustomStringConvertible {
-    case noRow(String)
-
-    var description: String {
-        switch self {
-        case .noRow(let table): "an insert into \(table) returned no id"
-        }
-    }
-}

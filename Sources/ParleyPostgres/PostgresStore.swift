@@ -108,6 +108,25 @@ public final class PostgresStore: BotStore {
         renewal.withLock { $0 = task }
     }
 
+    /// Asks the database for one row, within two seconds.
+    public func probe() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await self.client.query("SELECT 1", logger: self.logger)
+                } catch {
+                    throw PostgresStoreError.unavailable(PostgresStoreError.describe(error))
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(2))
+                throw PostgresStoreError.noAnswer(seconds: 2)
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
     func renewClaim() async throws {
         try await client.query("""
             INSERT INTO replica (id, seen) VALUES (\(replica), now()) ON CONFLICT (id) DO UPDATE SET seen = now()

@@ -17,6 +17,6 @@ struct Botcli: AsyncParsableCommand {
             logs on standard error; secrets never appear in them.
             """,
         version: ParleyVersion.current,
-        subcommands: [InitCommand.self, CheckCommand.self, SimulateCommand.self, TestCommand.self, FormatCommand.self, ServeCommand.self, WebhooksCommand.self, BenchCommand.self, VaultCommand.self, FlexCommand.self]
+        subcommands: [InitCommand.self, CheckCommand.self, SimulateCommand.self, TestCommand.self, FormatCommand.self, ServeCommand.self, WebhooksCommand.self, BenchCommand.self, VaultCommand.self, StoreCommand.self, FlexCommand.self]
     )
 }

@@ -183,6 +183,26 @@ struct ServeReplicaTests {
             return try #require(texts, "the agent's messages did not all reach the WebSocket in 60 s")
         }
     }
+
+    @Test("/readyz asks the database: ready while it answers, 503 saying why once it is gone")
+    func readinessAsksTheDatabase() async throws {
+        let app = try ServeGuaranteeTests.makeApp()
+        defer { try? FileManager.default.removeItem(at: app) }
+        let database = try await TestPostgres.database()
+        let (server, port) = try await BotCLIRunner.serve(app: app, arguments: ["--store", database + "?sslmode=disable"])
+        defer { server.send(SIGTERM) }
+        let ready = try await LoopbackHTTP.request(port: port, .get, "/readyz")
+        #expect(ready.status == 200 && ready.body.contains("ready"), "\(ready.body)")
+        let name = try #require(URLComponents(string: database)?.path.dropFirst())
+        var cluster = try #require(URLComponents(string: database))
+        cluster.path = "/postgres"
+        try await ProjectScripts.run("/usr/bin/env", ["psql", cluster.string!, "--quiet", "--no-psqlrc", "-v", "ON_ERROR_STOP=1",
+                                                      "-c", "DROP DATABASE \(name) WITH (FORCE)"])
+        let gone = try await LoopbackHTTP.request(port: port, .get, "/readyz")
+        #expect(gone.status == 503, "\(gone.body)")
+        // The pool keeps trying to connect (the database is gone): the probe's own time limit answers.
+        #expect(gone.body.contains(#""status":"store unavailable""#) && gone.body.contains("did not answer within 2 s"), "\(gone.body)")
+    }
 }
 
 /// What a socket's handler received, read after it returns.

@@ -22,6 +22,9 @@ public protocol BotStore: Sendable {
     /// The turns other processes sharing the store commit, as they commit (for their live
     /// subscribers here); nil for a store one process owns. One consumer.
     func otherProcessesCommits() -> AsyncStream<CommitNotice>?
+    /// Throws when the store cannot serve turns now (a database that does not answer), saying
+    /// why without secrets; readiness probes ask it.
+    func probe() async throws
     /// Lets go of what the store holds open (a database's connections) once the engine over it
     /// has stopped; nothing is lost. SQLite and memory stores close when released.
     func close() async
@@ -108,6 +111,8 @@ extension BotStore {
     public func claimWaitingInbound(thread: String) async throws -> [InboxEntry] { [] }
 
     public func close() async {}
+
+    public func probe() async throws {}
 }
 
 /// The inbox entry a turn handled was handled meanwhile by another process sharing the store
