@@ -1,4 +1,5 @@
 import BotRuntime
+import CoreMetrics
 import FlowDSL
 import Foundation
 import Logging
@@ -20,6 +21,11 @@ import Synchronization
 ///   `pendingOutbox`), once, under row locks; a turn whose inbox entry another replica handled
 ///   meanwhile writes nothing (`InboxEntryTaken`). Timers fire once: the replica whose `DELETE`
 ///   removes the timer files its event.
+///
+/// Metrics (through swift-metrics: `botcli serve`'s `/metrics`): `parley_store_lock_wait_seconds`,
+/// how long turns waited for their thread's lock (a thread busy on another replica, or here);
+/// `parley_store_turn_connections`, the turns holding one of the pool's connections now, beside
+/// `parley_store_pool_connections`, the pool's size (turns beyond it wait for one).
 public final class PostgresStore: BotStore {
     let client: PostgresClient
     /// This process's id in `replica`, `owner` of the work it accepts.
@@ -31,6 +37,8 @@ public final class PostgresStore: BotStore {
     private let renewal = Mutex<Task<Void, Never>?>(nil)
     /// Hears the other replicas' commits, once the engine asks (`otherProcessesCommits()`).
     let listener = Mutex<Task<Void, Never>?>(nil)
+    private let lockWait = CoreMetrics.Timer(label: "parley_store_lock_wait_seconds")
+    private let turnConnections = Meter(label: "parley_store_turn_connections")
 
     /// Connects, brings the schema up to date (or waits while another replica does) and starts
     /// renewing this replica's claim.
@@ -47,6 +55,7 @@ public final class PostgresStore: BotStore {
             run.cancel()
             throw error
         }
+        Meter(label: "parley_store_pool_connections").set(settings.configuration.options.maximumConnections)
         let store = PostgresStore(client: client, lease: settings.lease, logger: logger, run: run)
         try await store.renewClaim()
         store.startRenewing()
@@ -188,11 +197,16 @@ public final class PostgresStore: BotStore {
 
     public func withTurnLock<T: Sendable>(thread: String, _ body: () async throws -> T) async throws -> T {
         try await client.withConnection { connection in
+            turnConnections.increment()
+            defer { turnConnections.decrement() }
             try await connection.query("BEGIN", logger: logger)
             let turn = TurnScope(thread: thread, connection: connection)
             defer { turn.end() }
             do {
+                let waiting = ContinuousClock.now
                 try await lock(thread: thread, on: connection)
+                let waited = (ContinuousClock.now - waiting).components
+                lockWait.recordNanoseconds(waited.seconds * 1_000_000_000 + waited.attoseconds / 1_000_000_000)
                 let result = try await Self.$turn.withValue(turn) { try await body() }
                 // Still open: the turn wrote nothing through `commit` (a duplicate delivery,
                 // a deferred event), but what it did write (the inbox) is kept.

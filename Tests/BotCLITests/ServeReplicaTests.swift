@@ -67,6 +67,20 @@ struct ServeReplicaTests {
         let after = try await Ledger.read("ana", port: ports[1], token: ServeGuaranteeTests.token)
         #expect(after.events.count == 603)
         #expect(after.scopeCount == 201)
+        // Each replica counts the waits for the thread's lock (every one of its turns) and
+        // shows its pool.
+        var turns = 0
+        for port in ports {
+            let metrics = try await LoopbackHTTP.request(port: port, .get, "/metrics").body.split(separator: "\n")
+            turns += metrics.compactMap { line -> Int? in
+                guard line.hasPrefix("parley_store_lock_wait_seconds_count ") else { return nil }
+                return Int(Double(line.split(separator: " ")[1]) ?? 0)
+            }.reduce(0, +)
+            #expect(metrics.contains("parley_store_pool_connections 20.0") || metrics.contains("parley_store_pool_connections 20"),
+                    "\(metrics.filter { $0.hasPrefix("parley_store") })")
+            #expect(metrics.contains { $0.hasPrefix("parley_store_turn_connections ") })
+        }
+        #expect(turns >= 300)
         for replica in replicas {
             replica.process.send(SIGTERM)
             #expect(try await replica.process.waitForExit().status == 0)
