@@ -207,12 +207,7 @@ public final class BotEngine: Sendable {
         case .fresh(let thread, let scope):
             (stored, userScope) = (thread, scope)
         }
-        if store.sharedLease != nil, try await store.inboundAhead(thread: incoming.threadID, before: inboxID) {
-            // Another process holds (or held, and died with) earlier events of this thread: this
-            // one is kept and released, and runs after them wherever they run (see BotStore).
-            let id = if let inboxID { inboxID } else { try await store.enqueueInbound(incoming) }
-            try await store.releaseInbound(id)
-            logger.debug("event waits for the thread's earlier ones", metadata: ["thread": "\(incoming.threadID)", "inbox": "\(id)"])
+        if try await waitsForEarlierEvents(incoming, inboxID: inboxID) {
             return TurnResult(inbound: incoming, outputs: [], isDuplicate: false)
         }
         try Self.checkOwner(stored?.userID ?? "", of: incoming)
@@ -333,15 +328,7 @@ public final class BotEngine: Sendable {
         // Exactly the work this turn stored: the dispatcher never sees an item twice.
         if !committed.isEmpty { outbox.offer(committed, engine: self) }
         if !timerChanges.isEmpty { timers.poke() }
-        // Events released to wait for this thread's earlier ones: theirs now, behind this turn.
-        if store.sharedLease != nil {
-            do {
-                for entry in try await store.claimWaitingInbound(thread: inbound.threadID) { handleAccepted(entry) }
-            } catch {
-                // Not lost: taking over abandoned work claims them.
-                logger.warning("waiting events not claimed", metadata: ["thread": "\(inbound.threadID)", "error": "\(error)"])
-            }
-        }
+        await claimWaitingEvents(thread: inbound.threadID)
         // Events deferred until this thread moved on get their turn again, behind this one.
         if let waiting = deferred.withLock({ $0.removeValue(forKey: inbound.threadID) }) {
             for entry in waiting { handleAccepted(entry) }
