@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 
 /// Where a `PostgresStore` connects, read from a `postgres://` URL (`botcli serve --store`,
@@ -15,7 +16,13 @@ import PostgresNIO
 ///
 /// The password never appears in `description`, logs or errors.
 public struct PostgresSettings: Sendable, CustomStringConvertible {
+    /// How the connection is encrypted (`sslmode`).
+    enum Encryption: Sendable {
+        case disable, prefer, require
+    }
+
     public var configuration: PostgresClient.Configuration
+    let encryption: Encryption
     public var lease: Duration
     /// The URL with its password replaced by `***`.
     public let description: String
@@ -31,16 +38,16 @@ public struct PostgresSettings: Sendable, CustomStringConvertible {
         guard scheme == "postgres" || scheme == "postgresql" else {
             throw PostgresSettingsError(url: description, problem: "is not a postgres:// URL")
         }
-        var tls = PostgresClient.Configuration.TLS.prefer(.makeClientConfiguration())
+        var encryption = Encryption.prefer
         var lease = Duration.seconds(10), pool = 20
         for item in url.queryItems ?? [] {
             let value = item.value ?? ""
             switch item.name {
             case "sslmode":
                 switch value {
-                case "disable": tls = .disable
-                case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
-                case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+                case "disable": encryption = .disable
+                case "prefer", "allow": encryption = .prefer
+                case "require", "verify-ca", "verify-full": encryption = .require
                 default:
                     throw PostgresSettingsError(url: description, problem: "sslmode `\(value)` is not one of disable, prefer, require")
                 }
@@ -58,14 +65,41 @@ public struct PostgresSettings: Sendable, CustomStringConvertible {
                 throw PostgresSettingsError(url: description, problem: "unknown option `\(item.name)` (known: sslmode, pool, lease)")
             }
         }
+        let tls: PostgresClient.Configuration.TLS = switch encryption {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
         let user = url.user.flatMap { $0.removingPercentEncoding } ?? "postgres"
         let database = url.path.isEmpty ? nil : String(url.path.dropFirst()).removingPercentEncoding
         configuration = PostgresClient.Configuration(host: url.host ?? "127.0.0.1", port: url.port ?? 5432, username: user,
                                                      password: url.password.flatMap { $0.removingPercentEncoding },
                                                      database: database?.isEmpty == false ? database : nil, tls: tls)
         configuration.options.maximumConnections = pool
+        self.encryption = encryption
         self.lease = lease
         self.description = description
+    }
+
+    /// Connects once, outside the pool, and closes: the pool retries a server it cannot reach
+    /// without saying why, so this says it first (refused, unknown database, a wrong password,
+    /// TLS refused), within the connect timeout.
+    func checkReachable(logger: Logger) async throws {
+        let tls: PostgresConnection.Configuration.TLS
+        switch encryption {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var connection = PostgresConnection.Configuration(host: configuration.host ?? "127.0.0.1", port: configuration.port ?? 5432,
+                                                          username: configuration.username, password: configuration.password,
+                                                          database: configuration.database, tls: tls)
+        connection.options.connectTimeout = .init(configuration.options.connectTimeout)
+        do {
+            try await PostgresConnection.connect(configuration: connection, id: 0, logger: logger).close()
+        } catch {
+            throw PostgresStoreError.unavailable("cannot connect: \(PostgresStoreError.describe(error))")
+        }
     }
 
     /// Text that did not read as a URL, with anything between `:` and `@` hidden.

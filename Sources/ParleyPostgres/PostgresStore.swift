@@ -45,6 +45,7 @@ public final class PostgresStore: BotStore {
     public static func open(_ settings: PostgresSettings, logger: Logger) async throws -> PostgresStore {
         // The pool's own log from errors up: what fails reaches the store's callers, which say
         // so; its warning that the first lease may come before `run()` has begun is noise.
+        try await settings.checkReachable(logger: logger)
         var background = logger
         background.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: settings.configuration, backgroundLogger: background)

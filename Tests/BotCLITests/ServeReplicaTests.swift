@@ -198,6 +198,24 @@ struct ServeReplicaTests {
         }
     }
 
+    @Test("a database that cannot be opened: serve says why (refused, no such database) and exits 1, never showing the password")
+    func unreachableDatabase() async throws {
+        let app = try ServeGuaranteeTests.makeApp()
+        defer { try? FileManager.default.removeItem(at: app) }
+        var missing = try #require(URLComponents(string: try await TestPostgres.database()))
+        missing.path = "/no_such_database"
+        missing.user = "postgres"
+        missing.password = "hunter2"
+        for (url, reason) in [("postgres://bot:hunter2@127.0.0.1:1/x?sslmode=disable", "Connection refused"),
+                              (missing.string! + "?sslmode=disable", #"database "no_such_database" does not exist"#)] {
+            let server = try BotCLIProcess(["serve", "--app", app.path, "--port", "0", "--store", url])
+            let exit = try await server.waitForExit(timeout: .seconds(30))
+            #expect(exit.status == 1, "\(server.output)")
+            #expect(server.output.contains("cannot open the store") && server.output.contains(reason), "\(server.output)")
+            #expect(!server.output.contains("hunter2"))
+        }
+    }
+
     @Test("/readyz asks the database: ready while it answers, 503 saying why once it is gone")
     func readinessAsksTheDatabase() async throws {
         let app = try ServeGuaranteeTests.makeApp()

@@ -40,4 +40,3 @@ extension BotEngine {
         await outbox.stop()
     }
 }
-

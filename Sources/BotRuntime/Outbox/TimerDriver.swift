@@ -71,7 +71,7 @@ final class TimerDriver: Sendable {
             var sleep = Self.maxSleep
             if let lease = engine.store.sharedLease { sleep = min(sleep, Double(lease.components.seconds) / 3) }
             do {
-                if engine.store.sharedLease != nil { try await engine.takeOverAbandonedWork() }
+                try await engine.takeOverAbandonedWork()
                 let now = engine.options.clock()
                 _ = try await Self.fireDue(engine: engine, now: now)
                 if let next = try await engine.store.nextTimerDue() { sleep = min(sleep, max(0.001, next.timeIntervalSince(now))) }
