@@ -58,6 +58,8 @@ public final class PostgresStore: BotStore {
         }
         Meter(label: "parley_store_pool_connections").set(settings.configuration.options.maximumConnections)
         let store = PostgresStore(client: client, lease: settings.lease, logger: logger, run: run)
+        // Replicas that died long ago: their work, if any, is claimable either way.
+        try await client.query("DELETE FROM replica WHERE seen < now() - interval '1 day'", logger: logger)
         try await store.renewClaim()
         store.startRenewing()
         return store
