@@ -164,4 +164,23 @@ struct ReplicaTests {
         #expect(try await staying.store.backlog().inbox == 0)
         await Self.stop(staying)
     }
+
+    @Test("an event of a thread whose earlier event another replica holds waits for it, and runs after it once that replica is gone")
+    func arrivalOrderAcrossTakeover() async throws {
+        let place = try await StoreKind.postgres.place()
+        let holding = try await place.open()
+        _ = try await holding.enqueueInbound(Self.inc(1))
+        let engine = BotEngine(app: Self.app, store: try await place.open(), logger: TestLogs.logger("parley.runtime"))
+        // The first replica lives and holds `inc 1`: `inc 2` waits, answered with nothing yet.
+        let waiting = try await engine.handle(Self.inc(2))
+        #expect(waiting.outputs.isEmpty)
+        #expect(try await engine.thread("t") == nil)
+        await holding.close()
+        #expect(try await engine.takeOverAbandonedWork().events == 2)
+        #expect(await OutboxTimerTests.eventually { try await engine.thread("t")?.scope["count"] == .int(2) })
+        #expect(try await engine.thread("t")?.scope["order"] == .list([.int(1), .int(2)]))
+        #expect(try await engine.events(thread: "t").compactMap(\.text) == ["inc 1", "count 1", "inc 2", "count 2"])
+        #expect(try await engine.store.backlog().inbox == 0)
+        await Self.stop(engine)
+    }
 }
