@@ -13,15 +13,9 @@ struct ReplicaTests {
     static let app: BotApp = {
         var registry = ElementRegistry.standard
         registry.register(event: EventTypeSpec("test.agent.event.said"))
-        return AppLoader(registry: registry).load(sources: [AppSource(path: "flow/count.yaml", text: """
-            triggers:
-              - regex: ^inc \\s (?P<n>\\d+)$
-            steps:
-              - thread_set:
-                  count: (@ (thread.count or 0) + 1 )
-                  order: (@ (thread.order or []) + [flow.groups.n | int] )
-              - say: count (@ thread.count )
-            """), AppSource(path: "flow/agent.yaml", text: """
+        // The engine guarantees' counter, saying its count.
+        let counter = EngineGuaranteeTests.counterApp["flow/count.yaml"]! + "\n  - say: count (@ thread.count )\n"
+        return AppLoader(registry: registry).load(sources: [AppSource(path: "flow/count.yaml", text: counter), AppSource(path: "flow/agent.yaml", text: """
             triggers:
               - event_type: test.agent.event.said
             steps:
