@@ -1,10 +1,9 @@
 import Foundation
-import Synchronization
 
 /// The PostgreSQL cluster tests use: the one the test command started (`scripts/test` names it
 /// in `PARLEY_TEST_POSTGRES_URL`), else one this process starts with `scripts/test-postgres` at
-/// first use and stops when it exits (`swift test` run by hand). Each test gets an empty
-/// database of its own.
+/// first use, which goes when the process does (`swift test` run by hand). Each test gets an
+/// empty database of its own.
 public enum TestPostgres {
     /// The URL of a new, empty database on the cluster.
     public static func database() async throws -> String {
@@ -25,30 +24,14 @@ public enum TestPostgres {
             if let starting { return try await starting.value }
             let task = Task<String, any Error> {
                 if let url = ProcessInfo.processInfo.environment["PARLEY_TEST_POSTGRES_URL"], !url.isEmpty { return url }
+                // In the temporary folder (open to the `postgres` user the cluster runs as when the
+                // tests run as root); stopped and removed by the script once this process is gone.
                 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-postgres-\(UUID().uuidString)")
-                // Open to the `postgres` user the cluster runs as when the tests run as root.
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-                let url = try await ProjectScripts.script("test-postgres", ["start", folder.appendingPathComponent("cluster").path])
-                ownCluster.withLock { $0 = folder.path }
-                atexit { TestPostgres.stopOwnCluster() }
+                let url = try await ProjectScripts.script("test-postgres", ["start", folder.path, "--owner", "\(getpid())"])
                 return url.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             starting = task
             return try await task.value
         }
-    }
-
-    /// The folder of the cluster this process started, if it did.
-    private static let ownCluster = Mutex<String?>(nil)
-
-    private static func stopOwnCluster() {
-        guard let folder = ownCluster.withLock({ $0 }) else { return }
-        let stop = Process()
-        stop.executableURL = URL(fileURLWithPath: "/bin/bash")
-        stop.arguments = [ProjectScripts.projectRoot.appendingPathComponent("scripts/test-postgres").path, "stop",
-                          URL(fileURLWithPath: folder).appendingPathComponent("cluster").path]
-        try? stop.run()
-        stop.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: folder)
     }
 }
