@@ -46,7 +46,12 @@ extension PostgresStore {
     }
 
     public func inboundAhead(thread: String, before id: Int64?) async throws -> Bool {
-        try await withConnection { connection in
+        // The turn's start read it under the thread's lock: entries accepted since came after.
+        if let scope = Self.turn, scope.thread == thread, let earliest = scope.earliestElsewhere {
+            guard let earliest else { return false }
+            return id.map { earliest < $0 } ?? true
+        }
+        return try await withConnection { connection in
             let rows = try await connection.query("""
                 SELECT EXISTS (SELECT 1 FROM inbox WHERE thread_id = \(thread) AND (\(id)::bigint IS NULL OR id < \(id))
                                AND NOT set_aside AND owner <> \(replica))

@@ -32,17 +32,14 @@ extension PostgresStore {
     }
 
     /// The earlier turn filed under the idempotency key, the thread and its user's scope, in one
-    /// statement. Inside `withTurnLock` it reads after the thread's lock is held.
+    /// statement (`StartTurn`). Inside `withTurnLock` it reads after the thread's lock is held,
+    /// and keeps for `inboundAhead` the thread's inbox entries held elsewhere.
     public func turnStart(thread id: String, user: String, idempotencyKey: String?) async throws -> TurnStart {
         try await withConnection { connection in
-            let rows = try await connection.query("""
-                SELECT i.thread_id, i.turn, i.last_sequence, t.user_id, t.last_sequence, t.state, u.scope
-                FROM (SELECT \(id)::text AS thread, \(user)::text AS usr, \(idempotencyKey)::text AS key) AS p
-                LEFT JOIN idempotency AS i ON i.key = p.key
-                LEFT JOIN thread AS t ON t.id = p.thread
-                LEFT JOIN bot_user AS u ON u.id = coalesce(nullif(t.user_id, ''), p.usr)
-                """, logger: logger)
-            for try await row in rows.decode((String?, Int?, Int?, String?, Int?, String?, String?).self) {
+            let rows = try await connection.execute(StartTurn(thread: id, user: user, idempotencyKey: idempotencyKey, replica: replica),
+                                                    logger: logger)
+            for try await row in rows {
+                if let scope = Self.turn, scope.thread == id { scope.earliestElsewhere = .some(row.7) }
                 if let receiptThread = row.0, let turn = row.1, let last = row.2 {
                     return .duplicate(TurnReceipt(threadID: receiptThread, turnSequence: turn, lastSequence: last))
                 }
@@ -87,37 +84,13 @@ extension PostgresStore {
 
     /// The turn's writes, inside the open transaction on `connection`; returns its outbound
     /// work's ids. The thread, its receipt, its ledger rows, the inbox entry and the notice to
-    /// the other replicas (sent at commit) go in one statement (one round trip); users, links
-    /// and the outbox only when the turn changed them.
+    /// the other replicas (sent at commit) go in one statement (`WriteTurn`); users, links and
+    /// the outbox only when the turn changed them.
     private func write(_ turn: EncodedTurn, on connection: PostgresConnection) async throws -> [Int64] {
-        let rows = turn.rows
-        let state = String(decoding: turn.stateJSON, as: UTF8.self)
-        let result = try await connection.query("""
-            WITH t AS (
-                INSERT INTO thread (id, user_id, last_sequence, state, updated)
-                VALUES (\(turn.threadID), \(turn.userID), \(turn.lastSequence), \(state), \(turn.updated))
-                ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, last_sequence = excluded.last_sequence,
-                    state = excluded.state, updated = excluded.updated
-            ), r AS (
-                INSERT INTO idempotency (key, thread_id, turn, last_sequence)
-                SELECT k, \(turn.threadID), \(turn.turnSequence), \(turn.lastSequence) FROM (SELECT \(turn.idempotencyKey)::text AS k) AS x
-                WHERE k IS NOT NULL
-                ON CONFLICT (key) DO NOTHING
-            ), l AS (
-                INSERT INTO ledger (thread_id, sequence, turn, type, sender, user_id, data, sensitive, time, idempotency_key)
-                SELECT \(turn.threadID), s, \(turn.turnSequence), ty, se, u, d, sv, tm, nullif(k, '')
-                FROM unnest(\(rows.map(\.sequence))::bigint[], \(rows.map(\.type))::text[], \(rows.map(\.sender))::text[],
-                            \(rows.map(\.userID))::text[], \(rows.map { String(decoding: $0.dataJSON, as: UTF8.self) })::text[],
-                            \(rows.map(\.sensitive))::boolean[], \(rows.map(\.time))::float8[],
-                            \(rows.map { $0.idempotencyKey ?? "" })::text[]) AS e(s, ty, se, u, d, sv, tm, k)
-            ), x AS (
-                DELETE FROM inbox WHERE id = \(turn.inboxID) RETURNING id
-            )
-            SELECT (SELECT count(*) FROM x)::bigint,
-                   (SELECT count(*) FROM (SELECT pg_notify(\(Self.commitChannel), \(commitNotice(turn)))) AS n)::bigint
-            """, logger: logger)
         var removed = 0
-        for try await (count, _) in result.decode((Int, Int).self) { removed = count }
+        for try await count in try await connection.execute(WriteTurn(turn: turn, notice: commitNotice(turn)), logger: logger) {
+            removed = count
+        }
         if let inboxID = turn.inboxID, removed == 0 { throw InboxEntryTaken(inboxID: inboxID) }
         if !turn.userChanges.isEmpty { try await mergeUserScope(turn, on: connection) }
         for (key, linked) in turn.linkChanges {

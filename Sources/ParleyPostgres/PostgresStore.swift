@@ -156,6 +156,9 @@ public final class PostgresStore: BotStore {
         private struct State {
             var connection: PostgresConnection?
             var inTransaction = true
+            /// The oldest inbox entry of the thread held elsewhere, as the turn's start read it
+            /// (`.some(nil)`: none); nil before that read.
+            var earliestElsewhere: Int64??
         }
 
         let thread: String
@@ -180,6 +183,12 @@ public final class PostgresStore: BotStore {
         var transaction: PostgresConnection? {
             guard Self.currentTask == task else { return nil }
             return state.withLock { $0.inTransaction ? $0.connection : nil }
+        }
+
+        /// What the turn's start read of the thread's inbox held elsewhere (`inboundAhead`).
+        var earliestElsewhere: Int64?? {
+            get { state.withLock { $0.earliestElsewhere } }
+            set { state.withLock { $0.earliestElsewhere = newValue } }
         }
 
         /// Marks the transaction ended; true when it was open (the caller ends it).
@@ -224,7 +233,7 @@ public final class PostgresStore: BotStore {
 
     /// Takes the thread's turn lock for the open transaction on `connection`.
     func lock(thread: String, on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(thread), 0))", logger: logger)
+        for try await _ in try await connection.execute(LockThread(thread: thread), logger: logger) {}
     }
 
     /// Runs `body` on the connection of the turn this task runs, else on one from the pool.
