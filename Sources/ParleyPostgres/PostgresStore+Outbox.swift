@@ -46,19 +46,22 @@ extension PostgresStore {
     }
 
     public func inboundAhead(thread: String, before id: Int64?) async throws -> Bool {
-        // The turn's start read it under the thread's lock: entries accepted since came after.
-        if let scope = Self.turn, scope.thread == thread, let earliest = scope.earliestElsewhere {
-            guard let earliest else { return false }
-            return id.map { earliest < $0 } ?? true
+        // The turn's start read it under the thread's lock (entries accepted since came after);
+        // outside a turn, the same statement reads it now.
+        let earliest: Int64?
+        if let scope = Self.turn, scope.thread == thread, let read = scope.earliestElsewhere {
+            earliest = read
+        } else {
+            earliest = try await withConnection { connection in
+                for try await row in try await connection.execute(StartTurn(thread: thread, user: "", idempotencyKey: nil, replica: replica),
+                                                                  logger: logger) {
+                    return row.7
+                }
+                return nil
+            }
         }
-        return try await withConnection { connection in
-            let rows = try await connection.query("""
-                SELECT EXISTS (SELECT 1 FROM inbox WHERE thread_id = \(thread) AND (\(id)::bigint IS NULL OR id < \(id))
-                               AND NOT set_aside AND owner <> \(replica))
-                """, logger: logger)
-            for try await ahead in rows.decode(Bool.self) { return ahead }
-            return false
-        }
+        guard let earliest else { return false }
+        return id.map { earliest < $0 } ?? true
     }
 
     public func releaseInbound(_ id: Int64) async throws {
@@ -74,7 +77,10 @@ extension PostgresStore {
     }
 
     public func claimWaitingInbound(thread: String) async throws -> [InboxEntry] {
-        try await withConnection { connection in
+        // Released entries are held by nobody, so the turn's start saw them; another replica
+        // can release one only under the thread's lock, after this turn. None seen: none to claim.
+        if let scope = Self.turn, scope.thread == thread, case .some(nil) = scope.earliestElsewhere { return [] }
+        return try await withConnection { connection in
             try await Self.entries(connection.query("""
                 UPDATE inbox SET owner = \(replica) WHERE thread_id = \(thread) AND owner = '' RETURNING id, event
                 """, logger: logger))

@@ -33,12 +33,13 @@ struct StorePlace: Sendable {
     let location: String
     let memory: MemoryStore?
 
-    func open() async throws -> any BotStore {
+    /// - Parameter lease: a PostgreSQL replica's lease in seconds: by default one, so that a
+    ///   stopped process's work is taken over within a second or two.
+    func open(lease: Int = 1) async throws -> any BotStore {
         switch kind {
         case .memory: memory!
         case .sqlite: try SQLiteStore(path: location)
-        // A one-second lease: a stopped process's work is taken over within a second or two.
-        case .postgres: try await PostgresStore.open(PostgresSettings(url: location + "?sslmode=disable&lease=1&pool=8"),
+        case .postgres: try await PostgresStore.open(PostgresSettings(url: location + "?sslmode=disable&lease=\(lease)&pool=8"),
                                                      logger: TestLogs.logger("parley.store"))
         }
     }
