@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "ParleyPostgres",
             dependencies: [
-                "BotRuntime", "FlowDSL",
+                "BotRuntime", "FlowDSL", "Vault",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

@@ -3,6 +3,7 @@ import FlowDSL
 import Foundation
 import Logging
 import ParleyPostgres
+import Vault
 
 /// An app opened for serving: its vault read with the secret key, its store (SQLite, or
 /// PostgreSQL shared with other replicas), its integrations and the engine over them. The start-up of an app, in one place: `botcli serve`,
@@ -33,40 +34,47 @@ public struct ServedApp: Sendable {
     /// share a PostgreSQL store must share this file too.
     public var identityKeyURL: URL { root.appendingPathComponent(".parley/web-identity.key") }
 
-    /// Reads the app's vault as the bot sees it: stored values, and `[vault.KEY]` for keys
-    /// `vault.yaml` names that are not stored yet. Run at start and after each admin upload.
-    /// A stored value that does not open is logged (its key, never a value) and reads as its
-    /// placeholder: the bot still starts.
-    public var vaultLoader: @Sendable () throws -> VaultScope {
-        let root = root, placeholders = Array(app.vaultKeys.keys), environment = environment, logger = logger
-        return {
-            try VaultScope.load(app: root, placeholders: placeholders, environment: environment) { key, error in
-                logger("parley.vault").error("a vault value does not open; the bot sees [vault.\(key)] until it is uploaded again",
-                                                           metadata: ["key": "\(key)", "error": "\(error)"])
-            }
+    /// The app's vault where `serve` keeps it, beside the conversations: in the PostgreSQL
+    /// database the replicas share when `store` is one, else in its SQLite file (the app's
+    /// `.parley/state.sqlite` for a store that keeps no file); its keys from `environment` or
+    /// `.parley/`. Read at start and after every change; a stored value that does not open is
+    /// logged (its key, never a value) and reads as its placeholder: the bot still starts.
+    public func vaultSource(on store: any BotStore) -> VaultSource {
+        let keyring = VaultKeyring(app: root, environment: environment)
+        let vault = if let database = store as? PostgresStore {
+            AppVault(keyring: keyring, store: database, path: database.location)
+        } else {
+            AppVault(keyring: keyring, databasePath: (store as? SQLiteStore)?.path ?? SQLiteStore.defaultPath(forApp: root.path))
+        }
+        let logger = logger("parley.vault")
+        return VaultSource(vault: vault, placeholders: app.vaultKeys.keys) { key, error in
+            logger.error("a vault value does not open; the bot sees [vault.\(key)] until it is uploaded again",
+                         metadata: ["key": "\(key)", "error": "\(error)"])
         }
     }
 
-    /// Opens the vault and the store, delivers outbound work stored before a stop and starts
+    /// Opens the store and the vault, delivers outbound work stored before a stop and starts
     /// the timers, runs webhook events accepted before it and not handled yet, and warns on
     /// `logger` about misconfigured integrations and step types no handler runs. Stop the
     /// engine (`stop()`) before the integrations' `shutdown()`.
     /// `store` replaces the app's own (benchmarks measuring what the store costs).
     public func openEngine(integrations: AppIntegrations, logger: Logger, options: EngineOptions = EngineOptions(),
                            store replacement: (any BotStore)? = nil) async throws(ServeFailure) -> BotEngine {
-        let vault: VaultScope, store: any BotStore
-        do {
-            vault = try vaultLoader()
-        } catch {
-            throw .vault(app: root.path, reason: "\(error)")
-        }
+        let store: any BotStore, vault: VaultScope
         do {
             store = if let replacement { replacement } else { try await self.store.open(logger: self.logger("parley.store")) }
         } catch {
             throw .store(path: "\(self.store)", reason: "\(error)")
         }
-        let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all, options: options,
-                               logger: self.logger("parley.runtime"))
+        let vaultSource = vaultSource(on: store)
+        do {
+            vault = try await vaultSource.load()
+        } catch {
+            if replacement == nil { await store.close() }
+            throw .vault(app: root.path, reason: "\(error)")
+        }
+        let engine = BotEngine(app: app, store: store, vault: vault, vaultSource: vaultSource, integrations: integrations.all,
+                               options: options, logger: self.logger("parley.runtime"))
         do {
             // The outbox first: what it reads is then older than any turn's work (see resumeOutbox).
             let waiting = try await engine.resumeOutbox()

@@ -52,7 +52,7 @@ extension BenchHTTPCommand {
         let server = try PostgresSettings(url: resolvedDatabaseURL!)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-http-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let served = try Self.templateApp(in: folder)
+        let served = try await Self.templateApp(in: folder)
         print("bench http: template app over REST on 127.0.0.1; wrk \(connections) connections, \(wrkThreads) threads, split over the "
               + "replicas; \(duration) s per measurement; PostgreSQL at \(server)")
         var rows: [(name: String, figures: WrkRun.Figures)] = []
@@ -60,9 +60,10 @@ extension BenchHTTPCommand {
         for count in [1, 2] {
             let database = try await BenchDatabase.create(on: server)
             var replicas: [Replica] = []
-            for _ in 0..<count {
-                replicas.append(try await Replica.start(served, store: try await PostgresStore.open(database.settings,
-                                                                                                    logger: ParleyLogging.logger("parley.store"))))
+            for index in 0..<count {
+                let store = try await PostgresStore.open(database.settings, logger: ParleyLogging.logger("parley.store"))
+                if index == 0 { try await Self.storeVaultValue(in: served.vaultSource(on: store).vault) }
+                replicas.append(try await Replica.start(served, store: store))
             }
             rows.append(("PostgreSQL, \(count) replica\(count == 1 ? "" : "s")", try await measure(executable, replicas: replicas, prefix: "pg\(count)")))
             try await database.drop()

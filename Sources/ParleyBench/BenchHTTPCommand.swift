@@ -91,7 +91,7 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         #endif
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-http-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let served = try Self.templateApp(in: folder)
+        let served = try await Self.templateApp(in: folder)
         // As `botcli serve` runs it, with the app's integrations (the conversation hands nothing over).
         let replica = try await Replica.start(served, store: store == .memory ? MemoryStore() : nil)
         let port = replica.port
@@ -118,7 +118,7 @@ struct BenchHTTPCommand: AsyncParsableCommand {
 
     /// The template app written to `folder`, with a key pair and the vault value its
     /// `contact` flow shows, ready to serve from `folder/.parley/state.sqlite`.
-    static func templateApp(in folder: URL) throws -> ServedApp {
+    static func templateApp(in folder: URL) async throws -> ServedApp {
         for file in AppTemplate.files {
             let url = folder.appendingPathComponent(file.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -126,12 +126,17 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         }
         let vault = AppVault(app: folder, environment: [:])
         _ = try vault.keyring.generate(force: false)
-        _ = try vault.upload([("support_phone", .string("+1-555-0100"))])
+        try await storeVaultValue(in: vault)
         let loaded = AppLoader(registry: ParleyIntegrations.standardRegistry).load(folder)
         guard let app = loaded.app else {
             throw BenchHTTPError.conversationFailed("the template app does not load: \(loaded.diagnostics.first?.description ?? "")")
         }
         return ServedApp(app: app, root: folder, environment: [:], logger: ParleyLogging.logger)
+    }
+
+    /// The vault value the template's `contact` flow shows, stored in `vault`.
+    static func storeVaultValue(in vault: AppVault) async throws {
+        _ = try await vault.upload([("support_phone", .string("+1-555-0100"))])
     }
 
     /// The run's first sender that wrk sent went through the conversation as designed: five

@@ -1,18 +1,29 @@
 import BotRuntime
 import PostgresNIO
+import Vault
 
 /// `botcli store migrate`: an app's state copied in, into a database that holds none yet.
 extension PostgresStore {
-    /// Copies the chunks `body` hands to `add` into this database, in one transaction: all of
-    /// them or none. Accepted events and outbound work arrive held by no replica, for the first
-    /// to start to take; ids are kept, and the id sequences continue after them.
-    /// - Throws: `PostgresStoreError.notEmpty` when the database already holds threads.
-    public func importState(_ body: (_ add: (StateChunk) async throws -> Void) async throws -> Void) async throws {
+    /// Copies `vault` and the chunks `body` hands to `add` into this database, in one
+    /// transaction: all of them or none. Vault entries keep their versions and times; accepted
+    /// events and outbound work arrive held by no replica, for the first to start to take; ids
+    /// are kept, and the id sequences continue after them.
+    /// - Throws: `PostgresStoreError.notEmpty` when the database already holds threads or vault keys.
+    public func importState(vault: [VaultEntry], _ body: (_ add: (StateChunk) async throws -> Void) async throws -> Void) async throws {
         try await client.withConnection { connection in
             try await Self.transaction(on: connection, logger: logger) {
-                for try await threads in try await connection.query("SELECT count(*)::bigint FROM thread", logger: logger).decode(Int.self)
-                    where threads > 0 {
-                    throw PostgresStoreError.notEmpty(threads: threads)
+                let counts = try await connection.query("""
+                    SELECT (SELECT count(*) FROM thread)::bigint, (SELECT count(*) FROM vault)::bigint
+                    """, logger: logger)
+                for try await (threads, keys) in counts.decode((Int, Int).self) where threads > 0 || keys > 0 {
+                    throw PostgresStoreError.notEmpty(threads: threads, vaultKeys: keys)
+                }
+                if !vault.isEmpty {
+                    try await connection.query("""
+                        INSERT INTO vault (key, ciphertext, version, updated)
+                        SELECT * FROM unnest(\(vault.map(\.key))::text[], \(vault.map { ByteBuffer(bytes: $0.ciphertext) })::bytea[],
+                                             \(vault.map(\.version))::bigint[], \(vault.map(\.updated))::timestamptz[])
+                        """, logger: logger)
                 }
                 try await body { chunk in try await insert(chunk, on: connection) }
                 for table in ["ledger", "inbox", "outbox", "timer"] {

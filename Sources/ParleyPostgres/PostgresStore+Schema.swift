@@ -84,6 +84,17 @@ extension PostgresStore {
             """,
             "CREATE INDEX timer_due ON timer (due)",
         ]),
+        // Sealed values only (`crypto_box_seal` ciphertexts), as in the app's SQLite file.
+        (2, "vault", [
+            """
+            CREATE TABLE vault (
+                key text PRIMARY KEY,
+                ciphertext bytea NOT NULL,
+                version bigint NOT NULL,
+                updated timestamptz NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// The session lock key migrations run under (any fixed number: "parley-schema").

@@ -31,6 +31,8 @@ public final class PostgresStore: BotStore {
     /// This process's id in `replica`, `owner` of the work it accepts.
     public let replica: String
     public let sharedLease: Duration?
+    /// The database, as messages name it (the URL without its password).
+    public let location: String
     let logger: Logger
     /// The client's connection work, for as long as the store is open.
     private let run: Task<Void, Never>
@@ -57,7 +59,7 @@ public final class PostgresStore: BotStore {
             throw error
         }
         Meter(label: "parley_store_pool_connections").set(settings.configuration.options.maximumConnections)
-        let store = PostgresStore(client: client, lease: settings.lease, logger: logger, run: run)
+        let store = PostgresStore(client: client, lease: settings.lease, location: settings.description, logger: logger, run: run)
         // Replicas that died long ago: their work, if any, is claimable either way.
         try await client.query("DELETE FROM replica WHERE seen < now() - interval '1 day'", logger: logger)
         try await store.renewClaim()
@@ -65,9 +67,10 @@ public final class PostgresStore: BotStore {
         return store
     }
 
-    private init(client: PostgresClient, lease: Duration, logger: Logger, run: Task<Void, Never>) {
+    private init(client: PostgresClient, lease: Duration, location: String, logger: Logger, run: Task<Void, Never>) {
         self.client = client
         self.sharedLease = lease
+        self.location = location
         self.logger = logger
         replica = UUID().uuidString.lowercased()
         self.run = run

@@ -8,15 +8,21 @@ public enum PostgresStoreError: Error, CustomStringConvertible {
     /// The database cannot be reached or refused; `reason` from `describe(_:)`.
     case unavailable(String)
     /// State is copied only into a database that holds none.
-    case notEmpty(threads: Int)
+    case notEmpty(threads: Int, vaultKeys: Int)
 
     public var description: String {
         switch self {
         case .noRow(let table): "an insert into \(table) returned no id"
         case .noAnswer(let seconds): "the database did not answer within \(seconds) s"
         case .unavailable(let reason): reason
-        case .notEmpty(let threads): "the database already holds \(threads) thread\(threads == 1 ? "" : "s"); copy into one that holds none"
+        case let .notEmpty(threads, vaultKeys):
+            "the database already holds \([Self.count(threads, "thread"), Self.count(vaultKeys, "vault key")].compactMap { $0 }.joined(separator: " and ")); "
+                + "copy into one that holds none"
         }
+    }
+
+    private static func count(_ number: Int, _ noun: String) -> String? {
+        number == 0 ? nil : "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 
     /// An error of postgres-nio said without what its statement carried (its own description

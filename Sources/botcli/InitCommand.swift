@@ -4,7 +4,7 @@ import ParleyApp
 import Vault
 
 /// `botcli init`: a new bot app from the template shipped inside botcli.
-struct InitCommand: ParsableCommand {
+struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create a new bot app from Parley's template.",
@@ -28,7 +28,7 @@ struct InitCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The folder to create the app in.", valueName: "dir"))
     var directory: String
 
-    func run() throws {
+    func run() async throws {
         let root = URL(fileURLWithPath: directory)
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -46,7 +46,7 @@ struct InitCommand: ParsableCommand {
             try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try file.contents.write(to: url, options: .withoutOverwriting)
         }
-        try Self.storeExampleSecrets(in: root)
+        try await Self.storeExampleSecrets(in: root)
         print("Created a Parley bot app in \(directory) (\(AppTemplate.files.count + 1) files) and its vault, "
               + "with an example `support_phone` (edit vault.secret.yaml, then `botcli vault upload`). Next:")
         print("  cd \(directory)")
@@ -72,16 +72,16 @@ struct InitCommand: ParsableCommand {
         """
 
     /// Writes `vault.secret.yaml` (mode 0600), creates the vault's key pair and stores its values.
-    private static func storeExampleSecrets(in root: URL) throws {
+    private static func storeExampleSecrets(in root: URL) async throws {
         let file = root.appendingPathComponent("vault.secret.yaml")
         guard FileManager.default.createFile(atPath: file.path, contents: Data(exampleSecrets.utf8),
                                              attributes: [.posixPermissions: 0o600]) else {
             throw ValidationError("cannot write \(file.path)")
         }
         let vault = AppVault(app: root)
-        _ = try VaultCommand.perform { () throws(VaultError) in
+        _ = try await VaultCommand.perform { () async throws(VaultError) in
             _ = try vault.keyring.generate(force: false)
-            return try vault.upload(VaultSecretFile(contentsOf: file, file: "vault.secret.yaml"))
+            return try await vault.upload(VaultSecretFile(contentsOf: file, file: "vault.secret.yaml"))
         }
     }
 }

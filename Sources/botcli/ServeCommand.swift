@@ -16,9 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the bot over HTTP: a chat page, web chat REST (Rasa-compatible) and WebSocket channels, health probes, metrics and an admin API.",
         discussion: """
             Loads the app (exiting 1 with `botcli check`'s diagnostics when it has errors), \
-            starts listening, then opens its vault and its store, .parley/state.sqlite — the \
-            same conversations `botcli simulate` continues — or the PostgreSQL database of \
-            --store, which several `botcli serve` replicas share (see below). Logs go to standard error, at info \
+            starts listening, then opens its store and the vault kept there: .parley/state.sqlite \
+            — the same conversations `botcli simulate` continues — or the PostgreSQL database \
+            of --store, which several `botcli serve` replicas share (see below). Logs go to standard error, at info \
             level unless PARLEY_LOG_LEVEL says otherwise; they carry thread ids, never what \
             users typed. Ctrl-C or SIGTERM stops the server after the requests in flight \
             (their turns committed) and sends open WebSockets a close frame; connections still \
@@ -75,8 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
             ?after=N&limit=M pages). PUT /admin/vault with {"values": [{"key": NAME, \
             "ciphertext": BASE64, "expected_version": N}]} stores values sealed with the app's \
             vault public key, all in one transaction, and answers {"added": […], "changed": \
-            […], "reloaded": true}; the server never sees a plaintext, and the running bot uses \
-            the new values at once. `botcli vault upload --to URL` seals and sends a secrets \
+            […], "reloaded": true}; the server never sees a plaintext, and the running bot (on \
+            every replica, with --store postgres://…) uses the new values at once. `botcli vault upload --to URL` seals and sends a secrets \
             file this way. Serve the admin API over HTTPS only (behind a TLS proxy): the token \
             is a password.
 
@@ -171,9 +171,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = ParleyLogging.logger("parley.server")
         let app = try options.loadApp(toDo: "serve the bot")
         let served = ServedApp(app: app, root: options.url, store: try resolvedStore(), logger: ParleyLogging.logger)
-        let admin = try resolvedAdminToken().map {
-            AdminConfiguration(token: $0, vault: AppVault(app: served.root), vaultScope: served.vaultLoader)
-        }
+        let admin = try resolvedAdminToken().map(AdminConfiguration.init(token:))
         // Where Twilio reaches the server: --public-url, else its own address once it listens.
         let reachedAt = Mutex<String?>(resolvedPublicURL())
         let integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger,
@@ -234,12 +232,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// --store, else $PARLEY_DATABASE_URL; nil: the app's SQLite file.
     private func resolvedStore() throws -> StoreLocation? {
-        guard let text = store ?? environment["PARLEY_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
-        do {
-            return try StoreLocation(text)
-        } catch {
-            throw ValidationError("\(store == nil ? "PARLEY_DATABASE_URL" : "--store"): \(error)")
-        }
+        try StoreLocation.resolved(store, environment: environment)
     }
 
     private func resolvedHost() -> String {

@@ -95,12 +95,20 @@ struct FlexHandoffServeTests {
     }
 
     /// Template app + vault values for the emulator + `botcli serve` + emulator; runs `body`.
-    /// On PostgreSQL when `onPostgres` (a new database on the test cluster), else on the app's SQLite file.
+    /// On PostgreSQL when `onPostgres` (a new database on the test cluster, the vault uploaded
+    /// there), else on the app's SQLite file.
     static func withHandoff(_ mode: Mode = .conversations, onPostgres: Bool = false,
                             _ body: @escaping @Sendable (Handoff) async throws -> Void) async throws {
         let (app, emulator) = try await Self.templateWithEmulator(mode)
         defer { try? FileManager.default.removeItem(at: app) }
-        let store = onPostgres ? ["--store", try await TestPostgres.database() + "?sslmode=disable"] : []
+        var store: [String] = []
+        if onPostgres {
+            store = ["--store", try await TestPostgres.database() + "?sslmode=disable"]
+            let upload = try await BotCLIRunner.run(["vault", "upload", "--app", app.path, "--file",
+                                                     app.appendingPathComponent("vault.secret.yaml").path] + store)
+            if upload.status != 0 { await emulator.stop() }
+            try #require(upload.status == 0, "\(upload.stderr)")
+        }
         try await serve(app, with: emulator, arguments: store) { port, _ in
             try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
                 try await body(Handoff(emulator: emulator, client: client))

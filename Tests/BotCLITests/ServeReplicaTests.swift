@@ -118,6 +118,9 @@ struct ServeReplicaTests {
         let proxy = try await SwitchingProxy.start()
         do {
             let database = try await TestPostgres.database()
+            // The app's vault (the emulator's account) goes where the replicas read it.
+            let migrate = try await BotCLIRunner.run(["store", "migrate", "--app", app.path, "--to", database + "?sslmode=disable"])
+            try #require(migrate.status == 0, "\(migrate.stderr)")
             var servers: [(process: BotCLIProcess, port: Int)] = []
             for _ in 0..<2 {
                 servers.append(try await BotCLIRunner.serve(app: app, arguments: ["--store", database + "?sslmode=disable&lease=2",

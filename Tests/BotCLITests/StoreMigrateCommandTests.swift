@@ -28,11 +28,16 @@ struct StoreMigrateCommandTests {
         return (answers, ledger)
     }
 
-    @Test("the template's conversation, begun on SQLite and copied into PostgreSQL, goes on there as it would have in the file")
+    @Test("the template's conversation and vault, begun on SQLite and copied into PostgreSQL, go on there as they would have in the file")
     func conversationContinues() async throws {
         let control = try SimulateCommandTests.copyOfTemplateApp(), app = try SimulateCommandTests.copyOfTemplateApp()
         defer { for folder in [control, app] { try? FileManager.default.removeItem(at: folder) } }
         let expected = try await Self.talk(control, Self.messages[...])
+        // The app's vault holds its support number, sealed in the app's SQLite file.
+        #expect(try await BotCLIRunner.run(["vault", "keygen", "--app", app.path]).status == 0)
+        let secrets = app.appendingPathComponent("vault.secret.yaml")
+        try Data("support_phone: '+1-555-0142'\n".utf8).write(to: secrets)
+        #expect(try await BotCLIRunner.run(["vault", "upload", "--app", app.path, "--file", secrets.path]).status == 0)
 
         let before = try await Self.talk(app, Self.messages.prefix(2))
         #expect(before.answers == Array(expected.answers.prefix(2)))
@@ -41,13 +46,17 @@ struct StoreMigrateCommandTests {
         #expect(migrate.status == 0, "\(migrate.stderr)")
         let report = migrate.stdout.split(separator: "\n").map(String.init)
         #expect(report.contains("1 threads") && report.contains("\(before.ledger.events.count) ledger events"), "\(migrate.stdout)")
-        #expect(report.contains("2 message receipts"), "\(migrate.stdout)")
+        #expect(report.contains("2 message receipts") && report.contains("1 vault keys"), "\(migrate.stdout)")
 
         // A second copy into the same database is refused, and changes nothing.
         let again = try await BotCLIRunner.run(["store", "migrate", "--app", app.path, "--to", database])
         #expect(again.status == 1)
-        #expect(again.stderr.contains("nothing was copied: the database already holds 1 thread"), "\(again.stderr)")
+        #expect(again.stderr.contains("nothing was copied: the database already holds 1 thread and 1 vault key;"), "\(again.stderr)")
 
+        // From here on the app's SQLite file is gone: what the bot knows comes from the database.
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(at: app.appendingPathComponent(".parley/state.sqlite\(suffix)"))
+        }
         let after = try await Self.talk(app, Self.messages.suffix(1), arguments: ["--store", database])
         #expect(after.answers == Array(expected.answers.suffix(1)))
         #expect(after.ledger.events.map(\.text) == expected.ledger.events.map(\.text))
@@ -57,6 +66,9 @@ struct StoreMigrateCommandTests {
         let resent = try await Self.talk(app, Self.messages.prefix(1), arguments: ["--store", database])
         #expect(resent.answers == Array(expected.answers.prefix(1)))
         #expect(resent.ledger.events.count == expected.ledger.events.count)
+        // The vault came along: the bot on PostgreSQL shows the number stored before the copy.
+        let contact = try await Self.talk(app, [#"{"sender": "ben", "message": "contact"}"#], arguments: ["--store", database])
+        #expect(contact.answers.first?.contains { $0.hasPrefix("You can call us at +1-555-0142,") } == true, "\(contact.answers)")
     }
 
     @Test("without a database, or with a file that is not there, it says what to give and copies nothing")

@@ -160,6 +160,6 @@ struct VaultRemoteUploadTests {
             #expect(output.stderr.contains("the admin token in \(source) has more than one line"), "\(output.stderr)")
         }
         for output in outputs { Self.expectClean(output.stdout + output.stderr, "a failed upload") }
-        #expect(try AppVault(app: app, environment: [:]).entries().isEmpty, "nothing stored")
+        #expect(try await AppVault(app: app, environment: [:]).entries().isEmpty, "nothing stored")
     }
 }

@@ -26,7 +26,7 @@ struct VaultResolutionTests {
         }
         let vault = AppVault(app: root, environment: [:])
         _ = try vault.keyring.generate(force: false)
-        _ = try vault.upload([("twilio.account_sid", .string("AC-PLANTED-1")), ("twilio.key_secret", .string("s3cret")),
+        _ = try await vault.upload([("twilio.account_sid", .string("AC-PLANTED-1")), ("twilio.key_secret", .string("s3cret")),
                               ("support_phone", .string("+1-555-0100"))])
 
         var registry = ElementRegistry.standard
@@ -34,7 +34,7 @@ struct VaultResolutionTests {
         let result = AppLoader(registry: registry).load(root)
         let app = try #require(result.app, "\(result.diagnostics)")
         let engine = BotEngine(app: app, store: MemoryStore(),
-                               vault: try VaultScope.load(app: root, placeholders: app.vaultKeys.keys, environment: [:]), logger: TestLogs.logger("parley.runtime"))
+                               vault: try await VaultSource(vault: vault, placeholders: app.vaultKeys.keys).load(), logger: TestLogs.logger("parley.runtime"))
         #expect(try engine.integrationSettings("integration.crm")["account"] == .string("AC-PLANTED-1-6"))
 
         let turn = try await engine.handle(Event(type: EventTypes.say, threadID: "t", userID: "u", data: ["text": .string("call")]))

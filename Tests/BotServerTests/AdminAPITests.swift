@@ -4,6 +4,7 @@ import FlowDSL
 import Foundation
 import Hummingbird
 import SharedTestFixtures
+import Synchronization
 import Testing
 import Vault
 
@@ -26,21 +27,22 @@ struct AdminAPITests {
             """,
     ]
 
-    /// An engine whose vault holds a real value, on a fresh SQLite store.
-    static func engine() throws -> BotEngine {
+    /// An engine whose vault holds a real value, on a fresh SQLite store; it reads `vault`
+    /// again after an upload when given one.
+    static func engine(vault: AppVault? = nil) throws -> BotEngine {
         let result = AppLoader(registry: .standard).load(sources: app.map { AppSource(path: $0.key, text: $0.value) })
         let app = try #require(result.app, "\(result.diagnostics)")
         let folder = try LiveServer.temporaryFolder()
         let store = try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path)
         return BotEngine(app: app, store: store, vault: VaultScope(flat: ["support_phone": .string("+1-555-0100")]),
-                         options: EngineOptions(realDelays: false), logger: TestLogs.logger("parley.runtime"))
+                         vaultSource: vault.map { VaultSource(vault: $0, placeholders: ["support_phone"]) }, options: EngineOptions(realDelays: false), logger: TestLogs.logger("parley.runtime"))
     }
 
     static func withAdmin<Value: Sendable>(vault: AppVault? = nil, engine: BotEngine? = nil,
                                            _ body: @Sendable (LiveServer) async throws -> Value) async throws -> Value {
-        let engine = try engine ?? Self.engine()
+        let engine = try engine ?? Self.engine(vault: vault)
         return try await LiveServer.with(engine: engine, configure: {
-            $0.admin = AdminConfiguration(token: BearerSecret(token)!, vault: vault)
+            $0.admin = AdminConfiguration(token: BearerSecret(token)!)
         }, body)
     }
 
@@ -128,9 +130,12 @@ struct AdminAPITests {
             #expect(try await server.request(.get, "/admin/threads/a%20b", headers: Self.bearer).status == 200)
         }
         try await LiveServer.with(engine: nil, configure: {
-            $0.admin = AdminConfiguration(token: BearerSecret(Self.token)!, vault: nil)
+            $0.admin = AdminConfiguration(token: BearerSecret(Self.token)!)
         }) { server async throws in
             #expect(try await server.request(.get, "/admin/threads/ana", headers: Self.bearer).status == 503)
+            let upload = try await server.request(.put, "/admin/vault", body: #"{"values": []}"#, headers: Self.bearer)
+            #expect(upload.status == 503)
+            #expect(upload.error == "the bot is not ready yet; retry shortly")
         }
     }
 
@@ -159,17 +164,17 @@ struct AdminAPITests {
                 """
             let added = try await server.request(.put, "/admin/vault", body: first, headers: Self.bearer)
             #expect(added.status == 200, "\(added.body)")
-            #expect(try added.json == TemplateValue(jsonText: #"{"added": ["api.key", "twilio.sid"], "changed": []}"#))
-            #expect(try vault.value(for: "twilio.sid") == .string("AC-1"))
-            #expect(try vault.entries().map(\.version) == [1, 1])
+            #expect(try added.json == TemplateValue(jsonText: #"{"added": ["api.key", "twilio.sid"], "changed": [], "reloaded": true}"#))
+            #expect(try await vault.value(for: "twilio.sid") == .string("AC-1"))
+            #expect(try await vault.entries().map(\.version) == [1, 1])
 
             let second = """
                 {"values": [{"key": "twilio.sid", "ciphertext": "\(try Self.sealed(.string("AC-2"), key: "twilio.sid", to: publicKey))", "expected_version": 1},
                             {"key": "new.key", "ciphertext": "\(try Self.sealed(.int(7), key: "new.key", to: publicKey))"}]}
                 """
             let changed = try await server.request(.put, "/admin/vault", body: second, headers: Self.bearer)
-            #expect(try changed.json == TemplateValue(jsonText: #"{"added": ["new.key"], "changed": ["twilio.sid"]}"#))
-            #expect(try vault.value(for: "twilio.sid") == .string("AC-2"))
+            #expect(try changed.json == TemplateValue(jsonText: #"{"added": ["new.key"], "changed": ["twilio.sid"], "reloaded": true}"#))
+            #expect(try await vault.value(for: "twilio.sid") == .string("AC-2"))
 
             // A stale version refuses the whole batch: the other key is not stored either.
             let stale = """
@@ -179,8 +184,8 @@ struct AdminAPITests {
             let conflict = try await server.request(.put, "/admin/vault", body: stale, headers: Self.bearer)
             #expect(conflict.status == 409)
             #expect(conflict.error?.contains("twilio.sid") == true)
-            #expect(try vault.value(for: "twilio.sid") == .string("AC-2"))
-            #expect(try vault.entries().map(\.key) == ["api.key", "new.key", "twilio.sid"])
+            #expect(try await vault.value(for: "twilio.sid") == .string("AC-2"))
+            #expect(try await vault.entries().map(\.key) == ["api.key", "new.key", "twilio.sid"])
             // 0 means "must be new".
             let exists = """
                 {"values": [{"key": "api.key", "ciphertext": "\(try Self.sealed(.string("k-2"), key: "api.key", to: publicKey))", "expected_version": 0}]}
@@ -189,17 +194,13 @@ struct AdminAPITests {
         }
     }
 
-    @Test("with a vault reader the running bot uses uploaded values at once; an unreadable upload keeps the old ones")
+    @Test("the running bot uses uploaded values at once; an unreadable upload keeps the old ones")
     func vaultReload() async throws {
         let (root, vault, publicKey) = try Self.vaultFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let (otherRoot, _, otherKey) = try Self.vaultFolder()
         defer { try? FileManager.default.removeItem(at: otherRoot) }
-        try await LiveServer.with(engine: try Self.engine(), configure: {
-            $0.admin = AdminConfiguration(token: BearerSecret(Self.token)!, vault: vault, vaultScope: {
-                try VaultScope.load(app: root, placeholders: ["support_phone"], environment: [:])
-            })
-        }) { server async throws in
+        try await Self.withAdmin(vault: vault) { server async throws in
             #expect(try await server.say("hi", sender: "before").body.contains("Call +1-555-0100"))
             let upload = """
                 {"values": [{"key": "support_phone", "ciphertext": "\(try Self.sealed(.string("+1-555-0199"), key: "support_phone", to: publicKey))"}]}
@@ -218,26 +219,26 @@ struct AdminAPITests {
             let refused = try await server.request(.put, "/admin/vault", body: foreign, headers: Self.bearer)
             #expect(refused.status == 400)
             #expect(refused.error?.hasPrefix("vault key `support_phone` does not open with this app's vault key") == true)
-            #expect(try vault.entries().map(\.key) == ["support_phone"])
-            #expect(try vault.value(for: "support_phone") == .string("+1-555-0199"))
+            #expect(try await vault.entries().map(\.key) == ["support_phone"])
+            #expect(try await vault.value(for: "support_phone") == .string("+1-555-0199"))
             #expect(try await server.say("hi", sender: "later").body.contains("Call +1-555-0199"))
         }
     }
 
     @Test("a stored value that does not open never stops a start: it reads as its placeholder and is reported by key")
-    func unreadableValueAtStart() throws {
+    func unreadableValueAtStart() async throws {
         let (root, vault, publicKey) = try Self.vaultFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let (otherRoot, _, otherKey) = try Self.vaultFolder()
         defer { try? FileManager.default.removeItem(at: otherRoot) }
         // What an older server stored without checking: one good value, one sealed to another app.
         let store = try #require(try vault.store(creating: true))
-        try store.write([VaultWrite(key: "api.key", ciphertext: try publicKey.seal(.string("k-1"), key: "api.key"), expectedVersion: nil),
+        try await store.write([VaultWrite(key: "api.key", ciphertext: try publicKey.seal(.string("k-1"), key: "api.key"), expectedVersion: nil),
                          VaultWrite(key: "support_phone", ciphertext: try otherKey.seal(.string("+1-555-0666"), key: "support_phone"),
                                     expectedVersion: nil)], at: Date())
-        var reported: [String] = []
-        let scope = try VaultScope.load(app: root, placeholders: ["support_phone"], environment: [:]) { key, _ in reported.append(key) }
-        #expect(reported == ["support_phone"])
+        let reported = Mutex<[String]>([])
+        let scope = try await VaultSource(vault: vault, placeholders: ["support_phone"]) { key, _ in reported.withLock { $0.append(key) } }.load()
+        #expect(reported.withLock { $0 } == ["support_phone"])
         guard case .map(let values) = scope.values else { Issue.record("the vault scope is not a map"); return }
         #expect(values["support_phone"] == .string("[vault.support_phone]"))
         #expect(values["api"] == .map(["key": .string("k-1")]))
@@ -267,7 +268,7 @@ struct AdminAPITests {
                 #expect(reply.error?.contains(fragment) == true, "\(reply.body)")
                 #expect(!reply.body.contains("plain-secret"))
             }
-            #expect(try vault.entries().isEmpty)
+            #expect(try await vault.entries().isEmpty)
         }
         // No vault store configured: 503.
         try await Self.withAdmin(vault: nil) { server async throws in

@@ -75,7 +75,10 @@ extension BotEngine {
                 switch notice {
                 case let .turn(thread, turn, _):
                     await catchUpLive(thread: thread, turn: turn)
+                case .vault:
+                    await reloadVault()
                 case .resync:
+                    await reloadVault()
                     for thread in live.watchedThreads { await catchUpLive(thread: thread, turn: 1) }
                 }
             }

@@ -20,7 +20,11 @@ public final class BotEngine: Sendable {
     let handlers: [String: any ComponentHandler]
     /// The vault and the template scopes that are the same for every turn; replaced together
     /// when the vault changes (`replaceVault(_:)`), read once per turn.
-    private let scopes: Mutex<TurnScopes>
+    let scopes: Mutex<TurnScopes>
+    /// Where the vault is read again after it changed (`reloadVault()`); nil: it never is.
+    public let vaultSource: VaultSource?
+    /// Reloads begun and the latest applied, so that a slower, older read never replaces a newer one.
+    let vaultReloads = Mutex((begun: 0, applied: 0))
     /// The integrations, in registration order: `prepare` runs in this order.
     public let integrations: [any Integration]
     /// Each integration by the element type it serves (the first registered for a type).
@@ -39,11 +43,14 @@ public final class BotEngine: Sendable {
     ///   - components: handlers for element types beyond the built-in steps.
     ///   - integrations: vendor integrations (Flex …) in registration order; their components are added too.
     ///   - vault: the `vault` scope; its values reach only text shown to users and integrations.
-    public init(app: BotApp, store: any BotStore, vault: VaultScope = .empty, components: [any ComponentHandler] = [],
+    ///   - vaultSource: where `vault` was read, read again when it changes (`reloadVault()`).
+    public init(app: BotApp, store: any BotStore, vault: VaultScope = .empty, vaultSource: VaultSource? = nil,
+                components: [any ComponentHandler] = [],
                 integrations: [any Integration] = [],
                 options: EngineOptions = EngineOptions(), logger: Logger = Logger(label: "parley.runtime")) {
         self.app = app
         self.store = store
+        self.vaultSource = vaultSource
         self.options = options
         self.logger = logger
         options.regexTimeouts.logger.withLock { $0 = logger }
@@ -67,16 +74,6 @@ public final class BotEngine: Sendable {
 
     /// What is wrong with the app's integration elements, from every integration in order.
     public var configurationProblems: [String] { integrations.flatMap { $0.configurationProblems(in: self) } }
-
-    /// The `vault` scope turns use now.
-    public var vault: VaultScope { scopes.withLock { $0.vault } }
-
-    /// Makes the turns that start from now on use `vault` (after the stored vault changed, so
-    /// that a running server needs no restart); a turn already running keeps the one it began with.
-    public func replaceVault(_ vault: VaultScope) {
-        let scopes = TurnScopes(vault: vault, base: runtime.baseContext(vault: vault))
-        self.scopes.withLock { $0 = scopes }
-    }
 
     /// Component types the app uses that no handler runs (an integration not enabled).
     public var unhandledTypes: Set<String> {
@@ -379,7 +376,7 @@ public struct ThreadOwnershipError: Error, CustomStringConvertible, Sendable {
 }
 
 /// What a turn renders with besides its thread and user: the vault and the constant scopes.
-private struct TurnScopes: Sendable {
+struct TurnScopes: Sendable {
     var vault: VaultScope
     var base: TemplateContext
 }

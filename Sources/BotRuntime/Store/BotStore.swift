@@ -20,7 +20,8 @@ public protocol BotStore: Sendable {
     /// `pendingInbound()`). nil when one process owns the store: then it is read once, at start.
     var sharedLease: Duration? { get }
     /// The turns other processes sharing the store commit, as they commit (for their live
-    /// subscribers here); nil for a store one process owns. One consumer.
+    /// subscribers here), and their changes to the vault the store keeps; nil for a store one
+    /// process owns. One consumer.
     func otherProcessesCommits() -> AsyncStream<CommitNotice>?
     /// Throws when the store cannot serve turns now (a database that does not answer), saying
     /// why without secrets; readiness probes ask it.
@@ -127,8 +128,10 @@ public struct InboxEntryTaken: Error, CustomStringConvertible, Sendable {
 public enum CommitNotice: Sendable, Equatable {
     /// A turn of `thread` filed sequences `turn...last`.
     case turn(thread: String, turn: Int, last: Int)
+    /// Another process changed the stored vault: read it again.
+    case vault
     /// Notices may have been missed (the connection that hears them was lost and is back):
-    /// read every watched thread's ledger again.
+    /// read every watched thread's ledger, and the vault, again.
     case resync
 }
 

@@ -30,6 +30,9 @@ public final class SQLiteStore: BotStore {
         writer = GroupCommitWriter(pool: pool, checkpointer: try WALCheckpointer(database: pool))
     }
 
+    /// The database file.
+    public var path: String { pool.path }
+
     /// The default location: `<app>/.parley/state.sqlite`.
     public static func defaultPath(forApp root: String) -> String {
         URL(fileURLWithPath: root).appendingPathComponent(".parley/state.sqlite").path

@@ -11,21 +11,13 @@ import Vault
 ///   `AdminThreadJSON`). The ledger holds vault values only as `[vault.KEY]` placeholders and
 ///   nothing here opens the vault, so no secret can leave through it.
 /// - `PUT /admin/vault`: stores values sealed client-side with the app's public key (see
-///   `AdminVaultUpload`), in one transaction; plaintext never crosses the wire. When the
-///   configuration can read the vault back, the running engine gets the new values at once
-///   and the answer says `"reloaded": true`.
+///   `AdminVaultUpload`) in the vault the engine reads, in one transaction; plaintext never
+///   crosses the wire. The engine then reads the vault again, so the new values are used at
+///   once (`"reloaded": true`; on a shared store the other replicas read it too).
 struct AdminRoutes {
     let configuration: AdminConfiguration
     let state: ServingState
     let body: RequestBodyReader
-    let reloader: VaultReloader?
-
-    init(configuration: AdminConfiguration, state: ServingState, body: RequestBodyReader) {
-        self.configuration = configuration
-        self.state = state
-        self.body = body
-        reloader = configuration.vaultScope.map(VaultReloader.init(load:))
-    }
 
     func register(on router: Router<BasicRequestContext>) {
         let group = router.group("/admin").add(middleware: AdminAuthMiddleware(token: configuration.token))
@@ -79,7 +71,10 @@ struct AdminRoutes {
     // MARK: Vault
 
     func vault(_ request: Request, logger: Logger) async -> Response {
-        guard let vault = configuration.vault else {
+        guard let engine = state.engine else {
+            return JSONResponse.error("the bot is not ready yet; retry shortly", status: .serviceUnavailable)
+        }
+        guard let vault = engine.vaultSource?.vault else {
             return JSONResponse.error("this server has no vault store to write to", status: .serviceUnavailable)
         }
         let upload: AdminVaultUpload
@@ -103,17 +98,13 @@ struct AdminRoutes {
             guard let store = try vault.store(creating: true) else {
                 return JSONResponse.error("the vault store could not be opened", status: .internalServerError)
             }
-            let report = try upload.store(in: store, at: Date())
+            let report = try await upload.store(in: store, at: Date())
             // Key names only, as everywhere in the vault.
             logger.notice("vault updated over the admin API", metadata: ["added": "\(report.added.joined(separator: ", "))",
                                                                           "changed": "\(report.changed.joined(separator: ", "))"])
-            var answer: TemplateMap = ["added": .list(report.added.map { .string($0) }),
-                                       "changed": .list(report.changed.map { .string($0) })]
-            if let reloader {
-                // False while the bot is still starting: it will read the vault as it opens.
-                answer["reloaded"] = .bool(state.engine.map { reloader.reload(into: $0, logger: logger) } ?? false)
-            }
-            return JSONResponse.make(.map(answer))
+            return JSONResponse.make(.map(["added": .list(report.added.map { .string($0) }),
+                                           "changed": .list(report.changed.map { .string($0) }),
+                                           "reloaded": .bool(await engine.reloadVault())]))
         } catch .versionConflict(let key) {
             return JSONResponse.error("vault key `\(key)` is not at the expected version (it was changed or added meanwhile); "
                                       + "nothing was stored", status: .conflict)

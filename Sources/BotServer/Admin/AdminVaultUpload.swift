@@ -76,8 +76,8 @@ struct AdminVaultUpload: Equatable {
     }
 
     /// Stores every value in one transaction of `store`; what was added and changed, by name.
-    func store(in store: any VaultStore, at date: Date) throws(VaultError) -> VaultUploadReport {
-        let stored = Dictionary(try store.entries().map { ($0.key, $0.version) }, uniquingKeysWith: { first, _ in first })
+    func store(in store: any VaultStore, at date: Date) async throws(VaultError) -> VaultUploadReport {
+        let stored = Dictionary(try await store.entries().map { ($0.key, $0.version) }, uniquingKeysWith: { first, _ in first })
         var report = VaultUploadReport(compared: false)
         var writes: [VaultWrite] = []
         for value in values {
@@ -87,7 +87,7 @@ struct AdminVaultUpload: Equatable {
             if stored[value.key] == nil { report.added.append(value.key) } else { report.changed.append(value.key) }
             writes.append(VaultWrite(key: value.key, ciphertext: value.ciphertext, expectedVersion: expected))
         }
-        try store.write(writes, at: date)
+        try await store.write(writes, at: date)
         report.added.sort()
         report.changed.sort()
         return report

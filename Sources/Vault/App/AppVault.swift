@@ -15,8 +15,14 @@ public struct AppVault: Sendable {
 
     /// The vault of the app in `app`; keys from `environment` or `.parley/`.
     public init(app: URL, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        keyring = VaultKeyring(app: app, environment: environment)
-        databasePath = keyring.directory.appendingPathComponent("state.sqlite").path
+        let keyring = VaultKeyring(app: app, environment: environment)
+        self.init(keyring: keyring, databasePath: keyring.directory.appendingPathComponent("state.sqlite").path)
+    }
+
+    /// A vault in the SQLite file at `databasePath` (`botcli serve --store FILE`).
+    public init(keyring: VaultKeyring, databasePath: String) {
+        self.keyring = keyring
+        self.databasePath = databasePath
         givenStore = nil
     }
 
@@ -32,18 +38,19 @@ public struct AppVault: Sendable {
     public func store(creating: Bool) throws(VaultError) -> (any VaultStore)? {
         if let givenStore { return givenStore }
         guard creating || FileManager.default.fileExists(atPath: databasePath) else { return nil }
-        try KeyFile.createDirectory(keyring.directory.path)
+        try KeyFile.createDirectory(URL(fileURLWithPath: databasePath).deletingLastPathComponent().path)
         return try SQLiteVaultStore(path: databasePath)
     }
 
     /// Every stored entry (key, version, update time, ciphertext), sorted by key. Needs no key.
-    public func entries() throws(VaultError) -> [VaultEntry] {
-        try store(creating: false)?.entries() ?? []
+    public func entries() async throws(VaultError) -> [VaultEntry] {
+        guard let store = try store(creating: false) else { return [] }
+        return try await store.entries()
     }
 
     /// Seals and stores every key of `file` in one transaction.
-    public func upload(_ file: VaultSecretFile, at date: Date = Date()) throws(VaultError) -> VaultUploadReport {
-        try upload(file.entries.map { ($0.key, $0.value) }, at: date)
+    public func upload(_ file: VaultSecretFile, at date: Date = Date()) async throws(VaultError) -> VaultUploadReport {
+        try await upload(file.entries.map { ($0.key, $0.value) }, at: date)
     }
 
     /// Seals and stores `values` in one transaction: all keys or none.
@@ -51,12 +58,12 @@ public struct AppVault: Sendable {
     /// With the secret key at hand each stored value is opened and compared, so unchanged keys
     /// are left alone (and a value that cannot be opened stops the upload, naming its key).
     /// With only the public key, every key already stored counts as changed.
-    public func upload(_ values: [(key: String, value: VaultValue)], at date: Date = Date()) throws(VaultError) -> VaultUploadReport {
+    public func upload(_ values: [(key: String, value: VaultValue)], at date: Date = Date()) async throws(VaultError) -> VaultUploadReport {
         let (publicKey, secretKey) = try keyring.sealingKeys()
         var ciphertexts: [String: Data] = [:]
         for (key, ciphertext) in try Self.seal(values, with: publicKey) { ciphertexts[key] = ciphertext }
         guard let store = try store(creating: true) else { return VaultUploadReport(compared: secretKey != nil) }
-        let stored = Dictionary(try store.entries().map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let stored = Dictionary(try await store.entries().map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var report = VaultUploadReport(compared: secretKey != nil)
         var writes: [VaultWrite] = []
         for (key, value) in values {
@@ -74,7 +81,7 @@ public struct AppVault: Sendable {
         }
         let uploaded = Set(values.map(\.key))
         report.kept = stored.keys.filter { !uploaded.contains($0) }.sorted()
-        if !writes.isEmpty { try store.write(writes, at: date) }
+        if !writes.isEmpty { try await store.write(writes, at: date) }
         return report
     }
 
@@ -94,15 +101,15 @@ public struct AppVault: Sendable {
     }
 
     /// Removes one stored key; `keyNotFound` when it is not there. Needs no key.
-    public func remove(_ key: String) throws(VaultError) {
+    public func remove(_ key: String) async throws(VaultError) {
         guard let store = try store(creating: false) else { throw .keyNotFound(key: key) }
-        try store.remove(key)
+        try await store.remove(key)
     }
 
     /// Every stored value, opened with the secret key; the first that does not open is the
     /// error (`openValues()` keeps going). Do not print them.
-    public func values() throws(VaultError) -> [String: VaultValue] {
-        let opened = try openValues()
+    public func values() async throws(VaultError) -> [String: VaultValue] {
+        let opened = try await openValues()
         if let first = opened.unreadable.first { throw first.error }
         return opened.values
     }
@@ -110,10 +117,10 @@ public struct AppVault: Sendable {
     /// Every stored value that opens with the secret key, and the keys that do not (sealed to
     /// another app's key, damaged) with why: one bad value never hides the others. A missing
     /// secret key is still an error for the whole vault. Do not print the values.
-    public func openValues() throws(VaultError) -> (values: [String: VaultValue], unreadable: [(key: String, error: VaultError)]) {
+    public func openValues() async throws(VaultError) -> (values: [String: VaultValue], unreadable: [(key: String, error: VaultError)]) {
         let secretKey = try keyring.secretKey()
         var values: [String: VaultValue] = [:], unreadable: [(key: String, error: VaultError)] = []
-        for entry in try entries() {
+        for entry in try await entries() {
             do {
                 values[entry.key] = try secretKey.open(entry.ciphertext, key: entry.key)
             } catch {
@@ -141,9 +148,9 @@ public struct AppVault: Sendable {
     }
 
     /// One stored value, opened with the secret key; `keyNotFound` when absent. Do not print it.
-    public func value(for key: String) throws(VaultError) -> VaultValue {
+    public func value(for key: String) async throws(VaultError) -> VaultValue {
         let secretKey = try keyring.secretKey()
-        guard let entry = try store(creating: false)?.entry(for: key) else { throw .keyNotFound(key: key) }
+        guard let store = try store(creating: false), let entry = try await store.entry(for: key) else { throw .keyNotFound(key: key) }
         return try secretKey.open(entry.ciphertext, key: key)
     }
 

@@ -40,18 +40,19 @@ public struct VaultWrite: Sendable, Hashable {
 
 /// Where sealed vault values live.
 ///
-/// A protocol, not just the SQLite class, because values arrive by more than one road: the CLI
-/// seals and writes them locally, and the server will accept already-sealed values over HTTP
-/// and may keep them in PostgreSQL. A store only ever sees ciphertexts; it cannot open them.
+/// A protocol, not just the SQLite class, because values arrive by more than one road and live
+/// in more than one place: the CLI seals and writes them into the app's SQLite file, the server
+/// accepts already-sealed values over HTTP, and replicas keep them in PostgreSQL (whose client
+/// is asynchronous, hence `async`). A store only ever sees ciphertexts; it cannot open them.
 public protocol VaultStore: Sendable {
     /// Every stored key, sorted by key.
-    func entries() throws(VaultError) -> [VaultEntry]
+    func entries() async throws(VaultError) -> [VaultEntry]
     /// One stored key, or nil.
-    func entry(for key: String) throws(VaultError) -> VaultEntry?
+    func entry(for key: String) async throws(VaultError) -> VaultEntry?
     /// Stores all `writes` in one transaction, or none of them: a write whose expected version
     /// does not match the stored one fails the whole batch with `versionConflict`. An added key
     /// gets version 1, a changed one its previous version plus one; all get `date`.
-    func write(_ writes: [VaultWrite], at date: Date) throws(VaultError)
+    func write(_ writes: [VaultWrite], at date: Date) async throws(VaultError)
     /// Removes one key; `keyNotFound` when it is not stored.
-    func remove(_ key: String) throws(VaultError)
+    func remove(_ key: String) async throws(VaultError)
 }

@@ -98,7 +98,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
         let vault: VaultScope
         do {
-            vault = try VaultScope.load(app: options.url, placeholders: app.vaultKeys.keys)
+            vault = try await VaultSource(vault: AppVault(app: options.url), placeholders: app.vaultKeys.keys).load()
         } catch {
             Terminal.error("error: cannot open the vault of \(options.name): \(error)")
             Terminal.error("hint: `botcli vault check --app \(options.app)` compares the vault with the app")
@@ -106,7 +106,7 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         let uses = app.vaultKeys.map { VaultKeyUse(key: $0.key, location: $0.value.description) }
             + app.vaultReferences.map { VaultKeyUse(key: $0.key, location: $0.position.description) }
-        if let stored = try? AppVault(app: options.url).entries().map(\.key) {
+        if let stored = try? await AppVault(app: options.url).entries().map(\.key) {
             var missing = VaultCoverage(uses: uses, storedKeys: stored).missing.map(\.key)
                 .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             if flex || sms || voice {

@@ -3,6 +3,7 @@ import BotRuntime
 import Foundation
 import ParleyApp
 import ParleyPostgres
+import Vault
 
 /// `botcli store migrate`: an app's SQLite state copied into an empty PostgreSQL database.
 struct StoreMigrateCommand: AsyncParsableCommand {
@@ -10,15 +11,15 @@ struct StoreMigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Copy an app's conversations from its SQLite file into a PostgreSQL database.",
         discussion: """
-            Copies every thread, user scope, ledger event, message receipt and link, and the \
-            accepted events, outbound work and timers not yet done, in one transaction: all of \
-            it or nothing. The database must hold no conversation yet (its tables are created \
+            Copies the vault's sealed values (still sealed: the same key pair opens them), every \
+            thread, user scope, ledger event, message receipt and link, and the accepted events, \
+            outbound work and timers not yet done, in one transaction: all of it or nothing. The \
+            database must hold no conversation and no vault value yet (its tables are created \
             if needed). Stop `botcli serve` first, so that nothing changes the file meanwhile; \
             start it again with --store URL and every conversation continues where it was, \
             work left undone is taken by the first replica to start. The file is only read. \
-            Prints what it copied, table by table.
-
-            The vault's values stay in the app's .parley/state.sqlite (docs/replicas.md).
+            Prints what it copied, table by table. Every replica needs the vault's secret key \
+            (.parley/vault.key or PARLEY_VAULT_SECRET_KEY) to read the values.
 
             Example:
               botcli store migrate --app my-bot --to 'postgres://parley:PASSWORD@db/parley'
@@ -55,7 +56,9 @@ struct StoreMigrateCommand: AsyncParsableCommand {
         var copied: [(table: String, rows: Int)] = []
         do {
             let file = try SQLiteStore(path: source)
-            try await store.importState { add in
+            let vault = try SQLiteVaultStore(path: source).entries()
+            if !vault.isEmpty { copied.append(("vault keys", vault.count)) }
+            try await store.importState(vault: vault) { add in
                 try await file.export { chunk in
                     try await add(chunk)
                     if let index = copied.firstIndex(where: { $0.table == chunk.table }) {

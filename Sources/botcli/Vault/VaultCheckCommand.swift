@@ -4,7 +4,7 @@ import ParleyApp
 import Vault
 
 /// `botcli vault check`: does the vault hold every key the app uses?
-struct VaultCheckCommand: ParsableCommand {
+struct VaultCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Compare the app with the vault: keys the app names but the vault lacks, and unused keys.",
@@ -17,13 +17,14 @@ struct VaultCheckCommand: ParsableCommand {
     )
 
     @OptionGroup var options: AppOptions
+    @OptionGroup var location: VaultStoreOptions
 
-    func run() throws {
+    func run() async throws {
         let app = try options.loadApp(toDo: "compare it with the vault")
         let uses = app.vaultKeys.map { VaultKeyUse(key: $0.key, location: $0.value.description) }
             + app.vaultReferences.sorted { $0.position < $1.position }
                 .map { VaultKeyUse(key: $0.key, location: $0.position.description) }
-        let stored = try VaultCommand.perform { () throws(VaultError) in try AppVault(app: options.url).entries().map(\.key) }
+        let stored = try await location.perform(options) { vault async throws(VaultError) in try await vault.entries().map(\.key) }
         let coverage = VaultCoverage(uses: uses, storedKeys: stored)
         for use in coverage.missing {
             Terminal.error("\(use.location): error: vault key `\(use.key)` is not stored in the vault")

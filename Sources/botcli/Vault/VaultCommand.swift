@@ -12,7 +12,8 @@ struct VaultCommand: ParsableCommand {
             every key with a placeholder (`twilio.account_sid: xxx`); keep the real values in \
             `vault.secret.yaml`, out of git, and upload it. Values are sealed to the app's public \
             key (.parley/vault.pub, or PARLEY_VAULT_PUBLIC_KEY) and stored as ciphertext in \
-            .parley/state.sqlite; only the secret key (.parley/vault.key, mode 0600, or \
+            .parley/state.sqlite, or with --store URL (or PARLEY_DATABASE_URL) in the PostgreSQL \
+            database `botcli serve` replicas share; only the secret key (.parley/vault.key, mode 0600, or \
             PARLEY_VAULT_SECRET_KEY in base64 on a deployment) opens them. No command prints a \
             value: listings show `••••••`, messages name keys only.
 
@@ -25,9 +26,9 @@ struct VaultCommand: ParsableCommand {
 
     /// Runs a vault operation; a `VaultError` is printed to standard error (with `hint` when
     /// given one for it) and ends the command with status 1.
-    static func perform<T>(hint: (VaultError) -> String? = { _ in nil }, _ body: () throws(VaultError) -> T) throws -> T {
+    static func perform<T>(hint: (VaultError) -> String? = { _ in nil }, _ body: () async throws(VaultError) -> T) async throws -> T {
         do {
-            return try body()
+            return try await body()
         } catch {
             Terminal.error("error: \(error)")
             if let extra = hint(error) ?? defaultHint(error) { Terminal.error("hint: \(extra)") }

@@ -3,7 +3,7 @@ import ParleyApp
 import Vault
 
 /// `botcli vault keygen`: create the app's vault key pair.
-struct VaultKeygenCommand: ParsableCommand {
+struct VaultKeygenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
         abstract: "Create the vault key pair: .parley/vault.key (secret) and .parley/vault.pub.",
@@ -21,9 +21,9 @@ struct VaultKeygenCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing key pair; values stored with the old key become unreadable.")
     var force = false
 
-    func run() throws {
+    func run() async throws {
         let vault = AppVault(app: options.url)
-        let key = try VaultCommand.perform(hint: { error in
+        let key = try await VaultCommand.perform(hint: { error in
             guard case .keyExists = error else { return nil }
             return "pass --force to replace it; the values stored in the vault can then no longer be read and must be uploaded again"
         }) { () throws(VaultError) in
@@ -31,7 +31,7 @@ struct VaultKeygenCommand: ParsableCommand {
         }
         print("created \(vault.keyring.secretKeyPath) (secret, mode 0600) and \(vault.keyring.publicKeyPath)")
         print("public key: \(key.publicKey.base64)")
-        let stored = (try? vault.entries().count) ?? 0
+        let stored = (try? await vault.entries().count) ?? 0
         if stored > 0 {
             Terminal.error("warning: \(stored) stored key\(stored == 1 ? " was" : "s were") sealed to the old key "
                            + "and can no longer be read; upload \(stored == 1 ? "it" : "them") again")

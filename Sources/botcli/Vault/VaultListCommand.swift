@@ -2,7 +2,7 @@ import ArgumentParser
 import Vault
 
 /// `botcli vault list`: the stored keys, never their values.
-struct VaultListCommand: ParsableCommand {
+struct VaultListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List the stored vault keys with their version and update time; values stay masked.",
@@ -14,9 +14,10 @@ struct VaultListCommand: ParsableCommand {
     )
 
     @OptionGroup var options: AppOptions
+    @OptionGroup var location: VaultStoreOptions
 
-    func run() throws {
-        let entries = try VaultCommand.perform { () throws(VaultError) in try AppVault(app: options.url).entries() }
+    func run() async throws {
+        let entries = try await location.perform(options) { vault async throws(VaultError) in try await vault.entries() }
         guard !entries.isEmpty else {
             print("no keys stored in the vault of \(options.name)")
             return

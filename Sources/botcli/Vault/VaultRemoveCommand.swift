@@ -2,7 +2,7 @@ import ArgumentParser
 import Vault
 
 /// `botcli vault rm`: remove one stored key.
-struct VaultRemoveCommand: ParsableCommand {
+struct VaultRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rm",
         abstract: "Remove one key and its value from the vault.",
@@ -13,12 +13,13 @@ struct VaultRemoveCommand: ParsableCommand {
     )
 
     @OptionGroup var options: AppOptions
+    @OptionGroup var location: VaultStoreOptions
 
     @Argument(help: ArgumentHelp("The dotted vault key to remove, e.g. twilio.account_sid.", valueName: "key"))
     var key: String
 
-    func run() throws {
-        try VaultCommand.perform { () throws(VaultError) in try AppVault(app: options.url).remove(key) }
+    func run() async throws {
+        try await location.perform(options) { vault async throws(VaultError) in try await vault.remove(key) }
         print("removed \(key)")
     }
 }

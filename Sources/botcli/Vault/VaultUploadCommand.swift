@@ -25,10 +25,15 @@ struct VaultUploadCommand: AsyncParsableCommand {
             https:// URL for any server that is not on this machine: the token is a password.
               botcli vault upload --file vault.secret.yaml --to https://bot.example.com \\
                 --admin-token-file admin.token
+
+            Without --to the values go into the vault the app's `botcli serve` reads: the app's \
+            .parley/state.sqlite, or with --store (or PARLEY_DATABASE_URL) the PostgreSQL database \
+            its replicas share, whose running replicas start using them at once.
             """
     )
 
     @OptionGroup var options: AppOptions
+    @OptionGroup var location: VaultStoreOptions
 
     @Option(name: .long, help: ArgumentHelp("The secrets file to upload, e.g. vault.secret.yaml.", valueName: "file"))
     var file: String
@@ -44,6 +49,7 @@ struct VaultUploadCommand: AsyncParsableCommand {
     var adminTokenFile: String?
 
     func validate() throws {
+        if to != nil, location.store != nil { throw ValidationError("--store and --to: give one (the store here, or a running server)") }
         guard let to else {
             if adminTokenFile != nil { throw ValidationError("--admin-token-file goes with --to URL") }
             return
@@ -60,10 +66,9 @@ struct VaultUploadCommand: AsyncParsableCommand {
             try await upload(to: to)
             return
         }
-        let vault = AppVault(app: options.url)
-        let report = try VaultCommand.perform { () throws(VaultError) in
+        let report = try await location.perform(options) { vault async throws(VaultError) in
             let secrets = try VaultSecretFile(contentsOf: URL(fileURLWithPath: file), file: file)
-            return try vault.upload(secrets)
+            return try await vault.upload(secrets)
         }
         for (label, keys) in [("added", report.added), ("changed", report.changed), ("unchanged", report.unchanged),
                               ("kept", report.kept)] where !keys.isEmpty {
@@ -86,7 +91,7 @@ struct VaultUploadCommand: AsyncParsableCommand {
     /// Seals here, sends ciphertexts only.
     private func upload(to url: String) async throws {
         let remote = try AdminVaultUploadClient(to: url, token: try requiredToken())
-        let sealed = try VaultCommand.perform { () throws(VaultError) in
+        let sealed = try await VaultCommand.perform { () throws(VaultError) in
             let secrets = try VaultSecretFile(contentsOf: URL(fileURLWithPath: file), file: file)
             return try AppVault(app: options.url).seal(secrets.entries.map { ($0.key, $0.value) })
         }

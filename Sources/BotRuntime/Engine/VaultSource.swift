@@ -1,0 +1,41 @@
+import FlowDSL
+import Foundation
+import Vault
+
+/// Where an engine's `vault` scope is read from: the app's vault (its keys, and the store its
+/// sealed values live in: the app's SQLite file, or the database replicas share) and the keys
+/// `vault.yaml` names. Read at start and again whenever the stored vault changes
+/// (`BotEngine.reloadVault()`).
+public struct VaultSource: Sendable {
+    public let vault: AppVault
+    /// Keys that read as `[vault.KEY]` until a value is stored.
+    public let placeholders: [String]
+    private let unreadable: @Sendable (_ key: String, _ error: VaultError) -> Void
+
+    /// - Parameter unreadable: told of each stored value that does not open (its key and why).
+    public init(vault: AppVault, placeholders: some Sequence<String> = [String](),
+                unreadable: @escaping @Sendable (_ key: String, _ error: VaultError) -> Void = { _, _ in }) {
+        self.vault = vault
+        self.placeholders = Array(placeholders)
+        self.unreadable = unreadable
+    }
+
+    /// The stored vault, opened with the secret key. Keys in `placeholders` that are not stored
+    /// yet read as `[vault.KEY]`, so a new app runs before its secrets are uploaded. A stored
+    /// value that does not open (sealed to another app's key) reads as its placeholder too and
+    /// is passed to `unreadable`, so one bad value never stops a start; a vault with values and
+    /// no secret key at hand is an error.
+    public func load() async throws(VaultError) -> VaultScope {
+        var flat: [String: TemplateValue] = [:]
+        for key in placeholders { flat[key] = .string("[vault.\(key)]") }
+        if !(try await vault.entries().isEmpty) {
+            let opened = try await vault.openValues()
+            for (key, value) in opened.values { flat[key] = TemplateValue(vaultValue: value) }
+            for (key, error) in opened.unreadable {
+                flat[key] = .string("[vault.\(key)]")
+                unreadable(key, error)
+            }
+        }
+        return VaultScope(flat: flat)
+    }
+}
