@@ -48,7 +48,7 @@ struct CheckCommandTests {
     func summary() async throws {
         let app = try BotCLIRunner.temporaryApp([
             "flow/clean.yaml": "steps:\n  - say: hi\n  - ask: name?\n",
-            "flow/tiles.yaml": "steps:\n  - say: pick\n  - tiles:\n      - title: A\n  - type: component.welcome\n  - tiles: []\n",
+            "flow/calendly.yaml": "steps:\n  - say: pick\n  - calendly:\n      - title: A\n  - type: component.welcome\n  - calendly: []\n",
             "flow/typo.yaml": "steps:\n  - say: hi\n    quick_replise: [A]\n  - end\n",
             "integration/zendesk.yaml": "type: meya.zendesk.support.integration\n",
         ])
@@ -60,7 +60,7 @@ struct CheckCommandTests {
             flow files: 1 of 3 check clean (33%)
             steps: 4 of 8 check clean (50%)
             types Parley does not have (3 errors):
-              2  tiles
+              2  calendly
               1  meya.zendesk.support.integration
             the app's own components (Meya's Python), to rewrite (1 error):
               1  component.welcome

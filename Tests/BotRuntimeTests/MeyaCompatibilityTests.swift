@@ -254,21 +254,42 @@ struct MeyaCompatibilityTests {
         #expect(turn.warnings.count == 1 && turn.warnings.first?.contains("flow/vip.yaml:2:5") == true, "\(turn.warnings)")
     }
 
-    @Test("a step Parley does not have is named once by its own key (Meya's tiles ask: `ask:` with `tiles:`), not as an unknown field of the step whose key it shares; a misspelled field is still one")
+    @Test("a step Parley does not have is named once by its own key (Meya's Dialogflow ask: `ask:` with `language:`), not as an unknown field of the step whose key it shares; a misspelled field is still one")
     func unknownStepNamedByItsKey() {
         let errors = Self.errors(["flow/main.yaml": """
             steps:
-              - ask: Pick a plan
-                tiles:
-                  - title: Basic
-                button_style: radio
+              - ask: What can I do for you?
+                language: en
+                integration: integration.dialogflow
               - ask: Name?
                 quick_replise: [Ana]
             """])
         #expect(errors == [
-            "flow/main.yaml:3: unknown step `tiles:` (here with `ask:`): Parley has no step that takes `tiles`",
-            "flow/main.yaml:7: unknown field `quick_replise` in `ask` step",
+            "flow/main.yaml:3: unknown step `language:` (here with `ask:`): Parley has no step that takes `language`",
+            "flow/main.yaml:6: unknown field `quick_replise` in `ask` step",
         ], "\(errors)")
+    }
+
+    @Test("Meya's Orb widget settings (`orb_header:`, `orb_launcher:` …) load with one warning each and are kept on the thread, as Meya keeps them")
+    func orbSettings() async throws {
+        let files = ["flow/main.yaml": """
+            triggers:
+              - keyword: go
+            steps:
+              - orb_header:
+                  title: {text: Support}
+              - orb_launcher:
+              - say: (@ thread.orb_header.title.text )
+            """]
+        let result = AppLoader(registry: .standard).load(sources: files.map { AppSource(path: $0.key, text: $0.value) })
+        #expect(!result.diagnostics.contains { $0.severity == .error }, "\(result.diagnostics)")
+        #expect(result.diagnostics.filter { $0.severity == .warning }.map(\.message) == [
+            "`meya.orb.component.config.header` is Meya configuration that Parley accepts and does nothing with: Parley's chat page does not read Meya's Orb settings; the value is kept as `thread.orb_header`",
+            "`meya.orb.component.config.launcher` is Meya configuration that Parley accepts and does nothing with: Parley's chat page does not read Meya's Orb settings; the value is kept as `thread.orb_launcher`",
+        ])
+        let client = try BotTestClient(files: files, logger: TestLogs.logger("parley.runtime"))
+        #expect(try await client.say("go") == ["bot: Support"])
+        #expect(try await client.threadScope()["orb_header"] == .map(["title": .map(["text": "Support"])]))
     }
 
     @Test("Meya's event config steps (`header:`, `composer:`, `markdown:`) are steps, kept where Meya keeps them: the thread's event_header …, or the flow's")

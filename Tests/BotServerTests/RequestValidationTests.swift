@@ -15,7 +15,7 @@ struct RequestValidationTests {
               (#"{"message": "hi"}"#, "missing field `sender`"),
               (#"{"sender": "", "message": "hi"}"#, "`sender` is empty"),
               (#"{"sender": ["x"], "message": "hi"}"#, "`sender` must be a string, not an array"),
-              (#"{"sender": "x"}"#, "the body needs `message` (text), `button` (a click) or `event`"),
+              (#"{"sender": "x"}"#, "the body needs `message` (text), `button` (a click), `form` (a form's answers) or `event`"),
               (#"{"sender": "x", "message": 42}"#, "`message` must be a string, not a number"),
               (#"{"sender": "x", "message": "  "}"#, "`message` is empty"),
               (#"{"sender": "x", "message": "hi", "button": "b"}"#, "give only one of `message`, `button`"),

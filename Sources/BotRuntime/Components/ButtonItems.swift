@@ -12,6 +12,8 @@ struct ButtonItem: Sendable {
     var action: Element?
     var result: TemplateValue?
     var data: TemplateMap?
+    /// A quick reply: typing its text chooses it only when a click would act (Meya).
+    var isQuickReply = false
 
     /// A click does something in this flow (`action:`, `result:` or `data:`).
     var isActionable: Bool { action != nil || result != nil || data != nil }
@@ -41,52 +43,64 @@ struct ButtonItem: Sendable {
     /// instead of capturing it in a closure: forming that closure copied the whole turn context
     /// on every call, cached buttons or not.
     private static func render(_ element: Element, field: String, in context: ComponentContext?) throws -> [ButtonItem] {
-        func render(_ field: FieldValue?) throws -> TemplateValue {
-            try value(of: field, in: context)
-        }
-        func text(_ field: FieldValue?) throws -> String {
-            let value = try value(of: field, in: context)
-            if case .string(let text) = value { return text }
-            return value.pythonString
-        }
-        guard let value = element[field] else { return [] }
+        try render(element[field], id: "\(element.id).\(field)", in: context)
+    }
+
+    /// The buttons written in `value` (a list of buttons, or a template that renders to one);
+    /// a button a click can act on and that names no `button_id` gets `ID.INDEX`.
+    static func render(_ value: FieldValue?, id: String, in context: ComponentContext?) throws -> [ButtonItem] {
+        guard let value else { return [] }
         var items: [ButtonItem] = []
         switch value {
         case .list(let entries):
             for (index, entry) in entries.enumerated() {
                 guard case .map(let fields) = entry else { continue }
-                var item = ButtonItem(index: index, text: try text(fields["text"]))
-                item.url = fields["url"].map { try? text($0) } ?? nil
-                item.action = fields["action"]?.element
-                if let result = fields["result"] { item.result = try render(result) }
-                if case .map(let data)? = try fields["data"].map({ try render($0) }) { item.data = data }
-                if let explicit = fields["button_id"] {
-                    item.buttonID = try text(explicit)
-                } else if item.isActionable {
-                    item.buttonID = "\(element.id).\(field).\(index)"
-                }
-                items.append(item)
+                items.append(try item(fields, text: fields["text"], index: index, id: "\(id).\(index)", in: context))
             }
         default:
             // A template that renders to a list of button mappings or texts.
-            guard case .list(let rendered) = try render(value) else { return [] }
+            guard case .list(let rendered) = try Self.value(of: value, in: context) else { return [] }
             for (index, entry) in rendered.enumerated() {
                 switch entry {
                 case .map(let fields):
-                    var item = ButtonItem(index: index, text: fields["text"]?.pythonString ?? "")
-                    item.result = fields["result"]
-                    if case .map(let data)? = fields["data"] { item.data = data }
-                    if case .string(let id)? = fields["button_id"] { item.buttonID = id } else if item.isActionable {
-                        item.buttonID = "\(element.id).\(field).\(index)"
-                    }
-                    if case .string(let url)? = fields["url"] { item.url = url }
-                    items.append(item)
+                    items.append(item(rendered: fields, text: fields["text"]?.pythonString ?? "", index: index, id: "\(id).\(index)"))
                 default:
                     items.append(ButtonItem(index: index, text: entry.pythonString))
                 }
             }
         }
         return items
+    }
+
+    /// One button from its written fields, with `text` (a tile's title) as its text.
+    static func item(_ fields: OrderedDictionary<String, FieldValue>, text title: FieldValue?, index: Int, id: String,
+                     in context: ComponentContext?) throws -> ButtonItem {
+        func text(of field: FieldValue?) throws -> String {
+            let value = try Self.value(of: field, in: context)
+            if case .string(let text) = value { return text }
+            return value.pythonString
+        }
+        var item = ButtonItem(index: index, text: try text(of: title))
+        item.url = fields["url"].map { try? text(of: $0) } ?? nil
+        item.action = fields["action"]?.element
+        if let result = fields["result"] { item.result = try value(of: result, in: context) }
+        if case .map(let data)? = try fields["data"].map({ try value(of: $0, in: context) }) { item.data = data }
+        if let explicit = fields["button_id"] {
+            item.buttonID = try text(of: explicit)
+        } else if item.isActionable {
+            item.buttonID = id
+        }
+        return item
+    }
+
+    /// One button from rendered values (a template's list), with `text` as its text.
+    static func item(rendered fields: TemplateMap, text: String, index: Int, id: String) -> ButtonItem {
+        var item = ButtonItem(index: index, text: text)
+        item.result = fields["result"]
+        if case .map(let data)? = fields["data"] { item.data = data }
+        if case .string(let explicit)? = fields["button_id"] { item.buttonID = explicit } else if item.isActionable { item.buttonID = id }
+        if case .string(let url)? = fields["url"] { item.url = url }
+        return item
     }
 
     private static func value(of field: FieldValue?, in context: ComponentContext?) throws -> TemplateValue {

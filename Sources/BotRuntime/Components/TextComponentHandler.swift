@@ -19,7 +19,7 @@ struct TextComponentHandler: ComponentHandler {
             "meya.time.component.delay", "meya.thread.component.config.mode", "meya.event.component.config.event_user_id",
             "meya.session.component.chat.open", "meya.session.component.chat.close", "meya.image.component.v2",
             "meya.event.component.config.header", "meya.event.component.config.composer", "meya.event.component.config.markdown",
-        ]
+        ] + MeyaConfigurationElements.orbConfigKeys.map { "meya.orb.component.config.\($0.dropFirst(4))" }
     }
 
     func run(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
@@ -79,6 +79,12 @@ struct TextComponentHandler: ComponentHandler {
             }
             context.emit(EventTypes.image, data: kept, shown: kept == shown ? nil : shown)
             return .next()
+        case _ where element.type.hasPrefix("meya.orb.component.config."):
+            // Meya keeps an Orb setting on the thread under its key (`ThreadConfigComponent`).
+            guard let key = element.fields.keys.first(where: { $0.hasPrefix("orb_") }) else { return .next() }
+            let value = try context.render(element[key])
+            context.setThread(key, value == .none ? nil : value)
+            return .next()
         case "meya.session.component.chat.open", "meya.session.component.chat.close":
             context.emit(element.type.hasSuffix(".open") ? EventTypes.chatOpen : EventTypes.chatClose, data: [:])
             return .next()
@@ -113,9 +119,8 @@ struct TextComponentHandler: ComponentHandler {
     }
 
     func resume(_ element: Element, answer: Answer, in context: inout ComponentContext) async throws -> ComponentOutcome {
-        let field = element.type == "meya.button.component.ask" ? "buttons" : "quick_replies"
         if let index = answer.buttonIndex {
-            let buttons = try ButtonItem.items(of: element, field: field, in: context)
+            let buttons = try ButtonItem.answers(of: element, in: context)
             if index < buttons.count { return buttons[index].outcome() }
         }
         let text = answer.event.text ?? answer.event.data["value"]?.pythonString ?? ""
@@ -130,7 +135,7 @@ struct TextComponentHandler: ComponentHandler {
             return try retry(element, text: text, context: &context)
         case "meya.email.component.address.ask", "meya.email.component.address.ask.form":
             let address = text.trimmingSpaces
-            if address.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil {
+            if FormComponentHandler.isEmailAddress(address) {
                 return .next(["result": .string(address), "ok": .bool(true)])
             }
             return try retry(element, text: text, context: &context)
@@ -144,11 +149,7 @@ struct TextComponentHandler: ComponentHandler {
     /// An invalid answer: say why and ask again, until `retries` runs out.
     private func retry(_ element: Element, text: String, context: inout ComponentContext) throws -> ComponentOutcome {
         // `retries: .inf` (Meya's default) asks until the answer is valid.
-        let retries: Double? = switch try context.render(element["retries"]) {
-        case .int(let count): Double(count)
-        case .double(let count): count
-        default: nil
-        }
+        let retries = try context.render(element["retries"]).number
         if let retries, Double(context.attempts) >= retries {
             return .next(["result": .string(text), "ok": .bool(false)])
         }

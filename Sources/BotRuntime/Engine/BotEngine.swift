@@ -58,7 +58,7 @@ public final class BotEngine: Sendable {
         self.runtime = runtime
         scopes = Mutex(TurnScopes(vault: vault, base: runtime.baseContext(vault: vault)))
         var handlers: [String: any ComponentHandler] = [:]
-        let builtIn: [any ComponentHandler] = [TextComponentHandler(), FlowComponentHandler()]
+        let builtIn: [any ComponentHandler] = [TextComponentHandler(), FlowComponentHandler(), TileComponentHandler(), FormComponentHandler()]
         for handler in builtIn + components + integrations.flatMap(\.components) {
             for type in handler.types { handlers[type] = handler }
         }
@@ -249,6 +249,8 @@ public final class BotEngine: Sendable {
                 inbound.data["ignored"] = .string(reason)
             } else {
                 let waitingElement = previousWaiting.flatMap { runtime.elements[$0.elementID] }
+                // The waiting step's buttons and tiles may be templates over its flow's scope.
+                if let previousWaiting { runner.context.enter(flow: previousWaiting.frame.flowID, scope: previousWaiting.frame.scope) }
                 var matcher = TriggerMatcher(runtime: runtime, event: inbound)
                 selection = try matcher.select(waiting: waitingElement, context: runner.context)
                 warnings = matcher.warnings

@@ -161,6 +161,14 @@ public struct ComponentContext: Sendable {
         flowScope = scope
     }
 
+    /// Removes `key` from the flow scope.
+    public mutating func removeFromFlowScope(_ key: String) {
+        guard flowScope[key] != nil else { return }
+        var scope = flowScope
+        scope[key] = nil
+        flowScope = scope
+    }
+
     mutating func enter(flow: String, scope: TemplateMap) {
         flowID = flow
         flowScope = scope

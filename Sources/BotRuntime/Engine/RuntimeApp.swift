@@ -36,7 +36,9 @@ final class RuntimeApp: Sendable {
             if let items = ButtonItem.constantItems(of: element, field: "buttons") { buttons[ObjectIdentifier(element)] = items }
             if let items = ButtonItem.constantItems(of: element, field: "quick_replies") { quickReplies[ObjectIdentifier(element)] = items }
             if !readsEvent, element.fields.values.contains(where: { $0.reads(scopes: ["event", "event_user"]) }) { readsEvent = true }
-            if element.type == "meya.text.component.ask_regex", case .value(.string(let text))? = element["regex"] {
+            let patternField = element.type == "meya.text.component.regex_input" ? "regex_input" : "regex"
+            if ["meya.text.component.ask_regex", "meya.text.component.regex_input"].contains(element.type),
+               case .value(.string(let text))? = element[patternField] {
                 let ignoreCase = element["ignorecase"].flatMap { if case .value(.bool(let flag)) = $0 { flag } else { nil } } ?? true
                 patterns[element.id] = try? PythonRegex(text, ignoreCase: ignoreCase)
             }

@@ -65,8 +65,7 @@ struct TriggerMatcher {
 
     private mutating func dynamicCandidates(of element: Element, context: ComponentContext) throws -> [Candidate] {
         var candidates: [Candidate] = []
-        let field = element.type == "meya.button.component.ask" ? "buttons" : "quick_replies"
-        let buttons = element[field] == nil ? [] : try ButtonItem.items(of: element, field: field, in: context)
+        let buttons = try ButtonItem.answers(of: element, in: context)
         let standard = isStandard(context)
         if event.type == EventTypes.click, case .string(let id)? = event.data["button_id"],
            let button = buttons.first(where: { $0.buttonID == id && $0.isActionable }) {
@@ -75,7 +74,7 @@ struct TriggerMatcher {
         if event.type == EventTypes.say, let text = event.text {
             let typed = text.trimmingSpaces.lowercased()
             // A quick reply with only text makes no trigger (Meya): its text goes to the flow triggers.
-            if let button = buttons.first(where: { $0.text.lowercased() == typed && (field == "buttons" || $0.isActionable) }),
+            if let button = buttons.first(where: { $0.text.lowercased() == typed && (!$0.isQuickReply || $0.isActionable) }),
                standard || button.isActionable && event.sender == .user {
                 candidates.append(answer(buttonIndex: button.index, catchAll: false))
             } else if standard, Self.waitsForText(element), !Self.requiresButton(element) {
@@ -86,7 +85,8 @@ struct TriggerMatcher {
         if event.sender == .system, case .string(let id)? = event.data[Event.answersStepKey], id == element.id {
             candidates.append(answer(buttonIndex: nil, catchAll: false))
         }
-        if event.type == EventTypes.formSubmit, event.sender == .user, element.type.hasSuffix(".form") {
+        if event.type == EventTypes.formSubmit, event.sender == .user,
+           element.type.hasSuffix(".form") || FormComponentHandler.answers(event, element) {
             candidates.append(answer(buttonIndex: nil, catchAll: false))
         }
         if event.type == EventTypes.media, event.sender == .user,
@@ -110,13 +110,13 @@ struct TriggerMatcher {
     /// Steps that take any text as their answer.
     static func waitsForText(_ element: Element) -> Bool {
         TextComponentHandler.askTypes.contains(element.type) && !["meya.image.component.ask", "meya.file.component.ask"].contains(element.type)
-            || element.type == "meya.button.component.ask"
+            || element.type == "meya.button.component.ask" || FormComponentHandler.formTypes.contains(element.type)
     }
 
     /// A button ask with `required: true` takes only its buttons, not typed text.
     static func requiresButton(_ element: Element) -> Bool {
-        if case .value(.bool(true))? = element["required"] { return true }
-        return false
+        guard element.type == "meya.button.component.ask", case .value(.bool(true))? = element["required"] else { return false }
+        return true
     }
 
     /// The standard rule: a user's event, not sensitive, thread in bot mode.

@@ -3,8 +3,10 @@ import FlowDSL
 extension Event {
     /// The event as a user reads it (`userView`), one line per thing shown, in the simulator's
     /// plain format: `bot: TEXT`, `agent: TEXT` (`agent(NAME): TEXT`), `button: TEXT`,
-    /// `image: URL (ALT)`, `status: TEXT`, `error: TEXT`. Events a user does not see, the user's own and signals
-    /// (typing, mode changes) give no lines.
+    /// `image: URL (ALT)`, `status: TEXT`, `error: TEXT`; a tile as `tile: TITLE — DESCRIPTION`
+    /// with its rows (`row: CELL: VALUE`), image and buttons below; a form as its first question
+    /// (`FormView.asText`) with its options as buttons, refused answers as `bot: WHY`. Events a
+    /// user does not see, the user's own and signals (typing, mode changes) give no lines.
     public var plainLines: [String] {
         switch userView {
         case .message(let text, let choices, let agentName)?:
@@ -21,6 +23,19 @@ extension Event {
             return ["status: \(text)"] + choices.map { "button: \($0.text)" }
         case .error(let text)?:
             return ["error: \(text)"]
+        case .tiles(let text, let tiles, let replies)?:
+            var lines = text.map { ["bot: \($0)"] } ?? []
+            for tile in tiles {
+                lines.append("tile: \(tile.heading ?? "")")
+                lines += tile.rowLines.map { "row: \($0)" }
+                if let url = tile.imageURL { lines.append("image: \(url)" + (tile.imageAlt.map { " (\($0))" } ?? "")) }
+                lines += tile.buttons.map { "button: \($0.text)" }
+            }
+            return lines + replies.map { "button: \($0.text)" }
+        case .form?, .formResult?:
+            guard let (text, choices, _) = textMessage else { return [] }
+            return (text.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map { "bot: \($0)" } } ?? [])
+                + choices.map { "button: \($0.text)" }
         case .userInput?, .signal?, nil:
             return []
         }

@@ -13,6 +13,13 @@ public enum UserView: Sendable, Equatable {
     /// An image from the bot or an agent (Meya's `meya.image.event`), with its alternative text
     /// and a caption when it has them.
     case image(url: String, alt: String?, text: String?)
+    /// Tiles (Meya's `meya.tile.event.ask`): text above them, the cards, and quick replies.
+    case tiles(text: String?, tiles: [TileView], quickReplies: [Choice])
+    /// A form (`meya.form.event.ask`): a page of fields or one field alone.
+    case form(FormView)
+    /// What became of a form's answers (`meya.form.event.error` / `.ok`): why each refused
+    /// field was refused, in field order; none when they were taken.
+    case formResult(form: String, errors: [FormFieldError])
     /// Something went wrong. The text is the engine's own, for developers; a channel facing
     /// users shows the app's message for users instead (`UserErrorText`).
     case error(String)
@@ -52,24 +59,78 @@ extension Event {
             return .image(url: url, alt: alt, text: text)
         case EventTypes.error:
             return .error(text ?? "")
+        case EventTypes.tiles:
+            return .tiles(text: text, tiles: tileViews, quickReplies: buttons(in: "quick_replies"))
+        case EventTypes.rating:
+            let title: String? = if case .string(let title)? = data["title"] { title } else { nil }
+            return .message(text: title, choices: choices, agentName: nil)
+        case EventTypes.info:
+            let info: String? = if case .string(let info)? = data["info"] { info } else { nil }
+            return .message(text: info, choices: choices, agentName: nil)
+        case EventTypes.formAsk:
+            return formView.map(UserView.form) ?? .signal
+        case EventTypes.formError, EventTypes.formOK:
+            guard case .string(let form)? = data["form_id"] else { return .signal }
+            var errors: [FormFieldError] = []
+            if case .map(let fields)? = data["fields"] {
+                for (name, message) in fields { errors.append(FormFieldError(name: name, message: message.pythonString)) }
+            }
+            return .formResult(form: form, errors: errors)
         default:
             return .signal
         }
     }
 
-    /// The buttons and quick replies this event offers, in order (every channel reads them here).
-    public var choices: [Choice] {
-        var choices: [Choice] = []
-        for key in ["buttons", "quick_replies"] {
-            guard case .list(let buttons)? = data[key] else { continue }
-            for case .map(let button) in buttons {
-                guard case .string(let text)? = button["text"] else { continue }
-                var choice = Choice(text: text)
-                if case .string(let id)? = button["button_id"] { choice.buttonID = id }
-                if case .string(let url)? = button["url"] { choice.url = url }
-                choices.append(choice)
+    /// A message, tiles or a form as a channel that shows only text and numbered choices
+    /// (SMS, voice, the Flex transcript) has them: tiles as lines (title — description, rows,
+    /// image link) with every button of every tile and the quick replies as choices; a form
+    /// as its first question (`FormView.asText`); a form's refused answers as their reasons.
+    /// Nil for other views.
+    public var textMessage: (text: String?, choices: [Choice], agentName: String?)? {
+        switch userView {
+        case .message(let text, let choices, let agentName)?:
+            return (text, choices, agentName)
+        case .tiles(let text, let tiles, _)?:
+            var lines = text.map { [$0] } ?? []
+            for tile in tiles {
+                if let heading = tile.heading { lines.append(heading) }
+                lines += tile.rowLines
+                if let url = tile.imageURL { lines.append(url) }
             }
+            return (lines.joined(separator: "\n").nilIfEmpty, choices, nil)
+        case .form(let form)?:
+            let asked = form.asText
+            return (asked.text.nilIfEmpty, asked.choices, nil)
+        case .formResult(_, let errors)? where !errors.isEmpty:
+            return (errors.map(\.message).joined(separator: "\n"), [], nil)
+        default:
+            return nil
         }
-        return choices
+    }
+
+    /// The buttons and quick replies this event offers, in order (every channel reads them
+    /// here): a button ask's buttons, every tile's (the tile itself first when it is one), a
+    /// rating's options, a form's first field's options and its extra buttons; then the quick
+    /// replies. The engine numbers a step's answers in the same order (`ButtonItem.answers`).
+    public var choices: [Choice] {
+        let own: [Choice] = switch type {
+        case EventTypes.tiles: tileViews.flatMap(\.buttons)
+        case EventTypes.rating: buttons(in: "options")
+        case EventTypes.formAsk: formView.map { $0.asText.choices } ?? []
+        default: buttons(in: "buttons")
+        }
+        return type == EventTypes.formAsk ? own : own + buttons(in: "quick_replies")
+    }
+
+    /// The buttons listed under `key` in the event's data.
+    func buttons(in key: String, of data: TemplateMap? = nil) -> [Choice] {
+        guard case .list(let buttons)? = (data ?? self.data)[key] else { return [] }
+        return buttons.compactMap { entry in
+            guard case .map(let button) = entry, case .string(let text)? = button["text"] else { return nil }
+            var choice = Choice(text: text)
+            if case .string(let id)? = button["button_id"] { choice.buttonID = id }
+            if case .string(let url)? = button["url"] { choice.url = url }
+            return choice
+        }
     }
 }

@@ -18,6 +18,19 @@ public enum EventTypes {
     public static let media = "meya.media.event"
     /// An image the bot shows (Meya's `image:` step): `url`, `alt`, `filename`, `text`.
     public static let image = "meya.image.event"
+    /// Tiles the bot shows (`tiles:`): `text`, `tiles` (title, description, image, rows,
+    /// buttons, and `button_id` / `url` for a tile that is a button), `quick_replies`.
+    public static let tiles = "meya.tile.event.ask"
+    /// A rating asked (`rating:`): `title`, `rating`, `options` (buttons whose result is the score).
+    public static let rating = "meya.tile.event.rating"
+    /// Text shown (`info:`): `info`.
+    public static let info = "meya.text.event.info"
+    /// A form shown (`page:`, `text_input` …): `form_id`, `fields`, `submit_text`, `buttons`.
+    public static let formAsk = "meya.form.event.ask"
+    /// A form's answers refused: `form_id`, `fields` (name → why).
+    public static let formError = "meya.form.event.error"
+    /// A form's answers taken: `form_id`.
+    public static let formOK = "meya.form.event.ok"
     /// A durable timer fell due (`DurableTimer`): data `name`, `due` and what the turn that set it gave.
     public static let timerFired = "parley.timer.event.fired"
     /// A waiting step's `timeout` (or the thread's `reply_timeout`) passed with no answer: data

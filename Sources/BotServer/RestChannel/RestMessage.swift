@@ -5,7 +5,8 @@ import Foundation
 /// One request to the REST channel, checked: who sends what, on which thread.
 ///
 /// The body follows Rasa's REST channel — `{"sender": ID, "message": TEXT}` — with Parley's
-/// additions: `"button"` (a click: a button id, or `{"id": …, "text": …}`), `"event"`
+/// additions: `"button"` (a click: a button id, or `{"id": …, "text": …}`), `"form"` (a form's
+/// answers, `FormSubmission`), `"event"`
 /// (`page_open`, `chat_open`, `chat_close`, with optional `"url"` and `"context"`),
 /// `"message_id"` (the idempotency key) and `"thread"` (default: the sender, as in Rasa).
 /// Other fields, such as Rasa's `"metadata"`, are ignored.
@@ -14,6 +15,7 @@ struct RestMessage: Equatable {
     enum Action: Equatable {
         case say(String)
         case click(id: String?, text: String?)
+        case form(FormSubmission)
         case lifecycle(type: String, data: TemplateMap)
     }
 
@@ -34,10 +36,10 @@ struct RestMessage: Equatable {
         threadID = try Self.identifier(body, "thread", required: false) ?? sender
         messageID = try Self.identifier(body, "message_id", required: false)
 
-        let given = ["message", "button", "event"].filter { body[$0] != nil && body[$0] != TemplateValue.none }
+        let given = ["message", "button", "form", "event"].filter { body[$0] != nil && body[$0] != TemplateValue.none }
         guard given.count == 1 else {
             throw given.isEmpty
-                ? Self.problem("the body needs `message` (text), `button` (a click) or `event` (such as \"page_open\")")
+                ? Self.problem("the body needs `message` (text), `button` (a click), `form` (a form's answers) or `event` (such as \"page_open\")")
                 : Self.problem("give only one of \(given.map { "`\($0)`" }.joined(separator: ", "))")
         }
         switch given[0] {
@@ -47,6 +49,11 @@ struct RestMessage: Equatable {
             action = .say(text)
         case "button":
             action = try Self.click(body["button"]!)
+        case "form":
+            switch FormSubmission.parse(body["form"]!) {
+            case .success(let form): action = .form(form)
+            case .failure(let problem): throw Self.problem(problem.message)
+            }
         default:
             action = try Self.lifecycle(body)
         }
@@ -70,6 +77,8 @@ struct RestMessage: Equatable {
                 type = EventTypes.say
                 data = ["text": .string(text ?? "")]
             }
+        case .form(let form):
+            (type, data) = form.event
         case .lifecycle(let eventType, let eventData):
             type = eventType
             data = eventData

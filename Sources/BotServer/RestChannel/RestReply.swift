@@ -10,6 +10,10 @@ import FlowDSL
 /// - status lines: `{"recipient_id": ID, "status": TEXT}`
 /// - errors: `{"recipient_id": ID, "error": TEXT}`, TEXT being the app's message for users
 ///   (`UserErrorText`), not the error's details
+/// - tiles and forms: as text with buttons (`Event.textMessage`, what a client that draws only
+///   text and buttons can show), and whole under Rasa's `"custom"`: `{"tiles": [TileView.json]}`,
+///   `{"form": FormView.json}`; what became of a form's answers, `{"form_id", "errors"}` (with
+///   the reasons as `text` when refused)
 ///
 /// Signals (typing, mode changes) and the user's own events are left out.
 enum RestReply {
@@ -21,7 +25,7 @@ enum RestReply {
         var first = true
         for event in outputs {
             let key: String, text: String?, agentName: String?, buttons: [Choice]
-            var image: String?
+            var image: String?, custom: TemplateValue?
             switch event.userView {
             case .message(let said, let choices, let name)?:
                 guard said != nil || name != nil || !choices.isEmpty else { continue }
@@ -33,6 +37,19 @@ enum RestReply {
                 (key, text, agentName, buttons) = ("status", status, nil, choices)
             case .error?:
                 (key, text, agentName, buttons) = ("error", errorText(), nil, [])
+            case .tiles(_, let tiles, _)?:
+                // As text with every button for Rasa's clients; whole under `custom` for those that draw cards.
+                let message = event.textMessage
+                (key, text, agentName, buttons) = ("text", message?.text, nil, message?.choices ?? [])
+                custom = .map(["tiles": .list(tiles.map(\.json))])
+            case .form(let form)?:
+                let asked = form.asText
+                (key, text, agentName, buttons) = ("text", asked.text.nilIfEmpty, nil, asked.choices)
+                custom = .map(["form": form.json])
+            case .formResult(let form, let errors)?:
+                (key, text, agentName, buttons) = ("text", event.textMessage?.text, nil, [])
+                custom = .map(["form_id": .string(form),
+                               "errors": .map(TemplateMap(errors.map { ($0.name, .string($0.message)) }, uniquingKeysWith: { first, _ in first }))])
             case .userInput?, .signal?, nil:
                 continue
             }
@@ -53,6 +70,10 @@ enum RestReply {
             if let agentName {
                 json.raw(#","agent_name":"#)
                 json.write(agentName)
+            }
+            if let custom {
+                json.raw(#","custom":"#)
+                json.write(custom)
             }
             if !buttons.isEmpty {
                 json.raw(#","buttons":["#)

@@ -8,6 +8,7 @@ import Hummingbird
 ///
 /// - `{"message": TEXT, "message_id"?: ID}` — the user typed TEXT
 /// - `{"button": BUTTON_ID, "text"?: TEXT, "message_id"?: ID}` — the user clicked a button
+/// - `{"form": {"id": FORM_ID, "fields": {NAME: VALUE}}, "message_id"?: ID}` — the user sent a form (`FormSubmission`)
 /// - `{"event": "page_open" | "chat_open" | "chat_close", "url"?: PAGE, "context"?: {…}, "message_id"?: ID}`
 ///
 /// The user and the thread are the connection's (`/ws?user=U&thread=T`). `message_id` is an
@@ -18,6 +19,7 @@ struct WebSocketInput: Equatable {
     enum Action: Equatable {
         case say(String)
         case click(id: String, text: String?)
+        case form(FormSubmission)
         case lifecycle(type: String, data: TemplateMap)
     }
 
@@ -42,10 +44,10 @@ struct WebSocketInput: Equatable {
         case .string?: throw WebSocketInputError("`message_id` is empty")
         case let other?: throw WebSocketInputError("`message_id` must be a string, not \(RequestBodyReader.kind(of: other))")
         }
-        let given = ["message", "button", "event"].filter { body[$0] != nil && body[$0] != TemplateValue.none }
+        let given = ["message", "button", "form", "event"].filter { body[$0] != nil && body[$0] != TemplateValue.none }
         guard given.count == 1 else {
             throw given.isEmpty
-                ? WebSocketInputError("the frame needs `message` (text), `button` (a button id) or `event` (such as \"page_open\")")
+                ? WebSocketInputError("the frame needs `message` (text), `button` (a button id), `form` (a form's answers) or `event` (such as \"page_open\")")
                 : WebSocketInputError("give only one of \(given.map { "`\($0)`" }.joined(separator: ", "))")
         }
         switch given[0] {
@@ -62,6 +64,11 @@ struct WebSocketInput: Equatable {
                 label = text.isEmpty ? nil : text
             }
             action = .click(id: id, text: label)
+        case "form":
+            switch FormSubmission.parse(body["form"]!) {
+            case .success(let form): action = .form(form)
+            case .failure(let problem): throw WebSocketInputError(problem.message)
+            }
         default:
             let names = RestMessage.lifecycleEvents.map { "\"\($0.name)\"" }.joined(separator: ", ")
             guard case .string(let name)? = body["event"] else {
@@ -91,6 +98,8 @@ struct WebSocketInput: Equatable {
             var fields: TemplateMap = ["button_id": .string(id)]
             if let text { fields["text"] = .string(text) }
             (type, data) = (EventTypes.click, fields)
+        case .form(let form):
+            (type, data) = form.event
         case .lifecycle(let eventType, let fields):
             (type, data) = (eventType, fields)
         }

@@ -11,7 +11,10 @@ import FlowDSL
 ///   (`meya.text.event.say`, `meya.button.event.ask`, `meya.text.event.status`,
 ///   `meya.presence.event.typing.on` …). Status lines carry `status` instead of `text`;
 ///   buttons and quick replies both come as `buttons`; a user's click carries `button_id`;
-///   signals (typing, mode changes, an integration's events) carry no text.
+///   signals (typing, mode changes, an integration's events) carry no text. Tiles carry
+///   `tiles` (`TileView.json`) and their quick replies as `buttons`; a form carries `form`
+///   (`FormView.json`); what became of a form's answers, `form_id` and `errors` (field name →
+///   why; empty: taken).
 /// - the end of the turn of a client frame that had a `message_id`, after that turn's events:
 ///   `{"ack": MESSAGE_ID, "id": SEQ}` with the client's event's own sequence, and
 ///   `"duplicate": true` when the id had been handled before (nothing ran again).
@@ -30,14 +33,23 @@ enum WebSocketOutput {
         case .message(let text, let choices, let agentName):
             if let text { frame["text"] = .string(text) }
             if let agentName { frame["agent_name"] = .string(agentName) }
-            if !choices.isEmpty { frame["buttons"] = .list(choices.map(button)) }
+            if !choices.isEmpty { frame["buttons"] = .list(choices.map(\.json)) }
+        case .tiles(let text, let tiles, let replies):
+            if let text { frame["text"] = .string(text) }
+            frame["tiles"] = .list(tiles.map(\.json))
+            if !replies.isEmpty { frame["buttons"] = .list(replies.map(\.json)) }
+        case .form(let form):
+            frame["form"] = form.json
+        case .formResult(let form, let errors):
+            frame["form_id"] = .string(form)
+            frame["errors"] = .map(TemplateMap(errors.map { ($0.name, .string($0.message)) }, uniquingKeysWith: { first, _ in first }))
         case .image(let url, let alt, let text):
             frame["image"] = .string(url)
             if let alt { frame["alt"] = .string(alt) }
             if let text { frame["text"] = .string(text) }
         case .status(let text, let choices):
             frame["status"] = .string(text)
-            if !choices.isEmpty { frame["buttons"] = .list(choices.map(button)) }
+            if !choices.isEmpty { frame["buttons"] = .list(choices.map(\.json)) }
         case .error:
             frame["text"] = .string(errorText)
         case .userInput(let text, let buttonID):
@@ -62,12 +74,5 @@ enum WebSocketOutput {
         if let messageID { frame["message_id"] = .string(messageID) }
         if let status { frame["status"] = .int(status) }
         return TemplateValue.map(frame).jsonText
-    }
-
-    private static func button(_ choice: Choice) -> TemplateValue {
-        var button: TemplateMap = ["text": .string(choice.text)]
-        if let id = choice.buttonID { button["button_id"] = .string(id) }
-        if let url = choice.url { button["url"] = .string(url) }
-        return .map(button)
     }
 }

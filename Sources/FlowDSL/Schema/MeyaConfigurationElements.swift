@@ -1,16 +1,29 @@
 /// Meya elements that only configure Meya's own platform (its chat widget, database, sensitive
 /// data store, generic webhooks). A Meya app keeps them; Parley accepts them with any fields,
 /// does nothing with them, and `botcli check` says once per element what Parley does instead.
-enum MeyaConfigurationElements {
+public enum MeyaConfigurationElements {
     static var all: [ElementSpec] {
         [
             inert("meya.orb.integration", "Parley's chat page (/chat) is the web channel"),
             inert("meya.orb.mobile.integration", "Parley's chat page (/chat) is the web channel; apps embed it or use the REST and WebSocket channels"),
             inert("meya.db.integration", "Parley keeps threads, users and the ledger in its own store"),
             inert("meya.sensitive_data.integration",
-                  "values filtered with `encrypt_sensitive` are shown to the user and kept as `[redacted]` in the ledger, as vault values are"),
+                  "Parley has no sensitive-data store yet: the `*_sensitive` template filters are errors; "
+                  + "keep secrets in the vault, which the ledger shows only as [vault.KEY]"),
             inert("meya.webhook.integration", "Parley's REST channel (/webhooks/rest/webhook) takes messages from other systems"),
-        ]
+        ] + orbConfigKeys.map(orbConfig)
+    }
+
+    /// Meya's Orb widget settings steps (`meya/orb/component/config`), by their key: `- orb_header: {…}`.
+    public static let orbConfigKeys = ["orb_composer", "orb_drop", "orb_header", "orb_launcher", "orb_media_upload", "orb_menu",
+                                       "orb_splash", "orb_theme"]
+
+    /// An Orb setting: kept on the thread under its key, as Meya's `ThreadConfigComponent` does.
+    private static func orbConfig(_ key: String) -> ElementSpec {
+        ElementSpec("meya.orb.component.config.\(key.dropFirst(4))", kind: .component, parent: StandardComponents.base,
+                    fields: [FieldSpec(key, .any, required: true, signature: true)],
+                    summary: "Meya's Orb widget setting; kept as `thread.\(key)`.",
+                    inert: "Parley's chat page does not read Meya's Orb settings; the value is kept as `thread.\(key)`")
     }
 
     private static func inert(_ type: String, _ instead: String) -> ElementSpec {

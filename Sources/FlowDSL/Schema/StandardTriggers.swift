@@ -87,10 +87,10 @@ extension ElementRegistry {
     /// Parley's built-in components, triggers, bot element and core event types.
     public static let standard: ElementRegistry = {
         var registry = ElementRegistry()
-        for spec in StandardComponents.all + StandardTriggers.all + [StandardTriggers.bot] + MeyaConfigurationElements.all {
+        for spec in StandardComponents.all + RichComponents.all + StandardTriggers.all + [StandardTriggers.bot] + MeyaConfigurationElements.all {
             registry.register(spec)
         }
-        for event in StandardTriggers.events { registry.register(event: event) }
+        for event in StandardTriggers.events + RichComponents.events { registry.register(event: event) }
         return registry
     }()
 }

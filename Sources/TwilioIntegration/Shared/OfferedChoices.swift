@@ -9,7 +9,7 @@ enum OfferedChoices {
     static func last(in events: [Event]) -> [Choice] {
         for event in events.reversed() {
             if event.sender == .user, Event.userHistoryTypes.contains(event.type) || event.type == EventTypes.media { return [] }
-            if case .message(_, let choices, _)? = event.userView, !choices.isEmpty { return choices }
+            if let choices = event.textMessage?.choices, !choices.isEmpty { return choices }
         }
         return []
     }

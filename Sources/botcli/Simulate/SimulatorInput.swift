@@ -114,7 +114,7 @@ struct OfferedButtons {
     /// The same for events shown in a turn (those with plain lines, in order).
     mutating func update(shown: [Event]) {
         let offers = shown.contains { event in
-            guard case .message(_, let choices, _)? = event.userView else { return false }
+            guard let choices = event.textMessage?.choices else { return false }
             return event.sender == .bot || !choices.isEmpty
         }
         guard offers else { return }

@@ -21,6 +21,9 @@ enum ConversationsText {
         case .image(let url, let alt, let text)?:
             // A link: Conversations takes media only as uploads to its Media Content Service.
             body = [text, alt, url].compactMap { $0 }.joined(separator: "\n")
+        case .tiles?, .form?, .formResult?:
+            guard let (text, choices, _) = event.textMessage else { return nil }
+            body = lines(text, choices)
         default:
             return nil
         }

@@ -54,7 +54,7 @@ public struct FlexTranscript: Sendable {
             if case .image(let url, _, let caption)? = event.userView {
                 return Line(sender: .bot, text: ((caption.map { [$0] } ?? []) + ["[image] \(url)"]).joined(separator: "\n"))
             }
-            guard case .message(let text, let choices, _)? = event.userView else { return nil }
+            guard let (text, choices, _) = event.textMessage else { return nil }
             let lines = (text.map { [$0] } ?? []) + choices.map(Self.choiceLine)
             return lines.isEmpty ? nil : Line(sender: .bot, text: lines.joined(separator: "\n"))
         case .agent:
@@ -96,7 +96,7 @@ public struct FlexTranscript: Sendable {
         if event.type == EventTypes.note {
             return event.text.map { prefixed(options.notePrefix, $0, separator: " ") }
         }
-        guard case .message(let text, let choices, _)? = event.userView else { return nil }
+        guard let (text, choices, _) = event.textMessage else { return nil }
         var lines = text.map { prefixed(options.botPrefix, $0) } ?? []
         lines += choices.map(Self.choiceLine)
         return lines.isEmpty ? nil : lines
@@ -129,8 +129,13 @@ public struct FlexTranscript: Sendable {
             if case .string(let id)? = event.data["button_id"] { return event.text ?? id }
             return event.text
         case EventTypes.formSubmit:
-            guard case .map(let fields)? = event.data["form"] ?? event.data["data"] else { return event.text }
-            return fields.map { "\($0.key): \(Self.plain($0.value))" }.joined(separator: "\n")
+            guard case .map(let fields)? = event.data["fields"] ?? event.data["form"] ?? event.data["data"] else { return event.text }
+            // Each field by the label the user saw (the form is in `history`), else by its name.
+            let form = history.last { $0.type == EventTypes.formAsk && $0.data["form_id"] == event.data["form_id"] }?.formView
+            return fields.map { name, value in
+                let label = form?.fields.first { $0.name == name }.flatMap { $0.label ?? $0.placeholder } ?? name
+                return "\(label): \(Self.plain(value))"
+            }.joined(separator: "\n")
         case EventTypes.media:
             let url = event.data["url"].map(Self.plain)
             let name = event.data["filename"].map(Self.plain)
@@ -160,8 +165,4 @@ public struct FlexTranscript: Sendable {
         if case .string(let text) = value { return text }
         return value.pythonString
     }
-}
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -38,7 +38,7 @@ struct VoiceHandoff {
         attributes["conversationSummary"] = .string(await flex.summary(of: request, thread: thread, events: events, settings: flexSettings))
         if let reason = request.summary.reason { attributes["handoffReason"] = .string(reason) }
         let said = outputs.prefix { $0.type != VoiceElements.Event.enqueue }.compactMap { event -> TwiMLElement? in
-            guard case .message(let text?, _, _)? = event.userView, !text.isEmpty else { return nil }
+            guard let text = event.textMessage?.text, !text.isEmpty else { return nil }
             return TwiML.say(text, voice: settings.voice, language: settings.language)
         }
         return TwiML.response(said + [TwiML.enqueue(workflowSid: workflow, task: TwiML.task(TemplateValue.map(attributes).jsonText))])

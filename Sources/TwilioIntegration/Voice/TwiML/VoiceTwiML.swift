@@ -24,7 +24,7 @@ enum VoiceTwiML {
         var lines = preface.map { [$0] } ?? []
         var choices: [Choice] = []
         for event in outputs {
-            guard case .message(let text, let offered, _)? = event.userView else { continue }
+            guard let (text, offered, _) = event.textMessage else { continue }
             if let text, !text.isEmpty { lines.append(text) }
             if !offered.isEmpty { choices = offered }
         }
@@ -62,7 +62,7 @@ enum VoiceTwiML {
                                        children: pairs("parameters").map { TwiML.parameter(name: $0.0, value: $0.1) }
                                            + pairs("config").map { TwiML.config(name: $0.0, value: $0.1) })
         let said = outputs[..<index].compactMap { event -> TwiMLElement? in
-            guard case .message(let text?, _, _)? = event.userView, !text.isEmpty else { return nil }
+            guard let text = event.textMessage?.text, !text.isEmpty else { return nil }
             return say(text, settings)
         }
         return TwiML.response(said + [TwiML.connect(action: base + "/" + VoiceEventMapper.Webhook.virtualAgentAction.rawValue,

@@ -102,7 +102,7 @@ struct VoiceWebhookHandler {
         let event = VoiceEventMapper.answer(form, thread: thread, offered: OfferedChoices.last(in: recent), noInputs: noInputs,
                                             delivery: delivery)
         let result = try await engine.handle(event)
-        let spoken = result.outputs.contains { if case .message? = $0.userView { true } else { false } }
+        let spoken = result.outputs.contains { $0.textMessage != nil }
         guard event.type == VoiceElements.Event.noInput, !spoken else {
             return try await response(to: result.outputs, thread: thread.id, engine: engine, settings: settings, base: base)
         }
@@ -127,7 +127,7 @@ struct VoiceWebhookHandler {
     static func lastQuestion(in events: [Event]) -> [Event] {
         let start = events.lastIndex { $0.sender == .user && $0.type != VoiceElements.Event.noInput }.map { $0 + 1 } ?? 0
         return events[start...].last { event in
-            if event.sender != .user, case .message? = event.userView { true } else { false }
+            event.sender != .user && event.textMessage != nil
         }.map { [$0] } ?? []
     }
 

@@ -1,3 +1,5 @@
+import FlowDSL
+
 extension String {
     /// The text without leading and trailing spaces and tabs, without a trip through NSString.
     var trimmingSpaces: String {
@@ -8,5 +10,19 @@ extension String {
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace || $0 == "\n" })!
         if first == scalars.startIndex, last == scalars.index(before: scalars.endIndex) { return self }
         return String(scalars[first...last])
+    }
+
+    /// Nil for the empty string.
+    public var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+extension TemplateValue {
+    /// The value as a number when it is one (`retries: 3`, `.inf`).
+    var number: Double? {
+        switch self {
+        case .int(let number): Double(number)
+        case .double(let number): number
+        default: nil
+        }
     }
 }
