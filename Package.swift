@@ -145,6 +145,10 @@ let package = Package(
             dependencies: [
                 "BotRuntime", "FlowDSL", "Vault", "TwilioIntegration", "ParleyPostgres",
                 .product(name: "Logging", package: "swift-log"),
+                // `http_call:` (HTTPCallComponent).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             // The template app, embedded by EmbedFiles (see embed.json).
             exclude: ["embed.json"],

@@ -14,9 +14,10 @@ public enum ParleyIntegrations {
         VoiceIntegration.self,
     ]
 
-    /// Every element type Parley knows: the built-in steps and each integration's types.
+    /// Every element type Parley knows: the built-in steps, `http_call:` and each integration's types.
     public static func registry(_ types: [any Integration.Type] = standard) -> ElementRegistry {
         var registry = ElementRegistry.standard
+        registry.register(HTTPCallComponent.spec)
         for type in types { type.register(in: &registry) }
         return registry
     }
@@ -25,17 +26,23 @@ public enum ParleyIntegrations {
     public static let standardRegistry = registry()
 }
 
-/// The integrations of one engine, made fresh (they hold HTTP clients): give `all` to the
-/// engine and the server, and call `shutdown()` once when they stop.
+/// The integrations of one engine, made fresh (they hold HTTP clients), and Parley's own
+/// components that hold one (`http_call:`): give `all` to the engine and the server,
+/// `components` to the engine, and call `shutdown()` once when they stop.
 public struct AppIntegrations: Sendable {
     public let all: [any Integration]
+    public let components: [any ComponentHandler]
+    private let http: HTTPCallComponent
 
     public init(_ types: [any Integration.Type] = ParleyIntegrations.standard, setup: IntegrationSetup = IntegrationSetup()) {
         all = types.map { $0.init(setup: setup) }
+        http = HTTPCallComponent(logger: setup.logger("parley.http"))
+        components = [http]
     }
 
     /// Each integration's queued work finished and what it holds closed, in registration order.
     public func shutdown() async {
         for integration in all { await integration.shutdown() }
+        await http.shutdown()
     }
 }

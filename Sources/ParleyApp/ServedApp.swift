@@ -73,8 +73,8 @@ public struct ServedApp: Sendable {
             if replacement == nil { await store.close() }
             throw .vault(app: root.path, reason: "\(error)")
         }
-        let engine = BotEngine(app: app, store: store, vault: vault, vaultSource: vaultSource, integrations: integrations.all,
-                               options: options, logger: self.logger("parley.runtime"))
+        let engine = BotEngine(app: app, store: store, vault: vault, vaultSource: vaultSource, components: integrations.components,
+                               integrations: integrations.all, options: options, logger: self.logger("parley.runtime"))
         do {
             // The outbox first: what it reads is then older than any turn's work (see resumeOutbox).
             let waiting = try await engine.resumeOutbox()

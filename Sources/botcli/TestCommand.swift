@@ -72,7 +72,10 @@ struct TestCommand: AsyncParsableCommand {
         for diagnostic in suite.diagnostics { Terminal.error(Terminal.format(diagnostic)) }
         if suite.files.isEmpty { Terminal.error("note: no test files (*.yaml) found") }
 
-        var runner = ConversationTestRunner(app: app)
+        // `http_call:` steps call their services for real, as they do when the bot serves.
+        let http = HTTPCallComponent(logger: ParleyLogging.logger("parley.http"))
+        defer { Task { await http.shutdown() } }
+        var runner = ConversationTestRunner(app: app, components: [http])
         runner.store = try await openStore()
         var report = await runner.run(suite.files)
         if update, !report.succeeded, try await rewrite(suite.files, failed: report, runner: runner) {

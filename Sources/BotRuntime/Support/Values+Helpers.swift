@@ -18,7 +18,7 @@ extension String {
 
 extension TemplateValue {
     /// The value as a number when it is one (`retries: 3`, `.inf`).
-    var number: Double? {
+    public var number: Double? {
         switch self {
         case .int(let number): Double(number)
         case .double(let number): number

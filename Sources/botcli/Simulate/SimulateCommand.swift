@@ -148,7 +148,7 @@ struct SimulateCommand: AsyncParsableCommand {
         } else {
             integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger))
         }
-        let engine = BotEngine(app: app, store: store, vault: vault, integrations: integrations.all,
+        let engine = BotEngine(app: app, store: store, vault: vault, components: integrations.components, integrations: integrations.all,
                                options: EngineOptions(realDelays: true), logger: ParleyLogging.logger("parley.simulate"))
         // Work stored by an earlier run, then the webhook events it accepted and did not handle,
         // before the first turn (see resumeOutbox).
