@@ -174,6 +174,28 @@ struct RichComponentTests {
                                                "button: Red", "button: Green", "button: Blue"])
     }
 
+    @Test("files and images, in Meya's newer steps (`file:`, `image:`) and its first ones (`url:` with `filename:` or `alt:`), with quick replies")
+    func filesAndImages() async throws {
+        let client = try bot(steps: """
+              - file: https://example.com/guide.pdf
+                name: guide.pdf
+                text: The guide
+              - url: https://example.com/label.pdf
+                filename: label.pdf
+                quick_replies:
+                  - text: Start over
+                    action: {jump: start}
+              - say: not reached
+              - (start)
+              - url: https://example.com/bike.jpg
+                alt: A bike
+              - say: done
+            """)
+        #expect(try await client.say("go") == ["bot: The guide", "file: https://example.com/guide.pdf (guide.pdf)",
+                                               "file: https://example.com/label.pdf (label.pdf)", "button: Start over"])
+        #expect(try await client.click("Start over") == ["image: https://example.com/bike.jpg (A bike)", "bot: done"])
+    }
+
     @Test("Meya's rich components load without errors, as the apps write them")
     func loads() {
         let errors = MeyaCompatibilityTests.errors(["flow/main.yaml": """

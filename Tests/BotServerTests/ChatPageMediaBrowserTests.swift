@@ -4,7 +4,7 @@ import HeadlessBrowser
 import Testing
 
 /// Meya's richer events on the chat page in a real headless Chromium: an image the bot shows
-/// (Meya's `image:` step) and a status line that offers quick replies (Meya's status is
+/// (Meya's `image:` step), a file to download (`file:`) and a status line that offers quick replies (Meya's status is
 /// interactive). Screenshots at desktop and phone widths.
 @Suite("Chat page: images and interactive status lines", .serialized)
 struct ChatPageMediaBrowserTests {
@@ -20,6 +20,8 @@ struct ChatPageMediaBrowserTests {
               - image: \(logo)
                 alt: The Parley logo
                 text: Parley, in blue
+              - file: https://example.com/guide.pdf
+                name: guide.pdf
               - status: Looking up your order…
                 quick_replies:
                   - text: Cancel
@@ -47,6 +49,8 @@ struct ChatPageMediaBrowserTests {
                     try await page.waitUntil("document.querySelector('#log img.picture').naturalWidth > 0", description: "the image to load")
                     let texts = try await page.evaluate("[...document.querySelectorAll('#log .bubble .text, #log .notice')].map((n) => n.textContent)")
                     #expect(texts == ["Here is our logo.", "Parley, in blue", "Looking up your order…"], "\(texts)")
+                    let file = try await page.evaluate("[document.querySelector('#log a.file')?.href, document.querySelector('#log a.file')?.textContent]")
+                    #expect(file == ["https://example.com/guide.pdf", "📄 guide.pdf"], "\(file)")
                     try await ChatPageBrowserTests.screenshot(page, name)
                     try await page.click("#log .buttons .choice")
                     try await page.waitUntil("[...document.querySelectorAll('#log .bubble .text')].some((n) => n.textContent === 'Canceled.')",

@@ -18,6 +18,7 @@ struct TextComponentHandler: ComponentHandler {
             "meya.text.component.status", "meya.csp.component.note", "meya.presence.component.typing",
             "meya.time.component.delay", "meya.thread.component.config.mode", "meya.event.component.config.event_user_id",
             "meya.session.component.chat.open", "meya.session.component.chat.close", "meya.image.component.v2",
+            "meya.image.component", "meya.file.component.v2", "meya.file.component",
             "meya.event.component.config.header", "meya.event.component.config.composer", "meya.event.component.config.markdown",
         ] + MeyaConfigurationElements.orbConfigKeys.map { "meya.orb.component.config.\($0.dropFirst(4))" }
     }
@@ -70,15 +71,24 @@ struct TextComponentHandler: ComponentHandler {
                 context.setThread("event_" + key, value == .none ? nil : value)
             }
             return .next()
-        case "meya.image.component.v2":
+        case "meya.image.component.v2", "meya.image.component", "meya.file.component.v2", "meya.file.component":
+            // Each event field from the step's field of that meaning (Meya's versions name them apart).
+            let fields: [(key: String, field: String)] = switch element.type {
+            case "meya.image.component.v2": [("url", "image"), ("alt", "alt"), ("filename", "filename"), ("text", "text")]
+            case "meya.image.component": [("url", "url"), ("alt", "alt"), ("text", "text")]
+            case "meya.file.component.v2": [("url", "file"), ("filename", "name"), ("text", "text")]
+            default: [("url", "url"), ("filename", "filename"), ("text", "text")]
+            }
             var kept = TemplateMap(), shown = TemplateMap()
-            for (key, field) in [("url", "image"), ("alt", "alt"), ("filename", "filename"), ("text", "text")] {
+            for (key, field) in fields {
                 let value = try context.renderShown(element[field])
                 guard value.kept != .none else { continue }
                 (kept[key], shown[key]) = (.string(value.kept.pythonString), .string(value.shown.pythonString))
             }
-            context.emit(EventTypes.image, data: kept, shown: kept == shown ? nil : shown)
-            return .next()
+            let replies = try ButtonItem.items(of: element, field: "quick_replies", in: context)
+            if !replies.isEmpty { (kept["quick_replies"], shown["quick_replies"]) = (.list(replies.map(\.eventValue)), .list(replies.map(\.eventValue))) }
+            context.emit(element.type.hasPrefix("meya.file.") ? EventTypes.file : EventTypes.image, data: kept, shown: kept == shown ? nil : shown)
+            return replies.contains { $0.isActionable } ? .wait : .next()
         case _ where element.type.hasPrefix("meya.orb.component.config."):
             // Meya keeps an Orb setting on the thread under its key (`ThreadConfigComponent`).
             guard let key = element.fields.keys.first(where: { $0.hasPrefix("orb_") }) else { return .next() }

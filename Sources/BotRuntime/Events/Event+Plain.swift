@@ -3,7 +3,7 @@ import FlowDSL
 extension Event {
     /// The event as a user reads it (`userView`), one line per thing shown, in the simulator's
     /// plain format: `bot: TEXT`, `agent: TEXT` (`agent(NAME): TEXT`), `button: TEXT`,
-    /// `image: URL (ALT)`, `status: TEXT`, `error: TEXT`; a tile as `tile: TITLE — DESCRIPTION`
+    /// `image: URL (ALT)`, `file: URL (NAME)`, `status: TEXT`, `error: TEXT`; a tile as `tile: TITLE — DESCRIPTION`
     /// with its rows (`row: CELL: VALUE`), image and buttons below; a form as its first question
     /// (`FormView.asText`) with its options as buttons, refused answers as `bot: WHY`. Events a
     /// user does not see, the user's own and signals (typing, mode changes) give no lines.
@@ -18,7 +18,9 @@ extension Event {
             }
             return lines + choices.map { "button: \($0.text)" }
         case .image(let url, let alt, let text)?:
-            return (text.map { ["bot: \($0)"] } ?? []) + ["image: \(url)" + (alt.map { " (\($0))" } ?? "")]
+            return (text.map { ["bot: \($0)"] } ?? []) + ["image: \(url)" + (alt.map { " (\($0))" } ?? "")] + choices.map { "button: \($0.text)" }
+        case .file(let url, let name, let text)?:
+            return (text.map { ["bot: \($0)"] } ?? []) + ["file: \(url)" + (name.map { " (\($0))" } ?? "")] + choices.map { "button: \($0.text)" }
         case .status(let text, let choices)?:
             return ["status: \(text)"] + choices.map { "button: \($0.text)" }
         case .error(let text)?:

@@ -13,6 +13,8 @@ public enum UserView: Sendable, Equatable {
     /// An image from the bot or an agent (Meya's `meya.image.event`), with its alternative text
     /// and a caption when it has them.
     case image(url: String, alt: String?, text: String?)
+    /// A file to download (Meya's `meya.file.event`), with its name and a caption when it has them.
+    case file(url: String, name: String?, text: String?)
     /// Tiles (Meya's `meya.tile.event.ask`): text above them, the cards, and quick replies.
     case tiles(text: String?, tiles: [TileView], quickReplies: [Choice])
     /// A form (`meya.form.event.ask`): a page of fields or one field alone.
@@ -57,6 +59,10 @@ extension Event {
             guard case .string(let url)? = data["url"] else { return .signal }
             let alt: String? = if case .string(let alt)? = data["alt"], !alt.isEmpty { alt } else { nil }
             return .image(url: url, alt: alt, text: text)
+        case EventTypes.file:
+            guard case .string(let url)? = data["url"] else { return .signal }
+            let name: String? = if case .string(let name)? = data["filename"], !name.isEmpty { name } else { nil }
+            return .file(url: url, name: name, text: text)
         case EventTypes.error:
             return .error(text ?? "")
         case EventTypes.tiles:

@@ -18,6 +18,8 @@ public enum EventTypes {
     public static let media = "meya.media.event"
     /// An image the bot shows (Meya's `image:` step): `url`, `alt`, `filename`, `text`.
     public static let image = "meya.image.event"
+    /// A file the bot shows (Meya's `file:` step): `url`, `filename`, `text`.
+    public static let file = "meya.file.event"
     /// Tiles the bot shows (`tiles:`): `text`, `tiles` (title, description, image, rows,
     /// buttons, and `button_id` / `url` for a tile that is a button), `quick_replies`.
     public static let tiles = "meya.tile.event.ask"

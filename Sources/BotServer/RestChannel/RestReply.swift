@@ -10,6 +10,7 @@ import FlowDSL
 /// - status lines: `{"recipient_id": ID, "status": TEXT}`
 /// - errors: `{"recipient_id": ID, "error": TEXT}`, TEXT being the app's message for users
 ///   (`UserErrorText`), not the error's details
+/// - files: `"attachment": {"type": "file", "url", "name"?}`, a caption as `text`
 /// - tiles and forms: as text with buttons (`Event.textMessage`, what a client that draws only
 ///   text and buttons can show), and whole under Rasa's `"custom"`: `{"tiles": [TileView.json]}`,
 ///   `{"form": FormView.json}`; what became of a form's answers, `{"form_id", "errors"}` (with
@@ -25,14 +26,20 @@ enum RestReply {
         var first = true
         for event in outputs {
             let key: String, text: String?, agentName: String?, buttons: [Choice]
-            var image: String?, custom: TemplateValue?
+            var image: String?, custom: TemplateValue?, attachment: TemplateValue?
             switch event.userView {
             case .message(let said, let choices, let name)?:
                 guard said != nil || name != nil || !choices.isEmpty else { continue }
                 (key, text, agentName, buttons) = ("text", said, name, choices)
             case .image(let url, _, let caption)?:
                 // Rasa's REST channel answers an image as `{"recipient_id", "image": URL}`.
-                (key, text, agentName, buttons, image) = ("text", caption, nil, [], url)
+                (key, text, agentName, buttons, image) = ("text", caption, nil, event.choices, url)
+            case .file(let url, let name, let caption)?:
+                // Rasa's attachment: `{"recipient_id", "attachment": …}`.
+                (key, text, agentName, buttons) = ("text", caption, nil, event.choices)
+                var file: TemplateMap = ["type": "file", "url": .string(url)]
+                if let name { file["name"] = .string(name) }
+                attachment = .map(file)
             case .status(let status, let choices)?:
                 (key, text, agentName, buttons) = ("status", status, nil, choices)
             case .error?:
@@ -74,6 +81,10 @@ enum RestReply {
             if let custom {
                 json.raw(#","custom":"#)
                 json.write(custom)
+            }
+            if let attachment {
+                json.raw(#","attachment":"#)
+                json.write(attachment)
             }
             if !buttons.isEmpty {
                 json.raw(#","buttons":["#)

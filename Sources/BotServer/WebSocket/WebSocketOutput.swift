@@ -47,6 +47,14 @@ enum WebSocketOutput {
             frame["image"] = .string(url)
             if let alt { frame["alt"] = .string(alt) }
             if let text { frame["text"] = .string(text) }
+            let choices = event.choices
+            if !choices.isEmpty { frame["buttons"] = .list(choices.map(\.json)) }
+        case .file(let url, let name, let text):
+            frame["file"] = .string(url)
+            if let name { frame["filename"] = .string(name) }
+            if let text { frame["text"] = .string(text) }
+            let choices = event.choices
+            if !choices.isEmpty { frame["buttons"] = .list(choices.map(\.json)) }
         case .status(let text, let choices):
             frame["status"] = .string(text)
             if !choices.isEmpty { frame["buttons"] = .list(choices.map(\.json)) }

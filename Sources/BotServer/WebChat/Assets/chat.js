@@ -239,7 +239,8 @@
       showForm(frame);
     } else if (typeof frame.form_id === 'string') {
       showFormResult(frame.form_id, frame.errors || {});
-    } else if (typeof frame.text === 'string' || Array.isArray(frame.buttons) || typeof frame.image === 'string') {
+    } else if (typeof frame.text === 'string' || Array.isArray(frame.buttons) || typeof frame.image === 'string'
+               || typeof frame.file === 'string') {
       showIncoming(frame);
     }
     updateTyping();
@@ -317,6 +318,7 @@
     const body = groupFor(sender, name);
     if (typeof frame.id === 'number') body.parentElement.dataset.lastEventId = String(frame.id);
     if (typeof frame.image === 'string') body.append(picture(frame.image, frame.alt));
+    if (typeof frame.file === 'string') body.append(download(frame.file, frame.filename));
     if (typeof frame.text === 'string' && frame.text !== '') bubble(body, name, frame.text);
     if (Array.isArray(frame.buttons) && frame.buttons.length) body.append(choices(frame.buttons));
     scrollToEnd();
@@ -467,6 +469,18 @@
     if (names.length) return;
     form.node.classList.add('done');
     for (const control of form.node.querySelectorAll('input, select, button')) control.disabled = true;
+  }
+
+  /** A file the bot shows: a link with its name (an http(s) URL only; anything else as text). */
+  function download(url, name) {
+    const label = typeof name === 'string' && name ? name : url;
+    if (!/^https?:\/\//i.test(url)) return element('div', 'bubble', label);
+    const link = element('a', 'bubble file', `📄 ${label}`);
+    link.href = url;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    link.download = '';
+    return link;
   }
 
   /** An image the bot shows: an http(s) or `data:image/` URL is drawn, anything else shown as text. */

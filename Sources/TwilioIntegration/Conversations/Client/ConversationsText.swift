@@ -20,7 +20,9 @@ enum ConversationsText {
             body = lines(text, choices)
         case .image(let url, let alt, let text)?:
             // A link: Conversations takes media only as uploads to its Media Content Service.
-            body = [text, alt, url].compactMap { $0 }.joined(separator: "\n")
+            body = lines([text, alt, url].compactMap { $0 }.joined(separator: "\n"), event.choices)
+        case .file(let url, let name, let text)?:
+            body = lines([text, name, url].compactMap { $0 }.joined(separator: "\n"), event.choices)
         case .tiles?, .form?, .formResult?:
             guard let (text, choices, _) = event.textMessage else { return nil }
             body = lines(text, choices)

@@ -54,6 +54,10 @@ public struct FlexTranscript: Sendable {
             if case .image(let url, _, let caption)? = event.userView {
                 return Line(sender: .bot, text: ((caption.map { [$0] } ?? []) + ["[image] \(url)"]).joined(separator: "\n"))
             }
+            if case .file(let url, let name, let caption)? = event.userView {
+                return Line(sender: .bot, text: ((caption.map { [$0] } ?? []) + ["[file] " + [name, url].compactMap { $0 }.joined(separator: " ")])
+                    .joined(separator: "\n"))
+            }
             guard let (text, choices, _) = event.textMessage else { return nil }
             let lines = (text.map { [$0] } ?? []) + choices.map(Self.choiceLine)
             return lines.isEmpty ? nil : Line(sender: .bot, text: lines.joined(separator: "\n"))
