@@ -45,6 +45,22 @@ struct ConversationTestRunnerTests {
         #expect(result.passed, "\(result.failure.map { ConversationTestReport.describe($0).joined(separator: "\n") } ?? "")")
     }
 
+    @Test("a sensitive value (`encrypt_sensitive`) is shown in a case as the user sees it, with no vault key at hand")
+    func sensitiveValues() async throws {
+        let app = try #require(AppLoader().load(sources: [AppSource(path: "flow/card.yaml", text: """
+            triggers:
+              - keyword: card
+            steps:
+              - ask: Your card?
+              - user_set:
+                  card: (@ flow.result | encrypt_sensitive )
+              - say: Card (@ user.card ), kept as (@ user.card | redact_sensitive )
+            """)]).app)
+        let file = S.file(S.steps("user: card", "bot: Your card?", "user: 4242", "bot: Card 4242, kept as [redacted]"))
+        let result = await ConversationTestRunner(app: app, logger: TestLogs.logger("parley.runtime")).run(file.cases[0])
+        #expect(result.passed, "\(result.failure.map { ConversationTestReport.describe($0).joined(separator: "\n") } ?? "")")
+    }
+
     @Test("wrong text: both transcripts, the first differing character and the producing step")
     func wrongText() async throws {
         let result = await S.run(S.steps("user: go", "bot: Hello!", "bot: Pick a color", "click: Red"))

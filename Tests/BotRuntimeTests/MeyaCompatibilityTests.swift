@@ -4,6 +4,7 @@ import FlowDSL
 import Foundation
 import SharedTestFixtures
 import Testing
+import Vault
 
 /// Valid Meya that Parley rejected or ran differently, each written as the smallest app that
 /// shows it (issue #20 item 1; measured on public Meya apps). Meya's SDK
@@ -268,6 +269,42 @@ struct MeyaCompatibilityTests {
             "flow/main.yaml:3: unknown step `language:` (here with `ask:`): Parley has no step that takes `language`",
             "flow/main.yaml:6: unknown field `quick_replise` in `ask` step",
         ], "\(errors)")
+    }
+
+    @Test("the `*_sensitive` filters: a value sealed with the app's vault key is kept sealed in the scopes, shown to the user, `[redacted]` in the ledger")
+    func sensitiveFilters() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parley-sensitive-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let files = ["flow/card.yaml": """
+            triggers:
+              - keyword: go
+            steps:
+              - ask: Your card?
+              - user_set:
+                  card: (@ flow.result | encrypt_sensitive )
+              - say: Card (@ user.card ), (@ user.card | redact_sensitive ), (@ "plain" | try_decrypt_sensitive ), (@ user.card | decrypt_sensitive )
+            """]
+        let app = try #require(AppLoader(registry: .standard).load(sources: files.map { AppSource(path: $0.key, text: $0.value) }).app)
+        let vault = AppVault(app: root, environment: [:])
+        _ = try vault.keyring.generate(force: false)
+        let engine = BotEngine(app: app, store: MemoryStore(), vault: try await VaultSource(vault: vault).load(),
+                               logger: TestLogs.logger("parley.runtime"))
+        func say(_ text: String) async throws -> TurnResult {
+            try await engine.handle(Event(type: EventTypes.say, threadID: "t", userID: "u", data: ["text": .string(text)]))
+        }
+        _ = try await say("go")
+        #expect(try await say("4242 4242").plainLines == ["bot: Card 4242 4242, [redacted], plain, 4242 4242"])
+        let ledger = try await engine.events(thread: "t")
+        #expect(ledger.last?.text == "Card [redacted], [redacted], plain, [redacted]")
+        let card = try await engine.userScope("u")["card"]?.pythonString ?? ""
+        #expect(card.hasPrefix("[sensitive:") && !card.contains("4242"), "\(card)")
+
+        // Without a vault key pair the filter says what it needs.
+        let keyless = BotEngine(app: app, store: MemoryStore(), logger: TestLogs.logger("parley.runtime"))
+        _ = try await keyless.handle(Event(type: EventTypes.say, threadID: "k", userID: "u", data: ["text": "go"]))
+        let failed = try await keyless.handle(Event(type: EventTypes.say, threadID: "k", userID: "u", data: ["text": "4242"]))
+        #expect(failed.plainLines.first?.contains("encrypt_sensitive needs the app's vault key") == true, "\(failed.plainLines)")
     }
 
     @Test("Meya's Orb widget settings (`orb_header:`, `orb_launcher:` …) load with one warning each and are kept on the thread, as Meya keeps them")

@@ -67,6 +67,7 @@ public struct ComponentContext: Sendable {
     private var secretContext: TemplateContext {
         var secret = context
         secret["vault"] = vault.values
+        secret.sensitive = vault.sensitive
         return secret
     }
 
@@ -78,12 +79,16 @@ public struct ComponentContext: Sendable {
         return try field.render(context)
     }
 
-    /// Renders text the user is shown: the user sees vault values, the ledger keeps placeholders.
+    /// Renders text the user is shown: the user sees vault values and sensitive values, the
+    /// ledger keeps placeholders and `[redacted]`.
     public func renderShown(_ field: FieldValue?) throws(TemplateRenderError) -> (kept: TemplateValue, shown: TemplateValue) {
         guard let field else { return (.none, .none) }
         let kept = try field.render(context)
-        guard vault.hasValues, field.readsVault else { return (kept, kept) }
-        return (kept, try field.render(secretContext))
+        let sealed = SensitiveValues.holdsToken(kept)
+        guard sealed || vault.hasValues && field.readsVault else { return (kept, kept) }
+        let shown = try field.render(secretContext)
+        guard sealed || SensitiveValues.holdsToken(shown) else { return (kept, shown) }
+        return (SensitiveValues.replacingTokens(in: kept, open: nil), SensitiveValues.replacingTokens(in: shown, open: vault.sensitive?.open))
     }
 
     /// Renders an integration's fields with real vault values, for talking to its service.

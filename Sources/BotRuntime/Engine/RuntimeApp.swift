@@ -14,8 +14,11 @@ final class RuntimeApp: Sendable {
     let botScope: TemplateValue
     /// The scopes every turn starts from (config, bot, vault placeholders), by vault scope.
     func baseContext(vault: VaultScope) -> TemplateContext {
-        TemplateContext(["config": app.config, "bot": botScope, "vault": vault.redacted,
-                         "flow": .map([:]), "thread": .map([:]), "user": .map([:])])
+        var context = TemplateContext(["config": app.config, "bot": botScope, "vault": vault.redacted,
+                                       "flow": .map([:]), "thread": .map([:]), "user": .map([:])])
+        // What is kept may seal a sensitive value, never open one.
+        context.sensitive = vault.sensitive?.sealingOnly
+        return context
     }
 
     /// Buttons and quick replies with no template in them, rendered once, by element.

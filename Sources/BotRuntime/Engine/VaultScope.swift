@@ -7,12 +7,15 @@ import OrderedCollections
 public struct VaultScope: Sendable {
     public let values: TemplateValue
     public let redacted: TemplateValue
+    /// Sealing and opening Meya's sensitive values with the app's vault key pair; nil without one.
+    public let sensitive: SensitiveValues?
     public var hasValues: Bool { if case .map(let map) = values { !map.isEmpty } else { false } }
 
     public static let empty = VaultScope(flat: [:])
 
     /// Builds both scopes from flat dotted keys (`twilio.account_sid`), nesting them as Meya does.
-    public init(flat: [String: TemplateValue]) {
+    public init(flat: [String: TemplateValue], sensitive: SensitiveValues? = nil) {
+        self.sensitive = sensitive
         var values = TemplateMap(), redacted = TemplateMap()
         for key in flat.keys.sorted() {
             let path = key.split(separator: ".").map(String.init)

@@ -36,6 +36,27 @@ public struct VaultSource: Sendable {
                 unreadable(key, error)
             }
         }
-        return VaultScope(flat: flat)
+        return VaultScope(flat: flat, sensitive: Self.sensitiveValues(vault.keyring))
     }
+
+    /// Meya's sensitive values sealed to the app's vault public key (under the name
+    /// `sensitive`) and opened with its secret key; nil without a key pair.
+    static func sensitiveValues(_ keyring: VaultKeyring) -> SensitiveValues? {
+        guard let keys = try? keyring.sealingKeys() else { return nil }
+        let publicKey = keys.publicKey, secretKey = keys.secretKey
+        let seal: @Sendable (TemplateValue) -> String? = { value in
+            guard let ciphertext = try? publicKey.seal(.string(value.jsonText), key: sensitiveKeyName) else { return nil }
+            return SensitiveValues.token(ciphertext.base64EncodedString())
+        }
+        guard let secretKey else { return SensitiveValues(seal: seal, open: nil) }
+        let open: @Sendable (String) -> TemplateValue? = { token in
+            guard let text = SensitiveValues.ciphertext(of: token), let ciphertext = Data(base64Encoded: text),
+                  case .string(let json)? = try? secretKey.open(ciphertext, key: sensitiveKeyName) else { return nil }
+            return try? TemplateValue(jsonText: json)
+        }
+        return SensitiveValues(seal: seal, open: open)
+    }
+
+    /// The name sensitive values are sealed under (a sealed value names its key).
+    static let sensitiveKeyName = "sensitive"
 }

@@ -8,7 +8,8 @@ import Logging
 /// Each case gets its own engine on a fresh `MemoryStore` (delays do not sleep), so cases
 /// share nothing and run in parallel; given a `store`, every case's engine runs on it, each
 /// case on a thread and a user of its own. The app's vault is not opened: tests never need
-/// secrets, and `(@ vault.KEY )` renders as `[vault.KEY]`.
+/// secrets, and `(@ vault.KEY )` renders as `[vault.KEY]`; sensitive values (`encrypt_sensitive`)
+/// are kept encoded, not sealed (the tests run in memory), and shown as the user would see them.
 public struct ConversationTestRunner: Sendable {
     public let app: BotApp
     /// Handlers for integration components, as the engine takes them.
@@ -28,7 +29,8 @@ public struct ConversationTestRunner: Sendable {
         self.options = options
         self.logger = logger
         let keys = Set(app.vaultKeys.keys).union(app.vaultReferences.map(\.key))
-        vault = VaultScope(flat: Dictionary(uniqueKeysWithValues: keys.map { ($0, TemplateValue.string("[vault.\($0)]")) }))
+        vault = VaultScope(flat: Dictionary(uniqueKeysWithValues: keys.map { ($0, TemplateValue.string("[vault.\($0)]")) }),
+                           sensitive: Self.encodedSensitiveValues)
     }
 
     /// Runs every case of the files without format errors, in parallel; results come in file
@@ -65,4 +67,14 @@ public struct ConversationTestRunner: Sendable {
         let client = store == nil ? BotTestClient(engine: engine) : BotTestClient(engine: engine, userID: "user-\(UUID().uuidString)")
         return ConversationSession(client: client, steps: testCase.steps)
     }
+}
+
+extension ConversationTestRunner {
+    /// Sensitive values for tests: base64 of their JSON in the token, opened by decoding it.
+    static let encodedSensitiveValues = SensitiveValues(seal: { value in
+        SensitiveValues.token(Data(value.jsonText.utf8).base64EncodedString())
+    }, open: { token in
+        guard let text = SensitiveValues.ciphertext(of: token), let data = Data(base64Encoded: text) else { return nil }
+        return try? TemplateValue(jsonText: String(decoding: data, as: UTF8.self))
+    })
 }

@@ -8,8 +8,8 @@ public enum MeyaConfigurationElements {
             inert("meya.orb.mobile.integration", "Parley's chat page (/chat) is the web channel; apps embed it or use the REST and WebSocket channels"),
             inert("meya.db.integration", "Parley keeps threads, users and the ledger in its own store"),
             inert("meya.sensitive_data.integration",
-                  "Parley has no sensitive-data store yet: the `*_sensitive` template filters are errors; "
-                  + "keep secrets in the vault, which the ledger shows only as [vault.KEY]"),
+                  "the `*_sensitive` template filters seal values with the app's vault key: users see them, "
+                  + "the ledger keeps [redacted]"),
             inert("meya.webhook.integration", "Parley's REST channel (/webhooks/rest/webhook) takes messages from other systems"),
         ] + orbConfigKeys.map(orbConfig)
     }

@@ -12,6 +12,9 @@ public struct TemplateContext: Sendable {
     var entries: [String: Entry]
     /// Scopes whose missing first-level keys read as `None`.
     public private(set) var lenientScopes: Set<String>
+    /// Meya's `*_sensitive` filters: how values are sealed, and opened where this context may;
+    /// nil: the filters are errors (no vault key).
+    public var sensitive: SensitiveValues?
 
     public init(_ scopes: [String: TemplateValue] = [:], lenientScopes: Set<String> = ["user", "thread"]) {
         self.lenientScopes = lenientScopes

@@ -5,6 +5,9 @@ enum TemplateFilter: String, Sendable, CaseIterable {
     case first, last, replace, tojson, abs, list, sort, reverse, min, max, sum, unique, wordcount
     case truncate, center, indent, items, dictsort, batch, map, select, reject, selectattr, rejectattr
     case safe, escape, format, striptags, urlencode
+    // Meya's sensitive data (`SensitiveValues`).
+    case encryptSensitive = "encrypt_sensitive", decryptSensitive = "decrypt_sensitive"
+    case tryDecryptSensitive = "try_decrypt_sensitive", redactSensitive = "redact_sensitive"
 
     init?(name: String) {
         switch name {
@@ -41,6 +44,8 @@ enum TemplateFilter: String, Sendable, CaseIterable {
         case .indent: return ["width", "first", "blank"]
         case .dictsort: return ["case_sensitive", "by", "reverse"]
         case .batch: return ["linecount", "fill_with"]
+        case .encryptSensitive: return ["ttl"]
+        case .tryDecryptSensitive, .redactSensitive: return ["default"]
         default: return []
         }
     }
