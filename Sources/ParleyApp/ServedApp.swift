@@ -40,12 +40,8 @@ public struct ServedApp: Sendable {
     /// `.parley/`. Read at start and after every change; a stored value that does not open is
     /// logged (its key, never a value) and reads as its placeholder: the bot still starts.
     public func vaultSource(on store: any BotStore) -> VaultSource {
-        let keyring = VaultKeyring(app: root, environment: environment)
-        let vault = if let database = store as? PostgresStore {
-            AppVault(keyring: keyring, store: database, path: database.location)
-        } else {
-            AppVault(keyring: keyring, databasePath: (store as? SQLiteStore)?.path ?? SQLiteStore.defaultPath(forApp: root.path))
-        }
+        let vault = AppVault.beside(store as? PostgresStore, path: (store as? SQLiteStore)?.path ?? SQLiteStore.defaultPath(forApp: root.path),
+                                    keyring: VaultKeyring(app: root, environment: environment))
         let logger = logger("parley.vault")
         return VaultSource(vault: vault, placeholders: app.vaultKeys.keys) { key, error in
             logger.error("a vault value does not open; the bot sees [vault.\(key)] until it is uploaded again",
@@ -140,5 +136,14 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
         case .sqlite(let path): try SQLiteStore(path: path)
         case .postgres(let settings): try await PostgresStore.open(settings, logger: logger)
         }
+    }
+}
+
+extension AppVault {
+    /// The app's vault where `botcli serve` keeps it, beside the conversations: in `database`
+    /// (the PostgreSQL database replicas share) when there is one, else in the SQLite file at
+    /// `path`. `serve` and the vault commands find it here.
+    public static func beside(_ database: PostgresStore?, path: String, keyring: VaultKeyring) -> AppVault {
+        if let database { AppVault(keyring: keyring, store: database, path: database.location) } else { AppVault(keyring: keyring, databasePath: path) }
     }
 }

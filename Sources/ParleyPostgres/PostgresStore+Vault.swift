@@ -71,10 +71,7 @@ extension PostgresStore: VaultStore {
     private func vaultAccess<T: Sendable>(transaction: Bool = false,
                                           _ body: (PostgresConnection) async throws -> T) async throws(VaultError) -> T {
         do {
-            return try await client.withConnection { connection in
-                transaction ? try await Self.transaction(on: connection, logger: logger) { try await body(connection) }
-                            : try await body(connection)
-            }
+            return transaction ? try await inTransaction(body) : try await withConnection(body)
         } catch let error as VaultError {
             throw error
         } catch {

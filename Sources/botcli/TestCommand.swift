@@ -4,6 +4,7 @@ import BotTesting
 import FlowDSL
 import Foundation
 import ParleyApp
+import ParleyPostgres
 
 /// `botcli test`: run the app's conversation tests.
 struct TestCommand: AsyncParsableCommand {
@@ -88,25 +89,16 @@ struct TestCommand: AsyncParsableCommand {
         if !report.succeeded { throw ExitCode(1) }
     }
 
+    /// The store of --store, opened; nil without it (the tests run in memory: `PARLEY_DATABASE_URL`
+    /// is not read here).
+    private func openStore() async throws -> (any BotStore)? {
+        guard let location = try StoreLocation.resolved(store, environment: [:]) else { return nil }
+        guard case .postgres(let settings) = location else { throw ValidationError("--store takes a postgres:// URL; without it the tests run in memory") }
+        return try await PostgresStore.openForCommand(settings)
+    }
+
     /// `--update`: writes what the failing cases' bot showed into their files and prints the
     /// diff; whether any file changed.
-    /// The store of --store, opened; nil without it.
-    private func openStore() async throws -> (any BotStore)? {
-        guard let store else { return nil }
-        let location: StoreLocation
-        do {
-            location = try StoreLocation(store)
-        } catch {
-            throw ValidationError("--store: \(error)")
-        }
-        guard case .postgres = location else { throw ValidationError("--store takes a postgres:// URL; without it the tests run in memory") }
-        do {
-            return try await location.open(logger: ParleyLogging.logger("parley.store"))
-        } catch {
-            Terminal.error("error: cannot open the store \(location): \(error)")
-            throw ExitCode(1)
-        }
-    }
 
     private func rewrite(_ files: [ConversationTestFile], failed report: ConversationTestReport,
                          runner: ConversationTestRunner) async throws -> Bool {

@@ -58,6 +58,19 @@ struct ChatPageBrowserTests {
         })
         """
 
+    /// The chat page of the server on `port`, opened by a new visitor (a browser each: the page
+    /// keeps its user and thread in localStorage) at a desktop width, then at a phone's;
+    /// `body` gets the page and the width's name (`desktop`, `phone`).
+    static func eachViewport(port: Int, desktopHeight: Int = 800, _ body: (BrowserPage, String) async throws -> Void) async throws {
+        for (width, height, mobile, name) in [(1280, desktopHeight, false, "desktop"), (390, 844, true, "phone")] {
+            try await HeadlessBrowser.with { browser in
+                let page = try await browser.newPage(width: width, height: height, deviceScaleFactor: mobile ? 2 : 1, mobile: mobile)
+                try await page.navigate(to: "http://127.0.0.1:\(port)/chat")
+                try await body(page, name)
+            }
+        }
+    }
+
     /// Takes a screenshot once the conversation is scrolled to its end.
     static func screenshot(_ page: BrowserPage, _ name: String) async throws {
         try await page.waitUntil("""

@@ -55,44 +55,40 @@ struct ChatPageCardsBrowserTests {
     func tilesAndForm() async throws {
         let engine = try LiveServer.engine(files: Self.app)
         try await LiveServer.with(engine: engine, configure: { $0.clientAuthentication = .token(sharedSecret: nil) }) { server in
-            for (width, height, mobile, suffix) in [(1280, 900, false, "desktop"), (390, 844, true, "phone")] {
-                try await HeadlessBrowser.with { browser in
-                    let page = try await browser.newPage(width: width, height: height, deviceScaleFactor: mobile ? 2 : 1, mobile: mobile)
-                    try await page.navigate(to: "http://127.0.0.1:\(server.port)/chat")
-                    try await page.waitUntil("document.querySelectorAll('#log .tile').length === 2", description: "two tiles")
-                    let cards = try await page.evaluate("""
-                        [...document.querySelectorAll('#log .tile')].map((t) => [t.querySelector('.tile-title')?.textContent,
-                          t.querySelector('.tile-description')?.textContent, t.querySelector('img')?.alt ?? '',
-                          [...t.querySelectorAll('.tile-row span')].map((s) => s.textContent).join(' '),
-                          [...t.querySelectorAll('button.choice')].map((b) => b.textContent).join('|')])
-                        """)
-                    #expect(cards == [["Super Nintendo", "100,000 points", "The console", "Stock 3", "Order"],
-                                      ["Skip", "Maybe later", "", "", "Skip"]], "\(cards)")
-                    try await page.waitUntil("document.querySelector('#log .tile img').naturalWidth > 0", description: "the tile's image")
-                    try await ChatPageBrowserTests.screenshot(page, "chat-page-tiles-\(suffix).png")
-                    try await page.click("#log .tile button.choice")
-                    try await page.waitUntil("document.querySelector('#log form.card-form') !== null", description: "the form")
-                    let said = try await ChatPageBrowserTests.transcript(of: page)
-                    #expect(said.contains("bot (Juniper): You chose nintendo."), "\(said)")
+            try await ChatPageBrowserTests.eachViewport(port: server.port, desktopHeight: 900) { page, suffix in
+                try await page.waitUntil("document.querySelectorAll('#log .tile').length === 2", description: "two tiles")
+                let cards = try await page.evaluate("""
+                    [...document.querySelectorAll('#log .tile')].map((t) => [t.querySelector('.tile-title')?.textContent,
+                      t.querySelector('.tile-description')?.textContent, t.querySelector('img')?.alt ?? '',
+                      [...t.querySelectorAll('.tile-row span')].map((s) => s.textContent).join(' '),
+                      [...t.querySelectorAll('button.choice')].map((b) => b.textContent).join('|')])
+                    """)
+                #expect(cards == [["Super Nintendo", "100,000 points", "The console", "Stock 3", "Order"],
+                                  ["Skip", "Maybe later", "", "", "Skip"]], "\(cards)")
+                try await page.waitUntil("document.querySelector('#log .tile img').naturalWidth > 0", description: "the tile's image")
+                try await ChatPageBrowserTests.screenshot(page, "chat-page-tiles-\(suffix).png")
+                try await page.click("#log .tile button.choice")
+                try await page.waitUntil("document.querySelector('#log form.card-form') !== null", description: "the form")
+                let said = try await ChatPageBrowserTests.transcript(of: page)
+                #expect(said.contains("bot (Juniper): You chose nintendo."), "\(said)")
 
-                    // A wrong address: refused under its field, nothing else lost.
-                    try await page.type("Ana", into: "#log form.card-form input[type=text]")
-                    try await page.type("not-an-address", into: "#log form.card-form input[type=email]")
-                    try await page.click("#log form.card-form input[value=Cat]")
-                    try await page.click("#log form.card-form .form-submit")
-                    try await page.waitUntil("[...document.querySelectorAll('#log .form-error')].some((e) => e.textContent !== '')",
-                                             description: "the refused field's message")
-                    let errors = try await page.evaluate("[...document.querySelectorAll('#log .form-error')].map((e) => e.textContent)")
-                    #expect(errors == ["", "Please enter a valid email address.", "", ""], "\(errors)")
-                    try await ChatPageBrowserTests.screenshot(page, "chat-page-form-\(suffix).png")
+                // A wrong address: refused under its field, nothing else lost.
+                try await page.type("Ana", into: "#log form.card-form input[type=text]")
+                try await page.type("not-an-address", into: "#log form.card-form input[type=email]")
+                try await page.click("#log form.card-form input[value=Cat]")
+                try await page.click("#log form.card-form .form-submit")
+                try await page.waitUntil("[...document.querySelectorAll('#log .form-error')].some((e) => e.textContent !== '')",
+                                         description: "the refused field's message")
+                let errors = try await page.evaluate("[...document.querySelectorAll('#log .form-error')].map((e) => e.textContent)")
+                #expect(errors == ["", "Please enter a valid email address.", "", ""], "\(errors)")
+                try await ChatPageBrowserTests.screenshot(page, "chat-page-form-\(suffix).png")
 
-                    try await page.evaluate("document.querySelector('#log form.card-form input[type=email]').value = ''")
-                    try await page.type("ana@example.com", into: "#log form.card-form input[type=email]")
-                    try await page.click("#log form.card-form input[type=checkbox]")
-                    try await page.click("#log form.card-form .form-submit")
-                    try await page.waitUntil("document.querySelector('#log form.card-form.done') !== null", description: "the form taken")
-                    try await ChatPageBrowserTests.waitForTranscript(page, endingWith: ["bot (Juniper): Thanks Ana, ana@example.com, cat, True."])
-                }
+                try await page.evaluate("document.querySelector('#log form.card-form input[type=email]').value = ''")
+                try await page.type("ana@example.com", into: "#log form.card-form input[type=email]")
+                try await page.click("#log form.card-form input[type=checkbox]")
+                try await page.click("#log form.card-form .form-submit")
+                try await page.waitUntil("document.querySelector('#log form.card-form.done') !== null", description: "the form taken")
+                try await ChatPageBrowserTests.waitForTranscript(page, endingWith: ["bot (Juniper): Thanks Ana, ana@example.com, cat, True."])
             }
         }
     }

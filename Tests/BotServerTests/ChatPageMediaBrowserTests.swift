@@ -38,24 +38,19 @@ struct ChatPageMediaBrowserTests {
     func imageAndStatus() async throws {
         let engine = try LiveServer.engine(files: Self.app)
         try await LiveServer.with(engine: engine, configure: { $0.clientAuthentication = .token(sharedSecret: nil) }) { server in
-            // A browser each: a fresh visitor (the page keeps its user and thread in localStorage).
-            for (width, height, mobile, name) in [(1280, 800, false, "chat-page-image-desktop.png"), (390, 844, true, "chat-page-image-phone.png")] {
-                try await HeadlessBrowser.with { browser in
-                    let page = try await browser.newPage(width: width, height: height, deviceScaleFactor: mobile ? 2 : 1, mobile: mobile)
-                    try await page.navigate(to: "http://127.0.0.1:\(server.port)/chat")
-                    try await page.waitUntil("document.querySelector('#log .buttons .choice') !== null", description: "the status line's quick reply")
-                    let alt = try await page.evaluate("document.querySelector('#log img.picture')?.alt")
-                    #expect(alt == "The Parley logo", "\(alt)")
-                    try await page.waitUntil("document.querySelector('#log img.picture').naturalWidth > 0", description: "the image to load")
-                    let texts = try await page.evaluate("[...document.querySelectorAll('#log .bubble .text, #log .notice')].map((n) => n.textContent)")
-                    #expect(texts == ["Here is our logo.", "Parley, in blue", "Looking up your order…"], "\(texts)")
-                    let file = try await page.evaluate("[document.querySelector('#log a.file')?.href, document.querySelector('#log a.file')?.textContent]")
-                    #expect(file == ["https://example.com/guide.pdf", "📄 guide.pdf"], "\(file)")
-                    try await ChatPageBrowserTests.screenshot(page, name)
-                    try await page.click("#log .buttons .choice")
-                    try await page.waitUntil("[...document.querySelectorAll('#log .bubble .text')].some((n) => n.textContent === 'Canceled.')",
-                                             description: "the quick reply's answer")
-                }
+            try await ChatPageBrowserTests.eachViewport(port: server.port) { page, suffix in
+                try await page.waitUntil("document.querySelector('#log .buttons .choice') !== null", description: "the status line's quick reply")
+                let alt = try await page.evaluate("document.querySelector('#log img.picture')?.alt")
+                #expect(alt == "The Parley logo", "\(alt)")
+                try await page.waitUntil("document.querySelector('#log img.picture').naturalWidth > 0", description: "the image to load")
+                let texts = try await page.evaluate("[...document.querySelectorAll('#log .bubble .text, #log .notice')].map((n) => n.textContent)")
+                #expect(texts == ["Here is our logo.", "Parley, in blue", "Looking up your order…"], "\(texts)")
+                let file = try await page.evaluate("[document.querySelector('#log a.file')?.href, document.querySelector('#log a.file')?.textContent]")
+                #expect(file == ["https://example.com/guide.pdf", "📄 guide.pdf"], "\(file)")
+                try await ChatPageBrowserTests.screenshot(page, "chat-page-image-\(suffix).png")
+                try await page.click("#log .buttons .choice")
+                try await page.waitUntil("[...document.querySelectorAll('#log .bubble .text')].some((n) => n.textContent === 'Canceled.')",
+                                         description: "the quick reply's answer")
             }
         }
     }

@@ -18,13 +18,11 @@ struct ButtonItem: Sendable {
     /// A click does something in this flow (`action:`, `result:` or `data:`).
     var isActionable: Bool { action != nil || result != nil || data != nil }
 
+    /// The button as users are offered it.
+    var choice: Choice { Choice(text: text, buttonID: buttonID, url: url) }
+
     /// The button as channels receive it.
-    var eventValue: TemplateValue {
-        var map: TemplateMap = ["text": .string(text)]
-        if let buttonID { map["button_id"] = .string(buttonID) }
-        if let url { map["url"] = .string(url) }
-        return .map(map)
-    }
+    var eventValue: TemplateValue { choice.json }
 
     /// The items of `field` (`buttons` or `quick_replies`) of `element`.
     static func items(of element: Element, field: String, in context: ComponentContext) throws -> [ButtonItem] {
@@ -60,16 +58,17 @@ struct ButtonItem: Sendable {
         default:
             // A template that renders to a list of button mappings or texts.
             guard case .list(let rendered) = try Self.value(of: value, in: context) else { return [] }
-            for (index, entry) in rendered.enumerated() {
-                switch entry {
-                case .map(let fields):
-                    items.append(item(rendered: fields, text: fields["text"]?.pythonString ?? "", index: index, id: "\(id).\(index)"))
-                default:
-                    items.append(ButtonItem(index: index, text: entry.pythonString))
-                }
-            }
+            items = Self.items(rendered: rendered, id: id)
         }
         return items
+    }
+
+    /// The buttons of a rendered list: mappings of button fields, or texts.
+    static func items(rendered entries: [TemplateValue], id: String) -> [ButtonItem] {
+        entries.enumerated().map { index, entry in
+            guard case .map(let fields) = entry else { return ButtonItem(index: index, text: entry.pythonString) }
+            return item(rendered: fields, text: fields["text"]?.pythonString ?? "", index: index, id: "\(id).\(index)")
+        }
     }
 
     /// One button from its written fields, with `text` (a tile's title) as its text.

@@ -183,8 +183,11 @@ extension FormComponentHandler {
     /// that shows only text (a choice by its number, several separated by commas; yes or no).
     static func check(_ field: Field, _ input: TemplateValue, typed: Bool, in context: ComponentContext) throws -> Result<TemplateValue, Refusal> {
         let view = field.view
-        let written = try context.render(field.element["error_message"])
-        let refusal = Refusal(message: written == .none ? defaultMessage(view.type) : written.pythonString)
+        // Rendered only for an answer refused.
+        func refused() throws -> Result<TemplateValue, Refusal> {
+            let written = try context.render(field.element["error_message"])
+            return .failure(Refusal(message: written == .none ? defaultMessage(view.type) : written.pythonString))
+        }
         let text = switch input {
         case .none: ""
         case .string(let text): text.trimmingSpaces
@@ -198,7 +201,7 @@ extension FormComponentHandler {
             default: ["yes", "y", "true", "1", "on", "✓"].contains(text.lowercased()) ? true
                 : ["no", "n", "false", "0", "off", ""].contains(text.lowercased()) ? false : nil
             }
-            guard let checked, checked || !view.required else { return .failure(refusal) }
+            guard let checked, checked || !view.required else { return try refused() }
             return .success(.bool(checked))
         case "choice", "select":
             let given: [String] = switch input {
@@ -208,9 +211,9 @@ extension FormComponentHandler {
             }
             let items = given.filter { !$0.isEmpty }
             guard !items.isEmpty else {
-                return view.required ? .failure(refusal) : .success(view.multi ? .list([]) : .string(""))
+                return view.required ? try refused() : .success(view.multi ? .list([]) : .string(""))
             }
-            guard view.multi || items.count == 1 else { return .failure(refusal) }
+            guard view.multi || items.count == 1 else { return try refused() }
             var values: [TemplateValue] = []
             for item in items {
                 let number = typed ? Int(item).flatMap { field.options.indices.contains($0 - 1) ? $0 - 1 : nil } : nil
@@ -220,18 +223,18 @@ extension FormComponentHandler {
                 } else if try context.render(field.element["custom"]) == .bool(true) {
                     values.append(.string(item))
                 } else {
-                    return .failure(refusal)
+                    return try refused()
                 }
             }
             return .success(view.multi ? .list(values) : values[0])
         default:
-            guard !text.isEmpty else { return view.required ? .failure(refusal) : .success(.string("")) }
+            guard !text.isEmpty else { return view.required ? try refused() : .success(.string("")) }
             switch view.type {
             case "email":
-                return isEmailAddress(text) ? .success(.string(text)) : .failure(refusal)
+                return isEmailAddress(text) ? .success(.string(text)) : try refused()
             case "regex":
                 guard let pattern = context.runtime.patterns[field.element.id],
-                      let found = context.options.search(pattern, in: text, what: field.element.id) else { return .failure(refusal) }
+                      let found = context.options.search(pattern, in: text, what: field.element.id) else { return try refused() }
                 return .success(try context.render(field.element["capture_groups"]) == .bool(true) ? found.scopeValue : .string(found.text))
             default:
                 return .success(.string(text))

@@ -13,22 +13,26 @@ struct TileComponentHandler: ComponentHandler {
 
     var types: [String] { [Self.tilesType, Self.ratingType] }
 
-    /// One tile as rendered: what it shows, and its buttons (the tile's own first when it is one).
+    /// One tile as rendered: what users see of it, and its buttons (the tile's own first when
+    /// it is one), in the order of the view's.
     struct Tile {
-        var shown: TemplateMap
+        var view: TileView
         var buttons: [ButtonItem]
     }
 
     func run(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
-        var data = TemplateMap()
+        var data = TemplateMap(), own: [ButtonItem]
         if element.type == Self.ratingType {
+            own = try Self.ratingOptions(of: element, in: context)
             data["title"] = .string(try context.renderText(element["title"]))
             data["rating"] = try context.render(element["rating"])
-            data["options"] = .list(try Self.ratingOptions(of: element, in: context).map(\.eventValue))
+            data["options"] = .list(own.map(\.eventValue))
         } else {
+            let tiles = try Self.tiles(of: element, in: context)
+            own = tiles.flatMap(\.buttons)
             let text = try context.renderShown(element["ask"])
             if text.kept != .none { data["text"] = .string(text.kept.pythonString) }
-            data["tiles"] = .list(try Self.tiles(of: element, in: context).map { .map($0.shown) })
+            data["tiles"] = .list(tiles.map(\.view.json))
             for key in ["button_style", "layout"] {
                 if case .string(let word) = try context.render(element[key]) { data[key] = .string(word) }
             }
@@ -36,7 +40,7 @@ struct TileComponentHandler: ComponentHandler {
         let replies = try ButtonItem.items(of: element, field: "quick_replies", in: context)
         if !replies.isEmpty { data["quick_replies"] = .list(replies.map(\.eventValue)) }
         context.emit(element.type == Self.ratingType ? Self.ratingEvent : Self.tilesEvent, data: data)
-        return try ButtonItem.answers(of: element, in: context).contains { $0.isActionable } ? .wait : .next()
+        return (own + replies).contains { $0.isActionable } ? .wait : .next()
     }
 
     func resume(_ element: Element, answer: Answer, in context: inout ComponentContext) async throws -> ComponentOutcome {
@@ -52,68 +56,36 @@ struct TileComponentHandler: ComponentHandler {
         case .list(let entries)?:
             return try entries.enumerated().compactMap { index, entry in
                 guard case .map(let fields) = entry else { return nil }
-                return try tile(fields, id: "\(element.id).tiles.\(index)", in: context)
+                let id = "\(element.id).tiles.\(index)"
+                var rendered = TemplateMap()
+                for key in ["title", "description", "image", "rows"] {
+                    if let field = fields[key] { rendered[key] = try context.render(field) }
+                }
+                return tile(rendered, own: try ButtonItem.item(fields, text: fields["title"] ?? fields["description"], index: 0, id: id, in: context),
+                            buttons: try ButtonItem.render(fields["buttons"], id: "\(id).buttons", in: context))
             }
         case let value?:
             // A template that renders to a list of tiles (`tiles: (@ flow.result )`).
             guard case .list(let rendered) = try context.render(value) else { return [] }
             return rendered.enumerated().compactMap { index, entry in
                 guard case .map(let fields) = entry else { return nil }
-                return tile(rendered: fields, id: "\(element.id).tiles.\(index)")
+                let id = "\(element.id).tiles.\(index)"
+                let text = fields["title"]?.pythonString ?? fields["description"]?.pythonString ?? ""
+                let buttons: [TemplateValue] = if case .list(let buttons)? = fields["buttons"] { buttons } else { [] }
+                return tile(fields, own: ButtonItem.item(rendered: fields, text: text, index: 0, id: id),
+                            buttons: ButtonItem.items(rendered: buttons, id: "\(id).buttons"))
             }
         case nil:
             return []
         }
     }
 
-    private static func tile(_ fields: OrderedDictionary<String, FieldValue>, id: String, in context: ComponentContext) throws -> Tile {
-        var rendered = TemplateMap()
-        for key in ["title", "description", "image", "rows"] {
-            if let field = fields[key] { rendered[key] = try context.render(field) }
-        }
-        let own = try ButtonItem.item(fields, text: fields["title"] ?? fields["description"], index: 0, id: id, in: context)
-        let buttons = try ButtonItem.render(fields["buttons"], id: "\(id).buttons", in: context)
-        return finish(rendered, own: own, buttons: buttons)
-    }
-
-    private static func tile(rendered fields: TemplateMap, id: String) -> Tile {
-        let text = fields["title"]?.pythonString ?? fields["description"]?.pythonString ?? ""
-        let own = ButtonItem.item(rendered: fields, text: text, index: 0, id: id)
-        var buttons: [ButtonItem] = []
-        if case .list(let entries)? = fields["buttons"] {
-            for (index, entry) in entries.enumerated() {
-                switch entry {
-                case .map(let button):
-                    buttons.append(ButtonItem.item(rendered: button, text: button["text"]?.pythonString ?? "", index: index,
-                                                   id: "\(id).buttons.\(index)"))
-                default:
-                    buttons.append(ButtonItem(index: index, text: entry.pythonString))
-                }
-            }
-        }
-        return finish(fields, own: own, buttons: buttons)
-    }
-
-    /// What channels receive of a tile: title, description, image `{url, alt}`, rows of
-    /// `{cell, value}`, its buttons, and its own `button_id` / `url` when it is a button.
-    private static func finish(_ fields: TemplateMap, own: ButtonItem, buttons: [ButtonItem]) -> Tile {
-        var shown = TemplateMap()
-        for key in ["title", "description"] {
-            if let value = fields[key], value != .none { shown[key] = .string(value.pythonString) }
-        }
-        switch fields["image"] {
-        case .string(let url)?: shown["image"] = .map(["url": .string(url)])
-        case .map(let image)?: if case .string = image["url"] { shown["image"] = .map(image) }
-        default: break
-        }
-        if case .list(let rows)? = fields["rows"] { shown["rows"] = .list(rows) }
-        shown["buttons"] = .list(buttons.map(\.eventValue))
+    /// A tile from its rendered fields and buttons: a button itself when a click on it acts or links.
+    private static func tile(_ fields: TemplateMap, own: ButtonItem, buttons: [ButtonItem]) -> Tile {
         let isButton = own.isActionable || own.url != nil
-        if isButton {
-            if let id = own.buttonID { shown["button_id"] = .string(id) }
-            if let url = own.url { shown["url"] = .string(url) }
-        }
-        return Tile(shown: shown, buttons: (isButton ? [own] : []) + buttons)
+        let all = (isButton ? [own] : []) + buttons
+        return Tile(view: TileView(fields: fields, buttons: all.map(\.choice), buttonID: isButton ? own.buttonID : nil,
+                                   url: isButton ? own.url : nil), buttons: all)
     }
 
     /// A rating's options as buttons whose result is the score: faces −2…2, stars 1…5, thumbs

@@ -24,17 +24,15 @@ public struct VaultSource: Sendable {
     /// yet read as `[vault.KEY]`, so a new app runs before its secrets are uploaded. A stored
     /// value that does not open (sealed to another app's key) reads as its placeholder too and
     /// is passed to `unreadable`, so one bad value never stops a start; a vault with values and
-    /// no secret key at hand is an error.
+    /// no secret key at hand is an error. The store is read once.
     public func load() async throws(VaultError) -> VaultScope {
         var flat: [String: TemplateValue] = [:]
         for key in placeholders { flat[key] = .string("[vault.\(key)]") }
-        if !(try await vault.entries().isEmpty) {
-            let opened = try await vault.openValues()
-            for (key, value) in opened.values { flat[key] = TemplateValue(vaultValue: value) }
-            for (key, error) in opened.unreadable {
-                flat[key] = .string("[vault.\(key)]")
-                unreadable(key, error)
-            }
+        let opened = try await vault.openValues()
+        for (key, value) in opened.values { flat[key] = TemplateValue(vaultValue: value) }
+        for (key, error) in opened.unreadable {
+            flat[key] = .string("[vault.\(key)]")
+            unreadable(key, error)
         }
         return VaultScope(flat: flat, sensitive: Self.sensitiveValues(vault.keyring))
     }

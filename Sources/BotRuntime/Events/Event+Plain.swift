@@ -8,7 +8,8 @@ extension Event {
     /// (`FormView.asText`) with its options as buttons, refused answers as `bot: WHY`. Events a
     /// user does not see, the user's own and signals (typing, mode changes) give no lines.
     public var plainLines: [String] {
-        switch userView {
+        let view = userView
+        switch view {
         case .message(let text, let choices, let agentName)?:
             var lines: [String] = []
             if sender == .agent {
@@ -17,9 +18,9 @@ extension Event {
                 lines.append("bot: \(text)")
             }
             return lines + choices.map { "button: \($0.text)" }
-        case .image(let url, let alt, let text)?:
+        case .image(let url, let alt, let text, let choices)?:
             return (text.map { ["bot: \($0)"] } ?? []) + ["image: \(url)" + (alt.map { " (\($0))" } ?? "")] + choices.map { "button: \($0.text)" }
-        case .file(let url, let name, let text)?:
+        case .file(let url, let name, let text, let choices)?:
             return (text.map { ["bot: \($0)"] } ?? []) + ["file: \(url)" + (name.map { " (\($0))" } ?? "")] + choices.map { "button: \($0.text)" }
         case .status(let text, let choices)?:
             return ["status: \(text)"] + choices.map { "button: \($0.text)" }
@@ -35,7 +36,7 @@ extension Event {
             }
             return lines + replies.map { "button: \($0.text)" }
         case .form?, .formResult?:
-            guard let (text, choices, _) = textMessage else { return [] }
+            guard let (text, choices, _) = view?.textMessage else { return [] }
             return (text.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map { "bot: \($0)" } } ?? [])
                 + choices.map { "button: \($0.text)" }
         case .userInput?, .signal?, nil:

@@ -9,36 +9,21 @@ public struct FormFieldError: Sendable, Equatable {
         self.name = name
         self.message = message
     }
+
+    /// `{NAME: WHY, …}`, as the REST and WebSocket channels send what became of a form.
+    public static func json(_ errors: [FormFieldError]) -> TemplateValue {
+        .map(TemplateMap(errors.map { ($0.name, .string($0.message)) }, uniquingKeysWith: { first, _ in first }))
+    }
 }
 
 extension Event {
-    /// The tiles of a `meya.tile.event.ask`, as the runtime wrote them (`TileComponentHandler`).
+    /// The tiles of a `meya.tile.event.ask`, as the runtime wrote them (`TileView.json`).
     public var tileViews: [TileView] {
         guard case .list(let tiles)? = data["tiles"] else { return [] }
         return tiles.compactMap { entry in
             guard case .map(let tile) = entry else { return nil }
-            var view = TileView(title: Self.string(tile["title"]), description: Self.string(tile["description"]),
-                                imageURL: nil, imageAlt: nil, rows: [], buttons: [], buttonID: Self.string(tile["button_id"]),
-                                url: Self.string(tile["url"]))
-            if case .map(let image)? = tile["image"] {
-                view.imageURL = Self.string(image["url"])
-                view.imageAlt = Self.string(image["alt"])
-            }
-            if case .list(let rows)? = tile["rows"] {
-                view.rows = rows.map { row in
-                    guard case .list(let cells) = row else { return [] }
-                    return cells.compactMap { cell in
-                        guard case .map(let fields) = cell else { return nil }
-                        return TileCell(cell: fields["cell"]?.pythonString ?? "", value: fields["value"]?.pythonString ?? "")
-                    }
-                }
-            }
-            // The tile itself first, when it is a button (a click on the card).
-            if view.buttonID != nil || view.url != nil {
-                view.buttons.append(Choice(text: view.title ?? view.description ?? "", buttonID: view.buttonID, url: view.url))
-            }
-            view.buttons += buttons(in: "buttons", of: tile)
-            return view
+            return TileView(fields: tile, buttons: buttons(in: "buttons", of: tile), buttonID: Self.string(tile["button_id"]),
+                            url: Self.string(tile["url"]))
         }
     }
 
@@ -61,9 +46,33 @@ extension Event {
         }, submitText: submit, buttons: buttons(in: "buttons") + buttons(in: "quick_replies"))
     }
 
-    private static func string(_ value: TemplateValue?) -> String? {
+    static func string(_ value: TemplateValue?) -> String? {
         guard let value, value != .none else { return nil }
         if case .string(let text) = value { return text.isEmpty ? nil : text }
         return value.pythonString
+    }
+}
+
+extension TileView {
+    /// A tile from its fields, as written (rendered) or as `json` sent them: `title`,
+    /// `description`, `image` (`{url, alt}`, or a URL), `rows` (`[[{cell, value}]]`); its buttons
+    /// (the tile's own first when it is one) given.
+    init(fields: TemplateMap, buttons: [Choice], buttonID: String?, url: String?) {
+        self.init(title: Event.string(fields["title"]), description: Event.string(fields["description"]), imageURL: nil, imageAlt: nil,
+                  rows: [], buttons: buttons, buttonID: buttonID, url: url)
+        switch fields["image"] {
+        case .string(let url)?: imageURL = url.nilIfEmpty
+        case .map(let image)?: (imageURL, imageAlt) = (Event.string(image["url"]), Event.string(image["alt"]))
+        default: break
+        }
+        if case .list(let rows)? = fields["rows"] {
+            self.rows = rows.map { row in
+                guard case .list(let cells) = row else { return [] }
+                return cells.compactMap { cell in
+                    guard case .map(let cell) = cell else { return nil }
+                    return TileCell(cell: cell["cell"]?.pythonString ?? "", value: cell["value"]?.pythonString ?? "")
+                }
+            }
+        }
     }
 }

@@ -11,10 +11,11 @@ public enum UserView: Sendable, Equatable {
     /// in Meya, as `say` is).
     case status(String, choices: [Choice])
     /// An image from the bot or an agent (Meya's `meya.image.event`), with its alternative text
-    /// and a caption when it has them.
-    case image(url: String, alt: String?, text: String?)
-    /// A file to download (Meya's `meya.file.event`), with its name and a caption when it has them.
-    case file(url: String, name: String?, text: String?)
+    /// and a caption when it has them, and the quick replies it offers.
+    case image(url: String, alt: String?, text: String?, choices: [Choice])
+    /// A file to download (Meya's `meya.file.event`), with its name and a caption when it has
+    /// them, and the quick replies it offers.
+    case file(url: String, name: String?, text: String?, choices: [Choice])
     /// Tiles (Meya's `meya.tile.event.ask`): text above them, the cards, and quick replies.
     case tiles(text: String?, tiles: [TileView], quickReplies: [Choice])
     /// A form (`meya.form.event.ask`): a page of fields or one field alone.
@@ -58,11 +59,11 @@ extension Event {
         case EventTypes.image:
             guard case .string(let url)? = data["url"] else { return .signal }
             let alt: String? = if case .string(let alt)? = data["alt"], !alt.isEmpty { alt } else { nil }
-            return .image(url: url, alt: alt, text: text)
+            return .image(url: url, alt: alt, text: text, choices: choices)
         case EventTypes.file:
             guard case .string(let url)? = data["url"] else { return .signal }
             let name: String? = if case .string(let name)? = data["filename"], !name.isEmpty { name } else { nil }
-            return .file(url: url, name: name, text: text)
+            return .file(url: url, name: name, text: text, choices: choices)
         case EventTypes.error:
             return .error(text ?? "")
         case EventTypes.tiles:
@@ -87,32 +88,8 @@ extension Event {
         }
     }
 
-    /// A message, tiles or a form as a channel that shows only text and numbered choices
-    /// (SMS, voice, the Flex transcript) has them: tiles as lines (title — description, rows,
-    /// image link) with every button of every tile and the quick replies as choices; a form
-    /// as its first question (`FormView.asText`); a form's refused answers as their reasons.
-    /// Nil for other views.
-    public var textMessage: (text: String?, choices: [Choice], agentName: String?)? {
-        switch userView {
-        case .message(let text, let choices, let agentName)?:
-            return (text, choices, agentName)
-        case .tiles(let text, let tiles, _)?:
-            var lines = text.map { [$0] } ?? []
-            for tile in tiles {
-                if let heading = tile.heading { lines.append(heading) }
-                lines += tile.rowLines
-                if let url = tile.imageURL { lines.append(url) }
-            }
-            return (lines.joined(separator: "\n").nilIfEmpty, choices, nil)
-        case .form(let form)?:
-            let asked = form.asText
-            return (asked.text.nilIfEmpty, asked.choices, nil)
-        case .formResult(_, let errors)? where !errors.isEmpty:
-            return (errors.map(\.message).joined(separator: "\n"), [], nil)
-        default:
-            return nil
-        }
-    }
+    /// What a channel that shows only text makes of this event (`UserView.textMessage`).
+    public var textMessage: (text: String?, choices: [Choice], agentName: String?)? { userView?.textMessage }
 
     /// The buttons and quick replies this event offers, in order (every channel reads them
     /// here): a button ask's buttons, every tile's (the tile itself first when it is one), a
@@ -137,6 +114,35 @@ extension Event {
             if case .string(let id)? = button["button_id"] { choice.buttonID = id }
             if case .string(let url)? = button["url"] { choice.url = url }
             return choice
+        }
+    }
+}
+
+extension UserView {
+    /// A message, tiles or a form as a channel that shows only text and numbered choices
+    /// (SMS, voice, the Flex transcript) has them: tiles as lines (title — description, rows,
+    /// image link) with every button of every tile and the quick replies as choices; a form
+    /// as its first question (`FormView.asText`); a form's refused answers as their reasons.
+    /// Nil for other views.
+    public var textMessage: (text: String?, choices: [Choice], agentName: String?)? {
+        switch self {
+        case .message(let text, let choices, let agentName):
+            return (text, choices, agentName)
+        case .tiles(let text, let tiles, let replies):
+            var lines = text.map { [$0] } ?? []
+            for tile in tiles {
+                if let heading = tile.heading { lines.append(heading) }
+                lines += tile.rowLines
+                if let url = tile.imageURL { lines.append(url) }
+            }
+            return (lines.joined(separator: "\n").nilIfEmpty, tiles.flatMap(\.buttons) + replies, nil)
+        case .form(let form):
+            let asked = form.asText
+            return (asked.text.nilIfEmpty, asked.choices, nil)
+        case .formResult(_, let errors) where !errors.isEmpty:
+            return (errors.map(\.message).joined(separator: "\n"), [], nil)
+        default:
+            return nil
         }
     }
 }

@@ -27,16 +27,17 @@ enum RestReply {
         for event in outputs {
             let key: String, text: String?, agentName: String?, buttons: [Choice]
             var image: String?, custom: TemplateValue?, attachment: TemplateValue?
-            switch event.userView {
+            let view = event.userView
+            switch view {
             case .message(let said, let choices, let name)?:
                 guard said != nil || name != nil || !choices.isEmpty else { continue }
                 (key, text, agentName, buttons) = ("text", said, name, choices)
-            case .image(let url, _, let caption)?:
+            case .image(let url, _, let caption, let choices)?:
                 // Rasa's REST channel answers an image as `{"recipient_id", "image": URL}`.
-                (key, text, agentName, buttons, image) = ("text", caption, nil, event.choices, url)
-            case .file(let url, let name, let caption)?:
+                (key, text, agentName, buttons, image) = ("text", caption, nil, choices, url)
+            case .file(let url, let name, let caption, let choices)?:
                 // Rasa's attachment: `{"recipient_id", "attachment": …}`.
-                (key, text, agentName, buttons) = ("text", caption, nil, event.choices)
+                (key, text, agentName, buttons) = ("text", caption, nil, choices)
                 var file: TemplateMap = ["type": "file", "url": .string(url)]
                 if let name { file["name"] = .string(name) }
                 attachment = .map(file)
@@ -46,7 +47,7 @@ enum RestReply {
                 (key, text, agentName, buttons) = ("error", errorText(), nil, [])
             case .tiles(_, let tiles, _)?:
                 // As text with every button for Rasa's clients; whole under `custom` for those that draw cards.
-                let message = event.textMessage
+                let message = view?.textMessage
                 (key, text, agentName, buttons) = ("text", message?.text, nil, message?.choices ?? [])
                 custom = .map(["tiles": .list(tiles.map(\.json))])
             case .form(let form)?:
@@ -54,9 +55,8 @@ enum RestReply {
                 (key, text, agentName, buttons) = ("text", asked.text.nilIfEmpty, nil, asked.choices)
                 custom = .map(["form": form.json])
             case .formResult(let form, let errors)?:
-                (key, text, agentName, buttons) = ("text", event.textMessage?.text, nil, [])
-                custom = .map(["form_id": .string(form),
-                               "errors": .map(TemplateMap(errors.map { ($0.name, .string($0.message)) }, uniquingKeysWith: { first, _ in first }))])
+                (key, text, agentName, buttons) = ("text", view?.textMessage?.text, nil, [])
+                custom = .map(["form_id": .string(form), "errors": FormFieldError.json(errors)])
             case .userInput?, .signal?, nil:
                 continue
             }

@@ -29,35 +29,36 @@ enum WebSocketOutput {
     static func frame(of event: Event, errorText: String) -> String? {
         guard let view = event.userView else { return nil }
         var frame: TemplateMap = ["id": .int(event.sequence), "type": .string(event.type), "sender": .string(event.sender.rawValue)]
+        func offer(_ choices: [Choice]) {
+            if !choices.isEmpty { frame["buttons"] = .list(choices.map(\.json)) }
+        }
         switch view {
         case .message(let text, let choices, let agentName):
             if let text { frame["text"] = .string(text) }
             if let agentName { frame["agent_name"] = .string(agentName) }
-            if !choices.isEmpty { frame["buttons"] = .list(choices.map(\.json)) }
+            offer(choices)
         case .tiles(let text, let tiles, let replies):
             if let text { frame["text"] = .string(text) }
             frame["tiles"] = .list(tiles.map(\.json))
-            if !replies.isEmpty { frame["buttons"] = .list(replies.map(\.json)) }
+            offer(replies)
         case .form(let form):
             frame["form"] = form.json
         case .formResult(let form, let errors):
             frame["form_id"] = .string(form)
-            frame["errors"] = .map(TemplateMap(errors.map { ($0.name, .string($0.message)) }, uniquingKeysWith: { first, _ in first }))
-        case .image(let url, let alt, let text):
+            frame["errors"] = FormFieldError.json(errors)
+        case .image(let url, let alt, let text, let choices):
             frame["image"] = .string(url)
             if let alt { frame["alt"] = .string(alt) }
             if let text { frame["text"] = .string(text) }
-            let choices = event.choices
-            if !choices.isEmpty { frame["buttons"] = .list(choices.map(\.json)) }
-        case .file(let url, let name, let text):
+            offer(choices)
+        case .file(let url, let name, let text, let choices):
             frame["file"] = .string(url)
             if let name { frame["filename"] = .string(name) }
             if let text { frame["text"] = .string(text) }
-            let choices = event.choices
-            if !choices.isEmpty { frame["buttons"] = .list(choices.map(\.json)) }
+            offer(choices)
         case .status(let text, let choices):
             frame["status"] = .string(text)
-            if !choices.isEmpty { frame["buttons"] = .list(choices.map(\.json)) }
+            offer(choices)
         case .error:
             frame["text"] = .string(errorText)
         case .userInput(let text, let buttonID):

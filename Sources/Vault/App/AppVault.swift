@@ -116,11 +116,14 @@ public struct AppVault: Sendable {
 
     /// Every stored value that opens with the secret key, and the keys that do not (sealed to
     /// another app's key, damaged) with why: one bad value never hides the others. A missing
-    /// secret key is still an error for the whole vault. Do not print the values.
+    /// secret key is still an error for a vault that holds values (an empty one needs none).
+    /// Do not print the values.
     public func openValues() async throws(VaultError) -> (values: [String: VaultValue], unreadable: [(key: String, error: VaultError)]) {
+        let entries = try await entries()
+        guard !entries.isEmpty else { return ([:], []) }
         let secretKey = try keyring.secretKey()
         var values: [String: VaultValue] = [:], unreadable: [(key: String, error: VaultError)] = []
-        for entry in try await entries() {
+        for entry in entries {
             do {
                 values[entry.key] = try secretKey.open(entry.ciphertext, key: entry.key)
             } catch {

@@ -46,13 +46,7 @@ struct StoreMigrateCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let settings = try destination()
-        let store: PostgresStore
-        do {
-            store = try await PostgresStore.open(settings, logger: ParleyLogging.logger("parley.store"))
-        } catch {
-            Terminal.error("error: cannot open \(settings): \(error)")
-            throw ExitCode(1)
-        }
+        let store = try await PostgresStore.openForCommand(settings)
         var copied: [(table: String, rows: Int)] = []
         do {
             let file = try SQLiteStore(path: source)

@@ -23,28 +23,17 @@ struct VaultStoreOptions: ParsableArguments {
     /// command with status 1; so does a database that cannot be opened.
     func perform<T>(_ app: AppOptions, hint: (VaultError) -> String? = { _ in nil },
                     _ body: (AppVault) async throws(VaultError) -> T) async throws -> T {
-        let keyring = VaultKeyring(app: app.url), location = try StoreLocation.resolved(store)
-        guard case .postgres(let settings)? = location else {
-            let path = if case .sqlite(let path)? = location { path } else { SQLiteStore.defaultPath(forApp: app.url.path) }
-            return try await VaultCommand.perform(hint: hint) { () async throws(VaultError) in
-                try await body(AppVault(keyring: keyring, databasePath: path))
-            }
-        }
-        let database: PostgresStore
+        let location = try StoreLocation.resolved(store)
+        var database: PostgresStore?
+        if case .postgres(let settings)? = location { database = try await PostgresStore.openForCommand(settings) }
+        let path = if case .sqlite(let path)? = location { path } else { SQLiteStore.defaultPath(forApp: app.url.path) }
+        let vault = AppVault.beside(database, path: path, keyring: VaultKeyring(app: app.url))
         do {
-            database = try await PostgresStore.open(settings, logger: ParleyLogging.logger("parley.store"))
-        } catch {
-            Terminal.error("error: cannot open \(settings): \(error)")
-            throw ExitCode(1)
-        }
-        do {
-            let result = try await VaultCommand.perform(hint: hint) { () async throws(VaultError) in
-                try await body(AppVault(keyring: keyring, store: database, path: database.location))
-            }
-            await database.close()
+            let result = try await VaultCommand.perform(hint: hint) { () async throws(VaultError) in try await body(vault) }
+            await database?.close()
             return result
         } catch {
-            await database.close()
+            await database?.close()
             throw error
         }
     }

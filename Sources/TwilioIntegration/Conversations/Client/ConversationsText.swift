@@ -12,19 +12,20 @@ enum ConversationsText {
     /// The message for `event`, or nil when the customer sees nothing of it.
     static func message(for event: Event) -> ConversationsAPI.Message? {
         let body: String
-        switch event.userView {
+        let view = event.userView
+        switch view {
         case .message(let text, let choices, let agentName)?:
             let said = text.flatMap { $0.isEmpty ? nil : $0 }
             body = lines(said.map { said in agentName.map { "\($0): \(said)" } ?? said }, choices)
         case .status(let text, let choices)?:
             body = lines(text, choices)
-        case .image(let url, let alt, let text)?:
+        case .image(let url, let alt, let text, let choices)?:
             // A link: Conversations takes media only as uploads to its Media Content Service.
-            body = lines([text, alt, url].compactMap { $0 }.joined(separator: "\n"), event.choices)
-        case .file(let url, let name, let text)?:
-            body = lines([text, name, url].compactMap { $0 }.joined(separator: "\n"), event.choices)
+            body = lines([text, alt, url].compactMap { $0 }.joined(separator: "\n"), choices)
+        case .file(let url, let name, let text, let choices)?:
+            body = lines([text, name, url].compactMap { $0 }.joined(separator: "\n"), choices)
         case .tiles?, .form?, .formResult?:
-            guard let (text, choices, _) = event.textMessage else { return nil }
+            guard let (text, choices, _) = view?.textMessage else { return nil }
             body = lines(text, choices)
         default:
             return nil

@@ -51,10 +51,10 @@ public struct FlexTranscript: Sendable {
         case .user:
             return Self.userText(event, history: history).map { Line(sender: .user, text: $0) }
         case .bot where event.type != EventTypes.note:
-            if case .image(let url, _, let caption)? = event.userView {
+            if case .image(let url, _, let caption, _)? = event.userView {
                 return Line(sender: .bot, text: ((caption.map { [$0] } ?? []) + ["[image] \(url)"]).joined(separator: "\n"))
             }
-            if case .file(let url, let name, let caption)? = event.userView {
+            if case .file(let url, let name, let caption, _)? = event.userView {
                 return Line(sender: .bot, text: ((caption.map { [$0] } ?? []) + ["[file] " + [name, url].compactMap { $0 }.joined(separator: " ")])
                     .joined(separator: "\n"))
             }
