@@ -3,8 +3,8 @@ import Foundation
 import OrderedCollections
 
 /// Runs the steps that send something and ask for something: say, ask (text, regex, email,
-/// image, file, form), buttons, quick replies, status, note, typing, delay, mode, and Meya's
-/// open_chat / close_chat (their events).
+/// image, file, form), buttons, quick replies, status, note, typing, delay, mode, Meya's
+/// open_chat / close_chat and Orb screens (their events), hero, echo and pong.
 struct TextComponentHandler: ComponentHandler {
     static let askTypes: Set<String> = [
         "meya.text.component.ask", "meya.text.component.ask_regex", "meya.email.component.address.ask",
@@ -20,6 +20,8 @@ struct TextComponentHandler: ComponentHandler {
             "meya.session.component.chat.open", "meya.session.component.chat.close", "meya.image.component.v2",
             "meya.image.component", "meya.file.component.v2", "meya.file.component",
             "meya.event.component.config.header", "meya.event.component.config.composer", "meya.event.component.config.markdown",
+            "meya.orb.component.screen.continue", "meya.orb.component.screen.end", "meya.orb.component.hero",
+            "meya.util.text.component.echo", "meya.util.latency.component.pong",
         ] + MeyaConfigurationElements.orbConfigKeys.map { "meya.orb.component.config.\($0.dropFirst(4))" }
     }
 
@@ -98,6 +100,30 @@ struct TextComponentHandler: ComponentHandler {
         case "meya.session.component.chat.open", "meya.session.component.chat.close":
             context.emit(element.type.hasSuffix(".open") ? EventTypes.chatOpen : EventTypes.chatClose, data: [:])
             return .next()
+        case "meya.orb.component.screen.continue", "meya.orb.component.screen.end":
+            context.emit(element.type.hasSuffix(".end") ? EventTypes.screenEnd : EventTypes.screenContinue, data: [:])
+            return .next()
+        case "meya.orb.component.hero":
+            let title = try context.renderShown(element["hero"]), description = try context.renderShown(element["description"])
+            let replies = try ButtonItem.items(of: element, field: "quick_replies", in: context)
+            var kept = TemplateMap(), shown = TemplateMap()
+            for (key, value) in [("title", title), ("description", description)] where value.kept != .none {
+                (kept[key], shown[key]) = (.string(value.kept.pythonString), .string(value.shown.pythonString))
+            }
+            if !replies.isEmpty { (kept["quick_replies"], shown["quick_replies"]) = (.list(replies.map(\.eventValue)), .list(replies.map(\.eventValue))) }
+            context.emit(EventTypes.hero, data: kept, shown: kept == shown ? nil : shown)
+            return replies.contains { $0.isActionable } ? .wait : .next()
+        case "meya.util.text.component.echo":
+            // Meya's echo says the text its flow's trigger matched, `flow.result`.
+            emitText(EventTypes.say, text: try context.renderShown(Self.flowResult), buttons: [], key: "", context: &context)
+            return .next()
+        case "meya.util.latency.component.pong":
+            // The time since this turn's message arrived (Meya's "internal" latency).
+            let keyword = element["keyword"] == nil ? "_pong" : try context.renderText(element["keyword"])
+            let milliseconds = context.options.clock().timeIntervalSince(context.event.time) * 1000
+            let text = TemplateValue.string("\(keyword) \(String(format: "%.1f", milliseconds))ms")
+            emitText(EventTypes.say, text: (text, text), buttons: [], key: "", context: &context)
+            return .next()
         case "meya.time.component.delay":
             let value = try context.render(element["delay"])
             let seconds: Double = switch value {
@@ -169,6 +195,9 @@ struct TextComponentHandler: ComponentHandler {
         emitText(EventTypes.say, text: message, buttons: [], key: "", context: &context)
         return .wait
     }
+
+    /// `(@ flow.result )`, which `echo` says.
+    private static let flowResult: FieldValue? = (try? Template("(@ flow.result )")).map(FieldValue.template)
 
     private func emitText(_ type: String, text: (kept: TemplateValue, shown: TemplateValue), buttons: [ButtonItem], key: String,
                           extra: TemplateMap = [:], context: inout ComponentContext) {

@@ -58,7 +58,8 @@ public final class BotEngine: Sendable {
         self.runtime = runtime
         scopes = Mutex(TurnScopes(vault: vault, base: runtime.baseContext(vault: vault)))
         var handlers: [String: any ComponentHandler] = [:]
-        let builtIn: [any ComponentHandler] = [TextComponentHandler(), FlowComponentHandler(), TileComponentHandler(), FormComponentHandler()]
+        let builtIn: [any ComponentHandler] = [TextComponentHandler(), FlowComponentHandler(), TileComponentHandler(), FormComponentHandler(),
+                                                UtilityComponentHandler()]
         for handler in builtIn + components + integrations.flatMap(\.components) {
             for type in handler.types { handlers[type] = handler }
         }

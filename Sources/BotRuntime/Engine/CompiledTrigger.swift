@@ -6,6 +6,8 @@ import OrderedCollections
 final class CompiledTrigger: Sendable {
     enum Kind: Sendable {
         case keyword(String, ignoreCase: Bool)
+        /// The message's first word (Meya's `ping`), compared as written.
+        case firstWord(String)
         case regex(PythonRegex)
         case catchall
         case eventType(String)
@@ -53,6 +55,9 @@ final class CompiledTrigger: Sendable {
         case "meya.text.trigger.keyword":
             guard let keyword = element["keyword"]?.constantText else { return nil }
             kind = .keyword(ignoreCase ? keyword.lowercased() : keyword, ignoreCase: ignoreCase)
+            defaultRule = .standard
+        case "meya.util.latency.trigger.ping":
+            kind = .firstWord(element["keyword"] == nil ? "_ping" : element["keyword"]?.constantText ?? "")
             defaultRule = .standard
         case "meya.text.trigger.regex":
             guard let regex = pattern("regex") else { return nil }
@@ -105,6 +110,11 @@ final class CompiledTrigger: Sendable {
         case .keyword(let keyword, let ignoreCase):
             guard event.type == EventTypes.say, let prepared else { return nil }
             guard (ignoreCase ? prepared.folded : prepared.trimmed) == keyword else { return nil }
+            return ["result": .string(prepared.raw)]
+        case .firstWord(let word):
+            guard event.type == EventTypes.say, let prepared, prepared.raw.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).first == Substring(word) else {
+                return nil
+            }
             return ["result": .string(prepared.raw)]
         case .regex(let regex):
             guard event.type == EventTypes.say, let prepared,

@@ -105,6 +105,12 @@ public struct ComponentContext: Sendable {
         return value.pythonString
     }
 
+    /// Renders a template the app holds outside its elements (a file a flow reads) with this
+    /// step's scopes, vault values as `[vault.KEY]`.
+    public func renderString(_ template: Template) throws(TemplateRenderError) -> String {
+        try template.renderString(context)
+    }
+
     // MARK: Writing
 
     /// Appends an event from the bot to this turn. `shown` is the user's copy when it differs.

@@ -6,6 +6,8 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
     case unknownLabel(String, flow: String)
     case unsetResult(String)
     case budgetExceeded(budget: Int)
+    /// A value the step rendered cannot be used (a file path outside the app, an unknown time zone).
+    case invalidValue(String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
         case .unknownIntegration(let id): "unknown integration `\(id)`"
         case .unknownLabel(let label, let flow): "unknown label `\(label)` in flow `\(flow)`"
         case .unsetResult(let name): "`\(name)` copies `flow.result`, which is not set"
+        case .invalidValue(let message): message
         case .budgetExceeded(let budget):
             "stopped after \(budget) steps in one turn without waiting for the user; is there a loop?"
         }

@@ -21,7 +21,7 @@ struct TriggerIndex: Sendable {
             switch trigger.kind {
             case .keyword(let keyword, ignoreCase: true): foldedKeywords[keyword, default: []].append(trigger)
             case .keyword(let keyword, ignoreCase: false): exactKeywords[keyword, default: []].append(trigger)
-            case .regex, .catchall: byEventType[EventTypes.say, default: []].append(trigger)
+            case .regex, .catchall, .firstWord: byEventType[EventTypes.say, default: []].append(trigger)
             case .eventType(let type): byEventType[type, default: []].append(trigger)
             case .agentCommand: byEventType[EventTypes.agentCommand, default: []].append(trigger)
             case .buttonID: byEventType[EventTypes.click, default: []].append(trigger)

@@ -74,6 +74,12 @@ extension Event {
         case EventTypes.info:
             let info: String? = if case .string(let info)? = data["info"] { info } else { nil }
             return .message(text: info, choices: choices, agentName: nil)
+        case EventTypes.hero:
+            // The title, and under it the description: Meya's Orb draws them large, every Parley channel as a message.
+            let lines = ["title", "description"].compactMap { key -> String? in
+                if case .string(let line)? = data[key], !line.isEmpty { line } else { nil }
+            }
+            return .message(text: lines.isEmpty ? nil : lines.joined(separator: "\n"), choices: choices, agentName: nil)
         case EventTypes.formAsk:
             return formView.map(UserView.form) ?? .signal
         case EventTypes.formError, EventTypes.formOK:

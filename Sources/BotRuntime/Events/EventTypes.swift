@@ -33,6 +33,12 @@ public enum EventTypes {
     public static let formError = "meya.form.event.error"
     /// A form's answers taken: `form_id`.
     public static let formOK = "meya.form.event.ok"
+    /// A title with a description (Meya's Orb hero, `hero:`): `title`, `description`, `quick_replies`.
+    public static let hero = "meya.orb.event.hero"
+    /// Meya's Orb shows its chat again (`continue_screen`).
+    public static let screenContinue = "meya.orb.event.screen.continue"
+    /// Meya's Orb shows its end screen (`end_screen`).
+    public static let screenEnd = "meya.orb.event.screen.end"
     /// A durable timer fell due (`DurableTimer`): data `name`, `due` and what the turn that set it gave.
     public static let timerFired = "parley.timer.event.fired"
     /// A waiting step's `timeout` (or the thread's `reply_timeout`) passed with no answer: data

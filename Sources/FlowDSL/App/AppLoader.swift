@@ -36,7 +36,7 @@ public struct AppLoader: Sendable {
             }
             sources.append(AppSource(path: path, text: text))
         }
-        var result = load(sources: sources, root: files.root.path)
+        var result = load(sources: sources, root: files.root.path, filesIn: files.root.path)
         result.diagnostics = (diagnostics + result.diagnostics).sortedByPosition()
         if result.diagnostics.hasErrors { result.app = nil }
         return result
@@ -45,6 +45,12 @@ public struct AppLoader: Sendable {
     /// Loads an app from file texts already in memory; `config.yaml` and `vault.yaml` among
     /// them play their special roles.
     public func load(sources: [AppSource], root: String = ".") -> AppLoadResult {
+        load(sources: sources, root: root, filesIn: nil)
+    }
+
+    /// `filesIn`: the folder where the files flows read (`file_path:`) are checked to exist;
+    /// none for sources only in memory.
+    private func load(sources: [AppSource], root: String, filesIn folder: String?) -> AppLoadResult {
         var state = LoadState(registry: registry)
         for source in sources.sorted(by: { $0.path < $1.path }) {
             switch source.path {
@@ -54,7 +60,7 @@ public struct AppLoader: Sendable {
             }
         }
         state.attachStandaloneTriggers()
-        state.checkReferences()
+        state.checkReferences(filesIn: folder)
         let diagnostics = state.diagnostics.sortedByPosition()
         guard !diagnostics.hasErrors else { return AppLoadResult(app: nil, diagnostics: diagnostics, sources: sources) }
         let app = BotApp(root: root, flows: state.flows, integrations: state.integrations, bot: state.bot,
@@ -274,7 +280,7 @@ private struct LoadState {
         references += builder.references
     }
 
-    mutating func checkReferences() {
+    mutating func checkReferences(filesIn folder: String?) {
         for reference in references {
             switch reference.target {
             case .flow(let id) where flows[id] == nil && !unreadableIDs.contains(id):
@@ -291,6 +297,9 @@ private struct LoadState {
                 guard !named else { continue }
                 diagnostics.append(.error(at: reference.position, "vault key `\(key)` is not named in vault.yaml",
                                           hint: Spelling.hint(for: key, among: vaultKeys.keys) ?? "add `\(key): xxx` to vault.yaml"))
+            case .appFile(let path) where !path.contains("(@"):
+                guard let folder, case .failure(let refusal) = AppFilePath.resolve(path, in: folder) else { continue }
+                diagnostics.append(.error(at: reference.position, refusal.message))
             default: continue
             }
         }

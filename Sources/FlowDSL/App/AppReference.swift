@@ -7,6 +7,8 @@ struct AppReference: Sendable {
         case label(String, inFlow: String)
         /// A vault key, named by `vault.yaml` when it is a key or a prefix of keys there.
         case vaultKey(String)
+        /// A file of the app (`file_path:`), checked when the app is read from a folder.
+        case appFile(String)
     }
 
     var target: Target

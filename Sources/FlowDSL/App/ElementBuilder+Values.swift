@@ -88,13 +88,14 @@ extension ElementBuilder {
             })
         case .buttons:
             return buttons(node, id: id)
-        case .flowReference, .integrationReference, .label:
+        case .flowReference, .integrationReference, .label, .appFile:
             guard let scalar = node.scalar, scalar.isString || scalar.value != .none else { return mismatch(node, type) }
             // Meya strips every reference, so `jump: " done "` names the label `done`.
             let name = scalar.text.trimmingCharacters(in: .whitespacesAndNewlines)
             switch type {
             case .flowReference: references.append(AppReference(target: .flow(name), position: node.position))
             case .integrationReference: references.append(AppReference(target: .integration(name), position: node.position))
+            case .appFile: references.append(AppReference(target: .appFile(name), position: node.position))
             default:
                 if let flow = labelFlow ?? flowID, !flow.isEmpty {
                     references.append(AppReference(target: .label(name, inFlow: flow), position: node.position))
@@ -276,7 +277,7 @@ extension FieldType {
         case (.null, .scalar(let scalar)): scalar.value == .none
         case (.bool, .scalar(let scalar)): if case .bool = scalar.value { true } else { false }
         case (.choice(let words), .scalar(let scalar)): scalar.isString && words.contains(scalar.text)
-        case (.string, .scalar(let scalar)), (.flowReference, .scalar(let scalar)), (.label, .scalar(let scalar)):
+        case (.string, .scalar(let scalar)), (.flowReference, .scalar(let scalar)), (.label, .scalar(let scalar)), (.appFile, .scalar(let scalar)):
             scalar.value != .none
         case (.map, .mapping), (.object, .mapping), (.componentMap, .mapping): true
         case (.list, .sequence), (.buttons, .sequence), (.triggers, .sequence), (.componentList, .sequence): true

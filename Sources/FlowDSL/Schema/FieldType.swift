@@ -39,6 +39,9 @@ public indirect enum FieldType: Sendable {
     case flowReference
     /// An integration id, checked to exist and to be of one of the given types (any when empty).
     case integrationReference
+    /// A file of the app, relative to its folder (`file_path:`): checked to exist when not a
+    /// template; never outside the app or in a hidden folder (`AppFilePath`).
+    case appFile
     /// A label in the current flow (or in the called flow, for `flow:` + `jump:`).
     case label
     /// A registered event type name.
@@ -53,7 +56,7 @@ public indirect enum FieldType: Sendable {
     /// How the expected type reads in an error message.
     public var expectation: String {
         switch self {
-        case .string, .flowReference, .integrationReference, .label, .eventType, .regex: "text"
+        case .string, .flowReference, .integrationReference, .label, .eventType, .regex, .appFile: "text"
         case .bool: "true or false"
         case .integer: "a whole number"
         case .number: "a number"

@@ -140,7 +140,7 @@ enum StandardComponents {
             ElementSpec("meya.text.component.status", kind: .component, parent: interactive,
                         fields: [FieldSpec("status", .string, required: true, signature: true), FieldSpec("ephemeral", .bool)],
                         summary: "Show a status line."),
-            ElementSpec("meya.image.component.v2", kind: .component, parent: base,
+            ElementSpec("meya.image.component.v2", kind: .component, parent: interactive,
                         fields: [
                             FieldSpec("image", .string, required: true, signature: true, "the image's URL"),
                             FieldSpec("alt", .string, "what the image shows, for those who cannot see it"),

@@ -73,7 +73,6 @@ enum StandardTriggers {
             EventTypeSpec("meya.media.event"),
             EventTypeSpec("meya.image.event", dataFields: [FieldSpec("url", .string), FieldSpec("alt", .string), FieldSpec("filename", .string),
                                                            FieldSpec("text", .string)], summary: "an image the bot shows"),
-            EventTypeSpec("meya.image.event"),
             EventTypeSpec("meya.file.event"),
             EventTypeSpec("meya.csp.event.note", dataFields: text),
             EventTypeSpec("meya.csp.event.agent.command", dataFields: text, summary: "an agent's /command"),
@@ -87,10 +86,11 @@ extension ElementRegistry {
     /// Parley's built-in components, triggers, bot element and core event types.
     public static let standard: ElementRegistry = {
         var registry = ElementRegistry()
-        for spec in StandardComponents.all + RichComponents.all + StandardTriggers.all + [StandardTriggers.bot] + MeyaConfigurationElements.all {
+        for spec in StandardComponents.all + RichComponents.all + StandardTriggers.all + [StandardTriggers.bot] + MeyaConfigurationElements.all
+            + MeyaUtilityElements.all {
             registry.register(spec)
         }
-        for event in StandardTriggers.events + RichComponents.events { registry.register(event: event) }
+        for event in StandardTriggers.events + RichComponents.events + MeyaUtilityElements.events { registry.register(event: event) }
         return registry
     }()
 }
