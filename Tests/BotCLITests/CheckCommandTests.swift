@@ -71,6 +71,63 @@ struct CheckCommandTests {
         #expect(output.stderr.contains("flow/typo.yaml:3:5: error: unknown field `quick_replise`"), "\(output.stderr)")
     }
 
+    @Test("a flow using the app's own Python element — by type, by its signature field, by its alias, as a trigger — is told so with the file to port, and --summary counts it to rewrite")
+    func ownPythonElements() async throws {
+        let app = try BotCLIRunner.temporaryApp([
+            "flow/shout.yaml": """
+                triggers:
+                  - type: trigger.text.palindrome
+                steps:
+                  - say_upper: hello
+                  - type: component.text.say_upper
+                    say_upper: again
+                  - flood
+                  - shout_louder: never defined
+                """,
+            "component/text/say_upper.py": """
+                from dataclasses import dataclass
+                from meya.component.element import Component
+                from meya.element.field import element_field
+
+                @dataclass
+                class SayUpperComponent(Component):
+                    say_upper: str = element_field(
+                        signature=True,
+                        help="The text",
+                    )
+                    loud: bool = element_field(default=True)
+                """,
+            "component/core/flood/__init__.py": """
+                @dataclass
+                class FloodComponent(Component):
+                    extra_alias: str = meta_field(value="flood")
+                """,
+            "trigger/text/palindrome.py": "class PalindromeTrigger(TextTrigger):\n    pass\n",
+            "component/text/say_upper_test.py": "    say_louder: str = element_field(signature=True)\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: app) }
+        let output = try await BotCLIRunner.run(["check", "--app", app.path])
+        let port = "Parley does not run Python: port it to a service that a flow calls with `http_call:` (docs/porting-meya.md)"
+        let errors = output.stderr.replacingOccurrences(of: app.path + "/", with: "").split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors == [
+            "flow/shout.yaml:2:11: error: unknown trigger type `trigger.text.palindrome`: the app's own Python trigger `trigger.text.palindrome` (trigger/text/palindrome.py); \(port)",
+            "flow/shout.yaml:4:5: error: unknown step `say_upper:`: the app's own Python component `component.text.say_upper` (component/text/say_upper.py); \(port)",
+            "flow/shout.yaml:5:11: error: unknown component type `component.text.say_upper`: the app's own Python component `component.text.say_upper` (component/text/say_upper.py); \(port)",
+            "flow/shout.yaml:7:5: error: unknown step `flood`: the app's own Python component `component.core.flood` (component/core/flood/__init__.py); \(port)",
+            "flow/shout.yaml:8:5: error: unknown step `shout_louder:`",
+        ], "\(output.stderr)")
+        let summary = try await BotCLIRunner.run(["check", "--summary", "--app", app.path])
+        #expect(summary.stdout.contains("""
+            types Parley does not have (1 error):
+              1  shout_louder
+            the app's own components (Meya's Python), to rewrite (4 errors):
+              1  component.text.say_upper
+              1  flood
+              1  say_upper
+              1  trigger.text.palindrome
+            """), "\(summary.stdout)")
+    }
+
     @Test("a missing app folder is an error naming it")
     func missingFolder() async throws {
         let output = try await BotCLIRunner.run(["check", "--app", "/nonexistent/parley-app"])

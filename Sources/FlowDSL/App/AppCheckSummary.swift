@@ -9,7 +9,8 @@ public struct AppCheckSummary: Sendable, Equatable {
     public var steps = 0, cleanSteps = 0
     /// Types the app uses that Parley does not have, with the errors naming each, most first.
     public var unknownTypes: [Count] = []
-    /// The app's own components (Meya's Python, `component.*`): what a port rewrites.
+    /// The app's own components (Meya's Python: `component.*`, or a name its Python files give,
+    /// `AppPythonElements`): what a port rewrites.
     public var ownComponents: [Count] = []
     /// Every other error, by the type of the step it is in (or the file's element).
     public var errorsByType: [Count] = []
@@ -26,7 +27,7 @@ public struct AppCheckSummary: Sendable, Equatable {
         for error in result.diagnostics where error.severity == .error {
             errorLines[error.position.file, default: []].append(error.position.line)
             if let type = Self.unknownType(in: error.message) {
-                if type.hasPrefix("component.") { own[type, default: 0] += 1 } else { unknown[type, default: 0] += 1 }
+                if Self.isOwn(type, result) { own[type, default: 0] += 1 } else { unknown[type, default: 0] += 1 }
             }
         }
         for source in result.sources where source.path.hasPrefix("flow/") {
@@ -41,7 +42,7 @@ public struct AppCheckSummary: Sendable, Equatable {
                     steps += 1
                     if inside.isEmpty { cleanSteps += 1 }
                     let type = Self.type(of: step, registry: registry)
-                    if !type.hasPrefix("component."), unknown[type] == nil { byType[type, default: 0] += inside.count }
+                    if !Self.isOwn(type, result), unknown[type] == nil { byType[type, default: 0] += inside.count }
                 }
             }
         }
@@ -54,6 +55,11 @@ public struct AppCheckSummary: Sendable, Equatable {
                 .sorted { ($0.count, $1.name) > ($1.count, $0.name) }
         }
         (unknownTypes, ownComponents, errorsByType) = (sorted(unknown), sorted(own), sorted(byType))
+    }
+
+    /// Whether `type` is one of the app's own Python elements (or named as Meya names them, `component.…`).
+    static func isOwn(_ type: String, _ result: AppLoadResult) -> Bool {
+        type.hasPrefix("component.") || result.pythonElements.element(named: type) != nil
     }
 
     /// The type an "unknown …" error names (`tiles` for "unknown step `tiles:`").

@@ -12,6 +12,8 @@ public struct AppFiles: Sendable {
     public let elementFiles: [String]
     /// Every YAML file of the app that `botcli format` may touch, relative to `root`, sorted.
     public let yamlFiles: [String]
+    /// The app's Python files (a Meya app's own components), relative to `root`, sorted.
+    public let pythonFiles: [String]
 
     public init(root: URL) throws(AppFilesError) {
         self.root = root.standardizedFileURL
@@ -20,10 +22,10 @@ public struct AppFiles: Sendable {
             throw AppFilesError(message: "\(root.path): no such app folder")
         }
         let ignore = IgnoreRules(root: self.root)
-        var yaml: [String] = []
-        Self.walk(self.root, relative: "", ignore: ignore, into: &yaml)
-        yaml.sort()
-        yamlFiles = yaml
+        var yaml: [String] = [], python: [String] = []
+        Self.walk(self.root, relative: "", ignore: ignore, yaml: &yaml, python: &python)
+        yamlFiles = yaml.sorted()
+        pythonFiles = python.sorted()
         elementFiles = yaml.filter { !Self.isSpecialFile($0) && !$0.hasPrefix("tests/") }
     }
 
@@ -35,7 +37,7 @@ public struct AppFiles: Sendable {
 
     public func url(of relativePath: String) -> URL { root.appendingPathComponent(relativePath) }
 
-    private static func walk(_ directory: URL, relative: String, ignore: IgnoreRules, into files: inout [String]) {
+    private static func walk(_ directory: URL, relative: String, ignore: IgnoreRules, yaml: inout [String], python: inout [String]) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         for name in names where !name.hasPrefix(".") {
             let path = relative.isEmpty ? name : "\(relative)/\(name)"
@@ -44,9 +46,11 @@ public struct AppFiles: Sendable {
             _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
             if ignore.isIgnored(path, isDirectory: isDirectory.boolValue) { continue }
             if isDirectory.boolValue {
-                walk(url, relative: path, ignore: ignore, into: &files)
+                walk(url, relative: path, ignore: ignore, yaml: &yaml, python: &python)
             } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                files.append(path)
+                yaml.append(path)
+            } else if name.hasSuffix(".py") {
+                python.append(path)
             }
         }
     }

@@ -37,7 +37,8 @@ public struct AppLoader: Sendable {
             sources.append(AppSource(path: path, text: text))
         }
         var result = load(sources: sources, root: files.root.path, filesIn: files.root.path)
-        result.diagnostics = (diagnostics + result.diagnostics).sortedByPosition()
+        result.pythonElements = AppPythonElements(root: files.root, files: files.pythonFiles)
+        result.diagnostics = (diagnostics + result.diagnostics.map { naming(result.pythonElements, in: $0) }).sortedByPosition()
         if result.diagnostics.hasErrors { result.app = nil }
         return result
     }
@@ -70,6 +71,17 @@ public struct AppLoader: Sendable {
     }
 }
 
+/// `diagnostic`, saying so when the unknown type it reports is one of the app's own Python elements.
+private func naming(_ python: AppPythonElements, in diagnostic: Diagnostic) -> Diagnostic {
+    guard diagnostic.severity == .error, let name = AppCheckSummary.unknownType(in: diagnostic.message),
+          let element = python.element(named: name) else { return diagnostic }
+    let kind = element.type.hasPrefix("trigger.") ? "trigger" : element.type.hasPrefix("component.") ? "component" : "element"
+    var named = diagnostic
+    named.message += ": the app's own Python \(kind) `\(element.type)` (\(element.file))"
+    named.hint = "Parley does not run Python: port it to a service that a flow calls with `http_call:` (docs/porting-meya.md)"
+    return named
+}
+
 /// One file's path (relative to the app) and text.
 public struct AppSource: Sendable {
     public var path: String
@@ -87,6 +99,8 @@ public struct AppLoadResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// The files read, with their texts.
     public var sources: [AppSource] = []
+    /// The app's own Python elements (none for an app read from memory).
+    public var pythonElements = AppPythonElements()
 }
 
 /// What a load has gathered so far.
