@@ -199,6 +199,54 @@ struct MeyaUtilityTests {
         #expect(ledger.suffix(2) == ["meya.orb.event.screen.end", EventTypes.say], "\(ledger)")
     }
 
+    @Test("`track:`, `lifecycle:` and `identify:` publish an event that starts the flows whose triggers wait for it, in a turn of its own after the step's")
+    func publishedEvents() async throws {
+        let client = try BotTestClient(files: [
+            "flow/update.yaml": """
+                triggers:
+                  - keyword: solved
+                steps:
+                  - track: ticket_solved
+                    data:
+                      ticket: (@ 41 + 1 )
+                  - lifecycle: flow.survey
+                    text: after the ticket
+                  - identify:
+                      email: ana@example.com
+                  - say: noted
+                """,
+            "flow/solved.yaml": """
+                triggers:
+                  - event_type: meya.analytics.event.track
+                    when: (@ event.data.get("event") == "ticket_solved" )
+                steps:
+                  - say: ticket (@ event.data.data.ticket ) solved
+                """,
+            "flow/ignored.yaml": """
+                triggers:
+                  - event_type: meya.analytics.event.track
+                    when: (@ event.data.get("event") == "ticket_opened" )
+                steps:
+                  - say: wrong event
+                """,
+            "flow/survey.yaml": "triggers:\n  - lifecycle_id: flow.survey\nsteps:\n  - say: survey (@ event.data.text )\n",
+            "flow/who.yaml": "triggers:\n  - event_type: meya.analytics.event.identify\nsteps:\n  - user_set:\n      email: (@ event.data.data.email )\n",
+        ], logger: TestLogs.logger("parley.runtime"))
+        try await client.engine.resumeOutbox()
+        #expect(try await client.say("solved") == ["bot: noted"])
+        let said = { @Sendable in try await client.engine.events(thread: client.threadID).flatMap(\.plainLines) }
+        #expect(await OutboxTimerTests.eventually {
+            let lines = try await said()
+            return lines.contains("bot: ticket 42 solved") && lines.contains("bot: survey after the ticket")
+        })
+        #expect(await OutboxTimerTests.eventually { try await client.userScope()["email"] == .string("ana@example.com") })
+        let published = try await client.engine.events(thread: client.threadID).filter { $0.sender == .system }.map(\.type)
+        #expect(Set(published) == [EventTypes.track, EventTypes.lifecycle, EventTypes.identify] && published.count == 3, "\(published)")
+        let lines = try await said()
+        #expect(!lines.contains("bot: wrong event"), "\(lines)")
+        await client.engine.stop()
+    }
+
     @Test("read and delivery receipts are event types flows may react to")
     func receiptEvents() async throws {
         let client = try BotTestClient(files: [

@@ -1,12 +1,14 @@
 import FlowDSL
 import Foundation
 
-/// Runs Meya's utility steps that only compute `flow.result` or `flow.ok`: `random_hex`,
-/// `split_name`, `file_path:` and business hours (`meya.time.component.availability`).
+/// Runs Meya's utility steps that show users nothing: `random_hex`, `split_name`, `file_path:`
+/// and business hours (`meya.time.component.availability`) compute `flow.result` or `flow.ok`;
+/// `lifecycle:`, `track:` and `identify:` publish an event for other flows' triggers.
 struct UtilityComponentHandler: ComponentHandler {
     var types: [String] {
         ["meya.util.text.component.random_hex", "meya.util.text.component.split_name", "meya.file.component.load",
-         "meya.time.component.availability"]
+         "meya.time.component.availability", "meya.lifecycle.component", "meya.analytics.component.track",
+         "meya.analytics.component.identify"]
     }
 
     func run(_ element: Element, in context: inout ComponentContext) async throws -> ComponentOutcome {
@@ -24,6 +26,18 @@ struct UtilityComponentHandler: ComponentHandler {
             return .next(["result": .string(try loadFile(element, in: context))])
         case "meya.time.component.availability":
             return .next(["ok": .bool(try isAvailable(element, in: context))])
+        case "meya.lifecycle.component":
+            context.publish(EventTypes.lifecycle, data: ["lifecycle_id": try context.render(element["lifecycle"]),
+                                                         "text": try context.render(element["text"])])
+            return .next()
+        case "meya.analytics.component.track":
+            context.publish(EventTypes.track, data: ["event": try context.render(element["track"]), "data": try context.render(element["data"]),
+                                                     "timestamp": try context.render(element["timestamp"])])
+            return .next()
+        case "meya.analytics.component.identify":
+            context.publish(EventTypes.identify, data: ["data": try context.render(element["identify"]),
+                                                        "timestamp": try context.render(element["timestamp"])])
+            return .next()
         default:
             throw RuntimeError.noHandler(element.type)
         }

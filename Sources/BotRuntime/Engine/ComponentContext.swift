@@ -160,6 +160,14 @@ public struct ComponentContext: Sendable {
         timerChanges[name] = DurableTimer(threadID: thread.id, name: name, due: due, data: data, eventType: eventType)
     }
 
+    /// Publishes an event on this thread for the flows' triggers, as Meya publishes a step's
+    /// event: stored with the turn (a timer due now), filed and matched in a turn of its own
+    /// right after this one, from the system.
+    public mutating func publish(_ type: String, data: TemplateMap) {
+        let name = "parley.publish.\(event.sequence).\(timerChanges.keys.count { $0.hasPrefix("parley.publish.") })"
+        setTimer(name, due: options.clock(), data: data, eventType: type)
+    }
+
     /// Removes the thread's timer `name`, if it is set, with the turn.
     public mutating func cancelTimer(_ name: String) {
         timerChanges[name] = .some(nil)

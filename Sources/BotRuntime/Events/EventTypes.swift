@@ -39,6 +39,12 @@ public enum EventTypes {
     public static let screenContinue = "meya.orb.event.screen.continue"
     /// Meya's Orb shows its end screen (`end_screen`).
     public static let screenEnd = "meya.orb.event.screen.end"
+    /// A lifecycle event (`lifecycle:`): `lifecycle_id`, `text`; `lifecycle_id:` triggers match it.
+    public static let lifecycle = "meya.lifecycle.event"
+    /// Something a flow tracked (`track:`): `event`, `data`, `timestamp`.
+    public static let track = "meya.analytics.event.track"
+    /// What a flow said of the user (`identify:`): `data`, `timestamp`.
+    public static let identify = "meya.analytics.event.identify"
     /// A durable timer fell due (`DurableTimer`): data `name`, `due` and what the turn that set it gave.
     public static let timerFired = "parley.timer.event.fired"
     /// A waiting step's `timeout` (or the thread's `reply_timeout`) passed with no answer: data

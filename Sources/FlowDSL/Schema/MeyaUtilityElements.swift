@@ -3,7 +3,9 @@ import Foundation
 /// Meya's small utility elements, named and shaped as in Meya's SDK: `echo`, `random_hex`,
 /// `split_name` (`meya/util/text`), `ping` / `pong` (`meya/util/latency`), `file_path:`
 /// (`meya/file/component/load.py`), business hours (`meya/time/component/availability.py`),
-/// the Orb's hero and screens (`meya/orb/component`), and read and delivery receipts.
+/// the Orb's hero and screens (`meya/orb/component`), read and delivery receipts, and the steps
+/// that publish an event for other flows' triggers: `lifecycle:` (`meya/lifecycle`), `track:`
+/// and `identify:` (`meya/analytics`).
 enum MeyaUtilityElements {
     static var all: [ElementSpec] {
         let base = StandardComponents.base, interactive = StandardComponents.interactive
@@ -33,6 +35,19 @@ enum MeyaUtilityElements {
                             + OpenHours.days.map { FieldSpec($0, .string, "open hours that day: `9-12, 13-16:30`; none: closed") },
                         summary: "`flow.ok` is whether now falls within the day's open hours.",
                         rules: [availabilityRule]),
+            ElementSpec("meya.lifecycle.component", kind: .component, parent: base,
+                        fields: [FieldSpec("lifecycle", .oneOf([.null, .string]), required: true, signature: true,
+                                           "the lifecycle id `lifecycle_id:` triggers wait for"),
+                                 FieldSpec("text", .string)],
+                        summary: "Publish `meya.lifecycle.event`: the flows whose `lifecycle_id:` trigger names it start."),
+            ElementSpec("meya.analytics.component.track", kind: .component, parent: base,
+                        fields: [FieldSpec("track", .string, required: true, signature: true, "the event's name"),
+                                 FieldSpec("data", .map(.any)), FieldSpec("timestamp", .number)],
+                        summary: "Publish `meya.analytics.event.track` (`event`, `data`, `timestamp`) for `event_type:` triggers."),
+            ElementSpec("meya.analytics.component.identify", kind: .component, parent: base,
+                        fields: [FieldSpec("identify", .map(.any), required: true, signature: true, "what is known of the user"),
+                                 FieldSpec("timestamp", .number)],
+                        summary: "Publish `meya.analytics.event.identify` (`data`, `timestamp`) for `event_type:` triggers."),
             ElementSpec("meya.orb.component.hero", kind: .component, parent: interactive,
                         fields: [FieldSpec("hero", .oneOf([.null, .string]), required: true, signature: true, "the title"),
                                  FieldSpec("description", .string)],
@@ -48,6 +63,11 @@ enum MeyaUtilityElements {
         [
             EventTypeSpec("meya.orb.event.hero", dataFields: [FieldSpec("title", .string), FieldSpec("description", .string)],
                           summary: "a title with a description"),
+            EventTypeSpec("meya.analytics.event.track",
+                          dataFields: [FieldSpec("event", .string), FieldSpec("data", .any), FieldSpec("timestamp", .number)],
+                          summary: "a flow tracked something (`track:`); no analytics service receives it yet"),
+            EventTypeSpec("meya.analytics.event.identify", dataFields: [FieldSpec("data", .any), FieldSpec("timestamp", .number)],
+                          summary: "a flow said who the user is (`identify:`); no analytics service receives it yet"),
             EventTypeSpec("meya.orb.event.screen.continue"),
             EventTypeSpec("meya.orb.event.screen.end"),
             EventTypeSpec("meya.presence.event.receipt.read", summary: "the user read the bot's messages (no Parley channel reports it yet)"),
