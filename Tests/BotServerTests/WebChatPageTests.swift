@@ -26,7 +26,7 @@ struct WebChatPageTests {
             #expect(!policy.contains("unsafe-inline") && !policy.contains("*"))
             // The bot's name, HTML-escaped, in the title and the header.
             #expect(reply.body.contains("<title>Ana &amp; &lt;Bo&gt; · Chat</title>"))
-            #expect(reply.body.contains(#"<h1 class="title">Ana &amp; &lt;Bo&gt;</h1>"#))
+            #expect(reply.body.contains(#"<h1 class="title" id="title">Ana &amp; &lt;Bo&gt;</h1>"#))
             #expect(!reply.body.contains("{{bot_name}}"))
             // Its own files only: nothing from a CDN, no inline script or style.
             #expect(reply.body.contains(#"<link rel="stylesheet" href="/chat/chat.css">"#))
@@ -44,6 +44,9 @@ struct WebChatPageTests {
                 ("/chat/chat.css", "text/css; charset=utf-8", ".bubble"),
                 ("/chat/chat.js", "text/javascript; charset=utf-8", "page_open"),
                 ("/chat/icon.svg", "image/svg+xml", "<svg"),
+                ("/chat/chat-presentation.js", "text/javascript; charset=utf-8", "parleyPresentation"),
+                // The system's markdown-it (libjs-markdown-it), or the stand-in saying it is not installed.
+                ("/chat/markdown-it.js", "text/javascript; charset=utf-8", "markdown-it"),
             ] {
                 let reply = try await server.request(.get, path)
                 #expect(reply.status == 200, "\(path)")

@@ -61,7 +61,9 @@ struct FlowRunner {
         guard let element = runtime.elements[waiting.elementID], let handler = handlers[element.type] else {
             throw RuntimeError.noHandler(runtime.elements[waiting.elementID]?.type ?? waiting.elementID)
         }
+        let start = context.emitted.count
         let outcome = try await handler.resume(element, answer: answer, in: &context)
+        try context.present(since: start, by: element)
         if case .wait = outcome {
             var again = waiting
             again.frame.scope = context.flowScope
@@ -118,7 +120,10 @@ struct FlowRunner {
         }
         guard let handler = handlers[element.type] else { throw RuntimeError.noHandler(element.type) }
         context.stepIndex = frame.index
-        return try await handler.run(element, in: &context)
+        let start = context.emitted.count
+        let outcome = try await handler.run(element, in: &context)
+        try context.present(since: start, by: element)
+        return outcome
     }
 
     /// Acts on an outcome; returns how the run stopped, or nil to keep looping.

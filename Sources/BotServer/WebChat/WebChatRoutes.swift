@@ -4,7 +4,8 @@ import Hummingbird
 
 /// The web chat page: `GET /chat` answers a small chat client (plain HTML, CSS and
 /// JavaScript, no build step, nothing loaded from elsewhere) that talks to the bot over the
-/// WebSocket channel (`GET /ws`), and `GET /chat/NAME` its files.
+/// WebSocket channel (`GET /ws`), and `GET /chat/NAME` its files — and `markdown-it.js`, the
+/// system's copy of markdown-it, which draws the text a message marks as markdown.
 ///
 /// The files live in `WebChat/Assets/` and are embedded in the binary at build time (the
 /// `EmbedFiles` plugin), so `botcli serve` serves them from any directory. The page's header
@@ -21,12 +22,20 @@ struct WebChatRoutes {
     /// The name shown while the app is not ready or has no bot name.
     static let defaultBotName = "Parley"
 
+    /// The page's markdown renderer: markdown-it from Debian's `libjs-markdown-it` (a browser
+    /// bundle), served as `/chat/markdown-it.js`.
+    static let markdownItPath = "/usr/share/javascript/markdown-it/markdown-it.js"
+    /// Served in its place when it is not installed: the page then shows text as written.
+    static let markdownItMissing = Data("/* markdown-it is not installed (apt-get install libjs-markdown-it): text is shown as written. */\n".utf8)
+
     let state: ServingState
     let files: [String: Data]
 
-    init(state: ServingState, files: [(path: String, contents: Data)] = WebChatAssets.files) {
+    init(state: ServingState, files: [(path: String, contents: Data)] = WebChatAssets.files, markdownIt: String = markdownItPath) {
         self.state = state
-        self.files = Dictionary(files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
+        var files = Dictionary(files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
+        files["markdown-it.js"] = FileManager.default.contents(atPath: markdownIt) ?? Self.markdownItMissing
+        self.files = files
     }
 
     func register(on router: Router<BasicRequestContext>) {

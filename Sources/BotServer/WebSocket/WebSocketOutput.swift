@@ -14,7 +14,8 @@ import FlowDSL
 ///   signals (typing, mode changes, an integration's events) carry no text. Tiles carry
 ///   `tiles` (`TileView.json`) and their quick replies as `buttons`; a form carries `form`
 ///   (`FormView.json`); what became of a form's answers, `form_id` and `errors` (field name →
-///   why; empty: taken).
+///   why; empty: taken). What the bot shows may carry how to present it (`Presentation`):
+///   `composer`, `header`, `markdown`.
 /// - the end of the turn of a client frame that had a `message_id`, after that turn's events:
 ///   `{"ack": MESSAGE_ID, "id": SEQ}` with the client's event's own sequence, and
 ///   `"duplicate": true` when the id had been handled before (nothing ran again).
@@ -67,6 +68,7 @@ enum WebSocketOutput {
         case .signal:
             break
         }
+        if let presentation = event.presentation { frame.merge(presentation.json) { mine, _ in mine } }
         return TemplateValue.map(frame).jsonText
     }
 

@@ -26,7 +26,7 @@ public struct AppFiles: Sendable {
         Self.walk(self.root, relative: "", ignore: ignore, yaml: &yaml, python: &python)
         yamlFiles = yaml.sorted()
         pythonFiles = python.sorted()
-        elementFiles = yaml.filter { !Self.isSpecialFile($0) && !$0.hasPrefix("tests/") }
+        elementFiles = yamlFiles.filter { !Self.isSpecialFile($0) && !$0.hasPrefix("tests/") }
     }
 
     /// `config.yaml`, `config.prod.yaml`, `vault.yaml`, `vault.secret.yaml` at the app root.

@@ -12,7 +12,8 @@
 //                                         Meya's web client does)
 // In: the thread's events as they happen, {"id", "type", "sender", "text"?, "status"?,
 // "buttons"?, "agent_name"?, "button_id"?, "image"?, "tiles"?, "form"?, "form_id"? with
-// "errors"?}, and {"error": …} for what went wrong.
+// "errors"?, "composer"?, "header"?, "markdown"? (chat-presentation.js)}, and {"error": …} for
+// what went wrong.
 //
 // After a dropped connection it reconnects by itself (backing off up to 30 s) with
 // after=<the last event id it saw>: what it missed is replayed, then live events follow.
@@ -43,6 +44,14 @@
   const sendButton = document.getElementById('send');
   const connectionText = document.getElementById('connection-text');
   const botName = app.dataset.botName || 'Parley';
+  // The parts a message's composer and header settings change (chat-presentation.js).
+  const presentation = window.parleyPresentation
+    || { apply() {}, renderText(node, text, features, asWritten) { asWritten(node, text); } };
+  const page = {
+    form, input, title: document.getElementById('title'), progress: document.getElementById('progress'),
+    progressBar: document.getElementById('progress-bar'), progressText: document.getElementById('progress-text'),
+    milestones: document.getElementById('milestones'), links: document.getElementById('header-links'),
+  };
 
   // Who is chatting, in which conversation.
   const storage = (() => {
@@ -227,6 +236,7 @@
       return;
     }
     remoteTyping = false;
+    if (frame.type !== TYPES.error && typeof frame.form_id !== 'string') presentation.apply(frame, page);
     if (typeof frame.status === 'string') {
       showNotice(frame.status, 'status');
       // A status may offer quick replies (Meya's status is interactive).
@@ -302,11 +312,12 @@
     return body;
   }
 
-  function bubble(body, who, text) {
+  /** A message bubble: its text as written (links clickable), or as the markdown it says it is. */
+  function bubble(body, who, text, markdown) {
     const node = element('div', 'bubble');
     node.append(element('span', 'visually-hidden', `${who}: `));
     const content = element('span', 'text');
-    appendLinkified(content, text);
+    presentation.renderText(content, text, markdown, appendLinkified);
     node.append(content);
     body.append(node);
     return node;
@@ -319,7 +330,7 @@
     if (typeof frame.id === 'number') body.parentElement.dataset.lastEventId = String(frame.id);
     if (typeof frame.image === 'string') body.append(picture(frame.image, frame.alt));
     if (typeof frame.file === 'string') body.append(download(frame.file, frame.filename));
-    if (typeof frame.text === 'string' && frame.text !== '') bubble(body, name, frame.text);
+    if (typeof frame.text === 'string' && frame.text !== '') bubble(body, name, frame.text, frame.markdown);
     if (Array.isArray(frame.buttons) && frame.buttons.length) body.append(choices(frame.buttons));
     scrollToEnd();
   }
@@ -328,7 +339,7 @@
   function showTiles(frame) {
     const body = groupFor('bot', botName);
     if (typeof frame.id === 'number') body.parentElement.dataset.lastEventId = String(frame.id);
-    if (typeof frame.text === 'string' && frame.text !== '') bubble(body, botName, frame.text);
+    if (typeof frame.text === 'string' && frame.text !== '') bubble(body, botName, frame.text, frame.markdown);
     const list = element('div', `tiles tiles-${frame.layout === 'row' ? 'row' : 'column'}`);
     list.setAttribute('role', 'list');
     for (const tile of frame.tiles) {
