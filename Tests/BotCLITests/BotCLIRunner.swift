@@ -33,13 +33,7 @@ struct BotCLIRunner {
 
     /// A new app folder in the temporary folder holding `files` (path → text); the caller removes it.
     static func temporaryApp(_ files: [String: String], prefix: String = "parley-app") throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-        for (path, text) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-        return root
+        try TemporaryApp.write(files, prefix: prefix)
     }
 
     static func fixtureApp(_ name: String) -> URL {

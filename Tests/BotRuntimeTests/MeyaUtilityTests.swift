@@ -102,9 +102,7 @@ struct MeyaUtilityTests {
 
     @Test("`file_path:` reads a text file of the app into `flow.result`, rendered with `template: true`; paths outside the app, hidden or the vault's are refused by check and at run time")
     func fileLoad() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parley-file-load-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let files = [
+        let root = try TemporaryApp.write([
             "flow/load.yaml": """
                 triggers:
                   - keyword: load
@@ -135,12 +133,8 @@ struct MeyaUtilityTests {
             "template/flow.txt": "Weather: (@ flow.emoji )",
             "vault.secret.yaml": "api_key: s3cret-value\n",
             ".parley/keys": "k3y-material",
-        ]
-        for (path, text) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
+        ], prefix: "parley-file-load")
+        defer { try? FileManager.default.removeItem(at: root) }
         // A link inside the app to a file outside it.
         let outside = root.deletingLastPathComponent().appendingPathComponent("parley-outside-\(UUID().uuidString).txt")
         try "0utside-c0ntent".write(to: outside, atomically: true, encoding: .utf8)

@@ -9,21 +9,15 @@ import Vault
 struct VaultResolutionTests {
     @Test("keygen, upload, and an integration's fields get the values; kept copies get placeholders")
     func roundTrip() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parley-vault-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let files = [
+        let root = try TemporaryApp.write([
             "vault.yaml": "twilio.account_sid: xxx\ntwilio.key_secret: xxx\nsupport_phone: xxx\n",
             "integration/crm.yaml": """
                 type: test.crm.integration
                 account: (@ vault.twilio.account_sid )-(@ vault.twilio.key_secret | length )
                 """,
             "flow/a.yaml": "triggers:\n  - keyword: call\nsteps:\n  - say: Call (@ vault.support_phone )\n  - thread_set:\n      phone: (@ vault.support_phone )\n",
-        ]
-        for (path, text) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
+        ], prefix: "parley-vault")
+        defer { try? FileManager.default.removeItem(at: root) }
         let vault = AppVault(app: root, environment: [:])
         _ = try vault.keyring.generate(force: false)
         _ = try await vault.upload([("twilio.account_sid", .string("AC-PLANTED-1")), ("twilio.key_secret", .string("s3cret")),
