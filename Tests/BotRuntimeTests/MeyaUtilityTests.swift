@@ -241,6 +241,33 @@ struct MeyaUtilityTests {
         await client.engine.stop()
     }
 
+    @Test("a flow that publishes what starts it stops at the chain limit with an error, instead of running turns forever")
+    func endlessChainStops() async throws {
+        let client = try BotTestClient(files: [
+            "flow/loop.yaml": """
+                triggers:
+                  - keyword: go
+                  - lifecycle_id: again
+                steps:
+                  - user_set:
+                      rounds: (@ (user.rounds or 0) + 1 )
+                  - lifecycle: again
+                """,
+        ], logger: TestLogs.logger("parley.runtime"))
+        try await client.engine.resumeOutbox()
+        try await client.say("go")
+        let limit = ComponentContext.maxPublishedChain
+        #expect(await OutboxTimerTests.eventually {
+            try await client.engine.events(thread: client.threadID).contains { $0.type == EventTypes.error }
+        })
+        let errors = try await client.engine.events(thread: client.threadID).filter { $0.type == EventTypes.error }.compactMap(\.text)
+        #expect(errors.count == 1 && errors[0].contains("published events started one another \(limit) turns in a row"), "\(errors)")
+        // The first turn and `limit` published ones ran; the error stopped the next, and nothing is left to fire.
+        #expect(try await client.userScope()["rounds"] == .int(limit + 1))
+        #expect(try await client.engine.store.nextTimerDue() == nil)
+        await client.engine.stop()
+    }
+
     @Test("read and delivery receipts are event types flows may react to")
     func receiptEvents() async throws {
         let client = try BotTestClient(files: [

@@ -27,15 +27,15 @@ struct UtilityComponentHandler: ComponentHandler {
         case "meya.time.component.availability":
             return .next(["ok": .bool(try isAvailable(element, in: context))])
         case "meya.lifecycle.component":
-            context.publish(EventTypes.lifecycle, data: ["lifecycle_id": try context.render(element["lifecycle"]),
+            try context.publish(EventTypes.lifecycle, data: ["lifecycle_id": try context.render(element["lifecycle"]),
                                                          "text": try context.render(element["text"])])
             return .next()
         case "meya.analytics.component.track":
-            context.publish(EventTypes.track, data: ["event": try context.render(element["track"]), "data": try context.render(element["data"]),
+            try context.publish(EventTypes.track, data: ["event": try context.render(element["track"]), "data": try context.render(element["data"]),
                                                      "timestamp": try context.render(element["timestamp"])])
             return .next()
         case "meya.analytics.component.identify":
-            context.publish(EventTypes.identify, data: ["data": try context.render(element["identify"]),
+            try context.publish(EventTypes.identify, data: ["data": try context.render(element["identify"]),
                                                         "timestamp": try context.render(element["timestamp"])])
             return .next()
         default:

@@ -162,11 +162,22 @@ public struct ComponentContext: Sendable {
 
     /// Publishes an event on this thread for the flows' triggers, as Meya publishes a step's
     /// event: stored with the turn (a timer due now), filed and matched in a turn of its own
-    /// right after this one, from the system.
-    public mutating func publish(_ type: String, data: TemplateMap) {
+    /// right after this one, from the system. A flow started by a published event may publish
+    /// again, up to `maxPublishedChain` turns in a row: a chain that never ends (a flow tracking
+    /// what starts itself) stops with an error instead of running turns forever.
+    public mutating func publish(_ type: String, data: TemplateMap) throws(RuntimeError) {
+        var data = data
+        let chain: Int = if case .int(let length)? = event.data[Self.publishedChainKey], event.sender == .system { length + 1 } else { 1 }
+        guard chain <= Self.maxPublishedChain else { throw .publishedChain(limit: Self.maxPublishedChain) }
+        data[Self.publishedChainKey] = .int(chain)
         let name = "parley.publish.\(event.sequence).\(timerChanges.keys.count { $0.hasPrefix("parley.publish.") })"
         setTimer(name, due: options.clock(), data: data, eventType: type)
     }
+
+    /// How many published events in a row a thread runs (`publish`).
+    public static let maxPublishedChain = 20
+    /// A published event's place in its chain.
+    static let publishedChainKey = "published_chain"
 
     /// Removes the thread's timer `name`, if it is set, with the turn.
     public mutating func cancelTimer(_ name: String) {

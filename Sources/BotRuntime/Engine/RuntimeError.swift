@@ -6,6 +6,8 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
     case unknownLabel(String, flow: String)
     case unsetResult(String)
     case budgetExceeded(budget: Int)
+    /// Published events (`lifecycle:`, `track:` …) started one another this many turns in a row.
+    case publishedChain(limit: Int)
     /// A value the step rendered cannot be used (a file path outside the app, an unknown time zone).
     case invalidValue(String)
 
@@ -17,6 +19,8 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
         case .unknownLabel(let label, let flow): "unknown label `\(label)` in flow `\(flow)`"
         case .unsetResult(let name): "`\(name)` copies `flow.result`, which is not set"
         case .invalidValue(let message): message
+        case .publishedChain(let limit):
+            "published events started one another \(limit) turns in a row; is a flow publishing what starts it?"
         case .budgetExceeded(let budget):
             "stopped after \(budget) steps in one turn without waiting for the user; is there a loop?"
         }
