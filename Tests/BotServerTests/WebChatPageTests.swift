@@ -45,6 +45,7 @@ struct WebChatPageTests {
                 ("/chat/chat.js", "text/javascript; charset=utf-8", "page_open"),
                 ("/chat/icon.svg", "image/svg+xml", "<svg"),
                 ("/chat/chat-presentation.js", "text/javascript; charset=utf-8", "parleyPresentation"),
+                ("/chat/chat-cards.js", "text/javascript; charset=utf-8", "parleyCards"),
                 // The system's markdown-it (libjs-markdown-it), or the stand-in saying it is not installed.
                 ("/chat/markdown-it.js", "text/javascript; charset=utf-8", "markdown-it"),
             ] {
