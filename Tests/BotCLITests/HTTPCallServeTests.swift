@@ -116,4 +116,16 @@ struct HTTPCallServeTests {
             #expect(server.output.contains("http_call"), "each call is logged")
         }
     }
+
+    @Test("check refuses more than 5 retries: the turn waits for every attempt")
+    func retriesLimited() async throws {
+        let app = try BotCLIRunner.temporaryApp([
+            "flow/call.yaml": "steps:\n  - http_call: https://example.com/a\n    retries: 9\n  - http_call: https://example.com/b\n    retries: 5\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: app) }
+        let check = try await BotCLIRunner.run(["check", "--app", app.path])
+        #expect(check.status == 1)
+        let errors = check.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors == ["flow/call.yaml:3:5: error: `retries: 9` is more than 5; the turn waits for every attempt"], "\(check.stderr)")
+    }
 }

@@ -41,9 +41,24 @@ public final class HTTPCallComponent: ComponentHandler {
                         FieldSpec("headers", .map(.string), "request headers; values may read the vault"),
                         FieldSpec("data", .any, "sent as the body's `data`"),
                         FieldSpec("timeout", .number, "seconds an attempt may take (default 10, at most 30)"),
-                        FieldSpec("retries", .integer, "how many more attempts after a failure, a 429 or a 5xx (default 2)"),
+                        FieldSpec("retries", .integer, "how many more attempts after a failure, a 429 or a 5xx (default 2, at most \(maxRetries))"),
                     ],
-                    summary: "Call a service of yours with the conversation's scopes; `flow.result` is its JSON answer.")
+                    summary: "Call a service of yours with the conversation's scopes; `flow.result` is its JSON answer.",
+                    rules: [limitsRule])
+    }
+
+    /// The most attempts after the first: the turn waits for every one (on PostgreSQL holding
+    /// one of the pool's connections), so a call lasts at most 6 × 30 s and the backoffs.
+    static let maxRetries = 5
+
+    /// A written `retries` or `timeout` over its limit is said by `botcli check` (at run time
+    /// the limit applies).
+    private static let limitsRule: ElementSpec.Rule = { element in
+        var findings: [ElementSpec.Finding] = []
+        if case .value(.int(let retries))? = element["retries"], retries > maxRetries {
+            findings.append(.init(.error, "`retries: \(retries)` is more than \(maxRetries)", hint: "the turn waits for every attempt", at: "retries"))
+        }
+        return findings
     }
 
     private let http: HTTPClient
@@ -88,7 +103,7 @@ public final class HTTPCallComponent: ComponentHandler {
             request.body = .bytes(ByteBuffer(string: TemplateValue.map(body).jsonText))
         }
         let timeout = min(max(try context.render(element["timeout"]).number ?? 10, 0.1), 30)
-        let retries = max(0, Int(try context.render(element["retries"]).number ?? 2))
+        let retries = min(max(0, Int(try context.render(element["retries"]).number ?? 2)), Self.maxRetries)
         return await call(request, shown: shown, timeout: timeout, retries: retries)
     }
 
