@@ -8,6 +8,9 @@ public enum FlexElements {
     public static let integrationType = "meya.twilio.flex.integration"
     public static let startChatType = "meya.twilio.flex.component.start_chat"
     public static let endChatType = "meya.twilio.flex.component.end_chat"
+    /// Meya's console-neutral agent steps, run on Flex (`CspAgentComponents`).
+    public static let cspAgentRequestType = "meya.csp.component.session.agent.request"
+    public static let cspSessionEndType = "meya.csp.component.session.end"
 
     /// Event types the integration emits into flows.
     public enum Event {
@@ -34,6 +37,20 @@ public enum FlexElements {
             FieldSpec("integration", .integrationReference),
         ], summary: "Close the Flex chat and give the thread back to the bot."))
 
+        registry.register(ElementSpec(cspAgentRequestType, kind: .component, parent: "meya.component.element",
+                                      aliases: ["meya.csp.component.session.agent"], fields: [
+            FieldSpec("integration", .integrationReference, required: true, "the agent desk: a Flex integration"),
+            FieldSpec("say", .string, "said to the user first"),
+            FieldSpec("note", .string, "for the agent: the handoff's reason (`handoffReason`), in the summary"),
+            FieldSpec("data", .map(.any), "the task's attributes, for routing"),
+            FieldSpec("timeout", .number, "Meya: seconds to wait for an agent (Parley: the task waits in its queue)"),
+            FieldSpec("timeout_flow", .flowReference, "Meya: the flow when no agent came in time (not run by Parley)"),
+        ], summary: "Meya's agent request: hand the thread to a human agent in Twilio Flex, as `start_chat` does.",
+           rules: [timeoutFlowRule]))
+        registry.register(ElementSpec(cspSessionEndType, kind: .component, parent: "meya.component.element", fields: [
+            FieldSpec("integration", .integrationReference, required: true, "the agent desk: a Flex integration"),
+        ], summary: "Meya's session end: close the thread's Flex chat, as `end_chat` does."))
+
         let attributes = FieldSpec("task_attributes", .map(.any))
         let worker = FieldSpec("worker_attributes", .map(.any))
         registry.register(event: EventTypeSpec(Event.reservationAccepted, dataFields: [FieldSpec("agent_name", .string), attributes, worker],
@@ -58,6 +75,15 @@ public enum FlexElements {
         registry.register(event: EventTypeSpec(FlexEventTypes.error, dataFields: [
             FieldSpec("text", .string), FieldSpec("operation", .string), FieldSpec("code", .integer), FieldSpec("status", .integer),
         ], summary: "a call to Twilio failed after its retries"))
+    }
+
+    /// Flex keeps a task queued until an agent takes it or its workflow's timeout cancels it:
+    /// Meya's `timeout_flow` has no counterpart, and `botcli check` says what to use instead.
+    private static let timeoutFlowRule: ElementSpec.Rule = { element in
+        guard element["timeout_flow"] != nil else { return [] }
+        return [.init(.warning, "Parley does not run `timeout_flow`: the Flex task waits in its queue until an agent takes it "
+                      + "or its TaskRouter workflow's timeout cancels it",
+                      hint: "start the flow from a `meya.twilio.flex.event.task_canceled` trigger", at: "timeout_flow")]
     }
 
     private static var integration: ElementSpec {

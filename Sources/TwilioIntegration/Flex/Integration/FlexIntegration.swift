@@ -72,7 +72,8 @@ public final class FlexIntegration: TwilioProduct {
     }
 
     public var components: [any ComponentHandler] {
-        [StartChatComponent(flex: self), EndChatComponent(flex: self)]
+        [StartChatComponent(flex: self), EndChatComponent(flex: self),
+         CspAgentComponents(start: StartChatComponent(flex: self), end: EndChatComponent(flex: self))]
     }
 
     /// Closes the HTTP client. Call once, after the engine stopped (`BotEngine.stop()`).
