@@ -58,12 +58,13 @@ struct FlexCspTests {
         }
     }
 
-    @Test("check: the steps need a Flex integration's id; Meya's timeout_flow is said not to run, with what to use instead")
+    @Test("check: a step naming another vendor's integration is told what it is; Meya's timeout_flow is said not to run, with what to use instead")
     func checked() throws {
         let files = [
             "integration/twilio/flex.yaml": FlexBot.conversationsIntegration,
             "vault.yaml": FlexBot.vaultYAML,
             "config.yaml": "twilio:\n  api_base_url: http://127.0.0.1:1\n",
+            "integration/salesforce.yaml": "type: meya.salesforce.live_agent.integration\n",
             "flow/a.yaml": """
                 steps:
                   - type: meya.csp.component.session.agent.request
@@ -75,10 +76,12 @@ struct FlexCspTests {
                 """,
         ]
         let result = AppLoader(registry: FlexBot.registry).load(sources: files.map { AppSource(path: $0.key, text: $0.value) })
-        let found = result.diagnostics.map { "\($0.position.line) \($0.severity.rawValue): \($0.message)" }
+        let found = result.diagnostics.map { "\($0.position.file):\($0.position.line) \($0.severity.rawValue): \($0.message)" }
         #expect(found == [
-            "5 warning: Parley does not run `timeout_flow`: the Flex task waits in its queue until an agent takes it or its TaskRouter workflow's timeout cancels it",
-            "7 error: unknown integration `integration.salesforce`",
+            "flow/a.yaml:5 warning: Parley does not run `timeout_flow`: the Flex task waits in its queue until an agent takes it or its TaskRouter workflow's timeout cancels it",
+            // A vendor's integration is named as what it is, not as an unknown id.
+            "flow/a.yaml:7 error: integration `integration.salesforce` is a `meya.salesforce.live_agent.integration`, a type Parley does not have",
+            "integration/salesforce.yaml:1 error: unknown element type `meya.salesforce.live_agent.integration`",
         ], "\(found)")
     }
 }

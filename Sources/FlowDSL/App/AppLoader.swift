@@ -117,6 +117,9 @@ private struct LoadState {
     /// The ids that files with YAML errors would have had (from their paths): references to
     /// them are not reported again as unknown, the syntax error says what is wrong.
     var unreadableIDs: Set<String> = []
+    /// Elements of a type Parley does not have (a vendor's integration), by id: a reference to
+    /// one names that type instead of calling the id unknown.
+    var unknownTypes: [String: String] = [:]
     var vaultReferences: [VaultReference] = []
     /// Triggers written in files of their own (Meya's trigger elements), by the flow their
     /// action starts; they join that flow's triggers once every flow is read.
@@ -203,6 +206,7 @@ private struct LoadState {
         }
         guard let typeName = typeNode.scalar?.text, let spec = registry.spec(named: typeName), !spec.spec.isAbstract else {
             let name = typeNode.scalar?.text ?? ""
+            if !name.isEmpty { unknownTypes[id] = name }
             let candidates = registry.names(of: .integration) + registry.names(of: .bot)
             diagnostics.append(.error(at: typeNode.position, "unknown element type `\(name)`",
                                       hint: Spelling.hint(for: name, among: ElementBuilder.sameVendor(as: name, candidates))))
@@ -299,6 +303,8 @@ private struct LoadState {
             switch reference.target {
             case .flow(let id) where flows[id] == nil && !unreadableIDs.contains(id):
                 diagnostics.append(.error(at: reference.position, "unknown flow `\(id)`", hint: Spelling.hint(for: id, among: flows.keys)))
+            case .integration(let id) where integrations[id] == nil && unknownTypes[id] != nil:
+                diagnostics.append(.error(at: reference.position, "integration `\(id)` is a `\(unknownTypes[id]!)`, a type Parley does not have"))
             case .integration(let id) where integrations[id] == nil && !unreadableIDs.contains(id):
                 diagnostics.append(.error(at: reference.position, "unknown integration `\(id)`", hint: Spelling.hint(for: id, among: integrations.keys)))
             case .label(let label, let flowID):
