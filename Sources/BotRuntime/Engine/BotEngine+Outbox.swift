@@ -13,11 +13,21 @@ extension BotEngine {
     public func resumeOutbox() async throws -> Int {
         guard outbox.claimResume() else { return 0 }
         let pending = try await store.pendingOutbox()
-        outbox.offer(pending, engine: self)
+        offerReadBack(pending)
         timers.start(engine: self)
         let following = followOtherProcesses()
         follower.withLock { $0 = following }
         return pending.count
+    }
+
+    /// Offers items read back from the store (`OutboxItem.readBack`): a process may have been
+    /// delivering them.
+    func offerReadBack(_ items: [OutboxItem]) {
+        outbox.offer(items.map { item in
+            var item = item
+            item.readBack = true
+            return item
+        }, engine: self)
     }
 
     /// Waits until every outbound item offered so far was delivered or failed for good.

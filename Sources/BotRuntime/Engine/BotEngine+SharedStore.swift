@@ -15,7 +15,7 @@ extension BotEngine {
         let work = try await store.pendingOutbox()
         if !work.isEmpty {
             logger.notice("took over outbound work of a stopped process", metadata: ["count": "\(work.count)"])
-            outbox.offer(work, engine: self)
+            offerReadBack(work)
         }
         if events > 0 { logger.notice("took over accepted events of a stopped process", metadata: ["count": "\(events)"]) }
         return (events, work.count)

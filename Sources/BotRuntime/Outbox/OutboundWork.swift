@@ -37,6 +37,14 @@ public struct OutboxItem: Sendable, Equatable {
     public var attempts: Int
     /// Not delivered before this time (a retry's backoff).
     public var notBefore: Date
+    /// Read back from the store (at a start, or taken over from a process that stopped) rather
+    /// than offered by the turn that committed it: a process may have been delivering it.
+    public var readBack = false
+
+    /// Whether an earlier try may have reached the service (a failed try, whose answer may have
+    /// been lost; or a process that stopped mid-delivery): an integration whose call is not
+    /// idempotent looks before doing it again.
+    public var mayHaveBeenTried: Bool { attempts > 0 || readBack }
 
     public init(id: Int64, threadID: String, work: OutboundWork, attempts: Int = 0, notBefore: Date = .distantPast) {
         self.id = id

@@ -52,9 +52,26 @@ struct ConversationsAPI: Sendable {
         var contentVariables: String?
     }
 
+    /// The message attribute holding a post's key (`post`).
+    static let keyAttribute = "parley_key"
+    /// How many of a conversation's latest messages are searched for a post's key (Twilio's
+    /// largest page): more than a handoff's opening (its summary and a transcript of 25 lines
+    /// by default) and the messages of the outbox's retries.
+    static let keySearchDepth = 100
+
     /// `POST …/Conversations/{CH}/Messages`, without `X-Twilio-Webhook-Enabled`, so the message
     /// does not come back to the bot as `onMessageAdded`. Answers Twilio's message resource.
-    func post(_ message: Message, to conversation: String) async throws(TwilioCallError) -> TemplateMap {
+    ///
+    /// Posted once however often it is tried: the message carries `key` (unique in the
+    /// conversation: the outbox item it delivers) in its attributes, and before a retry whose
+    /// try may have taken effect — and first, with `checkFirst`, when an earlier delivery may
+    /// have posted it — the conversation's latest messages are searched for it; a message found
+    /// is the answer. A customer does not get the same SMS twice because an answer was lost.
+    func post(_ message: Message, to conversation: String, key: String, checkFirst: Bool) async throws(TwilioCallError) -> TemplateMap {
+        if checkFirst, let posted = await posted(key, in: conversation) { return posted }
+        var attributes: TemplateMap = [:]
+        if let given = message.attributes, case .map(let map)? = try? TemplateValue(jsonText: given) { attributes = map }
+        attributes[Self.keyAttribute] = .string(key)
         var form = TwilioForm()
         form.append("Author", message.author)
         if let content = message.contentSid {
@@ -63,7 +80,28 @@ struct ConversationsAPI: Sendable {
         } else {
             form.append("Body", message.body)
         }
-        if let attributes = message.attributes { form.append("Attributes", attributes) }
-        return try await rest.send("send_message", .POST, conversationURL(conversation) + "/Messages", form: form, credentials: credentials)
+        form.append("Attributes", TemplateValue.map(attributes).jsonText)
+        return try await rest.send("send_message", .POST, conversationURL(conversation) + "/Messages", form: form, credentials: credentials,
+                                   done: { await self.posted(key, in: conversation) })
+    }
+
+    /// The message of the conversation posted with `key`, among its latest; nil when there is
+    /// none, or when they cannot be read.
+    func posted(_ key: String, in conversation: String) async -> TemplateMap? {
+        (try? await postedKeys(in: conversation))?[key]
+    }
+
+    /// The conversation's latest messages that were posted with a key, by key.
+    func postedKeys(in conversation: String) async throws(TwilioCallError) -> [String: TemplateMap] {
+        let url = conversationURL(conversation) + "/Messages?Order=desc&PageSize=\(Self.keySearchDepth)"
+        let list = try await rest.send("list_messages", .GET, url, form: nil, credentials: credentials)
+        guard case .list(let messages)? = list["messages"] else { return [:] }
+        var keyed: [String: TemplateMap] = [:]
+        for case .map(let message) in messages {
+            guard case .string(let text)? = message["attributes"], case .map(let attributes)? = try? TemplateValue(jsonText: text),
+                  case .string(let key)? = attributes[Self.keyAttribute] else { continue }
+            keyed[key] = message
+        }
+        return keyed
     }
 }

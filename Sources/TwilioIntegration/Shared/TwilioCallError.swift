@@ -22,6 +22,17 @@ public enum TwilioCallError: Error, CustomStringConvertible, Sendable, Equatable
     }
 
     /// Whether trying again later may succeed: Twilio unreachable, busy (429) or failing (5xx).
+    /// Whether the call may have taken effect though it failed: the answer was lost on the way
+    /// (the connection broke or timed out after the request left) or Twilio failed on its side
+    /// (5xx). A 429 was refused before anything was done.
+    public var mayHaveTakenEffect: Bool {
+        switch self {
+        case .transport: true
+        case .twilio(_, let error): (500..<600).contains(error.status)
+        case .invalidResponse: true
+        }
+    }
+
     public var isTransient: Bool {
         switch self {
         case .transport: true

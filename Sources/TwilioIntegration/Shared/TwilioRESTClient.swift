@@ -62,8 +62,11 @@ final class TwilioRESTClient: Sendable {
 
     /// Calls `url` and returns Twilio's JSON object (empty for an empty body), retrying per
     /// `retry`; `operation` names the call in errors and logs (`create_channel`).
+    /// `done`, for a call that is not idempotent (posting a message): looks whether a failed
+    /// try took effect after all (`TwilioCallError.mayHaveTakenEffect`) and answers what it
+    /// made, or nil; asked before each retry, so a lost answer does not make it twice.
     func send(_ operation: String, _ method: Method, _ url: String, form: TwilioForm?,
-              credentials: TwilioBasicAuth) async throws(TwilioCallError) -> TemplateMap {
+              credentials: TwilioBasicAuth, done: (@Sendable () async -> TemplateMap?)? = nil) async throws(TwilioCallError) -> TemplateMap {
         var attempt = 1
         while true {
             let outcome = try await once(operation, method, url, form: form, credentials: credentials)
@@ -81,6 +84,10 @@ final class TwilioRESTClient: Sendable {
                                                                       "error": "\(error)"])
                 do { try await Task.sleep(for: delay) } catch { throw .transport(operation: operation, detail: "cancelled") }
                 attempt += 1
+                if let done, error.mayHaveTakenEffect, let answer = await done() {
+                    logger.info("Twilio call had taken effect", metadata: ["operation": "\(operation)", "error": "\(error)"])
+                    return answer
+                }
             }
         }
     }

@@ -31,6 +31,11 @@ final class FakeTwilio: Sendable {
     let channelAnswer: Mutex<Answer>
     /// Statuses the next message posts get before they succeed (e.g. [503] for one retry).
     let messageFailures = Mutex<[Int]>([])
+    /// How many of the next message posts take effect with their answer lost (a 500 instead of
+    /// the 201: Twilio made the message, the bot did not hear so).
+    let lostAnswers = Mutex(0)
+    /// The messages posts made, oldest first, as `GET …/Messages` lists them.
+    private let made = Mutex<[TemplateMap]>([])
     /// While true, updates of a channel (closing it) are not answered: they wait.
     let holdChannelUpdates = Mutex(false)
     /// While true, `POST /v1/Interactions` (the last call of opening a conversation) waits.
@@ -76,14 +81,23 @@ final class FakeTwilio: Sendable {
         } else if path.hasPrefix("/v1/Conversations/"), !path.hasSuffix("/Messages") {
             reply = Answer(status: path.hasSuffix("/Participants") || path.hasSuffix("/Webhooks") ? 201 : 200,
                            body: TemplateValue.map(["sid": .string(conversationSid)]).jsonText)
+        } else if path.hasSuffix("/Messages"), entry.method == "GET" {
+            // Newest first, as the bot asks (`Order=desc`).
+            reply = Answer(status: 200, body: TemplateValue.map(["messages": .list(made.withLock { $0 }.reversed().map(TemplateValue.map))]).jsonText)
         } else if path.hasSuffix("/Messages") {
+            let error500 = #"{"code": 20500, "message": "Internal Server Error", "more_info": "https://www.twilio.com/docs/errors/20500", "status": 500}"#
             if let failure = messageFailures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
-                reply = Answer(status: failure, body: #"{"code": 20500, "message": "Internal Server Error", "more_info": "https://www.twilio.com/docs/errors/20500", "status": \#(failure)}"#)
+                reply = Answer(status: failure, body: error500.replacingOccurrences(of: "500}", with: "\(failure)}"))
             } else {
                 let form = entry.form
-                let message: TemplateMap = ["sid": .string(TwilioSID.random("IM")), "from": .string(form["From"] ?? "system"),
+                let message: TemplateMap = ["sid": .string(TwilioSID.random("IM")), "from": .string(form["From"] ?? form["Author"] ?? "system"),
                                             "body": .string(form["Body"] ?? ""), "attributes": .string(form["Attributes"] ?? "{}")]
-                reply = Answer(status: 201, body: TemplateValue.map(message).jsonText)
+                made.withLock { $0.append(message) }
+                let lost = lostAnswers.withLock { count in
+                    defer { count = max(0, count - 1) }
+                    return count > 0
+                }
+                reply = lost ? Answer(status: 500, body: error500) : Answer(status: 201, body: TemplateValue.map(message).jsonText)
             }
         } else if path.contains("/Channels/") && entry.method == "GET" {
             let attributes = #"{"task_sid":"\#(TwilioFixtures.taskSid)","from":"Ada Lovelace","channel_type":"custom","status":"ACTIVE","long_lived":false}"#

@@ -108,7 +108,8 @@ public final class ConversationsIntegration: TwilioProduct {
             let settings = try settings(of: integrationID, engine: engine)
             var message = unsigned
             message.author = settings.botAuthor
-            _ = try await settings.conversations(rest).post(message, to: conversation)
+            _ = try await settings.conversations(rest).post(message, to: conversation, key: "outbox-\(item.id)",
+                                                            checkFirst: item.mayHaveBeenTried)
             return .delivered()
         } catch let error as TwilioCallError {
             logger.error("Twilio Conversations message not sent", metadata: ["thread": "\(item.threadID)", "error": "\(error)"])

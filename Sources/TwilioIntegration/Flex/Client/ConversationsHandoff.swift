@@ -64,9 +64,9 @@ struct ConversationsHandoff: FlexHandoff {
 
     /// `POST /v1/Conversations/{CH}/Messages` with `Author`, without `X-Twilio-Webhook-Enabled`,
     /// so the message does not come back as `onMessageAdded`.
-    func post(_ body: String, from: String, chat: String, attributes: String?, settings: FlexSettings) async throws(FlexError) {
+    func post(_ body: String, from: String, chat: String, key: String, checkFirst: Bool, settings: FlexSettings) async throws(FlexError) {
         do {
-            _ = try await settings.conversations(rest).post(.init(author: from, body: body, attributes: attributes), to: chat)
+            _ = try await settings.conversations(rest).post(.init(author: from, body: body), to: chat, key: key, checkFirst: checkFirst)
         } catch {
             throw .call(error)
         }
@@ -145,27 +145,18 @@ struct ConversationsHandoff: FlexHandoff {
         _ = try await rest.send("add_webhook", .POST, webhooks, form: form, settings: settings)
     }
 
-    /// The summary, then the transcript, each message marked with its place
-    /// (`parley_opening`), so that a second try posts only what the first did not.
+    /// The summary, then the transcript, each message keyed by its place (`opening-N`), so that
+    /// a second try posts only what the first did not.
     private func postOpening(_ opening: FlexOpening, identity: String, conversation: String, checkExisting: Bool,
                              settings: FlexSettings) async throws(FlexError) {
-        var posted: Set<Int> = []
+        var posted: Set<String> = []
         if checkExisting {
-            let list = try await rest.send("list_messages", .GET, conversationURL(settings, conversation) + "/Messages?PageSize=100",
-                                           form: nil, settings: settings)
-            if case .list(let items)? = list["messages"] {
-                for case .map(let message) in items {
-                    guard case .string(let text)? = message["attributes"], case .map(let attributes)? = try? TemplateValue(jsonText: text),
-                          case .int(let place)? = attributes["parley_opening"] else { continue }
-                    posted.insert(place)
-                }
-            }
+            do { posted = Set(try await settings.conversations(rest).postedKeys(in: conversation).keys) } catch { throw .call(error) }
         }
         let messages = [(FlexIntegration.botIdentity, opening.summary)]
             + opening.transcript.map { ($0.sender == .user ? identity : FlexIntegration.botIdentity, $0.text) }
-        for (place, (author, body)) in messages.enumerated() where !posted.contains(place) && !body.isEmpty {
-            try await post(body, from: author, chat: conversation, attributes: TemplateValue.map(["parley_opening": .int(place)]).jsonText,
-                           settings: settings)
+        for (place, (author, body)) in messages.enumerated() where !posted.contains("opening-\(place)") && !body.isEmpty {
+            try await post(body, from: author, chat: conversation, key: "opening-\(place)", checkFirst: false, settings: settings)
         }
     }
 

@@ -16,8 +16,10 @@ protocol FlexHandoff: Sendable {
     /// with whatever else Twilio told.
     func open(_ request: FlexHandoffRequest, opening: FlexOpening, settings: FlexSettings) async throws(FlexError) -> TemplateMap
     /// Posts one message into the chat as `from` (the user's identity or the bot's), without
-    /// Twilio calling the bot back with it; `attributes` (JSON) marks it.
-    func post(_ body: String, from: String, chat: String, attributes: String?, settings: FlexSettings) async throws(FlexError)
+    /// Twilio calling the bot back with it, marked with `key` (unique in the chat: the outbox
+    /// item it delivers). Where the back end can tell, a message already posted with `key` is
+    /// not posted again (`ConversationsAPI.post`; `checkFirst`: an earlier delivery may have).
+    func post(_ body: String, from: String, chat: String, key: String, checkFirst: Bool, settings: FlexSettings) async throws(FlexError)
     /// Closes the chat and ends its task as far as the back end lets the bot. Every part is
     /// tried; the first failure is thrown.
     func close(_ closing: FlexClosing, settings: FlexSettings) async throws(FlexError)

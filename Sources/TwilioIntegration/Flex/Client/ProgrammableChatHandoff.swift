@@ -24,11 +24,13 @@ struct ProgrammableChatHandoff: FlexHandoff {
 
     /// `POST /v2/Services/{IS}/Channels/{CH}/Messages`, without `X-Twilio-Webhook-Enabled`, so
     /// the message does not come back as `onMessageSent`.
-    func post(_ body: String, from: String, chat: String, attributes: String?, settings: FlexSettings) async throws(FlexError) {
+    /// Programmable Chat (at its end of life) posts as it always did: the key marks the
+    /// message, and a lost answer's retry may post it twice.
+    func post(_ body: String, from: String, chat: String, key: String, checkFirst: Bool, settings: FlexSettings) async throws(FlexError) {
         var form = TwilioForm()
         form.append("From", from)
         form.append("Body", body)
-        if let attributes { form.append("Attributes", attributes) }
+        form.append("Attributes", TemplateValue.map([ConversationsAPI.keyAttribute: .string(key)]).jsonText)
         _ = try await send("send_message", .POST, channelURL(settings, chat) + "/Messages", form: form, settings: settings)
     }
 

@@ -82,10 +82,9 @@ extension FlexIntegration {
                                                      settings: settings, engine: engine)
             }
             guard !body.isEmpty else { return .delivered() }
-            // The outbox item's id, so that a message Twilio got twice (an answer lost on the way
-            // back, then a retry) can be told apart from two messages.
-            let attributes = TemplateValue.map(["parley_outbox_id": .int(Int(item.id))]).jsonText
-            try await handoff(settings).post(body, from: from, chat: channel, attributes: attributes, settings: settings)
+            // Keyed by the outbox item, so that an answer lost on the way back does not post it twice.
+            try await handoff(settings).post(body, from: from, chat: channel, key: "outbox-\(item.id)", checkFirst: item.mayHaveBeenTried,
+                                             settings: settings)
             if item.work.kind == Work.transcript {
                 logger.info("transcript sent", metadata: ["thread": "\(item.threadID)", "channel": "\(channel)"])
             }
