@@ -37,7 +37,7 @@ extension PostgresStore {
                     }
                 } catch {
                     guard !Task.isCancelled else { break }
-                    logger.warning("not hearing other replicas' commits; listening again in a second", metadata: ["error": "\(error)"])
+                    logger.warning("not hearing other replicas' commits; listening again in a second", metadata: ["error": "\(PostgresStoreError.describe(error))"])
                     try? await Task.sleep(for: .seconds(1))
                 }
             }

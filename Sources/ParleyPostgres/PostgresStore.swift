@@ -95,7 +95,7 @@ public final class PostgresStore: BotStore {
             try await client.query("DELETE FROM replica WHERE id = \(replica)", logger: logger)
         } catch {
             logger.warning("could not hand this replica's work over at close; it is taken over when its lease runs out",
-                           metadata: ["error": "\(error)"])
+                           metadata: ["error": "\(PostgresStoreError.describe(error))"])
         }
         run.cancel()
         await run.value
@@ -116,7 +116,7 @@ public final class PostgresStore: BotStore {
                 do {
                     try await self.renewClaim()
                 } catch {
-                    self.logger.warning("could not renew this replica's claim on its work", metadata: ["error": "\(error)"])
+                    self.logger.warning("could not renew this replica's claim on its work", metadata: ["error": "\(PostgresStoreError.describe(error))"])
                 }
             }
         }
@@ -211,6 +211,10 @@ public final class PostgresStore: BotStore {
     @TaskLocal static var turn: TurnScope?
 
     public func withTurnLock<T: Sendable>(thread: String, _ body: () async throws -> T) async throws -> T {
+        try await Self.described { try await turn(thread: thread, body) }
+    }
+
+    private func turn<T: Sendable>(thread: String, _ body: () async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             turnConnections.increment()
             defer { turnConnections.decrement() }
@@ -243,7 +247,18 @@ public final class PostgresStore: BotStore {
     @discardableResult
     nonisolated(nonsending) func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         if let connection = Self.turn?.connection { return try await body(connection) }
-        return try await client.withConnection { try await body($0) }
+        return try await Self.described { try await client.withConnection { try await body($0) } }
+    }
+
+    /// Runs `body`; a postgres-nio error out of it (whose own description says nothing, to keep
+    /// statements' values out of logs) becomes `PostgresStoreError.unavailable` with what the
+    /// server said or why the connection failed (`PostgresStoreError.describe`).
+    nonisolated(nonsending) static func described<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PSQLError {
+            throw PostgresStoreError.unavailable(PostgresStoreError.describe(error))
+        }
     }
 
     /// Runs `body` in a transaction: the open turn's (left open), or a new one of its own.

@@ -1,6 +1,7 @@
 import BotRuntime
 import BotServer
 import FlowDSL
+import SharedTestFixtures
 import Testing
 
 @Suite("Server guarantees over real HTTP")
@@ -54,6 +55,33 @@ struct ServerGuaranteeTests {
             #expect(try await server.engine!.thread("once")?.scope["count"] == .int(1))
             // Another id is another message.
             #expect(try await server.say("inc 2", sender: "once", messageID: "m-2").body == #"[{"recipient_id":"once","text":"count 2"}]"#)
+        }
+    }
+
+    @Test("a turn not done by the server's deadline is answered 503 and goes on; the retry with its message_id gets its answer")
+    func slowTurnAnswered() async throws {
+        let result = AppLoader(registry: .standard).load(sources: [AppSource(path: "flow/slow.yaml", text: """
+            triggers:
+              - keyword: slow
+            steps:
+              - delay: 2
+              - say: done at last
+            """)])
+        let app = try #require(result.app)
+        let engine = BotEngine(app: app, store: MemoryStore(), options: EngineOptions(realDelays: true), logger: TestLogs.logger("parley.runtime"))
+        try await LiveServer.with(engine: engine, configure: { $0.restTurnDeadline = .milliseconds(300) }) { server in
+            let first = try await server.say("slow", sender: "patient", messageID: "m-slow")
+            #expect(first.status == 503, "\(first.body)")
+            #expect(first.body.contains("send the message again with the same message_id"), "\(first.body)")
+            // The turn went on.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await !server.ledger("patient").contains(where: { $0.text == "done at last" }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let again = try await server.say("slow", sender: "patient", messageID: "m-slow")
+            #expect(again.status == 200)
+            #expect(again.body == #"[{"recipient_id":"patient","text":"done at last"}]"#)
+            #expect(try await server.ledger("patient").filter { $0.sender == .user }.count == 1)
         }
     }
 }

@@ -9,7 +9,8 @@ import Logging
 /// The sender is both the user id and the thread id (Rasa's model) unless the body names a
 /// `"thread"`; a thread belongs to the user who started it (another user's message is 403).
 /// Who may name which sender is the server's `ClientAuthentication` (`ClientIdentity`). A `"message_id"` makes deliveries idempotent: a retry has no second effect and
-/// gets the first delivery's answer. Nothing fires `page_open` on its own: a web client sends
+/// gets the first delivery's answer. A turn not done within the server's deadline is answered
+/// 503 and goes on; its answer is the retry's. Nothing fires `page_open` on its own: a web client sends
 /// `{"sender": ID, "event": "page_open", "url": PAGE}` when its page opens, as Meya's does.
 /// See `RestMessage` for the body and `RestReply` for the answer.
 struct RestChannel {
@@ -19,6 +20,8 @@ struct RestChannel {
     let body: RequestBodyReader
     let authentication: ClientAuthentication
     let identityKey: WebIdentityKey
+    /// How long a request waits for its turn (`BotServerConfiguration.restTurnDeadline`).
+    let deadline: Duration
 
     func register(on router: Router<BasicRequestContext>) {
         // Rasa clients probe the channel with this.
@@ -53,7 +56,13 @@ struct RestChannel {
             }
         }
         do {
-            let result = try await engine.handle(message.event)
+            let event = message.event
+            guard let result = try await Deadline.within(deadline, { try await engine.handle(event) }) else {
+                logger.warning("rest turn not done in time; answered 503, the turn goes on",
+                               metadata: ["thread": "\(message.threadID)", "seconds": "\(deadline.components.seconds)"])
+                return JSONResponse.error("the bot did not answer within \(deadline.components.seconds) s; send the message again "
+                                          + "with the same message_id to get its answer once", status: .serviceUnavailable)
+            }
             // Ids and counts only: what users type stays out of the logs.
             logger.debug("rest turn", metadata: ["thread": "\(message.threadID)", "sequence": "\(result.inbound.sequence)",
                                                  "outputs": "\(result.outputs.count)", "duplicate": "\(result.isDuplicate)"])

@@ -39,7 +39,8 @@ public struct BotServer: Sendable {
         OperationsRoutes(state: state).register(on: router)
         MetricsRoutes(metrics: configuration.metrics).register(on: router)
         RestChannel(state: state, body: RequestBodyReader(maxSize: configuration.maxBodySize),
-                    authentication: configuration.clientAuthentication, identityKey: configuration.identityKey).register(on: router)
+                    authentication: configuration.clientAuthentication, identityKey: configuration.identityKey,
+                    deadline: configuration.restTurnDeadline).register(on: router)
         IdentityRoutes(key: configuration.identityKey).register(on: router)
         IntegrationWebhooks(state: state, integrations: configuration.integrations, publicURL: configuration.publicURL,
                             body: RequestBodyReader(maxSize: configuration.maxBodySize)).register(on: router)
