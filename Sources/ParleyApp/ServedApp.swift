@@ -123,6 +123,17 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
         }
     }
 
+    /// How long a REST request waits for its turn (`BotServerConfiguration.restTurnDeadline`):
+    /// on PostgreSQL a turn waits for a pooled connection as long as the database is out of
+    /// reach (postgres-nio does not fail the wait); a SQLite file never makes it wait, and the
+    /// deadline's two tasks a request cost a quarter of SQLite's turns per second (measured).
+    public var restTurnDeadline: Duration? {
+        if case .postgres = self { Self.sharedStoreTurnDeadline } else { nil }
+    }
+
+    /// A REST turn's deadline on a shared store.
+    public static let sharedStoreTurnDeadline = Duration.seconds(30)
+
     /// The path, or the URL without its password.
     public var description: String {
         switch self {

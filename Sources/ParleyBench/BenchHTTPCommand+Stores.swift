@@ -19,8 +19,11 @@ extension BenchHTTPCommand {
             let logger = ParleyLogging.logger("parley.server")
             let integrations = AppIntegrations(setup: IntegrationSetup(logger: ParleyLogging.logger))
             let engine = try await served.openEngine(integrations: integrations, logger: logger, store: store)
+            // As `botcli serve` runs: a REST turn's deadline on a shared store.
             let server = BotServer(configuration: BotServerConfiguration(host: "127.0.0.1", port: 0, integrations: integrations.all,
-                                                                         clientAuthentication: .open), logger: logger)
+                                                                         clientAuthentication: .open,
+                                                                         restTurnDeadline: store?.sharedLease == nil ? nil : StoreLocation.sharedStoreTurnDeadline),
+                                   logger: logger)
             let (ports, listening) = AsyncStream.makeStream(of: Int.self)
             let serving = Task {
                 defer { listening.finish() }

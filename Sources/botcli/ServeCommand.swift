@@ -181,7 +181,8 @@ struct ServeCommand: AsyncParsableCommand {
                                                    metrics: .process, integrations: integrations.all,
                                                    shutdownTimeout: .milliseconds(Int64(shutdownTimeout * 1000)),
                                                    clientAuthentication: try resolvedAuthentication(),
-                                                   identityKey: try WebIdentityKey.loadOrCreate(at: served.identityKeyURL))
+                                                   identityKey: try WebIdentityKey.loadOrCreate(at: served.identityKeyURL),
+                                                   restTurnDeadline: served.store.restTurnDeadline)
         let server = BotServer(configuration: configuration, logger: logger)
         let skew = try resolvedClockSkew()
         let options = EngineOptions(clock: { Date().addingTimeInterval(skew) })

@@ -20,8 +20,8 @@ struct RestChannel {
     let body: RequestBodyReader
     let authentication: ClientAuthentication
     let identityKey: WebIdentityKey
-    /// How long a request waits for its turn (`BotServerConfiguration.restTurnDeadline`).
-    let deadline: Duration
+    /// How long a request waits for its turn (`BotServerConfiguration.restTurnDeadline`); nil: as long as it takes.
+    let deadline: Duration?
 
     func register(on router: Router<BasicRequestContext>) {
         // Rasa clients probe the channel with this.
@@ -57,10 +57,13 @@ struct RestChannel {
         }
         do {
             let event = message.event
-            guard let result = try await Deadline.within(deadline, { try await engine.handle(event) }) else {
+            let answered = if let deadline { try await Deadline.within(deadline) { try await engine.handle(event) } }
+                           else { try await engine.handle(event) }
+            guard let result = answered else {
+                let seconds = deadline?.components.seconds ?? 0
                 logger.warning("rest turn not done in time; answered 503, the turn goes on",
-                               metadata: ["thread": "\(message.threadID)", "seconds": "\(deadline.components.seconds)"])
-                return JSONResponse.error("the bot did not answer within \(deadline.components.seconds) s; send the message again "
+                               metadata: ["thread": "\(message.threadID)", "seconds": "\(seconds)"])
+                return JSONResponse.error("the bot did not answer within \(seconds) s; send the message again "
                                           + "with the same message_id to get its answer once", status: .serviceUnavailable)
             }
             // Ids and counts only: what users type stays out of the logs.

@@ -30,15 +30,16 @@ public struct BotServerConfiguration: Sendable {
     /// Signs the web chat identities the server issues (`POST /webchat/identity`).
     public var identityKey: WebIdentityKey
     /// How long a REST request waits for its turn before it is answered 503 (the turn goes on,
-    /// and a retry with the same `message_id` gets its answer once it is done): a database out
-    /// of reach, or a flow waiting on slow services, does not hold the client forever.
-    public var restTurnDeadline: Duration
+    /// and a retry with the same `message_id` gets its answer once it is done), so that a
+    /// database out of reach does not hold clients forever; nil: as long as the turn takes
+    /// (`botcli serve` sets it for PostgreSQL, `StoreLocation.restTurnDeadline`).
+    public var restTurnDeadline: Duration?
 
     public init(host: String = "127.0.0.1", port: Int = 5005, publicURL: String? = nil, maxBodySize: Int = 64 * 1024,
                 serverName: String = "parley", admin: AdminConfiguration? = nil, metrics: ServerMetrics = ServerMetrics(),
                 integrations: [any Integration] = [], shutdownTimeout: Duration = .seconds(10),
                 clientAuthentication: ClientAuthentication = .token(sharedSecret: nil), identityKey: WebIdentityKey = .random(),
-                restTurnDeadline: Duration = .seconds(30)) {
+                restTurnDeadline: Duration? = nil) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
