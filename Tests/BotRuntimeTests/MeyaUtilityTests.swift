@@ -140,13 +140,16 @@ struct MeyaUtilityTests {
         try "0utside-c0ntent".write(to: outside, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: outside) }
         try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("template/escape.txt").path, withDestinationPath: outside.path)
+        // And a link inside the app to its vault's secrets.
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("template/secrets.txt").path,
+                                                   withDestinationPath: root.appendingPathComponent("vault.secret.yaml").path)
         let loaded = AppLoader(registry: .standard).load(root)
         let app = try #require(loaded.app, "\(loaded.diagnostics)")
         let client = BotTestClient(engine: BotEngine(app: app, store: MemoryStore(), options: EngineOptions(realDelays: false),
                                                      logger: TestLogs.logger("parley.runtime")))
         #expect(try await client.say("load") == ["bot: Plain (@ not rendered )", "bot: Hi Ana, tea, cake", "bot: Weather: ⛈"])
         for path in ["../outside.txt", "vault.secret.yaml", ".parley/keys", "/etc/hostname", "template/missing.txt", "template",
-                     "template/escape.txt"] {
+                     "template/escape.txt", "template/secrets.txt"] {
             let shown = try await client.say("read \(path)")
             #expect(shown.count == 1 && shown[0].hasPrefix("error:") && shown[0].contains("`\(path)`"), "\(path): \(shown)")
             #expect(!["s3cret-value", "k3y-material", "0utside-c0ntent"].contains { shown.joined().contains($0) }, "\(shown)")

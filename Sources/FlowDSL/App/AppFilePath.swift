@@ -17,19 +17,26 @@ public enum AppFilePath {
         let refuse = { (why: String) in Result<URL, Refusal>.failure(Refusal(message: "`\(path)` \(why)")) }
         guard !path.isEmpty else { return .failure(Refusal(message: "the file path is empty")) }
         guard !path.hasPrefix("/") else { return refuse("is absolute: write it relative to the app's folder") }
-        let parts = path.split(separator: "/").filter { $0 != "." }
-        guard !parts.contains("..") else { return refuse("leads outside the app's folder") }
-        guard !parts.contains(where: { $0.hasPrefix(".") }) else { return refuse("names a hidden file or folder, which flows may not read") }
-        if parts.count == 1, parts[0].hasPrefix("vault.") { return refuse("is the vault's file, which flows may not read") }
+        guard !path.split(separator: "/").contains("..") else { return refuse("leads outside the app's folder") }
+        if let why = refusal(of: path) { return refuse(why) }
         let base = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath()
         let file = base.appendingPathComponent(path).standardizedFileURL.resolvingSymlinksInPath()
-        guard file.path.hasPrefix(base.path.hasSuffix("/") ? base.path : base.path + "/") else {
-            return refuse("leads outside the app's folder")
-        }
+        let prefix = base.path.hasSuffix("/") ? base.path : base.path + "/"
+        guard file.path.hasPrefix(prefix) else { return refuse("leads outside the app's folder") }
+        // Links followed: what the path names in the end meets the same rules.
+        if let why = refusal(of: String(file.path.dropFirst(prefix.count))) { return refuse(why) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else { return refuse("is not a file of the app") }
         guard !isDirectory.boolValue else { return refuse("is a folder, not a file") }
         return .success(file)
+    }
+
+    /// Why a path inside the app may not be read (a hidden file or folder, the vault's files), or nil.
+    private static func refusal(of path: String) -> String? {
+        let parts = path.split(separator: "/").filter { $0 != "." }
+        if parts.contains(where: { $0.hasPrefix(".") }) { return "names a hidden file or folder, which flows may not read" }
+        if parts.count == 1, parts[0].hasPrefix("vault.") { return "is the vault's file, which flows may not read" }
+        return nil
     }
 
     /// The file's text (UTF-8), or why it cannot be read.
