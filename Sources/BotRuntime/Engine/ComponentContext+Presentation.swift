@@ -13,11 +13,14 @@ extension ComponentContext {
         presentation.composer = Presentation.merged(Presentation.composer(try render(element["composer"])),
                                                     configured("event_composer", Presentation.composer))
         presentation.header = Presentation.merged(Presentation.header(try render(element["header"])), configured("event_header", Presentation.header))
-        let botMarkdown = try render(app.bot?["markdown"])
-        presentation.markdown = Presentation.markdown(try render(element["markdown"]))
+        let configured = try Presentation.markdown(render(element["markdown"]))
             ?? flowScope["event_markdown"].flatMap(Presentation.markdown)
             ?? thread.scope["event_markdown"].flatMap(Presentation.markdown)
-            ?? Presentation.markdown(botMarkdown) ?? []
+        if let configured {
+            presentation.markdown = configured
+        } else {
+            presentation.markdown = Presentation.markdown(try render(app.bot?["markdown"])) ?? []
+        }
         let data = presentation.json
         guard !data.isEmpty else { return }
         for index in start..<emitted.count where Presentation.eventTypes.contains(emitted[index].kept.type) {
