@@ -51,7 +51,7 @@ public final class HTTPCallComponent: ComponentHandler {
     /// one of the pool's connections), so a call lasts at most 6 × 30 s and the backoffs.
     static let maxRetries = 5
 
-    /// A written `retries` or `timeout` over its limit is said by `botcli check` (at run time
+    /// A written `retries` over its limit is said by `botcli check` (at run time
     /// the limit applies).
     private static let limitsRule: ElementSpec.Rule = { element in
         var findings: [ElementSpec.Finding] = []
