@@ -69,8 +69,7 @@ struct ConversationsAPI: Sendable {
     /// is the answer. A customer does not get the same SMS twice because an answer was lost.
     func post(_ message: Message, to conversation: String, key: String, checkFirst: Bool) async throws(TwilioCallError) -> TemplateMap {
         if checkFirst, let posted = await posted(key, in: conversation) { return posted }
-        var attributes: TemplateMap = [:]
-        if let given = message.attributes, case .map(let map)? = try? TemplateValue(jsonText: given) { attributes = map }
+        var attributes = TwilioJSON.object(message.attributes)
         attributes[Self.keyAttribute] = .string(key)
         var form = TwilioForm()
         form.append("Author", message.author)
@@ -98,8 +97,7 @@ struct ConversationsAPI: Sendable {
         guard case .list(let messages)? = list["messages"] else { return [:] }
         var keyed: [String: TemplateMap] = [:]
         for case .map(let message) in messages {
-            guard case .string(let text)? = message["attributes"], case .map(let attributes)? = try? TemplateValue(jsonText: text),
-                  case .string(let key)? = attributes[Self.keyAttribute] else { continue }
+            guard case .string(let key)? = TwilioJSON.object(in: message, "attributes")[Self.keyAttribute] else { continue }
             keyed[key] = message
         }
         return keyed

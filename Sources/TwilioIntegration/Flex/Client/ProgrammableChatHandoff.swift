@@ -46,9 +46,8 @@ struct ProgrammableChatHandoff: FlexHandoff {
     /// Marks the channel INACTIVE, keeping its other attributes (`POST /v2/Services/{IS}/Channels/{CH}`).
     private func closeChannel(_ channel: String, settings: FlexSettings) async throws(FlexError) {
         var attributes = TemplateMap()
-        if let current = try? await send("read_channel", .GET, channelURL(settings, channel), form: nil, settings: settings),
-           case .string(let text)? = current["attributes"], case .map(let map)? = try? TemplateValue(jsonText: text) {
-            attributes = map
+        if let current = try? await send("read_channel", .GET, channelURL(settings, channel), form: nil, settings: settings) {
+            attributes = TwilioJSON.object(in: current, "attributes")
         }
         attributes["status"] = .string("INACTIVE")
         var form = TwilioForm()

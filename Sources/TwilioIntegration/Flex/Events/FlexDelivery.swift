@@ -18,7 +18,7 @@ struct FlexDelivery: Sendable {
     init(form: TwilioForm, deliveryToken: String?) {
         self.form = form
         eventType = form["EventType"] ?? ""
-        taskAttributes = Self.jsonMap(form["TaskAttributes"])
+        taskAttributes = TwilioJSON.object(form["TaskAttributes"])
         self.deliveryToken = deliveryToken?.isEmpty == false ? deliveryToken : nil
     }
 
@@ -59,11 +59,5 @@ struct FlexDelivery: Sendable {
             return "flex:conversation-state:\(channel):\(updated)"
         }
         return deliveryToken.map { "flex:delivery:\($0)" }
-    }
-
-    /// A form value holding a JSON object, parsed; empty when absent or not an object.
-    static func jsonMap(_ text: String?) -> TemplateMap {
-        guard let text, case .map(let map)? = try? TemplateValue(jsonText: text) else { return [:] }
-        return map
     }
 }

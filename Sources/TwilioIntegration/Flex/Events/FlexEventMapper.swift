@@ -101,7 +101,7 @@ enum FlexEventMapper {
             return .event(Event(type: isCommand ? EventTypes.agentCommand : EventTypes.say, threadID: threadID, sender: .agent,
                                 userID: from.isEmpty ? "agent" : from, data: data, idempotencyKey: key))
         case "onChannelUpdated":
-            let channel = FlexDelivery.jsonMap(form["Attributes"])
+            let channel = TwilioJSON.object(form["Attributes"])
             guard case .string(let status)? = channel["status"], status.uppercased() == "INACTIVE" else {
                 return .ignored("a channel update that does not close the chat")
             }
@@ -111,7 +111,7 @@ enum FlexEventMapper {
             return system(FlexEventTypes.channelInactive, ["status": .string("closed"), "reason": .string(form["Reason"] ?? "")])
         case let type where conversationsTaskEnds.contains(type):
             guard settings.mode == .conversations else { return .ignored("\(type) is not the end of a Programmable Chat task") }
-            let worker = FlexDelivery.jsonMap(form["WorkerAttributes"])
+            let worker = TwilioJSON.object(form["WorkerAttributes"])
             return system(FlexElements.Event.reservationCompleted, ["task_attributes": attributes, "worker_attributes": .map(worker),
                                                                    "twilio_event_type": .string(type)])
         case "task-queue.entered":
@@ -122,7 +122,7 @@ enum FlexEventMapper {
                 "task_queue_name": .string(form["TaskQueueName"] ?? ""),
             ])
         case "reservation.accepted":
-            let worker = FlexDelivery.jsonMap(form["WorkerAttributes"])
+            let worker = TwilioJSON.object(form["WorkerAttributes"])
             var data: TemplateMap = [
                 "agent_name": .string(Self.agentName(form, worker: worker, format: settings.agentName)),
                 "task_attributes": attributes, "worker_attributes": .map(worker),
@@ -130,7 +130,7 @@ enum FlexEventMapper {
             if let identity = Self.agentIdentity(form, worker: worker) { data["agent_identity"] = .string(identity) }
             return system(FlexElements.Event.reservationAccepted, data)
         case "reservation.completed":
-            let worker = FlexDelivery.jsonMap(form["WorkerAttributes"])
+            let worker = TwilioJSON.object(form["WorkerAttributes"])
             return system(FlexElements.Event.reservationCompleted, ["task_attributes": attributes, "worker_attributes": .map(worker)])
         case "task.canceled":
             return system(FlexElements.Event.taskCanceled, [

@@ -56,7 +56,7 @@ struct FlexWebhookHandler {
         let state = thread.flatMap { FlexThreadState(scope: $0.scope) }
         let ended = thread.flatMap { FlexEndedHandoff(scope: $0.scope) }
         if delivery.eventType == "reservation.accepted" {
-            let worker = FlexDelivery.jsonMap(form["WorkerAttributes"])
+            let worker = TwilioJSON.object(form["WorkerAttributes"])
             let name = FlexEventMapper.agentName(form, worker: worker, format: settings.agentName)
             for identity in Set([FlexEventMapper.agentIdentity(form, worker: worker), FlexEventMapper.contactIdentity(worker)].compactMap { $0 }) {
                 flex.rememberAgent(identity: identity, name: name)

@@ -56,9 +56,9 @@ struct VirtualAgentComponent: ComponentHandler {
 
     /// The session ended: its outcome is `flow.result`; a pause is remembered for a resume.
     func resume(_ element: Element, answer: Answer, in context: inout ComponentContext) async throws -> ComponentOutcome {
-        var result = answer.event.data
-        result[Event.answersStepKey] = nil
-        for key in Self.resultKeys where result[key] == nil { result[key] = TemplateValue.none }
+        var given = answer.event.data
+        given[Event.answersStepKey] = nil
+        let result = Self.result(given)
         context.setThread(Self.sessionKey, nil)
         if result["status"] == .string("paused"), case .string(let endUser)? = result["end_user_id"],
            let call = VoiceCall(scope: context.thread.scope) {
@@ -93,9 +93,14 @@ struct VirtualAgentComponent: ComponentHandler {
 
     /// `flow.result` of a session that was not started: every key there, as after a session.
     static func failed(_ reason: String) -> ComponentOutcome {
-        var result: TemplateMap = ["status": .string("failed"), "error": .string(reason)]
+        .next(["result": .map(result(["status": .string("failed"), "error": .string(reason)]))])
+    }
+
+    /// `flow.result` from what a session's end said: every one of `resultKeys` there, none when not said.
+    private static func result(_ said: TemplateMap) -> TemplateMap {
+        var result = said
         for key in resultKeys where result[key] == nil { result[key] = TemplateValue.none }
-        return .next(["result": .map(result)])
+        return result
     }
 
     /// A map field as (name, text) pairs in its order (`<Parameter>`, `<Config>`).

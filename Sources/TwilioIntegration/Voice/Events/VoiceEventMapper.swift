@@ -87,7 +87,7 @@ enum VoiceEventMapper {
     /// `virtual_agent_ended`, the answer to the waiting step `step`, from the `<Connect>`
     /// action callback: the session's status and what `VirtualAgentProviderData` says.
     static func virtualAgentEnded(_ form: TwilioForm, thread: ThreadRecord, step: String, delivery: String?) -> Event {
-        let provider = FlexDelivery.jsonMap(form["VirtualAgentProviderData"])
+        let provider = TwilioJSON.object(form["VirtualAgentProviderData"])
         var data: TemplateMap = ["status": .string(field(form, "VirtualAgentStatus") ?? "failed"), Event.answersStepKey: .string(step)]
         for (key, name) in [("conversation_id", "ConversationId"), ("end_user_id", "EndUserId"),
                             ("handoff_parameters", "AgentHandoffParameters"), ("pause_parameters", "PauseParameters")] {
@@ -111,7 +111,7 @@ enum VoiceEventMapper {
 
     /// `virtual_agent_turn` from the virtual agent's statusCallback: what it heard and said.
     static func virtualAgentTurn(_ form: TwilioForm, thread: ThreadRecord, delivery: String?) -> Event {
-        let provider = FlexDelivery.jsonMap(form["VirtualAgentProviderData"])
+        let provider = TwilioJSON.object(form["VirtualAgentProviderData"])
         var data: TemplateMap = ["event": .string(field(form, "StatusCallbackEvent") ?? "")]
         for (key, name) in [("resolved_input", "ResolvedInput"), ("reply_text", "ReplyText"), ("intent", "IntentDisplayName"),
                             ("confidence", "Confidence"), ("sentiment", "SentimentAnalysisScore"), ("language", "LanguageCode")] {
