@@ -30,7 +30,10 @@ public struct AppPythonElements: Sendable, Equatable {
             guard parts.count > 1 else { continue }
             let source = Source(type: parts.joined(separator: "."), file: file)
             byName[source.type] = source
-            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(file).path),
+            // Signature fields and aliases are read where Meya keeps components and triggers only,
+            // so that a virtual environment left in the app folder is not read through.
+            guard ["component", "trigger"].contains(parts[0]),
+                  let data = FileManager.default.contents(atPath: root.appendingPathComponent(file).path),
                   let text = String(data: data, encoding: .utf8) else { continue }
             for name in Self.names(in: text) where byName[name] == nil { byName[name] = source }
         }
