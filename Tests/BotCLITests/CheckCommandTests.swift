@@ -104,6 +104,8 @@ struct CheckCommandTests {
                 """,
             "trigger/text/palindrome.py": "class PalindromeTrigger(TextTrigger):\n    pass\n",
             "component/text/say_upper_test.py": "    say_louder: str = element_field(signature=True)\n",
+            // Python outside component/ and trigger/ (a virtual environment left in the folder) is not read.
+            "venv/lib/helpers.py": "    shout_louder: str = element_field(signature=True)\n",
         ])
         defer { try? FileManager.default.removeItem(at: app) }
         let output = try await BotCLIRunner.run(["check", "--app", app.path])
