@@ -152,6 +152,13 @@ struct ServeCommand: AsyncParsableCommand {
                                + "(default: $PARLEY_CLOCK_SKEW, else 0).", valueName: "seconds"))
     var clockSkew: Double?
 
+    @Option(name: .customLong("turn-timeout"),
+            help: ArgumentHelp("Seconds a REST request waits for its turn before it is answered 503; the turn goes on, and a retry "
+                               + "with the same message_id gets its answer. 0: as long as the turn takes (default: "
+                               + "$PARLEY_TURN_TIMEOUT, else 30 on PostgreSQL, whose turns wait for a connection while the database "
+                               + "is out of reach, and 0 on SQLite).", valueName: "seconds"))
+    var turnTimeout: Double?
+
     func validate() throws {
         let port = try resolvedPort()
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
@@ -164,6 +171,7 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try resolvedAuthentication()
         _ = try resolvedClockSkew()
         _ = try resolvedStore()
+        _ = try resolvedTurnTimeout()
     }
 
     func run() async throws {
@@ -182,7 +190,7 @@ struct ServeCommand: AsyncParsableCommand {
                                                    shutdownTimeout: .milliseconds(Int64(shutdownTimeout * 1000)),
                                                    clientAuthentication: try resolvedAuthentication(),
                                                    identityKey: try WebIdentityKey.loadOrCreate(at: served.identityKeyURL),
-                                                   restTurnDeadline: served.store.restTurnDeadline)
+                                                   restTurnDeadline: try resolvedTurnTimeout() ?? served.store.restTurnDeadline)
         let server = BotServer(configuration: configuration, logger: logger)
         let skew = try resolvedClockSkew()
         let options = EngineOptions(clock: { Date().addingTimeInterval(skew) })
@@ -218,6 +226,22 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// `--turn-timeout` or `$PARLEY_TURN_TIMEOUT` as a REST turn's deadline (`.zero`: none); nil
+    /// when neither is given (the store's default).
+    private func resolvedTurnTimeout() throws -> Duration? {
+        let seconds: Double
+        if let turnTimeout {
+            seconds = turnTimeout
+        } else if let text = environment["PARLEY_TURN_TIMEOUT"], !text.isEmpty {
+            guard let value = Double(text) else { throw ValidationError("PARLEY_TURN_TIMEOUT must be 0 or more seconds, not `\(text)`") }
+            seconds = value
+        } else {
+            return nil
+        }
+        guard seconds.isFinite, seconds >= 0 else { throw ValidationError("--turn-timeout must be 0 or more seconds, not \(seconds)") }
+        return .milliseconds(Int64(seconds * 1000))
+    }
 
     private func resolvedClockSkew() throws -> TimeInterval {
         if let clockSkew {

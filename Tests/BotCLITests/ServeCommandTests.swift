@@ -11,7 +11,8 @@ struct ServeCommandTests {
         #expect(output.status == 0)
         for text in ["/chat", "/ws?user=", "after=", "/webhooks/rest/webhook", "/healthz", "/readyz", "page_open", "message_id", "--host", "--port",
                      "--public-url", "PARLEY_HOST", "PARLEY_PORT", "PARLEY_PUBLIC_URL", "--max-body-size",
-                     "parley_websockets_open", #"parley_turns_total{channel="rest"|"websocket"}"#, "--shutdown-timeout"] {
+                     "parley_websockets_open", #"parley_turns_total{channel="rest"|"websocket"}"#, "--shutdown-timeout",
+                     "--turn-timeout", "PARLEY_TURN_TIMEOUT"] {
             #expect(output.stdout.contains(text), "missing \(text)")
         }
     }
@@ -23,6 +24,26 @@ struct ServeCommandTests {
         #expect(port.status != 0 && port.stderr.contains("PARLEY_PORT must be a port number"))
         let url = try await BotCLIRunner.run(["serve", "--public-url", "bot.example.com"])
         #expect(url.status != 0 && url.stderr.contains("--public-url must be an http:// or https:// URL"))
+    }
+
+    @Test("--turn-timeout: a REST turn not done in time is answered 503 and goes on; the retry with its message_id gets its answer")
+    func turnTimeout() async throws {
+        let app = try BotCLIRunner.temporaryApp(["flow/slow.yaml": "triggers:\n  - keyword: slow\nsteps:\n  - delay: 2\n  - say: done at last\n"])
+        defer { try? FileManager.default.removeItem(at: app) }
+        let refused = try await BotCLIRunner.run(["serve", "--app", app.path, "--turn-timeout=-1"])
+        #expect(refused.status != 0 && refused.stderr.contains("--turn-timeout must be 0 or more seconds"), "\(refused.stderr)")
+
+        let (server, port) = try await BotCLIRunner.serve(app: app, arguments: ["--turn-timeout", "0.5"])
+        defer { server.send(SIGTERM) }
+        let body = #"{"sender": "ana", "message": "slow", "message_id": "m-1"}"#
+        let first = try await LoopbackHTTP.request(port: port, .post, "/webhooks/rest/webhook", body: body)
+        #expect(first.status == 503, "\(first.body)")
+        #expect(first.body.contains("send the message again with the same message_id"))
+        try await Task.sleep(for: .seconds(2))
+        let again = try await LoopbackHTTP.request(port: port, .post, "/webhooks/rest/webhook", body: body)
+        #expect(again.status == 200)
+        #expect(MessageLoad.texts(of: again.body) == ["done at last"], "\(again.body)")
+        #expect(server.output.contains("rest turn not done in time"), "\(server.output)")
     }
 
     @Test("a port in use: the error names it and how to pick another, and nothing says ready first")

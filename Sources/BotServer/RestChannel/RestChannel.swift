@@ -57,7 +57,7 @@ struct RestChannel {
         }
         do {
             let event = message.event
-            let answered = if let deadline { try await Deadline.within(deadline) { try await engine.handle(event) } }
+            let answered = if let deadline, deadline > .zero { try await Deadline.within(deadline) { try await engine.handle(event) } }
                            else { try await engine.handle(event) }
             guard let result = answered else {
                 let seconds = deadline?.components.seconds ?? 0

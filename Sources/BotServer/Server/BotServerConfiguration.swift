@@ -31,8 +31,9 @@ public struct BotServerConfiguration: Sendable {
     public var identityKey: WebIdentityKey
     /// How long a REST request waits for its turn before it is answered 503 (the turn goes on,
     /// and a retry with the same `message_id` gets its answer once it is done), so that a
-    /// database out of reach does not hold clients forever; nil: as long as the turn takes
-    /// (`botcli serve` sets it for PostgreSQL, `StoreLocation.restTurnDeadline`).
+    /// database out of reach does not hold clients forever; nil or zero: as long as the turn
+    /// takes (`botcli serve` sets it for PostgreSQL, `StoreLocation.restTurnDeadline`, or as
+    /// `--turn-timeout` says).
     public var restTurnDeadline: Duration?
 
     public init(host: String = "127.0.0.1", port: Int = 5005, publicURL: String? = nil, maxBodySize: Int = 64 * 1024,
