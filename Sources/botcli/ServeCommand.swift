@@ -230,27 +230,23 @@ struct ServeCommand: AsyncParsableCommand {
     /// `--turn-timeout` or `$PARLEY_TURN_TIMEOUT` as a REST turn's deadline (`.zero`: none); nil
     /// when neither is given (the store's default).
     private func resolvedTurnTimeout() throws -> Duration? {
-        let seconds: Double
-        if let turnTimeout {
-            seconds = turnTimeout
-        } else if let text = environment["PARLEY_TURN_TIMEOUT"], !text.isEmpty {
-            guard let value = Double(text) else { throw ValidationError("PARLEY_TURN_TIMEOUT must be 0 or more seconds, not `\(text)`") }
-            seconds = value
-        } else {
-            return nil
-        }
-        guard seconds.isFinite, seconds >= 0 else { throw ValidationError("--turn-timeout must be 0 or more seconds, not \(seconds)") }
-        return .milliseconds(Int64(seconds * 1000))
+        try seconds(turnTimeout, flag: "--turn-timeout", variable: "PARLEY_TURN_TIMEOUT").map { .milliseconds(Int64($0 * 1000)) }
     }
 
     private func resolvedClockSkew() throws -> TimeInterval {
-        if let clockSkew {
-            guard clockSkew.isFinite, clockSkew >= 0 else { throw ValidationError("--clock-skew must be 0 or more seconds, not \(clockSkew)") }
-            return clockSkew
+        try seconds(clockSkew, flag: "--clock-skew", variable: "PARLEY_CLOCK_SKEW") ?? 0
+    }
+
+    /// A number of seconds, 0 or more, from its option or else its environment variable; nil
+    /// when neither is given.
+    private func seconds(_ option: Double?, flag: String, variable: String) throws -> Double? {
+        if let option {
+            guard option.isFinite, option >= 0 else { throw ValidationError("\(flag) must be 0 or more seconds, not \(option)") }
+            return option
         }
-        guard let text = environment["PARLEY_CLOCK_SKEW"], !text.isEmpty else { return 0 }
+        guard let text = environment[variable], !text.isEmpty else { return nil }
         guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
-            throw ValidationError("PARLEY_CLOCK_SKEW must be 0 or more seconds, not `\(text)`")
+            throw ValidationError("\(variable) must be 0 or more seconds, not `\(text)`")
         }
         return seconds
     }

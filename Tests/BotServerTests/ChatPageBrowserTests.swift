@@ -10,12 +10,14 @@ import Testing
 /// fails and says so.
 @Suite("Chat page in a real browser", .serialized)
 struct ChatPageBrowserTests {
-    static let app: [String: String] = [
-        "bot/default.yaml": "type: meya.bot.element\nname: Juniper\n",
-        "flow/welcome.yaml": """
-            triggers:
-              - page_open
-            steps:
+    /// An app whose bot is Juniper and whose flow `welcome` starts when the page opens, with
+    /// these `steps` (YAML list items, `  - say: …`). The chat-page tests' apps are all of this shape.
+    static func juniper(welcome steps: String) -> [String: String] {
+        ["bot/default.yaml": "type: meya.bot.element\nname: Juniper\n",
+         "flow/welcome.yaml": "triggers:\n  - page_open\nsteps:\n" + steps]
+    }
+
+    static let app = Self.juniper(welcome: """
               - say: Hi, I'm (@ bot.name ).
               - ask: What's your name?
               - say: Nice to meet you, (@ flow.result )!
@@ -38,8 +40,7 @@ struct ChatPageBrowserTests {
               - status: Connecting you to an agent…
               - say: Someone will be with you shortly.
               - mode: agent
-            """,
-    ]
+            """)
 
     /// `.test-artifacts/screenshots/` in the repository.
     static let screenshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

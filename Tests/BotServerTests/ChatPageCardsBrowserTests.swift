@@ -8,12 +8,7 @@ import Testing
 /// its field, then taken. Screenshots at desktop and phone widths.
 @Suite("Chat page: tiles and forms", .serialized)
 struct ChatPageCardsBrowserTests {
-    static let app: [String: String] = [
-        "bot/default.yaml": "type: meya.bot.element\nname: Juniper\n",
-        "flow/welcome.yaml": """
-            triggers:
-              - page_open
-            steps:
+    static let app = ChatPageBrowserTests.juniper(welcome: """
               - tiles:
                   - title: Super Nintendo
                     description: 100,000 points
@@ -48,8 +43,7 @@ struct ChatPageCardsBrowserTests {
                 submit:
                   text: Next
               - say: Thanks (@ flow.result[0] ), (@ flow.result[1] ), (@ flow.result[2] ), (@ flow.result[3] ).
-            """,
-    ]
+            """)
 
     @Test("tiles are cards whose button answers the step; a form shows why an answer was refused, then takes the corrected one")
     func tilesAndForm() async throws {

@@ -10,12 +10,7 @@ import Testing
 struct ChatPageMediaBrowserTests {
     static let logo = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSIyNDAiIGhlaWdodD0iMTIwIj48cmVjdCB3aWR0aD0iMjQwIiBoZWlnaHQ9IjEyMCIgcng9IjEyIiBmaWxsPSIjM2I2ZmQ4Ii8+PHRleHQgeD0iMTIwIiB5PSI3MCIgZm9udC1zaXplPSIyOCIgdGV4dC1hbmNob3I9Im1pZGRsZSIgZmlsbD0id2hpdGUiIGZvbnQtZmFtaWx5PSJzYW5zLXNlcmlmIj5QYXJsZXk8L3RleHQ+PC9zdmc+"
 
-    static let app: [String: String] = [
-        "bot/default.yaml": "type: meya.bot.element\nname: Juniper\n",
-        "flow/welcome.yaml": """
-            triggers:
-              - page_open
-            steps:
+    static let app = ChatPageBrowserTests.juniper(welcome: """
               - say: Here is our logo.
               - image: \(logo)
                 alt: The Parley logo
@@ -31,8 +26,7 @@ struct ChatPageMediaBrowserTests {
               - end
               - (cancel)
               - say: Canceled.
-            """,
-    ]
+            """)
 
     @Test("an image is drawn with its alternative text and caption; a status line's quick replies are buttons that answer it")
     func imageAndStatus() async throws {

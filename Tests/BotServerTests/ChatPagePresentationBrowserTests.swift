@@ -9,12 +9,7 @@ import Testing
 /// at desktop and phone widths.
 @Suite("Chat page: composer, header and markdown", .serialized)
 struct ChatPagePresentationBrowserTests {
-    static let app: [String: String] = [
-        "bot/default.yaml": "type: meya.bot.element\nname: Juniper\n",
-        "flow/welcome.yaml": """
-            triggers:
-              - page_open
-            steps:
+    static let app = ChatPageBrowserTests.juniper(welcome: """
               - header:
                   title: Returns
                   progress:
@@ -37,8 +32,7 @@ struct ChatPagePresentationBrowserTests {
                   visibility: hide
               - header:
               - say: Thanks, (@ flow.result ).
-            """,
-    ]
+            """)
 
     @Test("a message sets the header and the composer, and its markdown is drawn with HTML escaped; one that sets none puts the defaults back")
     func headerComposerMarkdown() async throws {

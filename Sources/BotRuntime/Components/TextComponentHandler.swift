@@ -81,16 +81,7 @@ struct TextComponentHandler: ComponentHandler {
             case "meya.file.component.v2": [("url", "file"), ("filename", "name"), ("text", "text")]
             default: [("url", "url"), ("filename", "filename"), ("text", "text")]
             }
-            var kept = TemplateMap(), shown = TemplateMap()
-            for (key, field) in fields {
-                let value = try context.renderShown(element[field])
-                guard value.kept != .none else { continue }
-                (kept[key], shown[key]) = (.string(value.kept.pythonString), .string(value.shown.pythonString))
-            }
-            let replies = try ButtonItem.items(of: element, field: "quick_replies", in: context)
-            if !replies.isEmpty { (kept["quick_replies"], shown["quick_replies"]) = (.list(replies.map(\.eventValue)), .list(replies.map(\.eventValue))) }
-            context.emit(element.type.hasPrefix("meya.file.") ? EventTypes.file : EventTypes.image, data: kept, shown: kept == shown ? nil : shown)
-            return replies.contains { $0.isActionable } ? .wait : .next()
+            return try emitFields(element.type.hasPrefix("meya.file.") ? EventTypes.file : EventTypes.image, fields, of: element, context: &context)
         case _ where element.type.hasPrefix("meya.orb.component.config."):
             // Meya keeps an Orb setting on the thread under its key (`ThreadConfigComponent`).
             guard let key = element.fields.keys.first(where: { $0.hasPrefix("orb_") }) else { return .next() }
@@ -104,15 +95,7 @@ struct TextComponentHandler: ComponentHandler {
             context.emit(element.type.hasSuffix(".end") ? EventTypes.screenEnd : EventTypes.screenContinue, data: [:])
             return .next()
         case "meya.orb.component.hero":
-            let title = try context.renderShown(element["hero"]), description = try context.renderShown(element["description"])
-            let replies = try ButtonItem.items(of: element, field: "quick_replies", in: context)
-            var kept = TemplateMap(), shown = TemplateMap()
-            for (key, value) in [("title", title), ("description", description)] where value.kept != .none {
-                (kept[key], shown[key]) = (.string(value.kept.pythonString), .string(value.shown.pythonString))
-            }
-            if !replies.isEmpty { (kept["quick_replies"], shown["quick_replies"]) = (.list(replies.map(\.eventValue)), .list(replies.map(\.eventValue))) }
-            context.emit(EventTypes.hero, data: kept, shown: kept == shown ? nil : shown)
-            return replies.contains { $0.isActionable } ? .wait : .next()
+            return try emitFields(EventTypes.hero, [("title", "hero"), ("description", "description")], of: element, context: &context)
         case "meya.util.text.component.echo":
             // Meya's echo says the text its flow's trigger matched, `flow.result`.
             emitText(EventTypes.say, text: try context.renderShown(Self.flowResult), buttons: [], key: "", context: &context)
@@ -194,6 +177,23 @@ struct TextComponentHandler: ComponentHandler {
             : (TemplateValue.string("Sorry, that doesn't look right. Please try again."), TemplateValue.string("Sorry, that doesn't look right. Please try again."))
         emitText(EventTypes.say, text: message, buttons: [], key: "", context: &context)
         return .wait
+    }
+
+    /// Emits an event of `type` whose data keys are the step's fields as users are shown them
+    /// (`fields`: data key, step field; absent ones left out), with the step's quick replies;
+    /// the step waits when a reply can act.
+    private func emitFields(_ type: String, _ fields: [(key: String, field: String)], of element: Element,
+                            context: inout ComponentContext) throws -> ComponentOutcome {
+        var kept = TemplateMap(), shown = TemplateMap()
+        for (key, field) in fields {
+            let value = try context.renderShown(element[field])
+            guard value.kept != .none else { continue }
+            (kept[key], shown[key]) = (.string(value.kept.pythonString), .string(value.shown.pythonString))
+        }
+        let replies = try ButtonItem.items(of: element, field: "quick_replies", in: context)
+        if !replies.isEmpty { (kept["quick_replies"], shown["quick_replies"]) = (.list(replies.map(\.eventValue)), .list(replies.map(\.eventValue))) }
+        context.emit(type, data: kept, shown: kept == shown ? nil : shown)
+        return replies.contains { $0.isActionable } ? .wait : .next()
     }
 
     /// `(@ flow.result )`, which `echo` says.
