@@ -37,8 +37,12 @@ public struct AppLoader: Sendable {
             sources.append(AppSource(path: path, text: text))
         }
         var result = load(sources: sources, root: files.root.path, filesIn: files.root.path)
-        result.pythonElements = AppPythonElements(root: files.root, files: files.pythonFiles)
-        result.diagnostics = (diagnostics + result.diagnostics.map { naming(result.pythonElements, in: $0) }).sortedByPosition()
+        // The app's Python only names what errors point at: an app that loads (every serve) reads none of it.
+        if result.diagnostics.hasErrors {
+            result.pythonElements = AppPythonElements(root: files.root, files: files.pythonFiles)
+            result.diagnostics = result.diagnostics.map { naming(result.pythonElements, in: $0) }
+        }
+        result.diagnostics = (diagnostics + result.diagnostics).sortedByPosition()
         if result.diagnostics.hasErrors { result.app = nil }
         return result
     }
@@ -99,7 +103,8 @@ public struct AppLoadResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// The files read, with their texts.
     public var sources: [AppSource] = []
-    /// The app's own Python elements (none for an app read from memory).
+    /// The app's own Python elements, read when the app has errors (none for an app read from
+    /// memory, or one without errors).
     public var pythonElements = AppPythonElements()
 }
 
